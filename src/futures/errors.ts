@@ -1,0 +1,17 @@
+/** Errors the futures layer throws. Each has a stable `name` for `instanceof`-free checks. */
+
+/** `timeout(f, ms)` gave up: `f` was not ready within `ms` and has been cancelled. */
+export class TimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** A future was abandoned (an `AbortSignal` fired, a task was cancelled). */
+export class CancelledError extends Error {
+  constructor(message = "cancelled", options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CancelledError";
+  }
+}

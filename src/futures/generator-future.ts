@@ -1,0 +1,124 @@
+/**
+ * Generator coroutines: the `async`/`await` of this library.
+ *
+ * ```ts
+ * const task = co(function* () {
+ *   const a = yield* sleep(10).then(() => 1);  // any future awaits with yield*
+ *   try { yield* sleep(1_000); } finally { console.log("cancelled → finally runs"); }
+ *   return a;
+ * });
+ * ```
+ *
+ * A `GeneratorFuture` is itself a future. Each poll resumes the generator until it yields
+ * a future that is not ready (→ `PENDING`, that future has arranged the wake) or
+ * returns (→ the value). The future being awaited is kept in `current` and polled
+ * again on the next poll; only when it is ready does the generator resume — so a
+ * generator never observes a spurious wake-up.
+ *
+ * States: running (current === null, generator will be resumed), awaiting
+ * (current !== null), finished (done). Cancel: cancel `current`, then
+ * `generator.return()` so every `finally` block runs, innermost first.
+ * A `finally` block that itself awaits during cancellation cannot be driven (the
+ * task is going away), so each future it yields is cancelled at once.
+ */
+import { BaseFuture } from "./base-future.js";
+import { YieldNow } from "./basic.js";
+import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
+
+/** The generator type of a coroutine body: yields futures, returns `T`. */
+export type Co<T> = Generator<Future<unknown>, T, any>;
+
+export class GeneratorFuture<T> extends BaseFuture<T> {
+  private current: Future<unknown> | null = null;
+  private done = false;
+
+  constructor(private readonly generator: Co<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T> {
+    if (this.done) throw new PolledAfterCompletion("coroutine");
+    const gen = this.generator;
+    let input: unknown = undefined;
+    let failed = false;
+    let awaited = this.current;
+    if (awaited !== null) {
+      try {
+        input = awaited.poll(cx);
+        if (input === PENDING) return PENDING;
+      } catch (error) {
+        failed = true;
+        input = error;
+      }
+      this.current = null;
+    }
+    for (;;) {
+      let step: IteratorResult<Future<unknown>, T>;
+      try {
+        step = failed ? gen.throw(input) : gen.next(input);
+      } catch (error) {
+        this.done = true;
+        throw error;
+      }
+      if (step.done === true) {
+        this.done = true;
+        return step.value;
+      }
+      awaited = step.value;
+      failed = false;
+      if (awaited instanceof YieldNow) {
+        // Fast path for the commonest await in a busy task: wake, give up the turn,
+        // and resume without polling the YieldNow again (it has nothing to say).
+        cx.waker.wake();
+        this.current = null;
+        return PENDING;
+      }
+      try {
+        input = awaited.poll(cx);
+      } catch (error) {
+        failed = true;
+        input = error;
+        continue;
+      }
+      if (input === PENDING) {
+        this.current = awaited;
+        return PENDING;
+      }
+    }
+  }
+
+  override cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    const awaited = this.current;
+    this.current = null;
+    awaited?.cancel?.();
+    // return() runs the finally blocks; if one of them awaits, cancel that too.
+    let step = this.generator.return(undefined as T);
+    while (step.done !== true) {
+      step.value.cancel?.();
+      step = this.generator.return(undefined as T);
+    }
+  }
+}
+
+/**
+ * Start a generator coroutine from a generator function (or a generator object).
+ * The generator does not run until the coroutine is first polled.
+ */
+export function co<T, A extends unknown[]>(body: (...args: A) => Co<T>, ...args: A): GeneratorFuture<T>;
+export function co<T>(generator: Co<T>): GeneratorFuture<T>;
+export function co<T>(body: ((...args: unknown[]) => Co<T>) | Co<T>, ...args: unknown[]): GeneratorFuture<T> {
+  return new GeneratorFuture(typeof body === "function" ? body(...args) : body);
+}
+
+/** True for generator objects (what `co` and `spawn` accept besides futures). */
+export function isGenerator(value: unknown): value is Co<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Co<unknown>).next === "function" &&
+    typeof (value as Co<unknown>).throw === "function" &&
+    typeof (value as { poll?: unknown }).poll !== "function"
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * async-lab — the public surface. Every export is named here on purpose (no
+ * `export *`): what is not listed is internal and may change.
+ */
+
+// --- futures: the poll contract ---
+export { PENDING, isFuture, noopWaker, PolledAfterCompletion } from "./futures/poll.js";
+export type { Pending, Poll, Waker, Context, Future, Output, Timers, TimerEntry } from "./futures/poll.js";
+export { BaseFuture, awaitable } from "./futures/base-future.js";
+export type { Awaitable } from "./futures/base-future.js";
+export { TimeoutError, CancelledError } from "./futures/errors.js";
+
+// --- futures: combinators and leaf futures ---
+export { ready, pending, pollFn, yieldNow, lazy, map, YieldNow } from "./futures/basic.js";
+export { sleep, Sleep } from "./futures/sleep.js";
+export { join, joinAll, tryJoin, tryJoinAll } from "./futures/join.js";
+export type { Outputs } from "./futures/join.js";
+export { select, timeout } from "./futures/select.js";
+export type { Selected } from "./futures/select.js";
+export { fromPromise, abortFuture } from "./futures/promise.js";
+export { Mutex, MutexGuard } from "./futures/mutex.js";
+export { oneshot, OneshotSender, OneshotReceiver, ChannelClosed } from "./futures/oneshot.js";
+
+// --- futures: coroutines ---
+export { co, GeneratorFuture, isGenerator } from "./futures/generator-future.js";
+export type { Co } from "./futures/generator-future.js";
+export { fromGenerator, asFuture } from "./futures/coroutine.js";
+export type { Coroutine, CoroutineState } from "./futures/coroutine.js";
+
+// --- runtime ---
+export { Task, JoinError } from "./runtime/task.js";
+export type { JoinHandle, SpawnOptions, TaskScheduler } from "./runtime/task.js";
+export { LiveRuntime, getDefaultRuntime } from "./runtime/live-runtime.js";
+export type { LiveRuntimeOptions, RuntimeStats } from "./runtime/live-runtime.js";
+export { spawn, blockOn } from "./runtime/spawn.js";
+export { currentRuntime, enterRuntime } from "./runtime/current.js";
+export type { Spawner } from "./runtime/current.js";
+export { RingQueue } from "./runtime/run-queue.js";
+export type { RunQueue } from "./runtime/run-queue.js";
+export { TimerHeap } from "./runtime/timer-heap.js";
+export { LiveTimers } from "./runtime/live-timers.js";
+export * as config from "./runtime/config.js";
+export { blockingSleep, busyWork } from "./runtime/blocking.js";
+export { seededRandom, randomInt } from "./runtime/rng.js";
+export type { Rng } from "./runtime/rng.js";
+
+// --- labs: the data shapes experiments return (for people writing their own) ---
+export type {
+  Block, BookComparisonBlock, Cell, Chapter, ChapterOption, ChartBlock, Column, Experiment, ExperimentResult,
+  LabOptions, NoticeBlock, TableBlock, TextBlock, TimelineBlock,
+} from "./labs/types.js";

@@ -1,0 +1,12 @@
+/**
+ * The chapter registry: every lab the CLI knows, in book order.
+ * Adding a chapter = one import and one entry here.
+ */
+import type { Chapter } from "./types.js";
+
+
+export const chapters: Chapter[] = [];
+
+export function findChapter(id: string): Chapter | undefined {
+  return chapters.find((c) => c.id === id);
+}

@@ -1,0 +1,123 @@
+/**
+ * What a lab is, and what it returns. Experiments return *data* — blocks of
+ * tables, printouts, series — and never print; rendering (tables, colour, charts,
+ * JSON) is the CLI's job (bin/render). That keeps every figure testable: a test
+ * runs the experiment and asserts on the numbers it measured.
+ */
+
+/** Options every experiment receives (from the CLI's global flags). */
+export interface LabOptions {
+  /** Seed for every random choice (default 1). Same seed, same sim output. */
+  seed: number;
+  /** Multiplier on the book's durations (the book's 1 s becomes `1000 * timeScale` ms). */
+  timeScale: number;
+  /** Which driver runs scheduling experiments: virtual time or real time. */
+  driver: "sim" | "live";
+  /** Chapter-specific options (`--feature logging`, `--port 8080`, `--interactive` …), already parsed. */
+  extra: Record<string, string | boolean | undefined>;
+  /** Stream a line as it happens (a live printout); the CLI prints it unless `--json`. */
+  log: (line: string) => void;
+  /** Fires on SIGINT; long experiments stop early and return what they have. */
+  signal: AbortSignal;
+}
+
+/** A table cell: numbers stay numbers so JSON keeps them and the renderer formats them. */
+export type Cell = string | number | boolean | null;
+
+/** A column: its header, and how to format / rank its numbers. */
+export interface Column {
+  header: string;
+  /** Unit appended when rendering numbers: "ms", "×", "%", "B", "ops/s" … */
+  unit?: string;
+  /** Digits after the point when rendering (default: 0 for integers, 2 otherwise). */
+  digits?: number;
+  /** Highlight the best value of the column: "min" or "max". */
+  best?: "min" | "max";
+}
+
+export interface TableBlock {
+  kind: "table";
+  title?: string;
+  columns: Column[];
+  rows: Cell[][];
+}
+
+/** Lines as a program would print them (the book's console output, reproduced). */
+export interface TextBlock {
+  kind: "text";
+  title?: string;
+  lines: string[];
+}
+
+/** "What to notice" lines: the point of the experiment, in words. */
+export interface NoticeBlock {
+  kind: "notice";
+  lines: string[];
+}
+
+/** The book's figure next to ours. `ratio` is ours / book where both are comparable. */
+export interface BookComparisonBlock {
+  kind: "book";
+  title?: string;
+  rows: { label: string; book: string; ours: string; note?: string }[];
+}
+
+/** A line chart (temperature over time, latency over load …). */
+export interface ChartBlock {
+  kind: "chart";
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; points: [number, number][] }[];
+  /** Horizontal reference lines, e.g. the desired temperature. */
+  hlines?: { name: string; y: number }[];
+  /** Shaded x-ranges, e.g. when the heater was on. */
+  spans?: { name: string; from: number; to: number }[];
+}
+
+/** A per-worker timeline: a row per worker, time across (the book's Figure 3-1, live). */
+export interface TimelineBlock {
+  kind: "timeline";
+  title?: string;
+  /** Time unit of `from`/`to`. */
+  unit: "ms" | "us";
+  workers: string[];
+  spans: { worker: number; from: number; to: number; label: string }[];
+}
+
+export type Block = TableBlock | TextBlock | NoticeBlock | BookComparisonBlock | ChartBlock | TimelineBlock;
+
+/** What one experiment returns. */
+export interface ExperimentResult {
+  blocks: Block[];
+  /** Chrome trace-event JSON for `--trace FILE`, when the experiment recorded one. */
+  trace?: unknown;
+}
+
+export interface Experiment {
+  /** Short id used on the command line: `lab ch2 coffee`. */
+  id: string;
+  /** The book's experiment number(s), e.g. "E2.1". */
+  book?: string;
+  title: string;
+  /** One line for `lab list`. */
+  summary: string;
+  /** Run by default with the chapter (false for servers / interactive modes). */
+  default?: boolean;
+  run(options: LabOptions): Promise<ExperimentResult>;
+}
+
+/** A chapter-specific command-line option (`--port <n>`, `--interactive`). */
+export interface ChapterOption {
+  flags: string;
+  description: string;
+  default?: string | boolean;
+}
+
+export interface Chapter {
+  /** `ch1` … `ch9`. */
+  id: string;
+  title: string;
+  experiments: Experiment[];
+  options?: ChapterOption[];
+}

@@ -1,0 +1,34 @@
+/**
+ * Tuning numbers, named, with the reason beside each. Every runtime takes overrides
+ * (`new LiveRuntime({ pollBudget: 4 })`) so tests can shrink them to hit edge cases.
+ */
+
+/**
+ * The live driver's turn ends after this many polls, or after
+ * {@link TIME_SLICE_MS}, whichever comes first; then it hands the thread back to
+ * Node's event loop (timers, sockets) and continues in a `setImmediate`.
+ * A count alone is the wrong unit: 1,000 trivial polls take ~20 µs — hopping to the
+ * event loop that often costs more than the polls (~4 µs a hop) — while 1,000 polls
+ * that each print a line take long enough to delay a timer visibly.
+ */
+export const POLL_BUDGET_PER_TURN = 65_536;
+
+/** Longest a live-driver turn may run before yielding to the event loop, in ms. */
+export const TIME_SLICE_MS = 2;
+
+/**
+ * How often (in polls) a turn reads the clock to check {@link TIME_SLICE_MS}.
+ * `performance.now()` costs ~30 ns; once per 64 polls keeps that under 1 ns a poll.
+ */
+export const CLOCK_CHECK_EVERY = 64;
+
+/**
+ * Node timers fire by the event loop's cached millisecond clock, which may lag
+ * `performance.now()` — so a timer can come back up to ~1 ms "early". Entries due
+ * within this tolerance fire with it, instead of re-arming for a sub-millisecond wait
+ * Node would round up to a whole extra millisecond anyway.
+ */
+export const TIMER_TOLERANCE_MS = 1;
+
+/** Initial capacity of a run queue ring (grows by doubling; a power of two). */
+export const RUN_QUEUE_INITIAL_CAPACITY = 256;

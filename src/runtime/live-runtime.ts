@@ -1,0 +1,155 @@
+/**
+ * The live driver: polls tasks on the main thread, in real time, taking turns with
+ * Node's event loop.
+ *
+ * Invariants:
+ * 1. Who pushes: only `schedule` (a task's IDLE → SCHEDULED wake, or `spawn`).
+ *    Who pops: only `drain`. A task is in the queue at most once (task.ts).
+ * 2. A drain runs at most `pollBudget` polls or `timeSliceMs` of wall time, then —
+ *    if work remains — continues in a `setImmediate`, which Node runs only after
+ *    its timers and I/O callbacks.
+ *    So a future that wakes itself forever (the book's `CounterFuture`) costs CPU
+ *    but never starves a `setTimeout` or a socket.
+ * 3. A drain is requested at most once at a time (`drainPending`). A wake from
+ *    outside any drain (a timer, a resolved promise, a socket event) requests one
+ *    with `queueMicrotask`, so it runs as soon as the current callback returns.
+ * 4. Nothing is held when nothing is left: no immediate is pending once the queue
+ *    is empty, and the timers hold a Node timer only while a sleep is registered.
+ *    A runtime with no runnable and no sleeping task lets the process exit.
+ */
+import type { Future } from "../futures/poll.js";
+import { GeneratorFuture, type Co } from "../futures/generator-future.js";
+import { CLOCK_CHECK_EVERY, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
+import { enterRuntime, setDefaultRuntimeFactory, type Spawner } from "./current.js";
+import { LiveTimers } from "./live-timers.js";
+import { RingQueue, type RunQueue } from "./run-queue.js";
+import { Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
+
+export interface LiveRuntimeOptions {
+  /** Polls per event-loop turn before yielding to Node (default {@link POLL_BUDGET_PER_TURN}). */
+  pollBudget?: number;
+  /** Wall-clock ms per turn before yielding to Node (default {@link TIME_SLICE_MS}). */
+  timeSliceMs?: number;
+  /** The run queue (default: a FIFO ring). */
+  queue?: RunQueue<Task<unknown>>;
+  /** Called when a detached task fails (default: one line on stderr). */
+  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
+}
+
+/** Counters a runtime keeps as it goes (cheap enough to be always on). */
+export interface RuntimeStats {
+  spawned: number;
+  polls: number;
+  /** Event-loop turns the driver took (setImmediate hops after an exhausted budget count too). */
+  turns: number;
+  /** Tasks not yet ended. */
+  live: number;
+}
+
+export class LiveRuntime implements TaskScheduler, Spawner {
+  readonly timers = new LiveTimers();
+  readonly stats: RuntimeStats = { spawned: 0, polls: 0, turns: 0, live: 0 };
+  private readonly queue: RunQueue<Task<unknown>>;
+  private readonly pollBudget: number;
+  private readonly timeSliceMs: number;
+  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private nextId = 1;
+  private drainPending = false;
+  private draining = false;
+
+  constructor(options: LiveRuntimeOptions = {}) {
+    this.queue = options.queue ?? new RingQueue<Task<unknown>>();
+    this.pollBudget = options.pollBudget ?? POLL_BUDGET_PER_TURN;
+    this.timeSliceMs = options.timeSliceMs ?? TIME_SLICE_MS;
+    if (!(this.pollBudget >= 1)) throw new RangeError(`pollBudget must be >= 1, got ${options.pollBudget}`);
+    if (!(this.timeSliceMs > 0)) throw new RangeError(`timeSliceMs must be > 0, got ${options.timeSliceMs}`);
+    this.onDetachedError =
+      options.onDetachedError ??
+      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+  }
+
+  /** Wrap `work` (a future or a generator) in a task and schedule it. */
+  spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
+    // A future has `poll`; anything else we were given is a generator.
+    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
+    const task = new Task<T>(this.nextId++, future, this);
+    if (options?.name !== undefined) task.name = options.name;
+    this.stats.spawned++;
+    this.stats.live++;
+    this.schedule(task as Task<unknown>);
+    return task;
+  }
+
+  /** Spawn `work` and resolve with its value (reject with its error, unwrapped). */
+  blockOn<T>(work: Future<T> | Co<T>): Promise<T> {
+    return this.spawn(work).toPromise().catch((error: unknown) => {
+      throw error instanceof Error && error.name === "JoinError" && error.cause !== undefined ? error.cause : error;
+    });
+  }
+
+  /** @internal TaskScheduler */
+  schedule(task: Task<unknown>): void {
+    this.queue.push(task);
+    if (!this.drainPending && !this.draining) {
+      this.drainPending = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  /** @internal TaskScheduler */
+  taskEnded(): void {
+    this.stats.live--;
+  }
+
+  /** @internal TaskScheduler */
+  detachedTaskFailed(task: Task<unknown>, error: unknown): void {
+    this.onDetachedError(error, task);
+  }
+
+  /** Number of tasks waiting in the run queue. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  private readonly drain = (): void => {
+    this.drainPending = false;
+    this.draining = true;
+    this.stats.turns++;
+    let polls = 0;
+    try {
+      polls = enterRuntime(this, this.runBatch);
+    } finally {
+      this.draining = false;
+      this.stats.polls += polls;
+    }
+    if (this.queue.size > 0 && !this.drainPending) {
+      this.drainPending = true;
+      setImmediate(this.drain);
+    }
+  };
+
+  private readonly runBatch = (): number => {
+    const queue = this.queue;
+    const budget = this.pollBudget;
+    const endOfSlice = performance.now() + this.timeSliceMs;
+    let polls = 0;
+    while (polls < budget) {
+      const task = queue.pop();
+      if (task === undefined) break;
+      polls++;
+      task.run();
+      if (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice) break;
+    }
+    return polls;
+  };
+}
+
+let defaultRuntime: LiveRuntime | null = null;
+
+/** The process-wide live runtime that `spawn()` and `blockOn()` use outside any task. */
+export function getDefaultRuntime(): LiveRuntime {
+  if (defaultRuntime === null) defaultRuntime = new LiveRuntime();
+  return defaultRuntime;
+}
+
+setDefaultRuntimeFactory(getDefaultRuntime);

@@ -1,0 +1,65 @@
+/**
+ * Real-time timers for the live driver: one `TimerHeap`, one Node timer.
+ *
+ * Invariant: a Node timer is armed iff the heap is non-empty, for (about) the
+ * earliest deadline. So 10,000 sleeping tasks cost one Node timer, and a runtime
+ * whose last sleep was cancelled holds no handle — the process can exit.
+ *
+ * Cancelling the earliest entry does not re-arm: the armed timer fires a little
+ * early, finds nothing due, and re-arms. That trades one spurious wake-up for not
+ * churning `clearTimeout`/`setTimeout` on every `select` loser.
+ */
+import type { TimerEntry, Timers } from "../futures/poll.js";
+import { TIMER_TOLERANCE_MS } from "./config.js";
+import { TimerHeap } from "./timer-heap.js";
+
+export class LiveTimers implements Timers {
+  private readonly heap = new TimerHeap();
+  private handle: NodeJS.Timeout | null = null;
+  private armedFor = Infinity;
+
+  /** Number of registered timers (for stats and tests). */
+  get size(): number {
+    return this.heap.size;
+  }
+
+  now(): number {
+    return performance.now();
+  }
+
+  register(entry: TimerEntry): void {
+    this.heap.push(entry);
+    if (entry.deadline < this.armedFor) this.arm(entry.deadline);
+  }
+
+  cancel(entry: TimerEntry): void {
+    this.heap.remove(entry);
+    if (this.heap.size === 0) this.disarm();
+  }
+
+  private readonly fire = (): void => {
+    this.handle = null;
+    this.armedFor = Infinity;
+    const due = performance.now() + TIMER_TOLERANCE_MS;
+    const heap = this.heap;
+    let top = heap.peek();
+    while (top !== undefined && top.deadline <= due) {
+      heap.pop();
+      top.waker?.wake();
+      top = heap.peek();
+    }
+    if (top !== undefined) this.arm(top.deadline);
+  };
+
+  private arm(deadline: number): void {
+    if (this.handle !== null) clearTimeout(this.handle);
+    this.armedFor = deadline;
+    this.handle = setTimeout(this.fire, Math.max(0, deadline - performance.now()));
+  }
+
+  private disarm(): void {
+    if (this.handle !== null) clearTimeout(this.handle);
+    this.handle = null;
+    this.armedFor = Infinity;
+  }
+}
