@@ -19,7 +19,7 @@
  *    are cancelled, children killed, names unregistered, queued asks failed.
  */
 import { BaseFuture } from "../futures/base-future.js";
-import { co, type Co } from "../futures/generator-future.js";
+import type { Co } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers } from "../futures/poll.js";
 import { sleep } from "../futures/sleep.js";
 import { ACTOR_MESSAGES_PER_POLL, ASK_TIMEOUT_MS } from "../runtime/config.js";
@@ -97,7 +97,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
 
   ask(message: M, timeoutMs: number = ASK_TIMEOUT_MS): AskEnvelope<M, R> {
     if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
-    const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name);
+    const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name, this.system.timers);
     if (!this.mailbox.offer(envelope)) envelope.fail(this.mailbox.closed ? new ActorStopped(this.name) : new MailboxFull(this.name, this.mailbox.capacity));
     return envelope;
   }
@@ -179,9 +179,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable {
-    const background = new BackgroundTask();
+    const step = toStep(work);
+    if (step === PLAIN) throw new TypeError("ctx.task needs a future or a generator");
+    const background = new BackgroundTask(this, step as Future<T>, toMessage, this.cx?.timers ?? this.system.timers);
     (this.resources ??= new Set()).add(background);
-    background.handle = this.system.spawner.spawn(co(watchTask, this, work, toMessage, background));
+    background.handle = this.system.spawner.spawn(background);
     return background;
   }
 
@@ -545,24 +547,39 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 }
 
-/** A `ctx.task` in flight: cancelling it cancels the spawned task. */
-class BackgroundTask implements Cancellable {
+/**
+ * A `ctx.task` in flight, as the spawned task's future: polls `work` on the actor
+ * system's clock (so a fake clock times it too), then tells the value or reports the
+ * error. Cancelling it cancels the spawned task.
+ */
+class BackgroundTask<M, T> extends BaseFuture<void> implements Cancellable {
   handle: JoinHandle<void> | null = null;
-  cancel(): void {
-    this.handle?.cancel();
+  private cx: Context | null = null;
+  constructor(
+    private readonly cell: ActorCell<M, any>,
+    private readonly work: Future<T>,
+    private readonly toMessage: (value: T) => M,
+    private readonly timers: Timers | undefined,
+  ) {
+    super();
   }
-}
-
-function* watchTask<M, T>(cell: ActorCell<M, any>, work: Future<T> | Co<T>, toMessage: (value: T) => M, background: BackgroundTask): Co<void> {
-  const future = toStep(work);
-  let value: T;
-  try {
-    value = future === PLAIN ? (work as T) : ((yield future) as T);
-  } catch (error) {
-    cell.forgetResource(background);
-    cell.reportFailure("run", error);
-    return;
+  poll(taskCx: Context): Poll<void> {
+    const cx = (this.cx ??= { waker: taskCx.waker, timers: this.timers ?? taskCx.timers });
+    let value: unknown;
+    try {
+      value = this.work.poll(cx);
+    } catch (error) {
+      this.cell.forgetResource(this);
+      this.cell.reportFailure("run", error);
+      return undefined;
+    }
+    if (value === PENDING) return PENDING;
+    this.cell.forgetResource(this);
+    this.cell.tryTell(this.toMessage(value as T));
+    return undefined;
   }
-  cell.forgetResource(background);
-  cell.tryTell(toMessage(value));
+  override cancel(): void {
+    if (this.handle !== null && !this.handle.finished) this.handle.cancel();
+    else this.work.cancel?.();
+  }
 }

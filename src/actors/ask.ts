@@ -3,8 +3,8 @@
  * it sits in the mailbox as the envelope, and it is the future the asker awaits.
  *
  * Invariants: it settles once (value, handler error, `ActorStopped`, or
- * `RequestTimeout`). The timeout starts at the first poll, on the asker's clock
- * (`cx.timers`, so a fake clock or the sim driver times it). An ask that timed out
+ * `RequestTimeout`). The timeout starts at the first poll, on the actor system's clock if it
+ * has one, else the asker's (`cx.timers`) — so a fake clock or the sim driver times it. An ask that timed out
  * is `abandoned`: if it is still queued the actor skips it — nobody reads the reply.
  */
 import { BaseFuture } from "../futures/base-future.js";
@@ -30,6 +30,8 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry {
     readonly message: M,
     private readonly timeoutMs: number,
     private readonly actorName: string,
+    /** The actor system's clock when it has its own (a fake clock in tests); else the asker's. */
+    private readonly clock: Timers | undefined,
   ) {
     super();
   }
@@ -55,7 +57,7 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry {
     }
     if (state === TAKEN) throw new Error("ask future polled after it settled");
     if (this.timers === null && this.timeoutMs !== Infinity) {
-      const timers = cx.timers;
+      const timers = this.clock ?? cx.timers;
       if (timers === undefined) throw new Error("ask() needs a runtime: await it in a task, or with `await` (it is PromiseLike)");
       this.timers = timers;
       this.deadline = timers.now() + this.timeoutMs;
