@@ -31,10 +31,10 @@ export class Mailbox<M> {
 
   constructor(readonly capacity: number = Infinity) {
     if (!(capacity >= 1)) throw new RangeError(`mailbox capacity must be >= 1, got ${capacity}`);
-    let cap = MAILBOX_INITIAL_CAPACITY;
-    while (cap < capacity && cap < 1024) cap <<= 1;
-    this.buffer = new Array(cap);
-    this.mask = cap - 1;
+    // Always start small, bounded or not: the ring grows on demand, and an idle
+    // actor must stay cheap (a ring sized to the capacity up front cost 8 KiB each).
+    this.buffer = new Array(MAILBOX_INITIAL_CAPACITY);
+    this.mask = MAILBOX_INITIAL_CAPACITY - 1;
   }
 
   get size(): number {
