@@ -49,3 +49,12 @@ export type {
   Block, BookComparisonBlock, Cell, Chapter, ChapterOption, ChartBlock, Column, Experiment, ExperimentResult,
   LabOptions, NoticeBlock, TableBlock, TextBlock, TimelineBlock,
 } from "./labs/types.js";
+
+// --- actors ---
+export { ActorSystem, actorSystem, spawnActor } from "./actors/system.js";
+export type { ActorSystemOptions } from "./actors/system.js";
+export type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, Recipient, SpawnActorOptions, Step } from "./actors/actor.js";
+export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated } from "./actors/errors.js";
+export { Mailbox } from "./actors/mailbox.js";
+export { RestartPolicy } from "./actors/supervision.js";
+export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
