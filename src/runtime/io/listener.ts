@@ -62,9 +62,8 @@ export class Listener {
 
   /** Non-blocking accept for mio-style code: a stream, or `"wouldBlock"`. */
   tryAccept(): PollStream | "wouldBlock" {
-    const socket = this.queue.shift();
+    const socket = this.take();
     if (socket !== undefined) return new PollStream(socket);
-    this.io.clearReady(READABLE);
     return "wouldBlock";
   }
 
@@ -72,11 +71,17 @@ export class Listener {
   pollAccept(cx: Context): Poll<PollStream> {
     if (this.failure !== null) throw this.failure;
     if (this.closedFlag) throw new Error("accept on a closed listener");
-    const socket = this.queue.shift();
+    const socket = this.take();
     if (socket !== undefined) return new PollStream(socket);
-    this.io.clearReady(READABLE);
     this.io.waitFor(READABLE, cx.waker);
     return PENDING;
+  }
+
+  /** Next queued socket; READABLE stays set exactly while the queue is non-empty. */
+  private take(): net.Socket | undefined {
+    const socket = this.queue.shift();
+    if (this.queue.length === 0) this.io.clearReady(READABLE);
+    return socket;
   }
 
   /** Stop listening; destroys connections not yet accepted and wakes a pending accept (it then throws). */
