@@ -50,3 +50,17 @@ export const ACTOR_MESSAGES_PER_POLL = 1024;
 
 /** How long an `ask` waits for its reply by default (spawned's 5 s). */
 export const ASK_TIMEOUT_MS = 5_000;
+
+/**
+ * Bytes a `PollStream` buffers from a socket before pausing it (I/O, chapter 4).
+ * Large enough that a normal HTTP request never pauses; small enough that a client
+ * flooding a server that does not read is slowed by TCP instead of filling memory.
+ * Node's own readable high-water mark is 16 KiB; 64 KiB is four socket reads.
+ */
+export const READ_BUFFER_LIMIT = 64 * 1024;
+
+/** Largest HTTP head the server buffers before answering 431 (Node's default is 16 KiB too). */
+export const MAX_HTTP_HEAD = 16 * 1024;
+
+/** Largest HTTP body read into memory before answering 413: the toy server buffers whole bodies. */
+export const MAX_HTTP_BODY = 8 * 1024 * 1024;
