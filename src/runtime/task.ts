@@ -98,6 +98,12 @@ export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
 export interface SpawnOptions {
   /** A name for traces and error reports. */
   name?: string;
+  /**
+   * Which named queue the task goes to in a multi-queue runtime (`"high"`, `"low"`, or
+   * any name the runtime was built with). Default: the lowest-priority queue, as the
+   * book's `spawn_task!` defaults to `Low`. Single-queue runtimes ignore it.
+   */
+  priority?: string;
 }
 
 export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver {
