@@ -100,7 +100,7 @@ export { CircuitBreaker, CircuitOpenError } from "./patterns/circuit-breaker.js"
 export type { BreakerState, CircuitBreakerOptions } from "./patterns/circuit-breaker.js";
 export { LoggingFuture, withLogging } from "./patterns/logging-future.js";
 export { waterfall } from "./patterns/waterfall.js";
-export type { Step } from "./patterns/waterfall.js";
+export type { Step as WaterfallStep } from "./patterns/waterfall.js";
 
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {
