@@ -3,9 +3,10 @@
  * Adding a chapter = one import and one entry here.
  */
 import type { Chapter } from "./types.js";
+import { ch4 } from "./ch4.js";
 
 
-export const chapters: Chapter[] = [];
+export const chapters: Chapter[] = [ch4];
 
 export function findChapter(id: string): Chapter | undefined {
   return chapters.find((c) => c.id === id);
