@@ -64,8 +64,31 @@ export type { HttpHandler, HttpServerStats } from "./runtime/io/http-server.js";
 export { HttpClient } from "./runtime/io/http-client.js";
 export type { ClientRequest, ClientResponse, HttpClientOptions } from "./runtime/io/http-client.js";
 
+// --- scheduling (chapter 3): policies, the runtime builder, the sim driver, traces ---
+export { Runtime } from "./runtime/builder.js";
+export { SimRuntime } from "./runtime/sim/sim-runtime.js";
+export type { MultiQueueOptions } from "./runtime/sim/sim-runtime.js";
+export { burn, block } from "./runtime/cost.js";
+export { createPolicy } from "./runtime/policy/index.js";
+export { POLICY_NAMES, isPolicyName, WorkerLayout } from "./runtime/policy/policy.js";
+export type { PolicyName, QueueSpec, SchedulingPolicy, PolicyContext, StealListener } from "./runtime/policy/policy.js";
+export { TraceRecorder } from "./runtime/trace.js";
+export type { TraceEvent, TraceKind, ChromeTraceEvent, TimelineData } from "./runtime/trace.js";
+export type { SchedulerReport } from "./runtime/scheduler-report.js";
+export type { LatencySummary } from "./runtime/latency.js";
+export type { SchedulerConfig } from "./runtime/config.js";
+
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {
   Block, BookComparisonBlock, Cell, Chapter, ChapterOption, ChartBlock, Column, Experiment, ExperimentResult,
   LabOptions, NoticeBlock, TableBlock, TextBlock, TimelineBlock,
 } from "./labs/types.js";
+
+// --- actors ---
+export { ActorSystem, actorSystem, spawnActor } from "./actors/system.js";
+export type { ActorSystemOptions } from "./actors/system.js";
+export type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, Recipient, SpawnActorOptions, Step } from "./actors/actor.js";
+export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated } from "./actors/errors.js";
+export { Mailbox } from "./actors/mailbox.js";
+export { RestartPolicy } from "./actors/supervision.js";
+export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
