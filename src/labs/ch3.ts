@@ -18,7 +18,7 @@ import {
   BaseFuture, PENDING, Runtime, block, burn, join, sleep, tryJoin,
   type Context, type Future, type Poll, type SchedulerReport, type SimRuntime, type TraceEvent,
 } from "../index.js";
-import type { Block, Chapter, Experiment, ExperimentResult, LabOptions, TimelineBlock } from "./types.js";
+import { UsageError, type Block, type Chapter, type Experiment, type ExperimentResult, type LabOptions, type TimelineBlock } from "./types.js";
 
 const SECOND = 1000; // the book's 1 s, in virtual ms (the sim runs book-scale durations)
 const MAX_TIMELINE_SPANS = 400;
@@ -135,7 +135,7 @@ class Printout {
 // --- helpers ---
 
 function requireSim(opts: LabOptions): void {
-  if (opts.driver !== "sim") throw new Error("lab ch3: only --driver sim is implemented so far (virtual time); --driver live is not available yet");
+  if (opts.driver !== "sim") throw new UsageError("lab ch3: only --driver sim is implemented so far (virtual time); --driver live is not available yet");
 }
 
 function timeline(rt: SimRuntime, title: string): TimelineBlock {

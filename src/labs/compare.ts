@@ -8,7 +8,7 @@
  * classes (fifo, work-stealing, aging) use every worker for everything.
  */
 import { POLICY_NAMES, Runtime, isPolicyName, seededRandom, type PolicyName, type SchedulerReport } from "../index.js";
-import type { Cell, Chapter, LabOptions, TableBlock } from "./types.js";
+import { UsageError, type Cell, type Chapter, type LabOptions, type TableBlock } from "./types.js";
 import { findWorkload, WORKLOAD_NAMES } from "./workloads.js";
 
 const MAX_TASKS = 5_000_000;
@@ -24,15 +24,15 @@ export interface CompareParams {
 /** Parse and validate `--workload`, `--strategies`, `--workers`, `--tasks` (one clear line per error). */
 export function compareParams(extra: LabOptions["extra"]): CompareParams {
   const workload = String(extra.workload ?? "mixed-priority");
-  if (findWorkload(workload) === undefined) throw new Error(`--workload: unknown workload "${workload}" (valid: ${WORKLOAD_NAMES.join(", ")})`);
+  if (findWorkload(workload) === undefined) throw new UsageError(`--workload: unknown workload "${workload}" (valid: ${WORKLOAD_NAMES.join(", ")})`);
   const list = String(extra.strategies ?? POLICY_NAMES.join(","))
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  if (list.length === 0) throw new Error(`--strategies: give at least one of ${POLICY_NAMES.join(", ")}`);
+  if (list.length === 0) throw new UsageError(`--strategies: give at least one of ${POLICY_NAMES.join(", ")}`);
   const strategies: PolicyName[] = [];
   for (const s of list) {
-    if (!isPolicyName(s)) throw new Error(`--strategies: unknown strategy "${s}" (valid: ${POLICY_NAMES.join(", ")})`);
+    if (!isPolicyName(s)) throw new UsageError(`--strategies: unknown strategy "${s}" (valid: ${POLICY_NAMES.join(", ")})`);
     if (!strategies.includes(s)) strategies.push(s);
   }
   const workers = positiveInt("--workers", extra.workers ?? "8", MAX_WORKERS);
@@ -42,7 +42,7 @@ export function compareParams(extra: LabOptions["extra"]): CompareParams {
 
 function positiveInt(flag: string, value: string | boolean, max: number): number {
   const n = Number(value);
-  if (typeof value !== "string" || !Number.isInteger(n) || n < 1 || n > max) throw new Error(`${flag}: expected an integer from 1 to ${max}, got "${String(value)}"`);
+  if (typeof value !== "string" || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag}: expected an integer from 1 to ${max}, got "${String(value)}"`);
   return n;
 }
 
@@ -140,7 +140,7 @@ export const compare: Chapter = {
       default: true,
       async run(opts: LabOptions) {
         const params = compareParams(opts.extra);
-        if (opts.driver !== "sim") throw new Error("lab compare: only --driver sim is implemented (virtual time; real-time runs of 100,000 tasks would take minutes)");
+        if (opts.driver !== "sim") throw new UsageError("lab compare: only --driver sim is implemented (virtual time; real-time runs of 100,000 tasks would take minutes)");
         const reports: SchedulerReport[] = [];
         for (const strategy of params.strategies) {
           if (opts.signal.aborted) break;

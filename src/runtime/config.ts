@@ -33,6 +33,38 @@ export const TIMER_TOLERANCE_MS = 1;
 /** Initial capacity of a run queue ring (grows by doubling; a power of two). */
 export const RUN_QUEUE_INITIAL_CAPACITY = 256;
 
+/**
+ * Starting size of an actor's mailbox ring (a power of two; grows by doubling).
+ * Small on purpose: an idle actor should cost well under 1 KiB (the actors bench's
+ * 100,000-actor case), and a busy one grows its ring once to its working size.
+ */
+export const MAILBOX_INITIAL_CAPACITY = 4;
+
+/**
+ * Messages an actor handles per poll before it gives the worker back (waking
+ * itself to continue). Draining many per poll is what makes `tell` cheap — one
+ * task switch per batch instead of per message — while the bound keeps one
+ * flooded actor from starving every other task of the runtime.
+ */
+export const ACTOR_MESSAGES_PER_POLL = 1024;
+
+/** How long an `ask` waits for its reply by default (spawned's 5 s). */
+export const ASK_TIMEOUT_MS = 5_000;
+
+/**
+ * Bytes a `PollStream` buffers from a socket before pausing it (I/O, chapter 4).
+ * Large enough that a normal HTTP request never pauses; small enough that a client
+ * flooding a server that does not read is slowed by TCP instead of filling memory.
+ * Node's own readable high-water mark is 16 KiB; 64 KiB is four socket reads.
+ */
+export const READ_BUFFER_LIMIT = 64 * 1024;
+
+/** Largest HTTP head the server buffers before answering 431 (Node's default is 16 KiB too). */
+export const MAX_HTTP_HEAD = 16 * 1024;
+
+/** Largest HTTP body read into memory before answering 413: the toy server buffers whole bodies. */
+export const MAX_HTTP_BODY = 8 * 1024 * 1024;
+
 // --- scheduling (chapter 3): the multi-queue runtime, its policies and the sim driver ---
 
 /**
