@@ -187,8 +187,8 @@ const basicQueue: Experiment = {
     const out = new Printout();
     const rt = new Runtime().withQueues([{ name: "queue", workers: 1 }]).withPolicy("fifo").withSeed(opts.seed).withTrace().sim();
     out.runtime = rt;
-    const t1 = rt.spawn(new CounterFuture(out), { name: "counter-1" });
-    const t2 = rt.spawn(new CounterFuture(out), { name: "counter-2" });
+    const t1 = rt.spawn(new CounterFuture(out), { name: "1-counter" });
+    const t2 = rt.spawn(new CounterFuture(out), { name: "2-counter" });
     const t3 = rt.spawn(new FourAsyncFns(out), { name: "async-fns" });
     rt.at(5 * SECOND, () => out.print("before the block"));
     const report = rt.run();
@@ -226,7 +226,7 @@ const basicQueue: Experiment = {
 
 /** E3.3's load: six tasks that each block their loop for 1 s, three times. */
 function sixBlockers(rt: SimRuntime, priority?: string): void {
-  for (let i = 0; i < 6; i++) rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `t${i}`, ...(priority === undefined ? {} : { priority }) });
+  for (let i = 0; i < 6; i++) rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-task`, ...(priority === undefined ? {} : { priority }) });
 }
 
 const moreWorkers: Experiment = {
@@ -275,7 +275,7 @@ const priorityQueues: Experiment = {
     sixBlockers(onlyLow); // no priority given: low, as spawn_task! defaults
     const lowReport = onlyLow.run();
     const mixed = build();
-    for (let i = 0; i < 6; i++) mixed.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i % 2 ? "high" : "low"}-${i}`, priority: i % 2 ? "high" : "low" });
+    for (let i = 0; i < 6; i++) mixed.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-${i % 2 ? "high" : "low"}`, priority: i % 2 ? "high" : "low" });
     const mixedReport = mixed.run();
     const perQueue = (rt: SimRuntime, q: number) => rt.trace!.events.filter((e) => e.kind === "poll-start" && rt.layout.homeQueue[e.worker] === q).length;
     return result(
@@ -427,7 +427,7 @@ const builder: Experiment = {
     let last: SimRuntime | null = null;
     for (const [label, b] of configs) {
       const rt = b.withSeed(opts.seed).withTrace().sim();
-      for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`t${i}`, SECOND), { name: `t${i}`, priority: i % 3 === 0 ? "high" : "low" });
+      for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`t${i}`, SECOND), { name: `${i.toString(36)}-task`, priority: i % 3 === 0 ? "high" : "low" });
       const r = rt.run();
       const layout = b.layout;
       rows.push([label, layout[0]!.workers, layout[1]!.workers, s(r.makespanMs), r.steals]);
