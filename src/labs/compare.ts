@@ -113,10 +113,14 @@ function notices(reports: SchedulerReport[]): string[] {
       lines.push(`${name}: high-priority p99 is ${(p99(fifo) / p99(r)).toFixed(0)}× lower than fifo's (${p99(r).toFixed(3)} ms vs ${p99(fifo).toFixed(1)} ms).`);
   }
   const strict = by("priority");
+  const why: Record<string, string> = {
+    "priority-steal": "idle high loops take low work",
+    "work-stealing": "every worker takes any work, from the global queue or a victim's ring",
+  };
   for (const name of ["priority-steal", "work-stealing"]) {
     const r = by(name);
     if (strict !== undefined && r !== undefined && r.makespanMs > 0)
-      lines.push(`${name}: makespan ${(strict.makespanMs / r.makespanMs).toFixed(2)}× shorter than priority without stealing — idle high loops take low work.`);
+      lines.push(`${name}: makespan ${(strict.makespanMs / r.makespanMs).toFixed(2)}× ${r.makespanMs < strict.makespanMs ? "shorter" : "longer"} than priority without stealing — ${why[name]}.`);
   }
   lines.push("fifo and work-stealing ignore priorities: a high task waits behind the bulk queued before it.");
   lines.push("Times are virtual (sim driver): each poll costs what the workload declares with burn(); same --seed, same table.");
