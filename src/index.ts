@@ -68,6 +68,7 @@ export type { ClientRequest, ClientResponse, HttpClientOptions } from "./runtime
 export { Runtime } from "./runtime/builder.js";
 export { SimRuntime } from "./runtime/sim/sim-runtime.js";
 export type { MultiQueueOptions } from "./runtime/sim/sim-runtime.js";
+export { LiveLoopsRuntime } from "./runtime/live-loops.js";
 export { burn, block } from "./runtime/cost.js";
 export { createPolicy } from "./runtime/policy/index.js";
 export { POLICY_NAMES, isPolicyName, WorkerLayout } from "./runtime/policy/policy.js";

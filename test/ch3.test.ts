@@ -40,8 +40,16 @@ describe("lab ch3", () => {
     expect(table.rows.map((row) => row[1])).toEqual([18, 6]);
   });
 
-  it("refuses --driver live with one clear line", async () => {
-    await expect(ch3.experiments[0]!.run(options({}, "live"))).rejects.toThrow(/only --driver sim/);
+  it("runs on the live driver too: same prints, same polls, real (scaled) time", async () => {
+    const live = { ...options({}, "live"), timeScale: 0.001 };
+    const r = await ch3.experiments[0]!.run(live);
+    const lines = (r.blocks[0] as TextBlock).lines.map((l) => l.replace(/^\[[^\]]*\] /, ""));
+    expect(lines.filter((l) => l === "async fn")).toHaveLength(4);
+    expect(lines.filter((l) => l.startsWith("polling with result"))).toEqual([
+      "polling with result: 1", "polling with result: 1", "polling with result: 2", "polling with result: 2", "polling with result: 3", "polling with result: 3",
+    ]);
+    expect((r.blocks[2] as TableBlock).rows).toEqual([["1-counter", 3, true], ["2-counter", 3, true], ["async-fns", 1, true]]);
+    expect(r.blocks.at(-1)).toMatchObject({ kind: "notice", lines: [expect.stringMatching(/^Driver live/)] });
   });
 });
 

@@ -16,11 +16,32 @@
  */
 import {
   BaseFuture, PENDING, Runtime, block, burn, join, sleep, tryJoin,
-  type Context, type Future, type Poll, type SchedulerReport, type SimRuntime, type TraceEvent,
+  LiveLoopsRuntime, SimRuntime, type Context, type Future, type Poll, type SchedulerReport, type TraceEvent,
 } from "../index.js";
 import type { Block, Chapter, Experiment, ExperimentResult, LabOptions, TimelineBlock } from "./types.js";
 
-const SECOND = 1000; // the book's 1 s, in virtual ms (the sim runs book-scale durations)
+/** Either driver; experiments are written once for both. */
+type Rt = SimRuntime | LiveLoopsRuntime;
+
+/**
+ * The book's 1 s in the driver's ms: virtual time runs book scale (1000 ms), real
+ * time is scaled by `--time-scale` so a chapter stays short.
+ */
+function bookSecond(opts: LabOptions): number {
+  return opts.driver === "sim" ? 1000 : 1000 * opts.timeScale;
+}
+
+function build(builder: Runtime, opts: LabOptions): Rt {
+  return opts.driver === "sim" ? builder.sim() : builder.live();
+}
+
+async function runOn(rt: Rt, untilMs?: number): Promise<SchedulerReport> {
+  return rt instanceof SimRuntime ? rt.run(untilMs) : rt.run(untilMs);
+}
+
+async function blockOnRt<T>(rt: Rt, work: Future<T>): Promise<T> {
+  return rt instanceof SimRuntime ? rt.blockOn(work) : rt.blockOn(work);
+}
 const MAX_TIMELINE_SPANS = 400;
 
 // --- the book's futures ---
@@ -34,7 +55,7 @@ class CounterFuture extends BaseFuture<number> {
   poll(cx: Context): Poll<number> {
     this.count++;
     this.out.print(`polling with result: ${this.count}`);
-    block(SECOND);
+    block(this.out.second);
     if (this.count < 3) {
       cx.waker.wake();
       return PENDING;
@@ -50,7 +71,7 @@ class FourAsyncFns extends BaseFuture<void> {
   }
   poll(): Poll<void> {
     for (let i = 0; i < 4; i++) {
-      block(SECOND);
+      block(this.out.second);
       this.out.print("async fn");
     }
     return undefined;
@@ -79,7 +100,7 @@ class NetworkTask extends BaseFuture<void> {
   private waiting: Future<void> | null = null;
   private round = 0;
   private readyAt = 0;
-  constructor(private readonly rounds: number, private readonly gapMs: number, private readonly lateness: number[]) {
+  constructor(private readonly rounds: number, private readonly gapMs: number, private readonly costMs: number, private readonly lateness: number[]) {
     super();
   }
   poll(cx: Context): Poll<void> {
@@ -87,9 +108,10 @@ class NetworkTask extends BaseFuture<void> {
     if (this.waiting !== null) {
       if (this.waiting.poll(cx) === PENDING) return PENDING;
       this.waiting = null;
-      this.lateness.push(timers.now() - this.readyAt);
+      // Real timers may fire up to TIMER_TOLERANCE_MS early; that is not lateness.
+      this.lateness.push(Math.max(0, timers.now() - this.readyAt));
     }
-    burn(5); // handle the packet
+    burn(this.costMs); // handle the packet
     if (++this.round >= this.rounds) return undefined;
     this.readyAt = timers.now() + this.gapMs;
     this.waiting = sleep(this.gapMs);
@@ -107,7 +129,7 @@ class BackgroundProcess extends BaseFuture<never> {
   poll(cx: Context): Poll<never> {
     this.firings++;
     this.out.print("background process firing");
-    block(SECOND);
+    block(this.out.second);
     cx.waker.wake();
     return PENDING;
   }
@@ -122,29 +144,28 @@ class BackgroundProcess extends BaseFuture<never> {
  */
 class Printout {
   readonly lines: { t: number; order: number; text: string }[] = [];
-  runtime: SimRuntime | null = null;
+  runtime: Rt | null = null;
+  constructor(readonly second: number) {}
   print(text: string): void {
     const rt = this.runtime!;
-    this.lines.push({ t: rt.timers.now(), order: rt.trace!.events.length - 0.5, text });
+    this.lines.push({ t: rt.clockNow(), order: rt.trace!.events.length - 0.5, text });
   }
+  /** Times in the book's seconds. */
   render(): string[] {
-    return [...this.lines].sort((a, b) => a.t - b.t || a.order - b.order).map((l) => `[${(l.t / SECOND).toFixed(3).padStart(7)} s] ${l.text}`);
+    return [...this.lines].sort((a, b) => a.t - b.t || a.order - b.order).map((l) => `[${(l.t / this.second).toFixed(3).padStart(7)} s] ${l.text}`);
   }
 }
 
 // --- helpers ---
 
-function requireSim(opts: LabOptions): void {
-  if (opts.driver !== "sim") throw new Error("lab ch3: only --driver sim is implemented so far (virtual time); --driver live is not available yet");
-}
-
-function timeline(rt: SimRuntime, title: string): TimelineBlock {
+function timeline(rt: Rt, title: string): TimelineBlock {
   const data = rt.trace!.timeline();
   return { kind: "timeline", title, unit: "ms", workers: data.workers, spans: data.spans.slice(0, MAX_TIMELINE_SPANS) };
 }
 
-function s(ms: number): number {
-  return ms / SECOND;
+/** Driver ms → the book's seconds. */
+function bookSeconds(ms: number, second: number): number {
+  return ms / second;
 }
 
 /** Tasks waiting in queues right after each event, replayed from the trace. */
@@ -158,17 +179,21 @@ function queueCountAfter(events: readonly TraceEvent[], index: number): number {
   return n;
 }
 
-function result(blocks: Block[], rt: SimRuntime): ExperimentResult {
+const LIVE_NOTICE =
+  "Driver live: the loops are logical loops taking turns on one thread, so a blocking poll stalls all of them and more loops do not shorten the run — overlapping blocking work takes real threads. Which loop runs what, and in which order, is as in the sim.";
+
+function result(blocks: Block[], rt: Rt): ExperimentResult {
+  if (rt instanceof LiveLoopsRuntime) blocks.push({ kind: "notice", lines: [LIVE_NOTICE] });
   return { blocks, trace: rt.trace!.toChromeTrace() };
 }
 
-function reportRow(label: string, r: SchedulerReport): (string | number)[] {
-  return [label, s(r.makespanMs), r.utilisation, r.steals, r.polls];
+function reportRow(label: string, r: SchedulerReport, second: number): (string | number)[] {
+  return [label, bookSeconds(r.makespanMs, second), r.utilisation, r.steals, r.polls];
 }
 
 const reportColumns = [
   { header: "run" },
-  { header: "makespan", unit: "s", digits: 1, best: "min" as const },
+  { header: "makespan (book s)", unit: "s", digits: 1, best: "min" as const },
   { header: "utilisation", unit: "%", digits: 0, best: "max" as const },
   { header: "steals" },
   { header: "polls" },
@@ -183,15 +208,15 @@ const basicQueue: Experiment = {
   summary: "the book's interleaved printout: queue count, runnable accepted, polling with result",
   default: true,
   async run(opts) {
-    requireSim(opts);
-    const out = new Printout();
-    const rt = new Runtime().withQueues([{ name: "queue", workers: 1 }]).withPolicy("fifo").withSeed(opts.seed).withTrace().sim();
+    const SECOND = bookSecond(opts);
+    const out = new Printout(SECOND);
+    const rt = build(new Runtime().withQueues([{ name: "queue", workers: 1 }]).withPolicy("fifo").withSeed(opts.seed).withTrace(), opts);
     out.runtime = rt;
-    const t1 = rt.spawn(new CounterFuture(out), { name: "counter-1" });
-    const t2 = rt.spawn(new CounterFuture(out), { name: "counter-2" });
+    const t1 = rt.spawn(new CounterFuture(out), { name: "1-counter" });
+    const t2 = rt.spawn(new CounterFuture(out), { name: "2-counter" });
     const t3 = rt.spawn(new FourAsyncFns(out), { name: "async-fns" });
     rt.at(5 * SECOND, () => out.print("before the block"));
-    const report = rt.run();
+    const report = await runOn(rt);
     // The runtime's own prints (the book's spawn_task and consumer loop) come from the trace.
     const events = rt.trace!.events;
     events.forEach((e, i) => {
@@ -209,7 +234,7 @@ const basicQueue: Experiment = {
           columns: [{ header: "task" }, { header: "polls" }, { header: "finished" }],
           rows: handles.map((h) => [rt.trace!.taskNames.get(h.id) ?? `#${h.id}`, events.filter((e) => e.kind === "poll-start" && e.task === h.id).length, h.finished]),
         },
-        { kind: "book", title: "total run time", rows: [{ label: "2 counters + 4 async fns, 1 loop", book: "≈10 s", ours: `${s(report.makespanMs).toFixed(1)} s (virtual)` }] },
+        { kind: "book", title: "total run time", rows: [{ label: "2 counters + 4 async fns, 1 loop", book: "≈10 s", ours: `${bookSeconds(report.makespanMs, SECOND).toFixed(1)} s (${opts.driver === "sim" ? "virtual" : "book scale, measured"})` }] },
         {
           kind: "notice",
           lines: [
@@ -225,8 +250,8 @@ const basicQueue: Experiment = {
 };
 
 /** E3.3's load: six tasks that each block their loop for 1 s, three times. */
-function sixBlockers(rt: SimRuntime, priority?: string): void {
-  for (let i = 0; i < 6; i++) rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `t${i}`, ...(priority === undefined ? {} : { priority }) });
+function sixBlockers(rt: Rt, SECOND: number, priority?: string): void {
+  for (let i = 0; i < 6; i++) rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-task`, ...(priority === undefined ? {} : { priority }) });
 }
 
 const moreWorkers: Experiment = {
@@ -236,13 +261,13 @@ const moreWorkers: Experiment = {
   summary: "the same blocking load on 1, 2 and 3 loops",
   default: true,
   async run(opts) {
-    requireSim(opts);
+    const SECOND = bookSecond(opts);
     const rows: (string | number)[][] = [];
-    let last: SimRuntime | null = null;
+    let last: Rt | null = null;
     for (const n of [1, 2, 3]) {
-      const rt = new Runtime().withQueues([{ name: "queue", workers: n }]).withPolicy("fifo").withSeed(opts.seed).withTrace().sim();
-      sixBlockers(rt);
-      rows.push(reportRow(`${n} loop${n > 1 ? "s" : ""}`, rt.run()));
+      const rt = build(new Runtime().withQueues([{ name: "queue", workers: n }]).withPolicy("fifo").withSeed(opts.seed).withTrace(), opts);
+      sixBlockers(rt, SECOND);
+      rows.push(reportRow(`${n} loop${n > 1 ? "s" : ""}`, await runOn(rt), SECOND));
       last = rt;
     }
     return result(
@@ -269,15 +294,15 @@ const priorityQueues: Experiment = {
   summary: "only-low load uses 1/3 of the loops; spawn defaults to low",
   default: true,
   async run(opts) {
-    requireSim(opts);
-    const build = () => new Runtime().withHighNum(2).withLowNum(1).withPolicy("priority").withSeed(opts.seed).withTrace().sim();
-    const onlyLow = build();
-    sixBlockers(onlyLow); // no priority given: low, as spawn_task! defaults
-    const lowReport = onlyLow.run();
-    const mixed = build();
-    for (let i = 0; i < 6; i++) mixed.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i % 2 ? "high" : "low"}-${i}`, priority: i % 2 ? "high" : "low" });
-    const mixedReport = mixed.run();
-    const perQueue = (rt: SimRuntime, q: number) => rt.trace!.events.filter((e) => e.kind === "poll-start" && rt.layout.homeQueue[e.worker] === q).length;
+    const SECOND = bookSecond(opts);
+    const make = () => build(new Runtime().withHighNum(2).withLowNum(1).withPolicy("priority").withSeed(opts.seed).withTrace(), opts);
+    const onlyLow = make();
+    sixBlockers(onlyLow, SECOND); // no priority given: low, as spawn_task! defaults
+    const lowReport = await runOn(onlyLow);
+    const mixed = make();
+    for (let i = 0; i < 6; i++) mixed.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-${i % 2 ? "high" : "low"}`, priority: i % 2 ? "high" : "low" });
+    const mixedReport = await runOn(mixed);
+    const perQueue = (rt: Rt, q: number) => rt.trace!.events.filter((e) => e.kind === "poll-start" && rt.layout.homeQueue[e.worker] === q).length;
     return result(
       [
         {
@@ -285,8 +310,8 @@ const priorityQueues: Experiment = {
           title: "high × 2 + low × 1 loops, strict priority (no stealing)",
           columns: [...reportColumns, { header: "polls on high loops" }, { header: "polls on low loop" }],
           rows: [
-            [...reportRow("6 low tasks (default priority)", lowReport), perQueue(onlyLow, 0), perQueue(onlyLow, 1)],
-            [...reportRow("3 high + 3 low tasks", mixedReport), perQueue(mixed, 0), perQueue(mixed, 1)],
+            [...reportRow("6 low tasks (default priority)", lowReport, SECOND), perQueue(onlyLow, 0), perQueue(onlyLow, 1)],
+            [...reportRow("3 high + 3 low tasks", mixedReport, SECOND), perQueue(mixed, 0), perQueue(mixed, 1)],
           ],
         },
         timeline(onlyLow, "only low work: the two high loops sit idle"),
@@ -311,25 +336,26 @@ const stealing: Experiment = {
   summary: "idle high loops steal low work; a CPU-heavy high queue should not be stolen by a network low loop",
   default: true,
   async run(opts) {
-    requireSim(opts);
+    const SECOND = bookSecond(opts);
     const rows: (string | number)[][] = [];
-    let shown: SimRuntime | null = null;
+    let shown: Rt | null = null;
     for (const policy of ["priority", "priority-steal"]) {
-      const rt = new Runtime().withHighNum(2).withLowNum(1).withPolicy(policy).withSeed(opts.seed).withTrace().sim();
-      sixBlockers(rt);
-      rows.push(reportRow(`6 low tasks, ${policy}`, rt.run()));
+      const rt = build(new Runtime().withHighNum(2).withLowNum(1).withPolicy(policy).withSeed(opts.seed).withTrace(), opts);
+      sixBlockers(rt, SECOND);
+      rows.push(reportRow(`6 low tasks, ${policy}`, await runOn(rt), SECOND));
       if (policy === "priority-steal") shown = rt;
     }
     // The warning (L2371-2376): high = CPU-heavy jobs, low = a network loop that must answer fast.
     const warnRows: (string | number)[][] = [];
     for (const policy of ["priority", "priority-steal"]) {
-      const rt = new Runtime().withHighNum(2).withLowNum(1).withPolicy(policy).withSeed(opts.seed).sim();
+      const rt = build(new Runtime().withHighNum(2).withLowNum(1).withPolicy(policy).withSeed(opts.seed), opts);
       for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`cpu-${i}`, SECOND, 2, true), { priority: "high" });
       const lateness: number[] = [];
-      for (let i = 0; i < 4; i++) rt.spawn(new NetworkTask(20, 150 + 37 * i, lateness), { priority: "low" });
-      const r = rt.run();
+      for (let i = 0; i < 4; i++) rt.spawn(new NetworkTask(20, (0.15 + 0.037 * i) * SECOND, 0.005 * SECOND, lateness), { priority: "low" });
+      const r = await runOn(rt);
       lateness.sort((a, b) => a - b);
-      warnRows.push([policy, s(r.makespanMs), lateness[Math.floor(lateness.length / 2)]!, lateness[lateness.length - 1]!, r.steals]);
+      const bookMs = (ms: number) => (ms / SECOND) * 1000;
+      warnRows.push([policy, bookSeconds(r.makespanMs, SECOND), bookMs(lateness[Math.floor(lateness.length / 2)]!), bookMs(lateness[lateness.length - 1]!), r.steals]);
     }
     return result(
       [
@@ -340,9 +366,9 @@ const stealing: Experiment = {
           title: "CPU-heavy high queue + network-light low queue",
           columns: [
             { header: "policy" },
-            { header: "CPU makespan", unit: "s", digits: 1, best: "min" },
-            { header: "network p50 lateness", unit: "ms", digits: 1, best: "min" },
-            { header: "network max lateness", unit: "ms", digits: 1, best: "min" },
+            { header: "CPU makespan (book s)", unit: "s", digits: 1, best: "min" },
+            { header: "network p50 lateness (book ms)", unit: "ms", digits: 1, best: "min" },
+            { header: "network max lateness (book ms)", unit: "ms", digits: 1, best: "min" },
             { header: "steals" },
           ],
           rows: warnRows,
@@ -368,15 +394,15 @@ const joinExperiment: Experiment = {
   summary: "three tasks finishing out of order; tryJoin with one failure",
   default: true,
   async run(opts) {
-    requireSim(opts);
-    const rt = new Runtime().withHighNum(2).withLowNum(1).withSeed(opts.seed).withTrace().sim();
+    const SECOND = bookSecond(opts);
+    const rt = build(new Runtime().withHighNum(2).withLowNum(1).withSeed(opts.seed).withTrace(), opts);
     const finished: { label: string; t: number }[] = [];
     const timed = (label: string, ms: number): Future<string> => {
       const inner = new Blocker(label, ms);
       return {
         poll: (cx) => {
           const v = inner.poll(cx);
-          if (v !== PENDING) finished.push({ label, t: cx.timers!.now() });
+          if (v !== PENDING) finished.push({ label, t: rt.clockNow() });
           return v;
         },
       };
@@ -384,19 +410,19 @@ const joinExperiment: Experiment = {
     const a = rt.spawn(timed("a (3 s)", 3 * SECOND), { name: "a" });
     const b = rt.spawn(timed("b (1 s)", SECOND), { name: "b" });
     const c = rt.spawn(timed("c (2 s)", 2 * SECOND), { name: "c" });
-    const joined = rt.blockOn(join(a, b, c));
+    const joined = await blockOnRt(rt, join(a, b, c));
     const failing: Future<string> = { poll: () => { block(SECOND); throw new Error("y failed"); } };
     const x = rt.spawn(new Blocker("x (3 s)", 3 * SECOND), { name: "x" });
     const y = rt.spawn(failing, { name: "y" });
     let tryJoinOutcome: string;
     try {
-      tryJoinOutcome = JSON.stringify(rt.blockOn(tryJoin(x, y)));
+      tryJoinOutcome = JSON.stringify(await blockOnRt(rt, tryJoin(x, y)));
     } catch (error) {
       tryJoinOutcome = `error: ${error instanceof Error ? error.message : String(error)}`;
     }
     return result(
       [
-        { kind: "text", title: "results", lines: [`completion order: ${finished.sort((p, q) => p.t - q.t).map((f) => `${f.label} at ${s(f.t).toFixed(1)} s`).join(", ")}`, `join(a, b, c) → ${JSON.stringify(joined)}`, `tryJoin(x, y) → ${tryJoinOutcome}`] },
+        { kind: "text", title: "results", lines: [`completion order: ${finished.sort((p, q) => p.t - q.t).map((f) => `${f.label} at ${bookSeconds(f.t, SECOND).toFixed(1)} s`).join(", ")}`, `join(a, b, c) → ${JSON.stringify(joined)}`, `tryJoin(x, y) → ${tryJoinOutcome}`] },
         timeline(rt, "three tasks on three loops, then x and the failing y"),
         {
           kind: "notice",
@@ -418,19 +444,19 @@ const builder: Experiment = {
   summary: "new Runtime() = cores − 2 high loops + 1 low; withLowNum(2).withHighNum(4)",
   default: true,
   async run(opts) {
-    requireSim(opts);
+    const SECOND = bookSecond(opts);
     const configs: [string, Runtime][] = [
       ["new Runtime()", new Runtime()],
       ["new Runtime().withLowNum(2).withHighNum(4)", new Runtime().withLowNum(2).withHighNum(4)],
     ];
     const rows: (string | number)[][] = [];
-    let last: SimRuntime | null = null;
+    let last: Rt | null = null;
     for (const [label, b] of configs) {
-      const rt = b.withSeed(opts.seed).withTrace().sim();
-      for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`t${i}`, SECOND), { name: `t${i}`, priority: i % 3 === 0 ? "high" : "low" });
-      const r = rt.run();
+      const rt = build(b.withSeed(opts.seed).withTrace(), opts);
+      for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`t${i}`, SECOND), { name: `${i.toString(36)}-task`, priority: i % 3 === 0 ? "high" : "low" });
+      const r = await runOn(rt);
       const layout = b.layout;
-      rows.push([label, layout[0]!.workers, layout[1]!.workers, s(r.makespanMs), r.steals]);
+      rows.push([label, layout[0]!.workers, layout[1]!.workers, bookSeconds(r.makespanMs, SECOND), r.steals]);
       last = rt;
     }
     return result(
@@ -462,22 +488,24 @@ const background: Experiment = {
   summary: "a forever-pending task keeps firing beside the main work; cancelling its handle stops it",
   default: true,
   async run(opts) {
-    requireSim(opts);
+    const SECOND = bookSecond(opts);
     const runFor = 6 * SECOND;
     const rows: (string | number)[][] = [];
-    let shown: SimRuntime | null = null;
+    let shown: Rt | null = null;
     let shownOut: Printout | null = null;
     for (const variant of ["detach()", "cancel() at 2.5 s"]) {
-      const out = new Printout();
-      const rt = new Runtime().withHighNum(1).withLowNum(1).withSeed(opts.seed).withTrace().sim();
+      const out = new Printout(SECOND);
+      const rt = build(new Runtime().withHighNum(1).withLowNum(1).withSeed(opts.seed).withTrace(), opts);
       out.runtime = rt;
       const bg = new BackgroundProcess(out);
       const handle = rt.spawn(bg, { name: "background" });
       if (variant === "detach()") handle.detach();
       else rt.at(2.5 * SECOND, () => handle.cancel());
       rt.spawn(new Blocker("main work", SECOND, 4), { name: "main-work", priority: "high" });
-      const r = rt.run(runFor);
+      const r = await runOn(rt, runFor);
       rows.push([variant, bg.firings, handle.finished ? "ended" : "still running", r.ended]);
+      // The program ends here; a detached task would keep a live driver busy forever.
+      handle.cancel();
       if (shown === null) {
         shown = rt;
         shownOut = out;
@@ -488,7 +516,7 @@ const background: Experiment = {
         { kind: "text", title: "printout, detach() (virtual time)", lines: shownOut!.render() },
         {
           kind: "table",
-          title: `run for ${s(runFor)} s (virtual)`,
+          title: `run for ${bookSeconds(runFor, SECOND)} book-seconds`,
           columns: [{ header: "variant" }, { header: "firings" }, { header: "background task" }, { header: "tasks ended" }],
           rows,
         },
