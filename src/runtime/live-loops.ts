@@ -26,7 +26,7 @@ import { LiveTimers } from "./live-timers.js";
 import { createPolicy } from "./policy/index.js";
 import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
 import { seededRandom } from "./rng.js";
-import type { SchedulerReport } from "./scheduler-report.js";
+import { buildReport, type SchedulerReport } from "./scheduler-report.js";
 import { workerNames, type MultiQueueOptions } from "./sim/sim-runtime.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
 import { TraceRecorder } from "./trace.js";
@@ -159,17 +159,12 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   }
 
   report(): SchedulerReport {
-    const workers = this.layout.workers;
-    const start = this.firstSpawn === Infinity ? 0 : this.firstSpawn;
-    const makespan = Math.max(0, this.lastEnd - start);
-    return {
-      policy: this.policy.name, workers, makespanMs: makespan, spawned: this.spawned, ended: this.ended,
-      live: this.spawned - this.ended, polls: this.polls, busyMs: this.busyMs,
-      utilisation: makespan > 0 ? (100 * this.busyMs) / (workers * makespan) : 0,
-      steals: this.policy.steals, maxQueueDepth: this.maxDepth,
-      latency: this.layout.queues.map((q, i) => ({ queue: q.name, summary: this.latency.summary(i) })),
-    };
+    return buildReport({
+      policy: this.policy, layout: this.layout, latency: this.latency, firstSpawn: this.firstSpawn, lastEnd: this.lastEnd,
+      spawned: this.spawned, ended: this.ended, polls: this.polls, busyMs: this.busyMs, maxDepth: this.maxDepth,
+    });
   }
+
 
   private push(task: AnyTask, isYield: boolean, kind: "spawn" | "wake"): void {
     const now = this.now();
