@@ -15,7 +15,7 @@ import {
   BaseFuture, blockOn, co, connect, fromPromise, HttpClient, HttpServer, Listener, LiveRuntime, PENDING, Poller, READABLE, sleep, WRITABLE,
   type Co, type Context, type HttpRequest, type HttpResponse, type Poll, type PollStream,
 } from "../index.js";
-import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
+import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "./types.js";
 
 const PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -265,7 +265,7 @@ async function acceptLoop(opts: LabOptions): Promise<ExperimentResult> {
 async function serveForever(opts: LabOptions): Promise<ExperimentResult> {
   const raw = opts.extra["port"];
   const port = raw === undefined ? 8080 : Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got ${JSON.stringify(raw)}`);
   const listener = await blockOn(Listener.bind({ host: "127.0.0.1", port }));
   const server = HttpServer.serve(listener, (req) => {
     opts.log(`${req.method} ${req.target}`);
