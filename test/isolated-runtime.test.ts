@@ -72,6 +72,23 @@ describe("IsolatedRuntime: synchronous entry points over a runtime in a worker (
   });
 });
 
+describe("IsolatedRuntime: a bad jobs module", () => {
+  it("a module that cannot be loaded, or exports no jobs, is reported on the first call", () => {
+    const missing = new IsolatedRuntime(new URL("./fixtures/no-such-jobs.ts", import.meta.url));
+    try {
+      expect(() => missing.spawn("add", [1, 2, 1])).toThrow(/no-such-jobs/);
+    } finally {
+      missing.close();
+    }
+    const noJobs = new IsolatedRuntime(new URL("./fixtures/isolated-exit-jobless.ts", import.meta.url));
+    try {
+      expect(() => noJobs.spawn("add")).toThrow("exports no 'jobs'");
+    } finally {
+      noJobs.close();
+    }
+  });
+});
+
 describe("IsolatedRuntime: process exit", () => {
   it("a synchronous program using it exits by itself, closed or not (the worker is terminated or unref'd)", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/isolated-exit.ts"], { encoding: "utf8", timeout: 15_000 });
