@@ -11,6 +11,8 @@
  * unknown id, is "No handle found"); after `close()` the worker is terminated and every
  * call throws at once. The worker is `unref`'d: a program that forgot `close()` still
  * exits (unfinished tasks die with it, as Tokio's threads die with a Rust process).
+ * While a call blocks, the caller's thread runs nothing at all — not even a SIGINT
+ * handler — so give `timeoutMs` where a caller must stay interruptible.
  *
  * Why a worker and `Atomics.wait`: the book's `block_on` parks the calling thread while
  * the runtime's own threads make progress. Node's main thread has a single event loop:
