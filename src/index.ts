@@ -102,6 +102,8 @@ export type { BreakerState, CircuitBreakerOptions } from "./patterns/circuit-bre
 export { LoggingFuture, withLogging } from "./patterns/logging-future.js";
 export { waterfall } from "./patterns/waterfall.js";
 export type { Step as WaterfallStep } from "./patterns/waterfall.js";
+export { IsolatedRuntime, IsolatedTimeoutError } from "./patterns/isolated-runtime.js";
+export type { IsolatedJob, IsolatedRuntimeOptions, IsolatedLogLine } from "./patterns/isolated-runtime.js";
 
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {

@@ -120,6 +120,46 @@ describe("event bus (E6.4)", () => {
     expect(drain(b)).toEqual([1, 2]);
   });
 
+  it("block: disposing the full subscriber releases a waiting sender; a full block subscriber on another topic never holds it", () => {
+    const rt = new VirtualRuntime();
+    const bus = new EventBus<number>();
+    const slow = bus.subscribe({ capacity: 1, policy: "block" });
+    const doors = bus.subscribe({ capacity: 1, policy: "block", topics: ["door"] });
+    bus.send(0, "door"); // both full now
+    const sent: number[] = [];
+    rt.spawn(co(function* () {
+      for (const e of [1, 2]) sent.push(e, yield* bus.deliver(e, "temp"));
+    }));
+    rt.runUntil(10);
+    expect(sent).toEqual([]); // waits for `slow` only: `doors` does not want "temp"
+    slow[Symbol.dispose]();
+    rt.runUntil(20);
+    expect(sent).toEqual([1, 0, 2, 0]); // released; nobody live missed anything
+    expect(doors.poll()).toBe(0);
+    expect(doors.poll()).toBe(undefined);
+  });
+
+  it("ids are reclaimed, not exhausted: over 10,000 subscribe/dispose rounds, ids stay within one GC batch", () => {
+    const bus = new EventBus<number>();
+    const keep = bus.subscribe();
+    const ids = new Set<number>();
+    for (let i = 0; i < 10_000; i++) {
+      const h = bus.subscribe();
+      ids.add(h.id);
+      bus.send(i);
+      h[Symbol.dispose]();
+      if (i % 100 === 99) expect(bus.collect()).toBe(100); // batches of 100 tombstones
+    }
+    // Between collections fresh ids are taken; after each batch they are reused: ids stay bounded by the batch.
+    expect(Math.max(...ids)).toBeLessThanOrEqual(100);
+    expect(bus.size).toBe(1);
+    expect(bus.chamberSnapshot().size).toBe(1);
+    expect(keep.id).toBe(0);
+    let n = 0;
+    while (keep.poll() !== undefined) n++;
+    expect(n).toBe(10_000);
+  });
+
   it("`using` unsubscribes at the end of the block", () => {
     const bus = new EventBus<number>();
     {

@@ -10,6 +10,19 @@ const text = async (ch: typeof ch6, id: string, extra?: LabOptions["extra"]) => 
 };
 
 describe("lab printouts", () => {
+  it("E9.1 isolated module: the book's main over a runtime in a worker", async () => {
+    const r = await ch9.experiments.find((e) => e.id === "isolated")!.run(opts());
+    const [printout, errors] = r.blocks.filter((b) => b.kind === "text") as TextBlock[];
+    const lines = printout!.lines;
+    expect(lines).toHaveLength(6);
+    // Each thread's own lines are in program order; only their interleaving may vary.
+    expect(lines.filter((l) => !l.includes("async_add"))).toEqual(["Hello, world!", expect.stringMatching(/^id: [0-9a-f-]{36}$/), "main sleep done", "result: 3"]);
+    expect(lines.filter((l) => l.includes("async_add"))).toEqual(["starting async_add", "finished async_add"]);
+    expect(lines[0]).toBe("Hello, world!");
+    expect(errors!.lines).toEqual(['add_handler(None, None, None): Err("either a or b need to be provided or handle_id")', 'get_add(same id again): Err("No handle found")']);
+    const table = r.blocks.find((b) => b.kind === "table") as { rows: (number | string)[][] };
+    expect(table.rows.map((row) => [row[0], row[4]])).toEqual([[1, "yes"], [10, "yes"], [100, "yes"]]);
+  });
   it("E9.4 state machine", async () => {
     expect(await text(ch9, "state-machine")).toEqual(["Transitioning to the Off state", "Transitioning to the On state", "No transition possible, staying in the current state", "State machine is in the On state"]);
   });

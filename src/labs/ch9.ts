@@ -1,13 +1,79 @@
 /**
- * `lab ch9` — design patterns: waterfall (E9.2), decorator (E9.3), state machine (E9.4),
+ * `lab ch9` — design patterns: an isolated module with synchronous entry points (E9.1), waterfall (E9.2), decorator (E9.3), state machine (E9.4),
  * retry with backoff (E9.5), circuit breaker (E9.6). Timed runs use a virtual clock
  * (`VirtualRuntime`): the book's 15 s of retries and the breaker sweep take
- * milliseconds and are the same on every run.
+ * milliseconds and are the same on every run. E9.1 is the exception: its point is a
+ * real thread blocking while a real runtime (in a worker) progresses, so it runs in
+ * real time, scaled by --time-scale.
  */
 import {
   CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, transition, waterfall, withLogging,
   type Chapter, type Co, type ExperimentResult, type LabOptions, type SwitchEvent, type SwitchState,
 } from "../index.js";
+import { blockingSleep } from "../index.js";
+import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./ch9-async-mod.js";
+
+const BOOK_SECOND = 1000;
+/** E9.1: `async_add` sleeps 1 book second, main sleeps 2 (the book's durations are cut off; finishing first is what it shows). */
+const ADD_SLEEP_BOOK_S = 1;
+const MAIN_SLEEP_BOOK_S = 2;
+/** E9.1: how many adds are in flight at once in the concurrency table. */
+const IN_FLIGHT = [1, 10, 100];
+
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
+/** E9.1 — synchronous code calls the isolated async module; lines of both threads merged by time. */
+async function isolatedExperiment(opts: LabOptions): Promise<ExperimentResult> {
+  const addMs = ADD_SLEEP_BOOK_S * BOOK_SECOND * opts.timeScale;
+  setAddSleep(addMs);
+  const lines: { at: number; line: string }[] = [];
+  const println = (line: string): void => void lines.push({ at: wallClock(), line });
+  try {
+    // The book's main(), line for line; nothing here is async.
+    println("Hello, world!");
+    const id = sendAdd(1, 2);
+    println(`id: ${id}`);
+    blockingSleep(MAIN_SLEEP_BOOK_S * BOOK_SECOND * opts.timeScale);
+    println("main sleep done");
+    const result = getAdd(id);
+    println(`result: ${result}`);
+    lines.push(...asyncModLogs());
+    const printout = lines.sort((x, y) => x.at - y.at).map((l) => l.line);
+
+    const errors = [
+      (() => { try { addHandler(); return "?"; } catch (e) { return `add_handler(None, None, None): Err("${(e as Error).message}")`; } })(),
+      (() => { try { getAdd(id); return "?"; } catch (e) { return `get_add(same id again): Err("${(e as Error).message}")`; } })(),
+    ];
+
+    // Many adds in flight: the sync caller sends them all, then collects; the worker's runtime sleeps them concurrently.
+    const rows = IN_FLIGHT.map((n) => {
+      const t0 = performance.now();
+      const ids = Array.from({ length: n }, (_, i) => sendAdd(i, i));
+      const sent = performance.now() - t0;
+      const results = ids.map(getAdd);
+      const total = performance.now() - t0;
+      const correct = results.every((r, i) => r === 2 * i);
+      asyncModLogs();
+      return [n, sent, total, total / addMs, correct ? "yes" : "NO"];
+    });
+    return { blocks: [
+      { kind: "text", title: "the book's main: send_add(1, 2), std::thread::sleep, get_add(id) — lines from both threads, merged by time", lines: printout },
+      { kind: "book", rows: [{ label: "order", book: "Hello, world! / starting async_add / id / finished async_add / main sleep done / result: 3", ours: printout.map((l) => (l.startsWith("id: ") ? "id" : l)).join(" / ") }] },
+      { kind: "text", title: "wrong input", lines: errors },
+      { kind: "table", title: `n adds in flight, each sleeping ${addMs} ms in the worker's runtime; the caller blocks in get_add`, columns: [
+        { header: "in flight" }, { header: "send_add × n", unit: "ms", digits: 2 }, { header: "all results", unit: "ms", digits: 1 }, { header: "÷ one sleep", digits: 2, best: "min" }, { header: "results correct" },
+      ], rows },
+      { kind: "notice", lines: [
+        "The caller never awaits: send_add returns an id at once, get_add blocks (Atomics.wait) until the worker's runtime has the result.",
+        "A runtime on the main thread could not do this: while synchronous code blocks, Node's event loop — and every timer and promise on it — stands still.",
+        "n adds take about one sleep, not n: the tasks sleep concurrently on the private runtime while the caller waits.",
+        "`id:` may print before `starting async_add`: the task is first polled just after the spawn is acknowledged, and the two threads race (as the book's do).",
+      ] },
+    ] };
+  } finally {
+    shutdownAsyncMod();
+  }
+}
 
 const fail = (msg: string) => pollFn<never>(() => { throw new Error(msg); });
 
@@ -131,6 +197,7 @@ export const ch9: Chapter = {
     { flags: "--jitter <fraction>", description: "E9.5: ± fraction of random jitter on each backoff wait (default 0)" },
   ],
   experiments: [
+    { id: "isolated", book: "E9.1", title: "Isolated module with synchronous entry points", summary: "send_add/get_add over a private runtime in a worker; the caller blocks with Atomics.wait", run: isolatedExperiment },
     { id: "waterfall", book: "E9.2", title: "Waterfall and branching", summary: "chain steps with `?`-style early exit; branch on a value", run: waterfallExperiment },
     { id: "decorator", book: "E9.3", title: "Decorator: a logging future", summary: "wrap a future to log each poll (--feature logging)", run: decoratorExperiment },
     { id: "state-machine", book: "E9.4", title: "On/off state machine", summary: "the book's transitions and printout", run: stateMachineExperiment },
