@@ -1,6 +1,6 @@
 /**
  * tinybench, wrapped for side-by-side runs: every subject of a case is measured in
- * the same process, one after another, each after its own warm-up — so a ratio
+ * the same process, in alternating rounds, after its own warm-up — so a ratio
  * compares like with like on this (noisy, shared) machine.
  */
 import { Bench } from "tinybench";
@@ -14,27 +14,61 @@ export interface Contender {
   beforeEach?: () => void | Promise<void>;
 }
 
+/**
+ * Rounds per case. Each round measures every contender in turn for `time / ROUNDS`;
+ * the samples of all rounds are pooled. On a shared machine the load drifts over
+ * seconds: measured one after another (A for 1 s, then B for 1 s), whichever ran in
+ * the quieter second wins. Alternating A B A B A B spreads the drift over both, so
+ * the ratio — the figure a reader takes away — is fairer.
+ */
+const ROUNDS = 3;
+
 /** Measure each contender of one case; returns a row per contender. */
 export async function measureCase(caseName: string, contenders: Contender[], options: Pick<BenchOptions, "time" | "log">): Promise<BenchRow[]> {
-  const bench = new Bench({
-    time: options.time,
-    iterations: 5,
-    warmupTime: Math.min(250, Math.max(50, options.time / 4)),
-    warmupIterations: 3,
-    throws: true,
+  const samples: number[][] = contenders.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({
+      time: options.time / ROUNDS,
+      iterations: 2,
+      // Warm up (JIT, caches) before the first round only; later rounds start warm.
+      warmup: round === 0,
+      warmupTime: Math.min(250, Math.max(50, options.time / 4)),
+      warmupIterations: 3,
+      // Keep the error on the task's result, so the failure below can name the subject.
+      throws: false,
+    });
+    for (const c of contenders) {
+      bench.add(c.subject, c.fn as () => unknown, c.beforeEach ? { beforeEach: c.beforeEach } : {});
+    }
+    await bench.run();
+    bench.tasks.forEach((task, i) => {
+      const r = task.result;
+      if (r === undefined || r.error !== undefined) throw new Error(`bench ${caseName}/${task.name} failed: ${String(r?.error ?? "no result")}`);
+      samples[i]!.push(...r.latency.samples);
+    });
+  }
+  return contenders.map((c, i) => {
+    const { mean, rme } = throughputOf(samples[i]!);
+    options.log(`  ${caseName} · ${c.subject}: ${mean.toFixed(1)} ops/s ±${rme.toFixed(1)}%`);
+    return { case: caseName, subject: c.subject, opsPerSec: mean, rme, samples: samples[i]!.length };
   });
-  for (const c of contenders) {
-    bench.add(c.subject, c.fn as () => unknown, c.beforeEach ? { beforeEach: c.beforeEach } : {});
-  }
-  await bench.run();
-  const rows: BenchRow[] = [];
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r === undefined || r.error !== undefined) throw new Error(`bench ${caseName}/${task.name} failed: ${String(r?.error ?? "no result")}`);
-    rows.push({ case: caseName, subject: task.name, opsPerSec: r.throughput.mean, rme: r.throughput.rme, samples: r.latency.samples.length });
-    options.log(`  ${caseName} · ${task.name}: ${r.throughput.mean.toFixed(1)} ops/s ±${r.throughput.rme.toFixed(1)}%`);
-  }
-  return rows;
+}
+
+/**
+ * Mean iterations per second over latency samples (ms), and its relative margin of
+ * error at 95 % (normal approximation: rounds pool enough samples for it) — the same
+ * estimator as tinybench's `throughput.mean`, over the pooled rounds.
+ */
+export function throughputOf(latenciesMs: readonly number[]): { mean: number; rme: number } {
+  const n = latenciesMs.length;
+  if (n === 0) return { mean: 0, rme: 0 };
+  let sum = 0;
+  for (const ms of latenciesMs) sum += 1000 / ms;
+  const mean = sum / n;
+  let squares = 0;
+  for (const ms of latenciesMs) squares += (1000 / ms - mean) ** 2;
+  const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+  return { mean, rme: n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : 0 };
 }
 
 /** Heap in use after two forced collections, or throws if the process lacks `--expose-gc`. */

@@ -1,0 +1,47 @@
+/**
+ * The bench harness's arithmetic and its round structure (no timing asserted: only
+ * what the figures are computed from).
+ */
+import { describe, expect, it } from "vitest";
+import { measureCase, throughputOf } from "../bench/harness.js";
+
+describe("throughputOf", () => {
+  it("is the mean of per-sample throughput, with a 95 % relative margin", () => {
+    const { mean, rme } = throughputOf([1, 2]); // 1000 and 500 iterations/s
+    expect(mean).toBe(750);
+    const sd = Math.sqrt(((1000 - 750) ** 2 + (500 - 750) ** 2) / 1);
+    expect(rme).toBeCloseTo(((1.96 * sd) / Math.sqrt(2) / 750) * 100, 10);
+  });
+  it("has no margin for identical samples or a single one, and no figure for none", () => {
+    expect(throughputOf([4, 4, 4])).toEqual({ mean: 250, rme: 0 });
+    expect(throughputOf([8])).toEqual({ mean: 125, rme: 0 });
+    expect(throughputOf([])).toEqual({ mean: 0, rme: 0 });
+  });
+});
+
+describe("measureCase", () => {
+  it("measures every contender in alternating rounds and pools the samples", async () => {
+    const order: string[] = [];
+    const logged: string[] = [];
+    const rows = await measureCase(
+      "case",
+      [
+        { subject: "a", fn: () => void order.push("a") },
+        { subject: "b", fn: () => void order.push("b") },
+      ],
+      { time: 3, log: (line) => logged.push(line) },
+    );
+    expect(rows.map((r) => [r.case, r.subject])).toEqual([["case", "a"], ["case", "b"]]);
+    for (const r of rows) {
+      expect(r.samples).toBeGreaterThanOrEqual(6); // at least 2 iterations in each of 3 rounds
+      expect(r.opsPerSec).toBeGreaterThan(0);
+    }
+    // Alternating: "b" ran before the last run of "a" (not all of a, then all of b).
+    expect(order.indexOf("b")).toBeLessThan(order.lastIndexOf("a"));
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatch(/^ {2}case · a: [\d.]+ ops\/s ±[\d.]+%$/);
+  });
+  it("fails with the case and subject named when a contender throws", async () => {
+    await expect(measureCase("boom", [{ subject: "x", fn: () => { throw new Error("nope"); } }], { time: 3, log: () => {} })).rejects.toThrow(/bench boom\/x failed/);
+  });
+});
