@@ -44,6 +44,13 @@ export { blockingSleep, busyWork } from "./runtime/blocking.js";
 export { seededRandom, randomInt } from "./runtime/rng.js";
 export type { Rng } from "./runtime/rng.js";
 
+// --- threads: the work-stealing pool on worker_threads ---
+export { ThreadPool, DEFAULT_CAPACITY } from "./runtime/threads/thread-pool.js";
+export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } from "./runtime/threads/thread-pool.js";
+export { PoolHandle, WorkerDiedError } from "./runtime/threads/pool-handle.js";
+export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
+export { TaskContext } from "./runtime/threads/worker-loop.js";
+
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {
   Block, BookComparisonBlock, Cell, Chapter, ChapterOption, ChartBlock, Column, Experiment, ExperimentResult,
