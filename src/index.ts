@@ -50,9 +50,51 @@ export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } fr
 export { PoolHandle, WorkerDiedError } from "./runtime/threads/pool-handle.js";
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
+// --- runtime: readiness-based I/O and HTTP (chapter 4) ---
+export { READABLE, WRITABLE, ERROR, ScheduledIo } from "./runtime/io/readiness.js";
+export type { Interest } from "./runtime/io/readiness.js";
+export { Poller } from "./runtime/io/poller.js";
+export type { IoEvent, Source } from "./runtime/io/poller.js";
+export { ReadFuture, ReadExactFuture, ReadToEndFuture, WriteAllFuture, ShutdownFuture } from "./runtime/io/async-io.js";
+export type { AsyncRead, AsyncWrite, AsyncReadWrite } from "./runtime/io/async-io.js";
+export { PollStream } from "./runtime/io/stream.js";
+export { connect } from "./runtime/io/connect.js";
+export type { ConnectTarget } from "./runtime/io/connect.js";
+export { Listener, AcceptFuture } from "./runtime/io/listener.js";
+export type { BindTarget } from "./runtime/io/listener.js";
+export { HttpParseError, parseHead, decodeChunked, encodeChunked, serializeResponse, serializeRequest } from "./runtime/io/http-message.js";
+export type { HttpRequest, HttpResponse, Headers, Framing, ParsedHead } from "./runtime/io/http-message.js";
+export { MessageReader, IncompleteMessage } from "./runtime/io/http-reader.js";
+export { HttpServer } from "./runtime/io/http-server.js";
+export type { HttpHandler, HttpServerStats } from "./runtime/io/http-server.js";
+export { HttpClient } from "./runtime/io/http-client.js";
+export type { ClientRequest, ClientResponse, HttpClientOptions } from "./runtime/io/http-client.js";
+
+// --- scheduling (chapter 3): policies, the runtime builder, the sim driver, traces ---
+export { Runtime } from "./runtime/builder.js";
+export { SimRuntime } from "./runtime/sim/sim-runtime.js";
+export type { MultiQueueOptions } from "./runtime/sim/sim-runtime.js";
+export { burn, block } from "./runtime/cost.js";
+export { createPolicy } from "./runtime/policy/index.js";
+export { POLICY_NAMES, isPolicyName, WorkerLayout } from "./runtime/policy/policy.js";
+export type { PolicyName, QueueSpec, SchedulingPolicy, PolicyContext, StealListener } from "./runtime/policy/policy.js";
+export { TraceRecorder } from "./runtime/trace.js";
+export type { TraceEvent, TraceKind, ChromeTraceEvent, TimelineData } from "./runtime/trace.js";
+export type { SchedulerReport } from "./runtime/scheduler-report.js";
+export type { LatencySummary } from "./runtime/latency.js";
+export type { SchedulerConfig } from "./runtime/config.js";
 
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {
   Block, BookComparisonBlock, Cell, Chapter, ChapterOption, ChartBlock, Column, Experiment, ExperimentResult,
   LabOptions, NoticeBlock, TableBlock, TextBlock, TimelineBlock,
 } from "./labs/types.js";
+
+// --- actors ---
+export { ActorSystem, actorSystem, spawnActor } from "./actors/system.js";
+export type { ActorSystemOptions } from "./actors/system.js";
+export type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, Recipient, SpawnActorOptions, Step } from "./actors/actor.js";
+export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated } from "./actors/errors.js";
+export { Mailbox } from "./actors/mailbox.js";
+export { RestartPolicy } from "./actors/supervision.js";
+export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";

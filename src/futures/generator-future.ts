@@ -11,12 +11,12 @@
  *
  * A `GeneratorFuture` is itself a future. Each poll resumes the generator until it yields
  * a future that is not ready (→ `PENDING`, that future has arranged the wake) or
- * returns (→ the value). The future being awaited is kept in `current` and polled
+ * returns (→ the value). The future being awaited is kept in `awaited` and polled
  * again on the next poll; only when it is ready does the generator resume — so a
  * generator never observes a spurious wake-up.
  *
- * States: running (current === null, generator will be resumed), awaiting
- * (current !== null), finished (done). Cancel: cancel `current`, then
+ * States: running (awaited === null, generator will be resumed), awaiting
+ * (awaited !== null), finished (done). Cancel: cancel `awaited`, then
  * `generator.return()` so every `finally` block runs, innermost first.
  * A `finally` block that itself awaits during cancellation cannot be driven (the
  * task is going away), so each future it yields is cancelled at once.
@@ -28,8 +28,73 @@ import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } 
 /** The generator type of a coroutine body: yields futures, returns `T`. */
 export type Co<T> = Generator<Future<unknown>, T, any>;
 
-export class GeneratorFuture<T> extends BaseFuture<T> {
-  private current: Future<unknown> | null = null;
+/**
+ * Whoever drives a generator keeps the future it is waiting on here. Both
+ * `GeneratorFuture` and the runtime's `Task` (which drives a spawned generator
+ * itself, saving one object per spawn) implement it.
+ */
+export interface GeneratorDriver {
+  awaited: Future<unknown> | null;
+}
+
+/**
+ * Resume `gen` until it yields a future that is not ready (→ `PENDING`) or returns
+ * (→ its value). Throws what the generator throws. See the module doc.
+ */
+export function resumeGenerator<T>(driver: GeneratorDriver, gen: Co<T>, cx: Context): Poll<T> {
+  let input: unknown = undefined;
+  let failed = false;
+  let awaited = driver.awaited;
+  if (awaited !== null) {
+    try {
+      input = awaited.poll(cx);
+      if (input === PENDING) return PENDING;
+    } catch (error) {
+      failed = true;
+      input = error;
+    }
+    driver.awaited = null;
+  }
+  for (;;) {
+    const step = failed ? gen.throw(input) : gen.next(input);
+    if (step.done === true) return step.value;
+    awaited = step.value;
+    failed = false;
+    if (awaited instanceof YieldNow) {
+      // Fast path for the commonest await in a busy task: wake, give up the turn,
+      // and resume without polling the YieldNow again (it has nothing to say).
+      cx.waker.wake();
+      return PENDING;
+    }
+    try {
+      input = awaited.poll(cx);
+    } catch (error) {
+      failed = true;
+      input = error;
+      continue;
+    }
+    if (input === PENDING) {
+      driver.awaited = awaited;
+      return PENDING;
+    }
+  }
+}
+
+/** Cancel a suspended generator: cancel what it awaits, then run its `finally` blocks. */
+export function cancelGenerator<T>(driver: GeneratorDriver, gen: Co<T>): void {
+  const awaited = driver.awaited;
+  driver.awaited = null;
+  awaited?.cancel?.();
+  // return() runs the finally blocks; if one of them awaits, cancel that too.
+  let step = gen.return(undefined as T);
+  while (step.done !== true) {
+    step.value.cancel?.();
+    step = gen.return(undefined as T);
+  }
+}
+
+export class GeneratorFuture<T> extends BaseFuture<T> implements GeneratorDriver {
+  awaited: Future<unknown> | null = null;
   private done = false;
 
   constructor(private readonly generator: Co<T>) {
@@ -38,67 +103,21 @@ export class GeneratorFuture<T> extends BaseFuture<T> {
 
   poll(cx: Context): Poll<T> {
     if (this.done) throw new PolledAfterCompletion("coroutine");
-    const gen = this.generator;
-    let input: unknown = undefined;
-    let failed = false;
-    let awaited = this.current;
-    if (awaited !== null) {
-      try {
-        input = awaited.poll(cx);
-        if (input === PENDING) return PENDING;
-      } catch (error) {
-        failed = true;
-        input = error;
-      }
-      this.current = null;
+    let out: Poll<T>;
+    try {
+      out = resumeGenerator(this, this.generator, cx);
+    } catch (error) {
+      this.done = true;
+      throw error;
     }
-    for (;;) {
-      let step: IteratorResult<Future<unknown>, T>;
-      try {
-        step = failed ? gen.throw(input) : gen.next(input);
-      } catch (error) {
-        this.done = true;
-        throw error;
-      }
-      if (step.done === true) {
-        this.done = true;
-        return step.value;
-      }
-      awaited = step.value;
-      failed = false;
-      if (awaited instanceof YieldNow) {
-        // Fast path for the commonest await in a busy task: wake, give up the turn,
-        // and resume without polling the YieldNow again (it has nothing to say).
-        cx.waker.wake();
-        this.current = null;
-        return PENDING;
-      }
-      try {
-        input = awaited.poll(cx);
-      } catch (error) {
-        failed = true;
-        input = error;
-        continue;
-      }
-      if (input === PENDING) {
-        this.current = awaited;
-        return PENDING;
-      }
-    }
+    if (out !== PENDING) this.done = true;
+    return out;
   }
 
   override cancel(): void {
     if (this.done) return;
     this.done = true;
-    const awaited = this.current;
-    this.current = null;
-    awaited?.cancel?.();
-    // return() runs the finally blocks; if one of them awaits, cancel that too.
-    let step = this.generator.return(undefined as T);
-    while (step.done !== true) {
-      step.value.cancel?.();
-      step = this.generator.return(undefined as T);
-    }
+    cancelGenerator(this, this.generator);
   }
 }
 

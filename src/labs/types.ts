@@ -121,3 +121,14 @@ export interface Chapter {
   experiments: Experiment[];
   options?: ChapterOption[];
 }
+
+/**
+ * Bad input from the person at the keyboard (an unknown workload, a negative
+ * count). The CLI prints its message as one line and exits 2 — no stack trace.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

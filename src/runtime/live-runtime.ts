@@ -18,7 +18,7 @@
  *    A runtime with no runnable and no sleeping task lets the process exit.
  */
 import type { Future } from "../futures/poll.js";
-import { GeneratorFuture, type Co } from "../futures/generator-future.js";
+import type { Co } from "../futures/generator-future.js";
 import { CLOCK_CHECK_EVERY, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
 import { enterRuntime, setDefaultRuntimeFactory, type Spawner } from "./current.js";
 import { LiveTimers } from "./live-timers.js";
@@ -70,9 +70,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
 
   /** Wrap `work` (a future or a generator) in a task and schedule it. */
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    // A future has `poll`; anything else we were given is a generator.
-    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
-    const task = new Task<T>(this.nextId++, future, this);
+    const task = new Task<T>(this.nextId++, work, this);
     if (options?.name !== undefined) task.name = options.name;
     this.stats.spawned++;
     this.stats.live++;

@@ -23,13 +23,15 @@
  * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (`null`) so its
  *   memory goes; the output stays for the join handle.
  *
- * Why a task is also its own waker, its own poll context and its own join handle:
- * one allocation per spawn instead of four. async-task splits Runnable / Task /
+ * Why a task is also its own waker, its own poll context and its own join handle —
+ * and drives a spawned generator itself instead of wrapping it in a
+ * `GeneratorFuture`: one allocation per spawn instead of five. async-task splits Runnable / Task /
  * Waker because its handles cross threads with reference counts; on one JavaScript
  * thread the split would only cost memory (the `memory` bench counts it). The
  * public types (`JoinHandle`, `Waker`) still show only what a holder may do.
  */
 import { BaseFuture } from "../futures/base-future.js";
+import { cancelGenerator, resumeGenerator, type Co, type GeneratorDriver } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers, type Waker } from "../futures/poll.js";
 
 const IDLE = 0;
@@ -96,11 +98,20 @@ export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
 export interface SpawnOptions {
   /** A name for traces and error reports. */
   name?: string;
+  /**
+   * Which named queue the task goes to in a multi-queue runtime (`"high"`, `"low"`, or
+   * any name the runtime was built with). Default: the lowest-priority queue, as the
+   * book's `spawn_task!` defaults to `Low`. Single-queue runtimes ignore it.
+   */
+  priority?: string;
 }
 
-export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T> {
+export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver {
   private state = SCHEDULED;
-  private future: Future<T> | null;
+  /** A future, or a generator the task drives directly (`awaited` is then its current await). */
+  private future: Future<T> | Co<T> | null;
+  /** @internal GeneratorDriver */
+  awaited: Future<unknown> | null = null;
   private output: unknown = undefined;
   private joinWaker: Waker | null = null;
   private settle: (() => void) | null = null;
@@ -114,7 +125,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
   /** Created SCHEDULED: the spawner pushes it on a run queue right after. */
   constructor(
     readonly id: number,
-    future: Future<T>,
+    future: Future<T> | Co<T>,
     readonly scheduler: TaskScheduler,
   ) {
     super();
@@ -168,8 +179,9 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     if (this.state !== SCHEDULED) return; // cancelled while it sat in the queue
     this.state = RUNNING;
     let out: Poll<T>;
+    const future = this.future!;
     try {
-      out = this.future!.poll(this);
+      out = typeof (future as Future<T>).poll === "function" ? (future as Future<T>).poll(this) : resumeGenerator(this, future as Co<T>, this);
     } catch (error) {
       this.finish(FAILED, error);
       return;
@@ -259,7 +271,10 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.future = null;
     this.state = CANCELLED;
     try {
-      future?.cancel?.();
+      if (future !== null) {
+        if (typeof (future as Future<T>).poll === "function") (future as Future<T>).cancel?.();
+        else cancelGenerator(this, future as Co<T>);
+      }
     } finally {
       this.notifyJoiners();
       this.scheduler.taskEnded(this);
@@ -270,6 +285,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.state = state;
     this.output = output;
     this.future = null;
+    this.awaited = null;
     this.notifyJoiners();
     this.scheduler.taskEnded(this);
     if (state === FAILED && this.detached) this.scheduler.detachedTaskFailed(this, output);

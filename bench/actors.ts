@@ -1,0 +1,127 @@
+/**
+ * `lab bench actors`: the actor hot paths against peers in the same process.
+ *
+ * Cases (one iteration = a batch; opsPerSec is reported per message / actor):
+ * - tell: BATCH tells into one actor, then one ask to wait until all are handled.
+ * - ask: ASK_BATCH sequential request/reply round trips from a task.
+ * - spawn: SPAWN_COUNT actors started and stopped; plus a memory row (heap bytes per idle actor).
+ * - fan-out: BATCH tells round-robin over FAN_OUT actors, then one ask to each.
+ * Peers: nact (dispatch/query), xstate (createActor/send, synchronous), and a
+ * plain native-promise queue (a counter whose messages are awaited microtasks).
+ */
+import { createActor, createMachine, assign } from "xstate";
+import * as nact from "nact";
+import { ActorSystem } from "../src/actors/system.js";
+import type { ActorRef } from "../src/actors/actor.js";
+import { blockOn } from "../src/runtime/spawn.js";
+import type { Co } from "../src/futures/generator-future.js";
+import { measureCase, settledHeap } from "./harness.js";
+import type { BenchRow, BenchSuite } from "./types.js";
+
+const BATCH = 10_000;
+const ASK_BATCH = 1_000;
+const SPAWN_COUNT = 100_000;
+const FAN_OUT = 100;
+
+type Msg = number | "get";
+const counter = () => {
+  let sum = 0;
+  return { handle: (m: Msg) => (m === "get" ? sum : ((sum += m), 0)) };
+};
+
+function perMessage(rows: BenchRow[], perIteration: number): BenchRow[] {
+  return rows.map((r) => ({ ...r, opsPerSec: (r.opsPerSec ?? 0) * perIteration, batch: perIteration }));
+}
+
+function* askLoop(ref: ActorRef<Msg, number>): Co<number> {
+  let last = 0;
+  for (let i = 0; i < ASK_BATCH; i++) last = (yield ref.ask(1)) as number;
+  return last;
+}
+
+export const actorsSuite: BenchSuite = {
+  id: "actors",
+  summary: "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; vs nact, xstate, promise queue",
+  cases: ["tell", "ask", "spawn", "fan-out"],
+  async run(options) {
+    const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
+    const rows: BenchRow[] = [];
+    const system = new ActorSystem();
+    const nactSystem = nact.start();
+    if (want("tell")) {
+      const ours = system.spawn<Msg, number>(counter);
+      const theirs = nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
+        if (m.reply) nact.dispatch(ctx.sender, 0);
+      });
+      let xsum = 0;
+      const machine = createMachine({ context: { n: 0 }, on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
+      const x = createActor(machine).start();
+      let chain = Promise.resolve();
+      rows.push(
+        ...perMessage(
+          await measureCase("tell", [
+            { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours.tell(1); await ours.ask("get"); } },
+            { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(theirs, { n: 1 }); await nact.query(theirs, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000); } },
+            { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) x.send({ type: "inc" }); } },
+            { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) chain = chain.then(() => void xsum++); await chain; } },
+          ], options),
+          BATCH,
+        ),
+      );
+      ours.kill();
+      x.stop();
+    }
+    if (want("ask")) {
+      const ours = system.spawn<Msg, number>(counter);
+      const theirs = nact.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1));
+      rows.push(
+        ...perMessage(
+          await measureCase("ask", [
+            { subject: "async-lab", fn: () => blockOn(askLoop(ours)) },
+            { subject: "nact", fn: async () => { for (let i = 0; i < ASK_BATCH; i++) await nact.query(theirs, (sender: unknown) => sender, 5000); } },
+            { subject: "native", fn: async () => { let s = 0; for (let i = 0; i < ASK_BATCH; i++) s += await Promise.resolve(1); return s; } },
+          ], options),
+          ASK_BATCH,
+        ),
+      );
+      ours.kill();
+    }
+    if (want("spawn")) {
+      const spawnMany = (): ActorRef<Msg, number>[] => {
+        const refs: ActorRef<Msg, number>[] = new Array(SPAWN_COUNT);
+        for (let i = 0; i < SPAWN_COUNT; i++) refs[i] = system.spawn<Msg, number>(counter);
+        return refs;
+      };
+      rows.push(
+        ...perMessage(
+          await measureCase("spawn", [
+            { subject: "async-lab", fn: async () => { const refs = spawnMany(); await refs[SPAWN_COUNT - 1]!.ask("get"); for (const r of refs) r.kill(); await refs[SPAWN_COUNT - 1]!.join(); } },
+          ], { ...options, time: Math.min(options.time, 1000) }),
+          SPAWN_COUNT,
+        ),
+      );
+      const before = settledHeap();
+      const refs = spawnMany();
+      await refs[SPAWN_COUNT - 1]!.ask("get"); // every actor has started and is idle
+      const after = settledHeap();
+      rows.push({ case: "spawn-memory", subject: "async-lab", bytesPerTask: (after - before) / SPAWN_COUNT });
+      options.log(`  spawn-memory · async-lab: ${((after - before) / SPAWN_COUNT).toFixed(0)} B per idle actor`);
+      for (const r of refs) r.kill();
+      await refs[SPAWN_COUNT - 1]!.join();
+    }
+    if (want("fan-out")) {
+      const ours = Array.from({ length: FAN_OUT }, () => system.spawn<Msg, number>(counter));
+      rows.push(
+        ...perMessage(
+          await measureCase("fan-out", [
+            { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours[i % FAN_OUT]!.tell(1); await Promise.all(ours.map((r) => r.ask("get"))); } },
+          ], options),
+          BATCH,
+        ),
+      );
+      for (const r of ours) r.kill();
+    }
+    nact.stop(nactSystem);
+    return rows;
+  },
+};

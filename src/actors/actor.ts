@@ -1,0 +1,92 @@
+/**
+ * What an actor is: state plus a `handle` for its messages, and lifecycle hooks —
+ * the union of what speare, spawned and rsactor offer (see BOOK.md, "Actor-library
+ * features").
+ *
+ * A step (a hook's or handler's result) may be a plain value, a future, a generator
+ * (`*handle(msg) { const v = yield* sleep(10); ... }`) or a promise. Plain values cost
+ * nothing extra: a synchronous handler is called and done, with no future built.
+ */
+import type { Future } from "../futures/poll.js";
+import type { Co } from "../futures/generator-future.js";
+import type { JoinHandle } from "../runtime/task.js";
+import type { SupervisionOptions } from "./supervision.js";
+
+/** Where an actor was when it failed (rsactor's OnStart / OnRun / OnStop, plus handle). */
+export type Phase = "start" | "run" | "handle" | "stop";
+
+/** How an actor ended: `join()`'s value. */
+export type ActorExit =
+  | { readonly kind: "completed"; readonly killed: boolean }
+  | { readonly kind: "failed"; readonly phase: Phase; readonly error: unknown };
+
+/** A hook's or handler's result: a value, or something that produces one later. */
+export type Step<T> = T | Future<T> | Co<T> | PromiseLike<T>;
+
+export interface Actor<M, R = unknown> {
+  /** Runs before the first message; a throw here fails the actor in phase `start`. */
+  started?(ctx: ActorContext<M, R>): Step<void>;
+  /** One message at a time; the value is the `ask` reply. A throw loses this message only. */
+  handle(message: M, ctx: ActorContext<M, R>): Step<R>;
+  /** rsactor's `on_run`: re-invoked after each completion, alongside message handling, until the actor stops. */
+  run?(ctx: ActorContext<M, R>): Step<void>;
+  /** After `stop()` (killed = false) or `kill()` (killed = true); not after a failure. */
+  stopped?(ctx: ActorContext<M, R>, killed: boolean): Step<void>;
+}
+
+/** Builds a fresh actor: at spawn, and again at each restart. */
+export type ActorFactory<M, R = unknown> = () => Actor<M, R>;
+
+export interface SpawnActorOptions {
+  /** For errors and traces (default `actor-<id>`). */
+  name?: string;
+  /** Bounded mailbox size (default unbounded). */
+  capacity?: number;
+  /** How this actor supervises the children it spawns. */
+  supervision?: SupervisionOptions;
+}
+
+/** The sender's side, type-erased to the message type (spawned's / thespis' `Recipient<M>`). */
+export interface Recipient<M, R = unknown> {
+  readonly name: string;
+  /** Queue `message`; throws `MailboxFull` (bounded, full) or `ActorStopped`. */
+  tell(message: M): void;
+  /** Like `tell` but answers false instead of throwing. */
+  tryTell(message: M): boolean;
+  /** A future that waits for room in a bounded mailbox, then queues `message`. */
+  send(message: M): Future<void> & Iterable<Future<unknown>>;
+  /** Request/reply: the handler's value. Fails with the handler's error, `ActorStopped` or `RequestTimeout`. */
+  ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Iterable<Future<unknown>>;
+}
+
+export interface ActorRef<M, R = unknown> extends Recipient<M, R> {
+  readonly id: number;
+  /** Finish what is queued (later tells fail), run `stopped(false)`, end. */
+  stop(): void;
+  /** End now: the current handler is cancelled, queued messages dropped, `stopped(true)` runs. */
+  kill(): void;
+  /** Resolves with how the actor ended. */
+  join(): JoinHandle<ActorExit>;
+  readonly isAlive: boolean;
+}
+
+/** What handlers and hooks get besides the message. */
+export interface ActorContext<M, R = unknown> {
+  readonly self: ActorRef<M, R>;
+  /** The clock the actor's timers use (real, fake or virtual). */
+  now(): number;
+  /** Spawn a child supervised by this actor. */
+  spawn<CM, CR>(factory: ActorFactory<CM, CR>, options?: SpawnActorOptions): ActorRef<CM, CR>;
+  /** Tell `message` to self after `ms`; cancelled when the actor stops or restarts. */
+  sendAfter(message: M, ms: number): Cancellable;
+  /** Tell `message` to self every `ms` (first after `ms`); cancelled when the actor stops or restarts. */
+  sendInterval(message: M, ms: number): Cancellable;
+  /** Each item of `source` arrives as `toMessage(item)`; the iteration ends when the actor stops. */
+  addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable;
+  /** Run `work` in the background; its value arrives as `toMessage(value)`, its error goes to supervision (phase `run`). */
+  task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable;
+}
+
+export interface Cancellable {
+  cancel(): void;
+}

@@ -1,0 +1,77 @@
+/**
+ * The actor system: where top-level actors are spawned, the registry lives, and the
+ * root supervision policy (for actors without a parent) is kept.
+ *
+ * Invariant: every actor of a system runs as a task on the system's `spawner`, and
+ * its timers come from `timers` if given — else from the runtime polling it. A test
+ * passes a fake `Timers` to step backoff and `sendAfter` without wall-clock waits.
+ */
+import type { Timers } from "../futures/poll.js";
+import type { Spawner } from "../runtime/current.js";
+import { getDefaultRuntime } from "../runtime/live-runtime.js";
+import type { ActorFactory, ActorRef, SpawnActorOptions } from "./actor.js";
+import { ActorCell } from "./actor-cell.js";
+import { Registry } from "./registry.js";
+import { RestartPolicy, type SupervisionOptions } from "./supervision.js";
+
+export interface ActorSystemOptions {
+  /** Where actor tasks run (default: the process-wide live runtime). */
+  runtime?: Spawner;
+  /** Clock and timers for actors (default: the runtime's own). */
+  timers?: Timers;
+  /** What happens when a top-level actor fails (default: `stop` — it ends, `join()` says why). */
+  supervision?: SupervisionOptions;
+}
+
+export class ActorSystem {
+  readonly registry = new Registry();
+  readonly spawner: Spawner;
+  readonly timers: Timers | undefined;
+  /** @internal */
+  readonly rootPolicy: RestartPolicy;
+  private nextId = 1;
+
+  constructor(options: ActorSystemOptions = {}) {
+    this.spawner = options.runtime ?? getDefaultRuntime();
+    this.timers = options.timers;
+    this.rootPolicy = new RestartPolicy(options.supervision ?? { directive: "stop" });
+  }
+
+  /** Start a top-level actor. */
+  spawn<M, R = unknown>(factory: ActorFactory<M, R>, options?: SpawnActorOptions): ActorRef<M, R> {
+    return this.spawnCell(factory, options, null);
+  }
+
+  /** @internal also used by `ctx.spawn` for children. */
+  spawnCell<M, R>(factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
+    if (typeof factory !== "function") throw new TypeError("spawn needs a factory function that returns a fresh actor");
+    const cell = new ActorCell<M, R>(this.nextId++, factory, this, parent, options);
+    cell.handle = this.spawner.spawn(cell, options?.name === undefined ? undefined : { name: options.name });
+    return cell;
+  }
+
+  register(name: string, ref: ActorRef<any, any>): void {
+    this.registry.register(name, ref);
+  }
+  whereis<M, R = unknown>(name: string): ActorRef<M, R> | undefined {
+    return this.registry.whereis<M, R>(name);
+  }
+  unregister(name: string): boolean {
+    return this.registry.unregister(name);
+  }
+  registered(): string[] {
+    return this.registry.registered();
+  }
+}
+
+let defaultSystem: ActorSystem | null = null;
+
+/** The process-wide system on the default live runtime. */
+export function actorSystem(): ActorSystem {
+  return (defaultSystem ??= new ActorSystem());
+}
+
+/** Spawn a top-level actor on the default system. */
+export function spawnActor<M, R = unknown>(factory: ActorFactory<M, R>, options?: SpawnActorOptions): ActorRef<M, R> {
+  return actorSystem().spawn(factory, options);
+}

@@ -1,0 +1,381 @@
+/**
+ * Chapter 2, "Basic Async Rust": what a future is, shown by running one.
+ *
+ * Durations are the book's, multiplied by the time scale. "Blocking" steps use
+ * `blockingSleep` (the book's `std::thread::sleep`: the whole thread stops, so no
+ * other task runs); "async" steps use `sleep` (the task returns PENDING and a timer
+ * wakes it, so other tasks run meanwhile). The difference between the two is the
+ * entire lesson of the coffee-and-toast example.
+ */
+import {
+  BaseFuture, blockingSleep, co, join, LiveRuntime, Mutex, PENDING, sleep, timeout, TimeoutError, yieldNow,
+  type Co, type Context, type Poll,
+} from "../index.js";
+import type { Block, Chapter, Experiment, LabOptions } from "./types.js";
+
+/** A clock for one run: elapsed time in *book seconds* (ours divided by the scale). */
+function bookClock(opts: LabOptions): { bookSeconds: () => number; ms: (bookSeconds: number) => number } {
+  const start = performance.now();
+  const scale = 1000 * opts.timeScale;
+  return { bookSeconds: () => (performance.now() - start) / scale, ms: (s) => s * scale };
+}
+
+// --- E2.1 coffee & toast ---------------------------------------------------
+
+interface Kitchen {
+  ms: (bookSeconds: number) => number;
+  say: (line: string) => void;
+}
+
+function* prepCoffeeMug(k: Kitchen, yieldFirst: boolean): Co<void> {
+  // The book's fix: one early await lets the other futures start their timers.
+  if (yieldFirst) yield* sleep(k.ms(0.1));
+  k.say("Pouring milk...");
+  blockingSleep(k.ms(3));
+  k.say("Milk poured.");
+  k.say("Putting instant coffee...");
+  blockingSleep(k.ms(3));
+  k.say("Instant coffee put.");
+}
+
+function* makeCoffee(k: Kitchen): Co<void> {
+  k.say("boiling kettle...");
+  yield* sleep(k.ms(10));
+  k.say("kettle boiled.");
+  k.say("pouring boiled water...");
+  blockingSleep(k.ms(3));
+  k.say("boiled water poured.");
+}
+
+function* makeToast(k: Kitchen): Co<void> {
+  k.say("putting bread in toaster...");
+  yield* sleep(k.ms(10));
+  k.say("bread toasted.");
+  k.say("buttering toasted bread...");
+  blockingSleep(k.ms(5));
+  k.say("toasted bread buttered.");
+}
+
+function* breakfastSequential(k: Kitchen): Co<void> {
+  yield* prepCoffeeMug(k, false);
+  yield* makeCoffee(k);
+  yield* makeToast(k);
+}
+
+function* breakfastJoined(k: Kitchen, yieldFirst: boolean): Co<void> {
+  yield* join(co(prepCoffeeMug, k, yieldFirst), co(makeCoffee, k), co(makeToast, k));
+}
+
+
+
+async function runKitchen(opts: LabOptions, body: (k: Kitchen) => Co<void>): Promise<{ seconds: number; lines: string[] }> {
+  const clock = bookClock(opts);
+  const lines: string[] = [];
+  const k: Kitchen = { ms: clock.ms, say: (line) => lines.push(`[${clock.bookSeconds().toFixed(1).padStart(5)} s] ${line}`) };
+  await new LiveRuntime().blockOn(body(k));
+  return { seconds: clock.bookSeconds(), lines };
+}
+
+const coffee: Experiment = {
+  id: "coffee",
+  book: "E2.1",
+  title: "Coffee and toast: sequential, joined, joined with an early yield",
+  summary: "blocking vs async steps; join only helps once every future has reached its first await",
+  async run(opts) {
+    const seq = await runKitchen(opts, (k) => breakfastSequential(k));
+    const joined = await runKitchen(opts, (k) => breakfastJoined(k, false));
+    const early = await runKitchen(opts, (k) => breakfastJoined(k, true));
+    const scale = 1000 * opts.timeScale;
+    const row = (name: string, book: number | null, r: { seconds: number }) => [
+      name, book, r.seconds * scale, r.seconds, book === null ? null : r.seconds / book,
+    ];
+    const blocks: Block[] = [
+      {
+        kind: "table",
+        title: "Time to breakfast (book seconds = our milliseconds ÷ scale)",
+        columns: [
+          { header: "variant" }, { header: "book", unit: "s", digits: 0 }, { header: "ours", unit: "ms", digits: 1 },
+          { header: "ours in book time", unit: "s", digits: 2 }, { header: "ours ÷ book", unit: "×", digits: 3 },
+        ],
+        rows: [
+          row("sequential: mug; coffee; toast", null, seq),
+          row("join!(mug, coffee, toast)", 24, joined),
+          row("join! with sleep(100 ms) first in mug", 18, early),
+        ],
+      },
+      {
+        kind: "book",
+        rows: [
+          { label: "join!", book: "It took: 24 seconds", ours: `It took: ${joined.seconds.toFixed(2)} book-seconds (${(joined.seconds * scale).toFixed(1)} ms)` },
+          { label: "join! + early yield", book: "It took: 18 seconds", ours: `It took: ${early.seconds.toFixed(2)} book-seconds (${(early.seconds * scale).toFixed(1)} ms)` },
+          { label: "ratio join / early yield", book: (24 / 18).toFixed(3), ours: (joined.seconds / early.seconds).toFixed(3) },
+        ],
+      },
+      { kind: "text", title: "join! with the early yield — what happened, in book time", lines: early.lines },
+      {
+        kind: "notice",
+        lines: [
+          "Joined without the yield takes as long as the book's 24 s: the mug future blocks for 6 s before the kettle and toaster futures are even polled.",
+          "One `sleep(100 ms)` at the top of the mug lets the kettle and toaster start their timers first: 18 s. (The book says it saved three seconds; it saved six.)",
+          "Blocking steps (pouring, buttering) still run one at a time: a blocked thread runs nothing else.",
+        ],
+      },
+    ];
+    return { blocks };
+  },
+};
+
+// --- E2.2 people as tasks on one worker -------------------------------------
+
+const people: Experiment = {
+  id: "people",
+  book: "E2.2",
+  title: "People as tasks on one worker: sequential steps vs joined steps",
+  summary: "a task is a series of futures; two people sharing one thread",
+  async run(opts) {
+    const measure = async (n: number, joined: boolean) => {
+      const clock = bookClock(opts);
+      const rt = new LiveRuntime();
+      const k: Kitchen = { ms: clock.ms, say: () => {} };
+      const handles = Array.from({ length: n }, () =>
+        rt.spawn(joined ? breakfastJoined(k, true) : breakfastSequential(k)),
+      );
+      await rt.blockOn(co(function* () {
+        for (const h of handles) yield* h;
+      }));
+      return clock.bookSeconds();
+    };
+    const rows = [
+      ["2 people, steps in sequence", 40, await measure(2, false)],
+      ["2 people, steps joined", 28, await measure(2, true)],
+      ["3 people, steps joined", 42, await measure(3, true)],
+    ].map(([name, book, ours]) => [name, book, ours, (ours as number) / (book as number)]);
+    return {
+      blocks: [
+        {
+          kind: "table",
+          columns: [{ header: "run" }, { header: "book", unit: "s", digits: 0 }, { header: "ours (book time)", unit: "s", digits: 2 }, { header: "ours ÷ book", unit: "×", digits: 3 }],
+          rows,
+        },
+        {
+          kind: "notice",
+          lines: [
+            "Each person blocks the single thread for 14 s (mug 6, pouring 3, buttering 5); joining hides only the 10 s waits.",
+            "So n people take about 14·n s once their waits overlap — the book's 28 s and 42 s.",
+          ],
+        },
+      ],
+    };
+  },
+};
+
+// --- E2.3 CounterFuture -----------------------------------------------------
+
+/** The book's CounterFuture: counts its polls; wakes itself (or not) until it has been polled 3 times. */
+class CounterFuture extends BaseFuture<number> {
+  count = 0;
+  constructor(private readonly name: string, private readonly wakeItself: boolean, private readonly blockMs: number, private readonly out: string[]) {
+    super();
+  }
+  poll(cx: Context): Poll<number> {
+    this.count += 1;
+    this.out.push(`${this.name}: polling with result: ${this.count}`);
+    blockingSleep(this.blockMs);
+    if (this.count < 3) {
+      if (this.wakeItself) cx.waker.wake();
+      return PENDING;
+    }
+    return this.count;
+  }
+}
+
+const counter: Experiment = {
+  id: "counter",
+  book: "E2.3",
+  title: "CounterFuture: two tasks polled through a waker — and what happens without one",
+  summary: "Pending/Ready and the waker: forget to wake and the task is never polled again",
+  async run(opts) {
+    const blockMs = 1000 * opts.timeScale;
+    const run = async (wake: boolean) => {
+      const out: string[] = [];
+      const rt = new LiveRuntime();
+      const one = new CounterFuture("one", wake, blockMs, out);
+      const two = new CounterFuture("two", wake, blockMs, out);
+      const h1 = rt.spawn(one);
+      const h2 = rt.spawn(two);
+      // Without a wake nothing will ever poll them again: give up after 20 book-seconds.
+      let outcome = "both ready";
+      try {
+        await rt.blockOn(timeout(join(h1, h2), 20 * blockMs));
+      } catch (error) {
+        if (!(error instanceof TimeoutError)) throw error;
+        outcome = "hung (cancelled after 20 book-seconds)";
+        h1.cancel();
+        h2.cancel();
+      }
+      return { out, polls: one.count + two.count, outcome, polled: rt.stats.polls };
+    };
+    const woken = await run(true);
+    const silent = await run(false);
+    return {
+      blocks: [
+        { kind: "text", title: "with cx.waker.wake() — the book's output is 1,1,2,2,3,3", lines: woken.out },
+        { kind: "text", title: "without the wake — the book's output is 1,1 and then a hang", lines: silent.out },
+        {
+          kind: "table",
+          columns: [{ header: "variant" }, { header: "CounterFuture polls" }, { header: "runtime polls" }, { header: "outcome" }],
+          rows: [
+            ["wake_by_ref before Pending", woken.polls, woken.polled, woken.outcome],
+            ["no wake", silent.polls, silent.polled, silent.outcome],
+          ],
+        },
+        {
+          kind: "notice",
+          lines: [
+            "The two tasks alternate: each poll returns PENDING after waking itself, which puts its task at the back of the queue.",
+            "Returning PENDING without arranging a wake is a promise nobody keeps: the executor never polls the future again.",
+          ],
+        },
+      ],
+    };
+  },
+};
+
+// --- E2.5 timeout -------------------------------------------------------------
+
+function* slowTask(ms: number): Co<string> {
+  yield* sleep(ms);
+  return "Slow Task Completed";
+}
+
+const timeoutExperiment: Experiment = {
+  id: "timeout",
+  book: "E2.5",
+  title: "Timeout around a slow task",
+  summary: "a 10 s task raced against a 3 s timer; the loser is cancelled",
+  async run(opts) {
+    const clock = bookClock(opts);
+    let outcome: string;
+    try {
+      outcome = await new LiveRuntime().blockOn(timeout(co(slowTask, clock.ms(10)), clock.ms(3)));
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      outcome = "Task timed out";
+    }
+    const took = clock.bookSeconds();
+    return {
+      blocks: [
+        {
+          kind: "book",
+          rows: [
+            { label: "outcome", book: "Task timed out", ours: outcome },
+            { label: "time until the outcome", book: "3 s", ours: `${took.toFixed(2)} book-seconds (${clock.ms(took).toFixed(1)} ms)` },
+          ],
+        },
+        { kind: "notice", lines: ["The slow task is cancelled, not left running: its timer is unregistered and the process can exit at once."] },
+      ],
+    };
+  },
+};
+
+// --- E2.6 / E2.7 futures sharing a counter -------------------------------------
+
+/** E2.6: try_lock inside poll. On failure: report, wake, and try again later — never block. */
+class SharedCounterFuture extends BaseFuture<void> {
+  private count = 0;
+  constructor(private readonly kind: "Increment" | "Decrement", private readonly data: Mutex<number>, private readonly out: string[], private readonly blockMs: number) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    blockingSleep(this.blockMs);
+    const guard = this.data.tryLock();
+    if (guard === null) {
+      this.out.push(`error for ${this.kind}: try_lock failed because the operation would block`);
+      cx.waker.wake();
+      return PENDING;
+    }
+    guard.value += this.kind === "Increment" ? 1 : -1;
+    this.out.push(`after ${this.kind.toLowerCase()}: ${guard.value}`);
+    guard.release();
+    this.count += 1;
+    if (this.count < 3) {
+      cx.waker.wake();
+      return PENDING;
+    }
+    return undefined;
+  }
+}
+
+/** A third task that holds the lock across one await — the only way to contend on one thread. */
+function* lockHolder(data: Mutex<number>): Co<void> {
+  const guard = yield* data.lock();
+  yield* yieldNow();
+  guard.release();
+}
+
+/** E2.7: the async-mutex version, an async fn instead of a hand-written poll. */
+function* countWithAsyncLock(n: number, data: Mutex<number>, kind: "Increment" | "Decrement", out: string[], blockMs: number): Co<void> {
+  for (let i = 0; i < n; i++) {
+    const guard = yield* data.lock();
+    guard.value += kind === "Increment" ? 1 : -1;
+    out.push(`after ${kind.toLowerCase()}: ${guard.value}`);
+    guard.release();
+    blockingSleep(blockMs);
+    yield* yieldNow();
+  }
+}
+
+const sharedCounter: Experiment = {
+  id: "shared-counter",
+  book: "E2.6–E2.7",
+  title: "Two futures sharing a counter: try_lock inside poll, then an async mutex",
+  summary: "increment and decrement through one lock; never block the executor waiting for it",
+  async run(opts) {
+    const blockMs = 100 * opts.timeScale; // the book's 1 s steps, shortened 10× more: the point is the order
+    const tryOut: string[] = [];
+    const data = new Mutex(0);
+    const rt = new LiveRuntime();
+    const holder = rt.spawn(lockHolder(data));
+    const inc = rt.spawn(new SharedCounterFuture("Increment", data, tryOut, blockMs));
+    const dec = rt.spawn(new SharedCounterFuture("Decrement", data, tryOut, blockMs));
+    await rt.blockOn(join(holder, inc, dec));
+    const tryFinal = data.tryLock()!;
+    const finalTry = tryFinal.value;
+    tryFinal.release();
+
+    const asyncOut: string[] = [];
+    const data2 = new Mutex(0);
+    await rt.blockOn(join(co(countWithAsyncLock, 3, data2, "Increment", asyncOut, blockMs), co(countWithAsyncLock, 3, data2, "Decrement", asyncOut, blockMs)));
+    const errors = tryOut.filter((l) => l.startsWith("error")).length;
+    return {
+      blocks: [
+        { kind: "text", title: "E2.6 try_lock in poll (a third task holds the lock across an await at first)", lines: tryOut },
+        { kind: "text", title: "E2.7 async fn + async mutex", lines: asyncOut },
+        {
+          kind: "table",
+          columns: [{ header: "variant" }, { header: "updates" }, { header: "would-block retries" }, { header: "final value" }, { header: "book's final value" }],
+          rows: [
+            ["try_lock inside poll", tryOut.length - errors, errors, finalTry, 0],
+            ["async mutex", asyncOut.length, 0, data2.data, 0],
+          ],
+        },
+        {
+          kind: "notice",
+          lines: [
+            "On one thread a lock is only contended if someone holds it across an await; here a third task does, so the first tries report would-block and retry via the waker instead of blocking.",
+            "The book needed several runs to see the error on Tokio's threads; a held-across-await lock reproduces it every time.",
+            "Either way the increments and decrements cancel out: the final value is 0.",
+          ],
+        },
+      ],
+    };
+  },
+};
+
+export const ch2: Chapter = {
+  id: "ch2",
+  title: "Basic Async Rust: futures, wakers, join, timeout, shared state",
+  experiments: [coffee, people, counter, timeoutExperiment, sharedCounter],
+};
+
+

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { co, LiveRuntime, PENDING, RingQueue, sleep, timeout, TimeoutError, TimerHeap, type TimerEntry } from "../src/index.js";
+import { CountingFuture, CountingWaker } from "./suite.js";
+
+const entry = (deadline: number): TimerEntry => ({ deadline, waker: null, slot: -1 });
+
+describe("TimerHeap", () => {
+  it("pops by deadline, ties in insertion order, and keeps slots right through removals", () => {
+    const heap = new TimerHeap();
+    const es = [5, 1, 3, 1, 9, 3, 0].map(entry);
+    es.forEach((e) => heap.push(e));
+    heap.remove(es[4]!); // the 9
+    expect(es[4]!.slot).toBe(-1);
+    heap.remove(es[4]!); // twice: no-op
+    const popped: number[] = [];
+    let e: TimerEntry | undefined;
+    while ((e = heap.pop()) !== undefined) popped.push(es.indexOf(e));
+    expect(popped).toEqual([6, 1, 3, 2, 5, 0]);
+    expect(es.every((x) => x.slot === -1)).toBe(true);
+  });
+});
+
+describe("RingQueue", () => {
+  it("keeps FIFO order across growth and wrap-around", () => {
+    const q = new RingQueue<number>(2);
+    const out: number[] = [];
+    for (let i = 0; i < 5; i++) q.push(i);
+    out.push(q.pop()!, q.pop()!);
+    for (let i = 5; i < 12; i++) q.push(i);
+    while (q.size > 0) out.push(q.pop()!);
+    expect(out).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(q.pop()).toBeUndefined();
+  });
+});
+
+describe("sleep and timeout on the live runtime", () => {
+  it("sleeps fire in deadline order and the timer structure empties", async () => {
+    const rt = new LiveRuntime();
+    const order: number[] = [];
+    await rt.blockOn(
+      co(function* () {
+        const hs = [6, 2, 4].map((ms) =>
+          rt.spawn(
+            co(function* () {
+              yield* sleep(ms);
+              order.push(ms);
+            }),
+          ),
+        );
+        for (const h of hs) yield* h;
+      }),
+    );
+    expect(order).toEqual([2, 4, 6]);
+    expect(rt.timers.size).toBe(0);
+  });
+
+  it("timeout cancels the inner future and throws TimeoutError", async () => {
+    const rt = new LiveRuntime();
+    const never = new CountingFuture(0, Infinity);
+    const error = await rt.blockOn(timeout(never, 3)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(never.cancels).toBe(1);
+    expect(rt.timers.size).toBe(0);
+  });
+
+  it("timeout returns the value and releases its timer when the inner future wins", async () => {
+    const rt = new LiveRuntime();
+    expect(await rt.blockOn(timeout(new CountingFuture("v", 2, true), 60_000))).toBe("v");
+    expect(rt.timers.size).toBe(0);
+  });
+
+  it("sleep outside a runtime says what is missing", () => {
+    expect(() => sleep(5).poll({ waker: new CountingWaker() })).toThrow(/needs a runtime/);
+  });
+
+  it("sleep(0) is ready at once", () => {
+    const rt = new LiveRuntime();
+    expect(sleep(0).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(undefined);
+    expect(sleep(1).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(PENDING);
+  });
+});
