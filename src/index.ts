@@ -50,6 +50,7 @@ export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } fr
 export { PoolHandle, WorkerDiedError } from "./runtime/threads/pool-handle.js";
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
+
 // --- runtime: readiness-based I/O and HTTP (chapter 4) ---
 export { READABLE, WRITABLE, ERROR, ScheduledIo } from "./runtime/io/readiness.js";
 export type { Interest } from "./runtime/io/readiness.js";
