@@ -75,6 +75,7 @@ export type { ClientRequest, ClientResponse, HttpClientOptions } from "./runtime
 export { Runtime } from "./runtime/builder.js";
 export { SimRuntime } from "./runtime/sim/sim-runtime.js";
 export type { MultiQueueOptions } from "./runtime/sim/sim-runtime.js";
+export { LiveLoopsRuntime } from "./runtime/live-loops.js";
 export { burn, block } from "./runtime/cost.js";
 export { createPolicy } from "./runtime/policy/index.js";
 export { POLICY_NAMES, isPolicyName, WorkerLayout } from "./runtime/policy/policy.js";
@@ -84,6 +85,30 @@ export type { TraceEvent, TraceKind, ChromeTraceEvent, TimelineData } from "./ru
 export type { SchedulerReport } from "./runtime/scheduler-report.js";
 export type { LatencySummary } from "./runtime/latency.js";
 export type { SchedulerConfig } from "./runtime/config.js";
+
+// --- reactive: subjects, observers, event bus (issue 7) ---
+export { AtomicCell } from "./reactive/atomic-cell.js";
+export type { CompareExchange } from "./reactive/atomic-cell.js";
+export { WatchedCell } from "./reactive/watched-cell.js";
+export { HeaterSubjects, BOOK_HEATER, startHeater, summarizeHeater } from "./reactive/heater.js";
+export type { HeaterParams, HeaterTrace, HeaterRun, HeaterSummary, ObserverDesign } from "./reactive/heater.js";
+export { simulateHeater, SIM_POLL_COST_MS } from "./reactive/simulate-heater.js";
+export type { SimulatedHeater } from "./reactive/simulate-heater.js";
+export { EventBus, EventHandle } from "./reactive/event-bus.js";
+export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
+
+// --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---
+export { VirtualTimers, VirtualRuntime } from "./patterns/virtual-clock.js";
+export type { VirtualRuntimeOptions } from "./patterns/virtual-clock.js";
+export { transition } from "./patterns/state-machine.js";
+export type { SwitchState, SwitchEvent } from "./patterns/state-machine.js";
+export { retry } from "./patterns/retry.js";
+export type { RetryOptions } from "./patterns/retry.js";
+export { CircuitBreaker, CircuitOpenError } from "./patterns/circuit-breaker.js";
+export type { BreakerState, CircuitBreakerOptions } from "./patterns/circuit-breaker.js";
+export { LoggingFuture, withLogging } from "./patterns/logging-future.js";
+export { waterfall } from "./patterns/waterfall.js";
+export type { Step as WaterfallStep } from "./patterns/waterfall.js";
 
 // --- labs: the data shapes experiments return (for people writing their own) ---
 export type {

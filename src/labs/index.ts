@@ -4,10 +4,15 @@
  */
 import type { Chapter } from "./types.js";
 import { ch2 } from "./ch2.js";
+import { ch3 } from "./ch3.js";
+import { ch4 } from "./ch4.js";
+import { ch5 } from "./ch5.js";
+import { ch6 } from "./ch6.js";
 import { ch8 } from "./ch8.js";
+import { ch9 } from "./ch9.js";
 import { compare } from "./compare.js";
 
-export const chapters: Chapter[] = [ch2, ch8, compare];
+export const chapters: Chapter[] = [ch2, ch3, ch4, ch5, ch6, ch8, ch9, compare];
 
 export function findChapter(id: string): Chapter | undefined {
   return chapters.find((c) => c.id === id);

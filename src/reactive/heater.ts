@@ -265,6 +265,9 @@ class WakerHeater extends BaseFuture<never> {
     } else if (now >= this.timer.deadline) {
       this.s.temp.add(this.p.heatGain);
       this.timer.armAt(timers, now + this.p.heatStepMs, cx.waker);
+    } else if (this.timer.slot === -1) {
+      // Fired a little early (live timers fire within TIMER_TOLERANCE_MS): wait out the rest.
+      this.timer.armAt(timers, this.timer.deadline, cx.waker);
     }
     this.s.heatOn.watch(cx.waker);
     return PENDING;
@@ -290,6 +293,8 @@ class WakerHeatLoss extends BaseFuture<never> {
     } else if (now >= this.timer.deadline) {
       this.s.temp.sub(this.p.loss);
       this.timer.armAt(timers, now + lossInterval(this.p, this.rng), cx.waker);
+    } else if (this.timer.slot === -1) {
+      this.timer.armAt(timers, this.timer.deadline, cx.waker); // fired early, see WakerHeater
     }
     return PENDING;
   }

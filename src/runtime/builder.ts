@@ -15,6 +15,7 @@
 import { availableParallelism } from "node:os";
 import type { SchedulerConfig } from "./config.js";
 import { isPolicyName, POLICY_NAMES, type PolicyName, type QueueSpec } from "./policy/policy.js";
+import { LiveLoopsRuntime } from "./live-loops.js";
 import { SimRuntime, type MultiQueueOptions } from "./sim/sim-runtime.js";
 
 export class Runtime {
@@ -84,6 +85,11 @@ export class Runtime {
   /** Build the runtime on the deterministic sim driver (virtual time). */
   sim(): SimRuntime {
     return new SimRuntime(this.options());
+  }
+
+  /** Build the runtime on the live driver (real time, logical loops on this thread). */
+  live(): LiveLoopsRuntime {
+    return new LiveLoopsRuntime(this.options());
   }
 }
 

@@ -23,6 +23,16 @@ export const TIME_SLICE_MS = 2;
 export const CLOCK_CHECK_EVERY = 64;
 
 /**
+ * The live driver spaces its clock reads by what it has seen: after each read it
+ * estimates the cost of a poll so far and reads again about halfway to the end of
+ * the slice — every few polls when polls are slow (a 1 ms poll must not overrun the
+ * 2 ms slice by 64 ms), rarely when they are cheap (10,000 trivial polls then cost ~10
+ * clock reads instead of ~150). These bound the gap between two reads, in polls.
+ */
+export const CLOCK_CHECK_FIRST = 16;
+export const CLOCK_CHECK_MAX_GAP = 1_024;
+
+/**
  * Node timers fire by the event loop's cached millisecond clock, which may lag
  * `performance.now()` — so a timer can come back up to ~1 ms "early". Entries due
  * within this tolerance fire with it, instead of re-arming for a sub-millisecond wait

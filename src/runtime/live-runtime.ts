@@ -19,7 +19,7 @@
  */
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
-import { CLOCK_CHECK_EVERY, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
+import { CLOCK_CHECK_FIRST, CLOCK_CHECK_MAX_GAP, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
 import { enterRuntime, setDefaultRuntimeFactory, type Spawner } from "./current.js";
 import { LiveTimers } from "./live-timers.js";
 import { RingQueue, type RunQueue } from "./run-queue.js";
@@ -48,7 +48,12 @@ export interface RuntimeStats {
 
 export class LiveRuntime implements TaskScheduler, Spawner {
   readonly timers = new LiveTimers();
-  readonly stats: RuntimeStats = { spawned: 0, polls: 0, turns: 0, live: 0 };
+  // Counters live as plain fields (not a `stats` object) so the spawn path bumps a
+  // field of `this` rather than loading another object first; `stats` snapshots them.
+  private spawned = 0;
+  private ended = 0;
+  private polls = 0;
+  private turns = 0;
   private readonly queue: RunQueue<Task<unknown>>;
   private readonly pollBudget: number;
   private readonly timeSliceMs: number;
@@ -72,8 +77,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
     const task = new Task<T>(this.nextId++, work, this);
     if (options?.name !== undefined) task.name = options.name;
-    this.stats.spawned++;
-    this.stats.live++;
+    this.spawned++;
     this.schedule(task as Task<unknown>);
     return task;
   }
@@ -96,7 +100,12 @@ export class LiveRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler */
   taskEnded(): void {
-    this.stats.live--;
+    this.ended++;
+  }
+
+  /** A snapshot of the runtime's counters. */
+  get stats(): RuntimeStats {
+    return { spawned: this.spawned, polls: this.polls, turns: this.turns, live: this.spawned - this.ended };
   }
 
   /** @internal TaskScheduler */
@@ -112,13 +121,13 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   private readonly drain = (): void => {
     this.drainPending = false;
     this.draining = true;
-    this.stats.turns++;
+    this.turns++;
     let polls = 0;
     try {
       polls = enterRuntime(this, this.runBatch);
     } finally {
       this.draining = false;
-      this.stats.polls += polls;
+      this.polls += polls;
     }
     if (this.queue.size > 0 && !this.drainPending) {
       this.drainPending = true;
@@ -129,14 +138,24 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   private readonly runBatch = (): number => {
     const queue = this.queue;
     const budget = this.pollBudget;
-    const endOfSlice = performance.now() + this.timeSliceMs;
+    const startOfSlice = performance.now();
+    const endOfSlice = startOfSlice + this.timeSliceMs;
+    let nextClockCheck = CLOCK_CHECK_FIRST;
     let polls = 0;
     while (polls < budget) {
       const task = queue.pop();
       if (task === undefined) break;
       polls++;
       task.run();
-      if (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice) break;
+      if (polls === nextClockCheck) {
+        const now = performance.now();
+        if (now >= endOfSlice) break;
+        // Read the clock again about halfway to the end of the slice, at the pace
+        // the polls so far went (see CLOCK_CHECK_FIRST in config.ts).
+        const perPoll = (now - startOfSlice) / polls;
+        const gap = perPoll > 0 ? Math.floor((endOfSlice - now) / perPoll / 2) : CLOCK_CHECK_MAX_GAP;
+        nextClockCheck = polls + Math.max(1, Math.min(CLOCK_CHECK_MAX_GAP, gap));
+      }
     }
     return polls;
   };

@@ -285,8 +285,10 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.state = state;
     this.output = output;
     this.future = null;
-    this.awaited = null;
-    this.notifyJoiners();
+    // `awaited` is already null when a generator returned (resumeGenerator clears it
+    // before resuming); only a throw from a pending await can leave it set.
+    if (this.awaited !== null) this.awaited = null;
+    if (this.joinWaker !== null || this.settle !== null) this.notifyJoiners();
     this.scheduler.taskEnded(this);
     if (state === FAILED && this.detached) this.scheduler.detachedTaskFailed(this, output);
   }

@@ -21,14 +21,17 @@
  * does; there is no per-step scan of tasks. Task bookkeeping is indexed by task id
  * in typed arrays.
  *
- * Simplification (stated, not hidden): a poll's side effects — spawns, wakes — take
- * effect at poll start + the cost declared *before* them. Another worker can react to
- * them before the poll's own end, as real threads would; causality holds as long as a
- * future declares its cost before it produces effects, which every workload here does.
+ * Causality: a poll runs atomically in real time but lasts `cost` in virtual time, so
+ * a push it makes (spawn, wake) is *deferred* to the virtual moment it happened —
+ * poll start + the cost declared before it — through the agenda. A task that woke
+ * itself is re-queued at the poll's end. Without this, another worker could take a
+ * self-woken task while its own poll was still running in virtual time (a task
+ * polled twice at once), or react to a spawn before it happened (rejected: applying
+ * pushes at once — simpler, and wrong for exactly those cases).
  */
 import type { Future, TimerEntry, Timers } from "../../futures/poll.js";
 import { GeneratorFuture, type Co } from "../../futures/generator-future.js";
-import { noopWaker, PENDING } from "../../futures/poll.js";
+import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
@@ -36,11 +39,14 @@ import { LatencyRecorder } from "../latency.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
 import { seededRandom } from "../rng.js";
-import type { SchedulerReport } from "../scheduler-report.js";
-import { Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
+import { buildReport, type SchedulerReport } from "../scheduler-report.js";
+import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
 import { TimerHeap } from "../timer-heap.js";
 import { TraceRecorder } from "../trace.js";
 import { EventHeap } from "./event-heap.js";
+
+const YIELD = 1;
+const SPAWN = 2;
 
 export interface MultiQueueOptions {
   /** Queues in priority order with their worker loops (default: one queue `main`, 1 worker). */
@@ -78,6 +84,11 @@ export class SimRuntime implements TaskScheduler, Spawner {
   readonly trace: TraceRecorder | null;
   private readonly agenda = new EventHeap();
   private readonly external: ((() => void) | undefined)[] = [];
+  /** Deferred pushes by slot (agenda payload = workers + slot); free slots are reused. */
+  private readonly deferredTask: (AnyTask | null)[] = [];
+  private readonly deferredOrigin: number[] = [];
+  private readonly deferredFlags: number[] = [];
+  private readonly freeSlots: number[] = [];
   private readonly parked: number[] = [];
   private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
   private readonly latency: LatencyRecorder;
@@ -138,8 +149,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.spawnedAt[id] = t;
     if (t < this.firstSpawn) this.firstSpawn = t;
     this.spawned++;
-    this.trace?.record(t, "spawn", this.worker, id, task.queue, 0);
-    this.push(task as AnyTask, false);
+    this.push(task as AnyTask, false, SPAWN);
     return task;
   }
 
@@ -154,7 +164,13 @@ export class SimRuntime implements TaskScheduler, Spawner {
   blockOn<T>(work: Future<T> | Co<T>, untilMs = Infinity): T {
     const handle = this.spawn(work);
     this.run(untilMs);
-    const out = handle.poll({ waker: noopWaker });
+    let out: Poll<T>;
+    try {
+      out = handle.poll({ waker: noopWaker });
+    } catch (error) {
+      // Like LiveRuntime.blockOn: the future's own error, not the JoinError around it.
+      throw error instanceof JoinError && error.kind === "failed" && error.cause !== undefined ? error.cause : error;
+    }
     if (out === PENDING) throw new Error(`blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
     return out;
   }
@@ -172,8 +188,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler: a woken task. */
   schedule(task: Task<any>): void {
-    this.trace?.record(this.clockNow(), "wake", this.worker, task.id, task.queue, 0);
-    this.push(task as AnyTask, task === this.task);
+    this.push(task as AnyTask, task === this.task, 0);
   }
 
   /** @internal TaskScheduler */
@@ -191,35 +206,52 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   report(): SchedulerReport {
-    const workers = this.layout.workers;
-    const start = this.firstSpawn === Infinity ? 0 : this.firstSpawn;
-    const makespan = Math.max(0, this.lastEnd - start);
-    return {
-      policy: this.policy.name,
-      workers,
-      makespanMs: makespan,
-      spawned: this.spawned,
-      ended: this.ended,
-      live: this.spawned - this.ended,
-      polls: this.polls,
-      busyMs: this.busyMs,
-      utilisation: makespan > 0 ? (100 * this.busyMs) / (workers * makespan) : 0,
-      steals: this.policy.steals,
-      maxQueueDepth: this.maxDepth,
-      latency: this.layout.queues.map((q, i) => ({ queue: q.name, summary: this.latency.summary(i) })),
-    };
+    return buildReport({
+      policy: this.policy, layout: this.layout, latency: this.latency, firstSpawn: this.firstSpawn, lastEnd: this.lastEnd,
+      spawned: this.spawned, ended: this.ended, polls: this.polls, busyMs: this.busyMs, maxDepth: this.maxDepth,
+    });
   }
+
 
   private readonly declareCost: CostSink = (ms) => {
     if (this.worker < 0) throw new Error("burn()/block() under the sim driver must be called inside a task's poll");
     this.pollCost += ms;
   };
 
-  private push(task: AnyTask, isYield: boolean): void {
+  /**
+   * A task became ready. Inside a poll the push is deferred to the virtual moment it
+   * happened (see the module doc); outside, it applies now.
+   */
+  private push(task: AnyTask, isYield: boolean, flags: number): void {
+    const origin = this.worker;
+    if (origin >= 0) {
+      const at = isYield ? this.now + (this.pollCost > 0 ? this.pollCost : this.config.simDefaultPollCostMs) : this.now + this.pollCost;
+      if (at > this.now) {
+        const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.deferredTask.length;
+        this.deferredTask[slot] = task;
+        this.deferredOrigin[slot] = origin;
+        this.deferredFlags[slot] = flags | (isYield ? YIELD : 0);
+        this.agenda.push(at, this.layout.workers + slot);
+        return;
+      }
+    }
+    this.apply(task, origin, flags | (isYield ? YIELD : 0));
+  }
+
+  private apply(task: AnyTask, origin: number, flags: number): void {
     const policy = this.policy;
-    policy.push(task, this.worker, isYield, this.clockNow());
+    const now = this.clockNow();
+    this.trace?.record(now, (flags & SPAWN) !== 0 ? "spawn" : "wake", origin, task.id, task.queue, 0);
+    policy.push(task, origin, (flags & YIELD) !== 0, now);
     if (policy.size > this.maxDepth) this.maxDepth = policy.size;
     if (this.parked.length > 0) this.unparkFor(task.queue);
+  }
+
+  private applyDeferred(slot: number): void {
+    const task = this.deferredTask[slot]!;
+    this.deferredTask[slot] = null;
+    this.freeSlots.push(slot);
+    this.apply(task, this.deferredOrigin[slot]!, this.deferredFlags[slot]!);
   }
 
   /** Wake one parked worker that may take a task of `queue` (latest parked first). */
@@ -254,7 +286,8 @@ export class SimRuntime implements TaskScheduler, Spawner {
         continue;
       }
       const payload = agenda.pop();
-      if (payload >= 0) this.runWorker(payload);
+      if (payload >= this.layout.workers) this.applyDeferred(payload - this.layout.workers);
+      else if (payload >= 0) this.runWorker(payload);
       else {
         const fn = this.external[-1 - payload]!;
         this.external[-1 - payload] = undefined;

@@ -1,0 +1,294 @@
+/**
+ * Chapter 4 — Integrating Networking Into Our Own Async Runtime.
+ *
+ * Everything runs on loopback (no internet here): the book's GET of rust-lang.org
+ * becomes a GET of a local HTTP and HTTPS server (self-signed certificate generated
+ * at run time with `openssl`), fetched by our HTTP client on our executor. The mio
+ * experiment uses our `Poller` (tokens, readiness, would-block) the way the book uses
+ * mio's `Poll`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  BaseFuture, blockOn, co, connect, fromPromise, HttpClient, HttpServer, Listener, LiveRuntime, PENDING, Poller, READABLE, sleep, WRITABLE,
+  type Co, type Context, type HttpRequest, type HttpResponse, type Poll, type PollStream,
+} from "../index.js";
+import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
+
+const PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><title>Rust Programming Language (local stand-in)</title></head>
+<body>
+  <h1>Rust</h1>
+  <p>A language empowering everyone to build reliable and efficient software.</p>
+</body>
+</html>
+`;
+
+function page(_req: HttpRequest): HttpResponse {
+  return { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" }, body: PAGE };
+}
+
+/** A self-signed certificate for localhost, or null (with the reason) when openssl is missing. */
+function selfSigned(): { key: string; cert: string } | string {
+  const dir = mkdtempSync(join(tmpdir(), "async-lab-ch4-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+      "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
+    return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
+  } catch (error) {
+    return `openssl not usable (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); Node has no API to create a certificate`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- E4.1
+
+async function reactor(): Promise<ExperimentResult> {
+  const lines: string[] = [];
+  // 1. A future bound to a runtime's timers, polled with no runtime: the "no reactor running" failure.
+  try {
+    sleep(10).poll({ waker: { wake() {} } });
+    lines.push("polled without a runtime: (no error?)");
+  } catch (error) {
+    lines.push(`sleep(10) polled outside any runtime → Error: ${(error as Error).message}`);
+  }
+  // 2. A library bound to Node's own reactor (fetch: a Promise on libuv) inside our executor, via the adapter.
+  const listener = await blockOn(Listener.bind({ port: 0 }));
+  const server = HttpServer.serve(listener, page);
+  try {
+    const rt = new LiveRuntime();
+    const status = await rt.blockOn(co(function* (): Co<number> {
+      const res = yield* fromPromise(fetch(`http://127.0.0.1:${server.port}/`));
+      yield* fromPromise(res.text());
+      return res.status;
+    }));
+    lines.push(`fetch() (Node's reactor) awaited in our task through fromPromise → status ${status}`);
+    // 3. Our own client on our own reactor: no adapter needed.
+    const client = new HttpClient();
+    const ours = await rt.blockOn(client.request(`http://127.0.0.1:${server.port}/`));
+    client.close();
+    lines.push(`HttpClient (our PollStream reactor) in our task → status ${ours.status}, ${ours.body.length} bytes`);
+  } finally {
+    server.close();
+  }
+  return {
+    blocks: [
+      { kind: "text", title: "a library bound to another runtime's reactor", lines },
+      { kind: "book", rows: [{ label: "hyper on the book's executor", book: "panic: there is no reactor running, must be called from the context of a Tokio 1.x runtime", ours: lines[0]!.replace(/^.*→ /, "") }] },
+      { kind: "notice", lines: [
+        "A future that needs a reactor (timers, sockets) only works inside the runtime that owns it — the book's hyper panic, our sleep() error.",
+        "The fix is an adapter: the book writes a connector and executor for hyper; here fromPromise() lets Node's fetch be awaited in our task,",
+        "and our HttpClient needs none because its sockets report readiness to our own tasks.",
+      ] },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- E4.2
+
+async function fetchLocal(): Promise<ExperimentResult> {
+  const cert = selfSigned();
+  const plainListener = await blockOn(Listener.bind({ port: 0 }));
+  const plain = HttpServer.serve(plainListener, page);
+  let secure: HttpServer | null = null;
+  if (typeof cert !== "string") secure = HttpServer.serve(await blockOn(Listener.bind({ port: 0, tls: cert })), page);
+  const client = new HttpClient(typeof cert === "string" ? {} : { tls: { ca: cert.cert } });
+  const printed: string[] = [];
+  const rows: (string | number)[][] = [];
+  try {
+    const urls = [`http://127.0.0.1:${plain.port}/`];
+    if (secure !== null) urls.unshift(`https://localhost:${secure.port}/`);
+    const rt = new LiveRuntime();
+    for (const url of urls) {
+      for (const attempt of ["first", "keep-alive"]) {
+        const before = client.connectsMade;
+        const t0 = performance.now();
+        const res = await rt.blockOn(co(function* (): Co<{ status: number; text: string }> {
+          printed.push("sending request");
+          const r = yield* client.request(url);
+          return { status: r.status, text: r.text() };
+        }));
+        const ms = performance.now() - t0;
+        rows.push([url, attempt, res.status, Buffer.byteLength(res.text), client.connectsMade - before, ms]);
+        if (attempt === "first") printed.push(...res.text.trimEnd().split("\n"));
+      }
+    }
+  } finally {
+    client.close();
+    plain.close();
+    secure?.close();
+  }
+  const blocks: ExperimentResult["blocks"] = [
+    { kind: "text", title: "what the book's main prints (body of the page)", lines: printed },
+    { kind: "table", title: "our client, driven by our executor", columns: [{ header: "url" }, { header: "request" }, { header: "status" }, { header: "body", unit: "B" }, { header: "new connections" }, { header: "time", unit: "ms", digits: 2, best: "min" }], rows },
+  ];
+  const notes = [
+    "HTTPS costs a TLS handshake on the first request only; the keep-alive request reuses the connection (0 new connections).",
+    "The socket is Node's; the readiness (data → READABLE, drain → WRITABLE) and the futures over it are ours — the book's CustomStream.",
+  ];
+  if (typeof cert === "string") notes.unshift(`HTTPS skipped: ${cert}.`);
+  blocks.push({ kind: "notice", lines: notes });
+  return { blocks };
+}
+
+// ---------------------------------------------------------------- E4.3
+
+const SERVER = 0;
+const CLIENT = 1;
+
+/** The book's ServerFuture: accept on SERVER readiness, then read until data, waking itself on would-block. */
+class ServerFuture extends BaseFuture<string> {
+  private stream: PollStream | null = null;
+  wouldBlocks = 0;
+  polls = 0;
+  constructor(private readonly listener: Listener, private readonly poller: Poller, private readonly log: string[]) {
+    super();
+  }
+  poll(cx: Context): Poll<string> {
+    this.polls++;
+    if (this.stream === null) {
+      const ready = this.poller.pollNow().some((e) => e.token === SERVER && e.readable);
+      const accepted = ready ? this.listener.tryAccept() : "wouldBlock";
+      if (accepted === "wouldBlock") {
+        cx.waker.wake();
+        return PENDING;
+      }
+      this.stream = accepted;
+    }
+    const got = this.stream.tryRead(1024);
+    if (got === "wouldBlock") {
+      this.wouldBlocks++;
+      if (this.wouldBlocks === 1) this.log.push("Error reading from stream: Resource temporarily unavailable (os error 11: would block)");
+      cx.waker.wake();
+      return PENDING;
+    }
+    const text = got === null ? "" : got.toString();
+    this.stream.close();
+    return text.trimEnd();
+  }
+}
+
+function* mioClient(port: number, poller: Poller): Co<void> {
+  const stream = yield* connect({ port });
+  try {
+    poller.register(stream, CLIENT, WRITABLE);
+    const events = yield* poller.poll(); // the book's poll(None): wait for writability
+    if (!events.some((e) => e.token === CLIENT && e.writable)) throw new Error("client never became writable");
+    yield* stream.writeAll("that's so dingo!\n");
+    yield* stream.shutdown();
+  } finally {
+    poller.deregister(CLIENT);
+    stream.close();
+  }
+}
+
+async function mio(): Promise<ExperimentResult> {
+  let listener: Listener;
+  try {
+    listener = await blockOn(Listener.bind({ host: "127.0.0.1", port: 13265 }));
+  } catch {
+    listener = await blockOn(Listener.bind({ port: 0 })); // the book's port is taken: any port teaches the same
+  }
+  const port = listener.port;
+  const log: string[] = [];
+  const poller = new Poller();
+  poller.register(listener, SERVER, READABLE);
+  const rt = new LiveRuntime();
+  const server = new ServerFuture(listener, poller, log);
+  try {
+    const serverTask = rt.spawn(server);
+    rt.spawn(co(mioClient, port, poller));
+    const outcome = await serverTask.toPromise();
+    log.push(`outcome: ${outcome}`);
+  } finally {
+    poller.deregister(SERVER);
+    listener.close();
+  }
+  return {
+    blocks: [
+      { kind: "text", title: `server on 127.0.0.1:${port}, client writes once writable`, lines: log },
+      { kind: "table", title: "the server future's polls", columns: [{ header: "polls" }, { header: "reads that would block" }], rows: [[server.polls, server.wouldBlocks]] },
+      { kind: "book", rows: [{ label: "printout", book: "Error reading from stream: Resource temporarily unavailable... / outcome: that's so dingo!", ours: log.join(" / ") }] },
+      { kind: "notice", lines: [
+        "The server's first read happens before the client's bytes arrive: would-block, which the future turns into wake + PENDING (WouldBlock → Pending).",
+        "Like the book's ServerFuture it wakes itself on would-block (busy polling: count the polls); PollStream.read() instead parks the waker on READABLE and is polled once.",
+      ] },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- accept loop + spawn per connection
+
+async function acceptLoop(opts: LabOptions): Promise<ExperimentResult> {
+  const rt = new LiveRuntime();
+  const listener = await rt.blockOn(Listener.bind({ port: 0 }));
+  const server = await rt.blockOn(co(function* (): Co<HttpServer> {
+    return HttpServer.serve(listener, (req) => ({ status: 200, body: req.target }));
+  }));
+  const clients = 20;
+  const perClient = 5;
+  const spawnedBefore = rt.stats.spawned;
+  try {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: clients }, (_, c) => rt.blockOn(co(function* (): Co<void> {
+      const client = new HttpClient();
+      try {
+        for (let i = 0; i < perClient; i++) {
+          const res = yield* client.request(`http://127.0.0.1:${server.port}/c${c}/r${i}`);
+          if (res.text() !== `/c${c}/r${i}`) throw new Error(`wrong answer ${res.text()}`);
+        }
+      } finally {
+        client.close();
+      }
+    }))));
+    const ms = performance.now() - t0;
+    opts.log(`accept loop served ${clients * perClient} requests`);
+    const spawned = rt.stats.spawned - spawnedBefore - clients; // minus the client tasks themselves
+    return {
+      blocks: [
+        { kind: "table", title: `${clients} keep-alive clients × ${perClient} requests`, columns: [{ header: "connections accepted" }, { header: "connection tasks spawned" }, { header: "requests" }, { header: "malformed" }, { header: "time", unit: "ms", digits: 1 }],
+          rows: [[server.stats.connections, spawned, server.stats.requests, server.stats.malformed, ms]] },
+        { kind: "notice", lines: ["One task per connection, spawned by the accept loop (the book's L3090-3106): a slow client blocks only its own task."] },
+      ],
+    };
+  } finally {
+    server.close();
+  }
+}
+
+// ---------------------------------------------------------------- serve
+
+async function serveForever(opts: LabOptions): Promise<ExperimentResult> {
+  const raw = opts.extra["port"];
+  const port = raw === undefined ? 8080 : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got ${JSON.stringify(raw)}`);
+  const listener = await blockOn(Listener.bind({ host: "127.0.0.1", port }));
+  const server = HttpServer.serve(listener, (req) => {
+    opts.log(`${req.method} ${req.target}`);
+    return page(req);
+  });
+  opts.log(`serving on http://127.0.0.1:${server.port}/ — try: curl -i http://127.0.0.1:${server.port}/   (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    if (opts.signal.aborted) resolve();
+    else opts.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  server.close();
+  return { blocks: [{ kind: "table", title: "served", columns: [{ header: "connections" }, { header: "requests" }, { header: "malformed" }, { header: "abandoned" }], rows: [[server.stats.connections, server.stats.requests, server.stats.malformed, server.stats.abandoned]] }] };
+}
+
+export const ch4: Chapter = {
+  id: "ch4",
+  title: "Integrating Networking Into Our Own Async Runtime",
+  options: [{ flags: "--port <n>", description: "port for `lab ch4 serve` (default 8080)" }],
+  experiments: [
+    { id: "reactor", book: "E4.1", title: "A library bound to another runtime's reactor", summary: "sleep() outside a runtime fails; fetch() works through the fromPromise adapter", run: reactor },
+    { id: "fetch", book: "E4.2", title: "Our HTTP client on our executor (HTTPS + plain, loopback)", summary: "GET a local HTTPS (self-signed) and plain server, print the page", run: fetchLocal },
+    { id: "mio", book: "E4.3", title: "Socket polling with tokens: would-block, then the message", summary: "Poller + tokens SERVER/CLIENT: first read would block, then 'that's so dingo!'", run: mio },
+    { id: "accept-loop", book: "E4.3", title: "Accept loop + spawn per connection", summary: "20 keep-alive clients, one task per connection", run: acceptLoop },
+    { id: "serve", title: "Keep the HTTP server running", summary: "serve on --port until Ctrl-C (point curl or a browser at it)", default: false, run: serveForever },
+  ],
+};

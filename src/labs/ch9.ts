@@ -1,0 +1,140 @@
+/**
+ * `lab ch9` — design patterns: waterfall (E9.2), decorator (E9.3), state machine (E9.4),
+ * retry with backoff (E9.5), circuit breaker (E9.6). Timed runs use a virtual clock
+ * (`VirtualRuntime`): the book's 15 s of retries and the breaker sweep take
+ * milliseconds and are the same on every run.
+ */
+import {
+  CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, transition, waterfall, withLogging,
+  type Chapter, type Co, type ExperimentResult, type LabOptions, type SwitchEvent, type SwitchState,
+} from "../index.js";
+
+const fail = (msg: string) => pollFn<never>(() => { throw new Error(msg); });
+
+async function waterfallExperiment(): Promise<ExperimentResult> {
+  const rt = new VirtualRuntime();
+  const chain = rt.runToCompletion(rt.spawn(waterfall<string>(
+    () => ready("Task 1 completed"),
+    (s) => ready(`${String(s)} then Task 2 completed`),
+    (s) => ready(`${String(s)} and finally Task 3 completed`),
+  )));
+  const branch = (n: number): string => rt.runToCompletion(rt.spawn(waterfall<string>(() => ready(n), (x) => ((x as number) > 10 ? ready(`${n} > 10 → task2`) : ready(`${n} ≤ 10 → task3`)))));
+  let stopped = "";
+  try {
+    rt.runToCompletion(rt.spawn(waterfall(() => ready(1), () => fail("task 2 failed"), () => ready("never created"))));
+  } catch (e) {
+    stopped = `Error: ${(e as Error).message} (task 3 never started)`;
+  }
+  return { blocks: [
+    { kind: "text", title: "waterfall", lines: [chain, "branching:", branch(42), branch(7), stopped] },
+    { kind: "notice", lines: ["Each step starts only after the previous one succeeded; the first error ends the chain (Rust's `?`)."] },
+  ] };
+}
+
+async function decoratorExperiment(opts: LabOptions): Promise<ExperimentResult> {
+  const enabled = opts.extra.feature === "logging";
+  const lines: string[] = [];
+  const rt = new VirtualRuntime();
+  const greeting = co(function* (): Co<string> { return "Hello, World!"; });
+  const excited = co(function* (): Co<string> { const g = yield* greeting; return `${g} I'm so excited to be here!`; });
+  lines.push(rt.runToCompletion(rt.spawn(excited)));
+  const work = co(function* (): Co<string> { yield* sleep(1); return "Result of async computation"; });
+  lines.push(rt.runToCompletion(rt.spawn(withLogging(work, enabled, (l) => lines.push(l)))));
+  return { blocks: [
+    { kind: "text", title: `decorator (logging ${enabled ? "on: --feature logging" : "off; add --feature logging"})`, lines },
+    { kind: "book", rows: [{ label: "with logging_decorator", book: "Polling the future! / Result of async computation", ours: lines.slice(1).join(" / ") }] },
+    { kind: "notice", lines: ["The wrapper is polled in place of the inner future: one log line per poll (two here: before and after the sleep).", "Rust picks the wrapper at compile time (Cargo feature); we pick it at run time from the flag."] },
+  ] };
+}
+
+async function stateMachineExperiment(): Promise<ExperimentResult> {
+  const lines: string[] = [];
+  let state: SwitchState = "On";
+  const rt = new VirtualRuntime();
+  for (const e of ["SwitchOff", "SwitchOn", "SwitchOn"] as SwitchEvent[]) state = rt.runToCompletion(rt.spawn(transition(state, e, (l) => lines.push(l))));
+  lines.push(`State machine is in the ${state} state`);
+  return { blocks: [
+    { kind: "text", title: "state machine: On → SwitchOff, SwitchOn, SwitchOn", lines },
+    { kind: "notice", lines: ["An event that does not apply in the current state leaves it unchanged — the transition function is total."] },
+  ] };
+}
+
+async function retryExperiment(opts: LabOptions): Promise<ExperimentResult> {
+  const jitter = typeof opts.extra.jitter === "string" ? Number(opts.extra.jitter) : 0;
+  const rt = new VirtualRuntime();
+  const lines: string[] = [];
+  const rows: (number | string)[][] = [];
+  let last = 0;
+  const h = rt.spawn(retry(() => { rows.push([rows.length + 1, rt.now(), rt.now() - last]); last = rt.now(); return fail("Error"); }, {
+    jitter, rng: seededRandom(opts.seed),
+    onError: (e) => lines.push(`Error: ${(e as Error).message}`),
+  }));
+  try {
+    rt.runToCompletion(h);
+  } catch (e) {
+    lines.push(`Outcome: Err("${(e as Error).message}")`);
+  }
+  return { blocks: [
+    { kind: "text", title: "retry: 5 attempts, 1000 ms doubling (virtual clock)", lines },
+    { kind: "table", title: "attempts", columns: [{ header: "attempt" }, { header: "at", unit: "ms", digits: 0 }, { header: "waited", unit: "ms", digits: 0 }], rows },
+    { kind: "book", rows: [{ label: "total waiting", book: "≈15 s (1+2+4+8)", ours: `${(rt.now() / 1000).toFixed(1)} s virtual${jitter > 0 ? ` (jitter ±${jitter * 100}%)` : ""}` }] },
+  ] };
+}
+
+/** One breaker run: `calls` calls every `gapMs`, each taking `workMs` and failing with probability `p`. */
+function breakerRun(p: number, seed: number, calls = 1000, gapMs = 20, workMs = 10): (number | string)[] {
+  const rt = new VirtualRuntime();
+  const rng = seededRandom(seed);
+  const cb = new CircuitBreaker({ threshold: 3, openMs: 1000 });
+  let latency = 0;
+  const h = rt.spawn(co(function* () {
+    for (let i = 0; i < calls; i++) {
+      const start = rt.now();
+      const bad = rng() < p;
+      try {
+        yield* cb.call(() => co(function* () { yield* sleep(workMs); if (bad) throw new Error("service error"); }));
+      } catch { /* counted by the breaker */ }
+      latency += rt.now() - start;
+      yield* sleep(Math.max(0, start + gapMs - rt.now()));
+    }
+  }));
+  rt.runToCompletion(h);
+  return [p * 100, cb.stats.attempted, cb.stats.rejected, latency / calls, cb.stats.transitions];
+}
+
+async function breakerExperiment(opts: LabOptions): Promise<ExperimentResult> {
+  const rt = new VirtualRuntime();
+  const out: string[] = [];
+  const cb = new CircuitBreaker({ onTransition: (_f, to) => to === "open" && out.push("opening circuit") });
+  const passing = () => pollFn(() => (out.push("passing task running"), 1));
+  const erroring = () => pollFn<never>(() => { out.push("error task running"); throw new Error("Error"); });
+  rt.runToCompletion(rt.spawn(co(function* () {
+    for (const w of [passing, erroring, erroring, erroring, passing]) {
+      try { yield* cb.call(w); } catch (e) { if (e instanceof CircuitOpenError) out.push(`Error: "${e.message}"`); }
+    }
+  })));
+  const rows = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((p) => breakerRun(p, opts.seed));
+  return { blocks: [
+    { kind: "text", title: "circuit breaker: pass, error ×3, pass", lines: out },
+    { kind: "table", title: "failure-rate sweep: 1000 calls every 20 ms, 10 ms each; opens after 3 consecutive errors, half-open after 1 s (virtual clock)", columns: [
+      { header: "failure", unit: "%", digits: 0 }, { header: "attempted" }, { header: "rejected fast", best: "max" }, { header: "mean latency", unit: "ms", digits: 2 }, { header: "state changes" },
+    ], rows },
+    { kind: "notice", lines: ["As failures rise, more calls are rejected at once (0 ms) instead of waiting 10 ms for an error: the service is spared and callers get answers sooner.", "The book's breaker never closes; ours probes once after 1 s (half-open) and closes on success."] },
+  ] };
+}
+
+export const ch9: Chapter = {
+  id: "ch9",
+  title: "Design patterns",
+  options: [
+    { flags: "--feature <name>", description: "E9.3: `logging` wraps the future in the logging decorator (the book's Cargo feature)" },
+    { flags: "--jitter <fraction>", description: "E9.5: ± fraction of random jitter on each backoff wait (default 0)" },
+  ],
+  experiments: [
+    { id: "waterfall", book: "E9.2", title: "Waterfall and branching", summary: "chain steps with `?`-style early exit; branch on a value", run: waterfallExperiment },
+    { id: "decorator", book: "E9.3", title: "Decorator: a logging future", summary: "wrap a future to log each poll (--feature logging)", run: decoratorExperiment },
+    { id: "state-machine", book: "E9.4", title: "On/off state machine", summary: "the book's transitions and printout", run: stateMachineExperiment },
+    { id: "retry", book: "E9.5", title: "Retry with exponential backoff", summary: "5 attempts, 1000 ms doubling, optional jitter, virtual clock", run: retryExperiment },
+    { id: "breaker", book: "E9.6", title: "Circuit breaker", summary: "opens on the 3rd error; half-open, timed close; 0–90 % failure sweep", run: breakerExperiment },
+  ],
+};

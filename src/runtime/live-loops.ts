@@ -1,0 +1,238 @@
+/**
+ * The live multi-queue driver: the same queues, policies and traces as the sim
+ * driver, in real time, on the main thread.
+ *
+ * Its N worker loops are *logical*: one thread takes them in turn, round-robin, one
+ * poll each per round. So a poll that blocks (`block(ms)`, the book's
+ * `thread::sleep`) blocks every loop, and the trace shows it — the lesson of the book's
+ * chapter 3 note that blocking polls only overlap on real threads (the `threads`
+ * driver's job). What does carry over from the sim: which loop takes which task, in
+ * which order, under each policy.
+ *
+ * Invariants (as LiveRuntime's, which stays the fast single-queue executor):
+ * 1. A drain runs at most `pollBudget` polls or `timeSliceMs` of wall time, then
+ *    continues in a `setImmediate`, after Node's timers and I/O.
+ * 2. A drain is requested at most once at a time; a push from outside a drain requests
+ *    one with `queueMicrotask`.
+ * 3. `run()` resolves once no task is alive and no `at` callback is pending, or at
+ *    `untilMs`; after that no timer or immediate of ours is left (the process can exit).
+ */
+import type { Future } from "../futures/poll.js";
+import { GeneratorFuture, type Co } from "../futures/generator-future.js";
+import { CLOCK_CHECK_EVERY, DEFAULT_SCHEDULER_CONFIG, POLL_BUDGET_PER_TURN, TIME_SLICE_MS, type SchedulerConfig } from "./config.js";
+import { enterRuntime, type Spawner } from "./current.js";
+import { LatencyRecorder } from "./latency.js";
+import { LiveTimers } from "./live-timers.js";
+import { createPolicy } from "./policy/index.js";
+import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
+import { seededRandom } from "./rng.js";
+import { buildReport, type SchedulerReport } from "./scheduler-report.js";
+import { workerNames, type MultiQueueOptions } from "./sim/sim-runtime.js";
+import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
+import { TraceRecorder } from "./trace.js";
+
+export class LiveLoopsRuntime implements TaskScheduler, Spawner {
+  readonly timers = new LiveTimers();
+  readonly layout: WorkerLayout;
+  readonly policy: SchedulingPolicy;
+  readonly config: SchedulerConfig;
+  readonly trace: TraceRecorder | null;
+  private readonly origin = performance.now();
+  private readonly latency: LatencyRecorder;
+  private readonly spawnedAt = new Map<number, number>();
+  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private readonly externals = new Set<NodeJS.Timeout>();
+  private worker = -1;
+  private task: AnyTask | null = null;
+  private nextWorker = 0;
+  private nextId = 1;
+  private spawned = 0;
+  private ended = 0;
+  private polls = 0;
+  private busyMs = 0;
+  private firstSpawn = Infinity;
+  private lastEnd = 0;
+  private maxDepth = 0;
+  private drainPending = false;
+  private draining = false;
+  private settle: (() => void) | null = null;
+
+  constructor(options: MultiQueueOptions = {}) {
+    this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
+    this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
+    this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
+    this.latency = new LatencyRecorder(this.layout.queues.length);
+    this.trace = options.trace === true ? new TraceRecorder(workerNames(this.layout)) : null;
+    if (this.trace !== null) {
+      const trace = this.trace;
+      this.policy.onSteal = (thief, victim, n) => trace.record(this.now(), "steal", thief, 0, victim, n);
+    }
+    this.onDetachedError =
+      options.onDetachedError ??
+      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`));
+  }
+
+  /** ms since this runtime was created (trace times start near 0, like the sim's). */
+  private now(): number {
+    return performance.now() - this.origin;
+  }
+
+  /** The clock traces use: ms since this runtime was created (SimRuntime has the same method). */
+  clockNow(): number {
+    return this.now();
+  }
+
+  spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
+    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
+    const id = this.nextId++;
+    const task = new Task<T>(id, future, this);
+    task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
+    if (options?.name !== undefined) {
+      task.name = options.name;
+      this.trace?.taskNames.set(id, options.name);
+    }
+    const t = this.now();
+    this.spawnedAt.set(id, t);
+    if (t < this.firstSpawn) this.firstSpawn = t;
+    this.spawned++;
+    this.push(task as AnyTask, false, "spawn");
+    return task;
+  }
+
+  /** Run `fn` `t` ms after this runtime was created, outside any worker. */
+  at(t: number, fn: () => void): void {
+    const handle = setTimeout(() => {
+      this.externals.delete(handle);
+      enterRuntime(this, fn);
+      this.checkSettled();
+    }, Math.max(0, t - this.now()));
+    this.externals.add(handle);
+  }
+
+  /** Resolve once every task ended and every `at` ran (or at `untilMs`, cancelling what is left of `at`). */
+  run(untilMs = Infinity): Promise<SchedulerReport> {
+    return new Promise<SchedulerReport>((resolve) => {
+      let stop: NodeJS.Timeout | null = null;
+      this.settle = () => {
+        this.settle = null;
+        if (stop !== null) clearTimeout(stop);
+        resolve(this.report());
+      };
+      if (untilMs !== Infinity) {
+        stop = setTimeout(() => {
+          for (const h of this.externals) clearTimeout(h);
+          this.externals.clear();
+          this.settle?.();
+        }, Math.max(0, untilMs - this.now()));
+      }
+      this.checkSettled();
+    });
+  }
+
+  /** Spawn `work` and resolve with its value (reject with its own error). */
+  async blockOn<T>(work: Future<T> | Co<T>): Promise<T> {
+    try {
+      return await this.spawn(work).toPromise();
+    } catch (error) {
+      throw error instanceof JoinError && error.kind === "failed" && error.cause !== undefined ? error.cause : error;
+    }
+  }
+
+  /** @internal TaskScheduler */
+  schedule(task: Task<any>): void {
+    this.push(task as AnyTask, task === this.task, "wake");
+  }
+
+  /** @internal TaskScheduler */
+  taskEnded(task: Task<any>): void {
+    const t = this.now();
+    this.ended++;
+    if (t > this.lastEnd) this.lastEnd = t;
+    this.latency.add(task.queue, t - (this.spawnedAt.get(task.id) ?? t));
+    this.spawnedAt.delete(task.id);
+    this.trace?.record(t, "end", this.worker, task.id, task.queue, 0);
+  }
+
+  /** @internal TaskScheduler */
+  detachedTaskFailed(task: Task<any>, error: unknown): void {
+    this.onDetachedError(error, task);
+  }
+
+  report(): SchedulerReport {
+    return buildReport({
+      policy: this.policy, layout: this.layout, latency: this.latency, firstSpawn: this.firstSpawn, lastEnd: this.lastEnd,
+      spawned: this.spawned, ended: this.ended, polls: this.polls, busyMs: this.busyMs, maxDepth: this.maxDepth,
+    });
+  }
+
+
+  private push(task: AnyTask, isYield: boolean, kind: "spawn" | "wake"): void {
+    const now = this.now();
+    this.trace?.record(now, kind, this.worker, task.id, task.queue, 0);
+    this.policy.push(task, this.worker, isYield, now);
+    if (this.policy.size > this.maxDepth) this.maxDepth = this.policy.size;
+    if (!this.drainPending && !this.draining) {
+      this.drainPending = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  private checkSettled(): void {
+    if (this.settle !== null && this.spawned === this.ended && this.externals.size === 0) this.settle();
+  }
+
+  private readonly drain = (): void => {
+    this.drainPending = false;
+    this.draining = true;
+    try {
+      enterRuntime(this, this.runBatch);
+    } finally {
+      this.draining = false;
+    }
+    if (this.policy.size > 0 && !this.drainPending) {
+      this.drainPending = true;
+      setImmediate(this.drain);
+    }
+    this.checkSettled();
+  };
+
+  /** Round-robin over the loops, one poll each, until none finds work or the turn is used up. */
+  private readonly runBatch = (): void => {
+    const workers = this.layout.workers;
+    const endOfSlice = performance.now() + TIME_SLICE_MS;
+    let polls = 0;
+    let idleInARow = 0;
+    while (polls < POLL_BUDGET_PER_TURN && idleInARow < workers) {
+      const w = this.nextWorker;
+      this.nextWorker = (w + 1) % workers;
+      const task = this.policy.pop(w, this.now());
+      if (task === undefined) {
+        idleInARow++;
+        continue;
+      }
+      idleInARow = 0;
+      if (!task.isScheduled) {
+        this.trace?.record(this.now(), "skip", w, task.id, task.queue, 0);
+        continue;
+      }
+      const start = this.now();
+      this.trace?.record(start, "poll-start", w, task.id, task.queue, 0);
+      this.worker = w;
+      this.task = task;
+      try {
+        task.run();
+      } finally {
+        this.worker = -1;
+        this.task = null;
+      }
+      const end = this.now();
+      this.trace?.record(end, "poll-end", w, task.id, task.queue, task.finished ? 1 : 0);
+      this.polls++;
+      this.busyMs += end - start;
+      polls++;
+      if (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice) break;
+      // A blocking poll used up the slice by itself: let Node's timers run before the next.
+      if (end - start >= TIME_SLICE_MS) break;
+    }
+  };
+}

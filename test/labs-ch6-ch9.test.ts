@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ch6 } from "../src/labs/ch6.js";
+import { ch9 } from "../src/labs/ch9.js";
+import type { LabOptions, TextBlock } from "../src/labs/types.js";
+
+const opts = (extra: LabOptions["extra"] = {}): LabOptions => ({ seed: 1, timeScale: 0.01, driver: "sim", extra, log: () => {}, signal: new AbortController().signal });
+const text = async (ch: typeof ch6, id: string, extra?: LabOptions["extra"]) => {
+  const r = await ch.experiments.find((e) => e.id === id)!.run(opts(extra));
+  return (r.blocks.find((b) => b.kind === "text") as TextBlock).lines;
+};
+
+describe("lab printouts", () => {
+  it("E9.4 state machine", async () => {
+    expect(await text(ch9, "state-machine")).toEqual(["Transitioning to the Off state", "Transitioning to the On state", "No transition possible, staying in the current state", "State machine is in the On state"]);
+  });
+  it("E9.6 circuit breaker", async () => {
+    expect(await text(ch9, "breaker")).toEqual(["passing task running", "error task running", "error task running", "error task running", "opening circuit", 'Error: "Circuit Open"']);
+  });
+  it("E9.3 decorator only logs with --feature logging", async () => {
+    expect(await text(ch9, "decorator", { feature: "logging" })).toContain("Polling the future!");
+    expect(await text(ch9, "decorator")).not.toContain("Polling the future!");
+  });
+  it("E6.4 the book's bus run", async () => {
+    expect(await text(ch6, "event-bus")).toEqual(["id: 0 value: 1", "id: 1 value: 1", "id: 0 value: 2", "id: 1 value: 2", "id: 0 value: 3", "id: 1 value: 3", "{1: [], 0: []}", "{}"]);
+  });
+});
