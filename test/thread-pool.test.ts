@@ -5,6 +5,7 @@ import { JoinError } from "../src/runtime/task.js";
 import { seededRandom, randomInt } from "../src/runtime/rng.js";
 import { WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
 import { ThreadPool } from "../src/runtime/threads/thread-pool.js";
+import { TaskContext } from "../src/runtime/threads/worker-loop.js";
 
 const mod = new URL("./fixtures/pool-tasks.ts", import.meta.url);
 const pools: ThreadPool[] = [];
@@ -55,21 +56,47 @@ describe("ThreadPool: exactly once under concurrent submit and steal", () => {
 describe("ThreadPool: failure, cancellation", () => {
   it("a queued task that is cancelled never runs", async () => {
     const p = pool(1);
-    const blocker = p.submit({ module: mod, name: "spin", arg: 300 });
+    // Warm the worker (module loaded), then occupy it with a synchronous task: once that task is
+    // claimed, the only worker is inside its loop and cannot claim anything — no timing assumption.
+    expect(await p.run({ module: mod, name: "echo", arg: 1 })).toBe(1);
+    const blocker = p.submit({ module: mod, name: "spin", arg: 60_000 });
+    await until(() => totalRun(p) === 2);
     const victim = p.submit({ module: mod, name: "echo", arg: "should not run" });
     expect(victim.cancel()).toBe(true);
+    expect(victim.state).toBe("cancelled");
     await expect(victim.toPromise()).rejects.toSatisfy((e: JoinError) => e instanceof JoinError && e.isCancelled);
-    await blocker;
+    // End the blocker by killing its worker; the replacement inherits the deque with the cancelled id in it.
+    await p.killWorker(0);
+    await expect(blocker.toPromise()).rejects.toSatisfy((e: JoinError) => e.cause instanceof WorkerDiedError);
     expect(await p.run({ module: mod, name: "echo", arg: 7 })).toBe(7);
-    expect(p.stats()[0]!.tasksRun).toBe(2); // blocker + the echo of 7, never the cancelled one
+    expect(p.stats()[0]!.tasksRun).toBe(3); // warm-up, blocker, the echo of 7 — never the cancelled one
+    expect(p.pending).toBe(0);
   });
 
-  it("a running task sees its AbortSignal", async () => {
+  it("a running task sees its AbortSignal — also when the abort arrives before its module has loaded", async () => {
     const p = pool(1);
-    const h = p.submit<string>({ module: mod, name: "untilAborted" });
-    await until(() => totalRun(p) === 1);
-    expect(h.cancel()).toBe(true);
-    expect(await h).toBe("aborted:true");
+    // Cancelled as soon as it is claimed: on a fresh worker, usually while its module is still being
+    // imported (the abort is kept and the signal is born aborted); the second time, while it waits.
+    for (let round = 0; round < 2; round++) {
+      const h = p.submit<string>({ module: mod, name: "untilAborted" });
+      await until(() => totalRun(p) === round + 1);
+      expect(h.cancel()).toBe(true);
+      expect(await h).toMatch(/^aborted:true/);
+    }
+    expect(p.pending).toBe(0);
+  });
+
+  it("an abort requested before the task reads its signal is not lost; a second one is a no-op", () => {
+    const ctx = new TaskContext(3, 0, 42);
+    ctx.requestAbort(new Error("first"));
+    ctx.requestAbort(new Error("second"));
+    expect(ctx.signal.aborted).toBe(true);
+    expect((ctx.signal.reason as Error).message).toBe("first");
+    const late = new TaskContext(4, 0, 43);
+    const seen: string[] = [];
+    late.signal.addEventListener("abort", () => seen.push("abort"));
+    late.requestAbort(new Error("now"));
+    expect(seen).toEqual(["abort"]);
   });
 
   it("a throwing task fails alone", async () => {

@@ -30,6 +30,8 @@ const FN = 2;
 const PRIORITY = 3;
 const ARG_KIND = 4;
 const ARG_LEN = 5;
+/** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current one. */
+const TASK = 6;
 const WORDS_PER_SLOT = 8;
 
 const ARG_NONE = 0;
@@ -71,8 +73,8 @@ export class TaskTable {
     this.bytes = new Uint8Array(memory.bytes);
   }
 
-  /** Submitter: fill a FREE slot and mark it QUEUED (the last store publishes it). */
-  fill(id: number, fn: number, priority: number, arg: unknown): void {
+  /** Submitter: fill a FREE slot for task `task` and mark it QUEUED (the last store publishes it). */
+  fill(id: number, task: number, fn: number, priority: number, arg: unknown): void {
     const base = id * WORDS_PER_SLOT;
     const w = this.words;
     if (arg === undefined) {
@@ -92,6 +94,7 @@ export class TaskTable {
     w[base + FN] = fn;
     w[base + PRIORITY] = priority;
     w[base + OWNER] = -1;
+    w[base + TASK] = task;
     Atomics.store(w, base + STATE, QUEUED);
   }
 
@@ -118,6 +121,10 @@ export class TaskTable {
   }
   owner(id: number): number {
     return Atomics.load(this.words, id * WORDS_PER_SLOT + OWNER);
+  }
+  /** The task (pool handle id) the slot was last filled for. */
+  task(id: number): number {
+    return this.words[id * WORDS_PER_SLOT + TASK]!;
   }
   fn(id: number): number {
     return this.words[id * WORDS_PER_SLOT + FN]!;

@@ -269,7 +269,7 @@ export class ThreadPool {
   private publish(handle: PoolHandle<unknown>, fn: number, priority: number, arg: unknown, worker: number): void {
     const slot = this.freeSlots.pop()!;
     try {
-      this.views.table.fill(slot, fn, priority, arg);
+      this.views.table.fill(slot, handle.id | 0, fn, priority, arg);
     } catch (error) {
       this.freeSlots.push(slot);
       this.settleOutside(handle, "failed", error);
@@ -300,9 +300,10 @@ export class ThreadPool {
       this.bySlot[slot] = null;
       return true;
     }
-    // Running: ask its worker to fire the task's AbortSignal.
+    // Running: ask its worker to fire the task's AbortSignal. The task id rides along because the
+    // message may arrive after this slot finished and was reused; the worker then ignores it.
     const owner = this.views.table.owner(slot);
-    if (owner >= 0) this.workers[owner]!.postMessage({ kind: "abort", id: slot });
+    if (owner >= 0) this.workers[owner]!.postMessage({ kind: "abort", id: slot, task: handle.id | 0 });
     return true;
   };
 

@@ -42,21 +42,40 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string };
 }).waitAsync;
 
-/** What a running task receives besides its argument. */
+/**
+ * What a running task receives besides its argument.
+ *
+ * An abort may be requested before the task has looked at `signal` — or before it
+ * even started: the first use of a task function imports its module, and the
+ * submitter's abort message can arrive while that import is under way. The request
+ * is kept, and the signal is born aborted. (Rejected: creating the AbortController
+ * for every task up front — two allocations per tiny task that almost never looks.)
+ */
 export class TaskContext {
   private controller: AbortController | null = null;
+  private abortReason: unknown = undefined;
+  private abortRequested = false;
   constructor(
+    /** The task-table slot this task occupies while it runs. */
     readonly id: number,
     readonly worker: number,
-    private readonly loop: WorkerLoop,
+    /** @internal which task the slot holds (the pool handle's id), to match abort messages. */
+    readonly task: number,
   ) {}
   /** Fires when the submitter cancels this running task. Created on first use: most tasks never look. */
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      this.loop.watch(this.id, this.controller);
+      if (this.abortRequested) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+  /** @internal the worker loop's way in. */
+  requestAbort(reason: unknown): void {
+    if (this.abortRequested) return;
+    this.abortRequested = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 }
 
@@ -76,7 +95,8 @@ export class WorkerLoop {
   private readonly rng: Rng;
   private readonly fns = new Map<number, TaskFn>();
   private readonly loading = new Map<number, Promise<TaskFn>>();
-  private readonly aborts = new Map<number, AbortController>();
+  /** Tasks of this worker that are not finished when its turn ends (loading their module, or async): slot → context. */
+  private readonly live = new Map<number, TaskContext>();
   private readonly runtime = new LiveRuntime();
   private results: unknown[] = [];
   private batchStart = 0;
@@ -100,13 +120,14 @@ export class WorkerLoop {
     this.scheduleTurn();
   }
 
-  /** The submitter asked to abort running task `id`. */
-  abort(id: number): void {
-    this.aborts.get(id)?.abort(new Error(`task ${id} was cancelled while running`));
-  }
-
-  watch(id: number, controller: AbortController): void {
-    this.aborts.set(id, controller);
+  /**
+   * The submitter asked to abort task `task` running in slot `id`. A synchronous task
+   * has finished before this message can be handled, and a slot may by now hold
+   * another task — both are ignored.
+   */
+  abort(id: number, task: number): void {
+    const ctx = this.live.get(id);
+    if (ctx !== undefined && ctx.task === task) ctx.requestAbort(new Error(`task ${id} was cancelled while running`));
   }
 
   private scheduleTurn(): void {
@@ -217,18 +238,22 @@ export class WorkerLoop {
     this.views.bump(this.index, STAT_TASKS);
     const fnIndex = table.fn(id);
     const arg = table.arg(id);
+    const ctx = new TaskContext(id, this.index, table.task(id));
     const fn = this.fns.get(fnIndex);
-    if (fn !== undefined) return this.call(fn, id, arg);
+    if (fn !== undefined) return this.call(fn, ctx, arg);
     // First use of this function on this thread: import it, and run the task when loaded.
     this.inFlight++;
+    this.live.set(id, ctx);
     this.load(fnIndex).then(
       (loaded) => {
         this.inFlight--;
-        this.call(loaded, id, arg);
+        this.live.delete(id);
+        this.call(loaded, ctx, arg);
         this.flushAndWake();
       },
       (error) => {
         this.inFlight--;
+        this.live.delete(id);
         this.report(id, RESULT_ERROR, error);
         this.flushAndWake();
       },
@@ -250,13 +275,12 @@ export class WorkerLoop {
     return p;
   }
 
-  private call(fn: TaskFn, id: number, arg: unknown): void {
-    const ctx = new TaskContext(id, this.index, this);
+  private call(fn: TaskFn, ctx: TaskContext, arg: unknown): void {
+    const id = ctx.id;
     let value: unknown;
     try {
       value = fn(arg, ctx);
     } catch (error) {
-      this.aborts.delete(id);
       return this.report(id, RESULT_ERROR, error);
     }
     if (value !== null && typeof value === "object") {
@@ -264,6 +288,7 @@ export class WorkerLoop {
       if (typeof v.poll === "function") value = this.runtime.spawn(value as never).toPromise();
       if (typeof (value as { then?: unknown }).then === "function") {
         this.inFlight++;
+        this.live.set(id, ctx);
         (value as Promise<unknown>).then(
           (result) => this.settleAsync(id, RESULT_OK, result),
           (error) => this.settleAsync(id, RESULT_ERROR, error),
@@ -271,13 +296,12 @@ export class WorkerLoop {
         return;
       }
     }
-    this.aborts.delete(id);
     this.report(id, RESULT_OK, value);
   }
 
   private settleAsync(id: number, code: number, value: unknown): void {
     this.inFlight--;
-    this.aborts.delete(id);
+    this.live.delete(id);
     this.report(id, code, value);
     this.flushAndWake();
   }

@@ -10,7 +10,7 @@ if (parentPort === null) throw new Error("worker-main.js must be started as a wo
 const port = parentPort;
 const init = workerData as Omit<WorkerLoopInit, "post">;
 const loop = new WorkerLoop({ ...init, post: (batch) => port.postMessage(batch) });
-port.on("message", (message: { kind: "abort"; id: number }) => {
-  if (message.kind === "abort") loop.abort(message.id);
+port.on("message", (message: { kind: "abort"; id: number; task: number }) => {
+  if (message.kind === "abort") loop.abort(message.id, message.task);
 });
 loop.start();
