@@ -11,8 +11,9 @@
  * - `coarse`: 16 tasks of ~100 ms — makespan; per-task overhead is noise here.
  *
  * Not tinybench: one iteration of a case is a whole batch (up to seconds), so each
- * contender gets one warm-up batch and then `RUNS` timed batches; `opsPerSec` is
- * batches/s (1000 / makespan ms), plus `makespanMs`, `tasksPerSec`, `speedup` columns.
+ * contender gets one warm-up batch and then a few timed batches, interleaved with the
+ * other contenders' (see `timeInterleaved`); `opsPerSec` is batches/s (1000 /
+ * makespan ms), plus `makespanMs`, `tasksPerSec`, `speedup` columns.
  *
  * Workers load compiled JavaScript, so this suite runs from `dist/` (the `lab` CLI does).
  */
@@ -37,7 +38,10 @@ const FIB_TASKS = 2_000;
 const TINY_TASKS = 200_000;
 const COARSE_TASKS = 16;
 const COARSE_MS = 100;
-const RUNS = 3;
+/** Timed batches per contender (after one warm-up batch each); more where a batch is short. */
+const FIB_RUNS = 5;
+const TINY_RUNS = 1;
+const COARSE_RUNS = 2;
 
 /** `.js` files beside this one once compiled; from sources, their compiled twins in dist/. */
 function compiled(relative: string): URL {
@@ -79,13 +83,25 @@ const singleThread: PoolContender = {
   close: async () => undefined,
 };
 
-async function timeBatches(c: PoolContender, jobs: Job[], runs: number, warmJobs: Job[]): Promise<number[]> {
-  await c.runBatch(warmJobs);
-  const out: number[] = [];
+/**
+ * Makespans of `runs` batches per contender. Every contender is warmed first (its
+ * workers started, modules loaded, code optimised) before any is timed, and the timed
+ * runs go round-robin over the contenders, starting one further each round — so
+ * worker start-up, a load spike on this shared machine or a GC of the main thread
+ * lands on all of them alike. (Rejected: timing contender after contender — the
+ * first one measured ran while the others' threads were still booting, and the
+ * one-thread baseline, measured once, carried all the noise of the speed-up.)
+ */
+async function timeInterleaved(cs: PoolContender[], jobs: Job[], runs: number, warmJobs: Job[]): Promise<number[][]> {
+  for (const c of cs) await c.runBatch(warmJobs);
+  const out: number[][] = cs.map(() => []);
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    await c.runBatch(jobs);
-    out.push(performance.now() - t0);
+    for (let k = 0; k < cs.length; k++) {
+      const i = (k + r) % cs.length;
+      const t0 = performance.now();
+      await cs[i]!.runBatch(jobs);
+      out[i]!.push(performance.now() - t0);
+    }
   }
   return out;
 }
@@ -114,33 +130,39 @@ export const poolSuite: BenchSuite = {
     const pools = contenders(threads, options.seed);
     const rows: BenchRow[] = [];
     try {
+      // Start every pool's threads and load their modules before anything is timed.
+      for (const c of pools) await c.runBatch([{ kind: "tiny", n: 1 }]);
       if (want("fib-imbalanced")) {
         const jobs = fibJobs(options.seed);
-        const warm = jobs.slice(0, 200);
-        const base = row("fib-imbalanced", singleThread.subject, await timeBatches(singleThread, jobs, 1, warm), jobs.length);
+        const all = [singleThread, ...pools];
+        const times = await timeInterleaved(all, jobs, FIB_RUNS, jobs.slice(0, 200));
+        const base = row("fib-imbalanced", singleThread.subject, times[0]!, jobs.length);
         rows.push({ ...base, speedup: 1 });
-        for (const c of pools) {
-          const r = row("fib-imbalanced", c.subject, await timeBatches(c, jobs, RUNS, warm), jobs.length);
+        options.log(`  fib-imbalanced · single-thread: ${(base.makespanMs as number).toFixed(0)} ms`);
+        pools.forEach((c, i) => {
+          const r = row("fib-imbalanced", c.subject, times[i + 1]!, jobs.length);
           r.speedup = (base.makespanMs as number) / (r.makespanMs as number);
           rows.push(r);
           options.log(`  fib-imbalanced · ${c.subject}: ${(r.makespanMs as number).toFixed(0)} ms, ${(r.speedup as number).toFixed(2)}× over one thread`);
-        }
+        });
       }
       if (want("tiny-tasks")) {
         const jobs: Job[] = Array.from({ length: TINY_TASKS }, (_, i) => ({ kind: "tiny", n: i }));
-        for (const c of pools) {
-          const r = row("tiny-tasks", c.subject, await timeBatches(c, jobs, 1, jobs.slice(0, 20_000)), jobs.length);
+        const times = await timeInterleaved(pools, jobs, TINY_RUNS, jobs.slice(0, 20_000));
+        pools.forEach((c, i) => {
+          const r = row("tiny-tasks", c.subject, times[i]!, jobs.length);
           rows.push(r);
           options.log(`  tiny-tasks · ${c.subject}: ${(r.tasksPerSec as number).toFixed(0)} tasks/s`);
-        }
+        });
       }
       if (want("coarse")) {
         const jobs: Job[] = Array.from({ length: COARSE_TASKS }, () => ({ kind: "coarse", n: COARSE_MS }));
-        for (const c of pools) {
-          const r = row("coarse", c.subject, await timeBatches(c, jobs, 2, jobs.slice(0, threads)), jobs.length);
+        const times = await timeInterleaved(pools, jobs, COARSE_RUNS, jobs.slice(0, threads));
+        pools.forEach((c, i) => {
+          const r = row("coarse", c.subject, times[i]!, jobs.length);
           rows.push(r);
           options.log(`  coarse · ${c.subject}: ${(r.makespanMs as number).toFixed(0)} ms`);
-        }
+        });
       }
     } finally {
       await Promise.all(pools.map((c) => c.close()));

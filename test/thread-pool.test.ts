@@ -126,6 +126,13 @@ describe("ThreadPool: failure, cancellation", () => {
     expect(starts).toEqual([0, 0, 0]);
   });
 
+  it("number arguments round-trip exactly: int32 (in their own word), -0, fractions, beyond int32", async () => {
+    const p = pool(1);
+    const args = [7, -5, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -0, 1.5, Number.NaN, Infinity];
+    const back = await Promise.all(args.map((arg) => p.run<number>({ module: mod, name: "echo", arg })));
+    back.forEach((v, i) => expect(Object.is(v, args[i])).toBe(true));
+  });
+
   it("an argument too big for a slot fails that task with a clear error", async () => {
     const p = pool(1);
     await expect(p.run({ module: mod, name: "echo", arg: "x".repeat(1000) })).rejects.toThrow(/at most 256/);
