@@ -47,7 +47,7 @@ export type { Rng } from "./runtime/rng.js";
 // --- threads: the work-stealing pool on worker_threads ---
 export { ThreadPool, DEFAULT_CAPACITY } from "./runtime/threads/thread-pool.js";
 export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } from "./runtime/threads/thread-pool.js";
-export { PoolHandle, WorkerDiedError } from "./runtime/threads/pool-handle.js";
+export { PoolHandle, WorkerDiedError, PoolClosedError } from "./runtime/threads/pool-handle.js";
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { JoinError } from "../src/runtime/task.js";
 import { seededRandom, randomInt } from "../src/runtime/rng.js";
-import { WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
+import { PoolClosedError, WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
 import { ThreadPool } from "../src/runtime/threads/thread-pool.js";
 import { TaskContext } from "../src/runtime/threads/worker-loop.js";
 
@@ -145,6 +145,41 @@ describe("ThreadPool: failure, cancellation", () => {
     for (let i = 0; i < 3; i++) onZero.push(await p.run<[number, number]>({ module: mod, name: "countHere" }, { worker: 0 }));
     expect(onZero).toEqual([[0, 1], [0, 2], [0, 3]]);
     expect(await p.run({ module: mod, name: "countHere" }, { worker: 1 })).toEqual([1, 1]);
+  });
+
+  it("spawnPinned picks the least-loaded worker; spawnPinnedByIdx targets one; state stays per worker", async () => {
+    const p = pool(3);
+    const spread = await Promise.all([0, 1, 2].map(() => p.spawnPinned<[number, number]>({ module: mod, name: "countHere" })));
+    expect(spread).toEqual([[0, 1], [1, 1], [2, 1]]);
+    const onZero = await Promise.all([0, 1, 2].map(() => p.spawnPinnedByIdx<[number, number]>({ module: mod, name: "countHere" }, 0)));
+    expect(onZero).toEqual([[0, 2], [0, 3], [0, 4]]);
+    expect(() => p.spawnPinnedByIdx({ module: mod, name: "echo" }, 3)).toThrow(/worker must be an index in \[0, 3\)/);
+  });
+
+  it("start and stop hooks run with each worker's index and name", async () => {
+    const events: string[] = [];
+    const p = new ThreadPool({
+      workers: 2,
+      name: "runtime-A",
+      onWorkerStart: (i, threadId, name) => events.push(`start ${i} ${name} ${threadId > 0}`),
+      onWorkerStop: (i, code, name) => events.push(`stop ${i} ${name} ${code}`),
+    });
+    expect(p.workerName(1)).toBe("runtime-A-1");
+    await Promise.all([0, 1].map((i) => p.spawnPinnedByIdx({ module: mod, name: "echo", arg: i }, i)));
+    await p.close();
+    expect(events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 0 runtime-A-0 true", "start 1 runtime-A-1 true"]);
+    expect(events.filter((e) => e.startsWith("stop")).sort()).toEqual(["stop 0 runtime-A-0 1", "stop 1 runtime-A-1 1"]);
+  });
+
+  it("close with a deadline fails the task that overran it and still ends", async () => {
+    const p = new ThreadPool({ workers: 1 });
+    expect(await p.run({ module: mod, name: "echo", arg: 1 })).toBe(1);
+    const overrun = p.submit({ module: mod, name: "spin", arg: 60_000 });
+    await until(() => totalRun(p) === 2);
+    await p.close({ mode: "cancel", deadlineMs: 20 });
+    await expect(overrun.toPromise()).rejects.toSatisfy((e: JoinError) => e.cause instanceof PoolClosedError);
+    expect(p.pending).toBe(0);
+    expect(() => p.submit({ module: mod, name: "echo" })).toThrow(/closed/);
   });
 
   it("async and Future results come back", async () => {

@@ -22,12 +22,22 @@ export class WorkerDiedError extends Error {
   }
 }
 
+/** `close({ deadlineMs })` gave up on the task: it was still running (or waiting) at the deadline. */
+export class PoolClosedError extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`the pool closed with a ${deadlineMs} ms deadline and the task had not finished`);
+    this.name = "PoolClosedError";
+  }
+}
+
 export type PoolTaskState = "pending" | "ok" | "failed" | "cancelled";
 
 export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
   state: PoolTaskState = "pending";
   /** Task-table slot while queued or running; -1 while waiting for a free slot, or after. */
   slot = -1;
+  /** @internal the worker it is pinned to, or -1. */
+  worker = -1;
   private value: unknown = undefined;
   private waker: Waker | null = null;
   private listeners: (() => void)[] | null = null;

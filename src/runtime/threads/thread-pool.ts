@@ -33,7 +33,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
-import { PoolHandle, WorkerDiedError } from "./pool-handle.js";
+import { PoolClosedError, PoolHandle, WorkerDiedError } from "./pool-handle.js";
 import { PINNED_BIT, RESULT_OK, RESULT_RELEASED } from "./protocol.js";
 import { RUNNING } from "./task-table.js";
 
@@ -59,11 +59,11 @@ export interface ThreadPoolOptions {
   capacity?: number;
   /** Seeds each worker's victim choice (worker i uses seed + i). */
   seed?: number;
-  /** Runs on the submitting thread when worker `index` comes online (its `threadId` too) — the book's `on_thread_start`. */
-  onWorkerStart?: (index: number, threadId: number) => void;
+  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's `on_thread_start`. */
+  onWorkerStart?: (index: number, threadId: number, name: string) => void;
   /** Runs when worker `index` stops, with its exit code — `on_thread_stop`. */
-  onWorkerStop?: (index: number, exitCode: number) => void;
-  /** Worker thread name prefix (shown in `threadId`-less diagnostics) — `thread_name`. */
+  onWorkerStop?: (index: number, exitCode: number, name: string) => void;
+  /** Worker thread name prefix: worker i is `${name}-${i}` (the Worker's `name`, and the hooks') — `thread_name`. */
   name?: string;
   /** Per-worker stack size in MiB — `thread_stack_size`. */
   stackSizeMb?: number;
@@ -114,10 +114,13 @@ export class ThreadPool {
   private cursor = 0;
   private outstanding = 0;
   private closing = false;
+  private abandoned = false;
   private closed: Promise<void> | null = null;
   private idleWaiters: (() => void)[] = [];
   private exiting = new Set<Worker>();
   private killed = new WeakSet<Worker>();
+  /** Pinned tasks submitted to each worker and not yet settled: `spawnPinned` picks the least loaded. */
+  private readonly pinnedLoad: number[];
 
   constructor(private readonly options: ThreadPoolOptions = {}) {
     this.size = options.workers ?? availableParallelism();
@@ -125,6 +128,7 @@ export class ThreadPool {
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
     this.views = new PoolViews(allocatePoolMemory(this.size, capacity));
+    this.pinnedLoad = new Array<number>(this.size).fill(0);
     this.bySlot = new Array(capacity).fill(null);
     for (let s = capacity - 1; s >= 0; s--) this.freeSlots.push(s);
     for (let i = 0; i < this.size; i++) this.workers.push(this.startWorker(i));
@@ -143,6 +147,10 @@ export class ThreadPool {
       priority |= PINNED_BIT;
     }
     const handle = new PoolHandle<unknown>(this.nextId++, this.cancelHandle);
+    if (worker !== -1) {
+      handle.worker = worker;
+      this.pinnedLoad[worker]!++;
+    }
     if (this.outstanding++ === 0) for (const w of this.workers) w.ref();
     if (this.freeSlots.length > 0 && this.backlogHead === this.backlog.length) {
       this.publish(handle, fn, priority, task.arg, worker);
@@ -155,6 +163,27 @@ export class ThreadPool {
       else signal.addEventListener("abort", () => handle.cancel(), { once: true });
     }
     return handle as PoolHandle<T>;
+  }
+
+  /**
+   * Run `task` pinned to the worker with the fewest pinned tasks outstanding (ties: the
+   * lowest index) — tokio's `LocalPoolHandle::spawn_pinned`. A pinned task is never
+   * stolen, so it sees that worker's thread-local state.
+   */
+  spawnPinned<T = unknown>(task: TaskDescriptor, options: Omit<SubmitOptions, "worker"> = {}): PoolHandle<T> {
+    let best = 0;
+    for (let i = 1; i < this.size; i++) if (this.pinnedLoad[i]! < this.pinnedLoad[best]!) best = i;
+    return this.submit<T>(task, { ...options, worker: best });
+  }
+
+  /** Run `task` pinned to worker `index` — `spawn_pinned_by_idx`. */
+  spawnPinnedByIdx<T = unknown>(task: TaskDescriptor, index: number, options: Omit<SubmitOptions, "worker"> = {}): PoolHandle<T> {
+    return this.submit<T>(task, { ...options, worker: index });
+  }
+
+  /** The name worker `index` runs under (`${name}-${index}`). */
+  workerName(index: number): string {
+    return `${this.options.name ?? "async-lab-pool"}-${index}`;
   }
 
   /** `submit` and await: the task's value, or a `JoinError`. */
@@ -196,16 +225,32 @@ export class ThreadPool {
     await worker.terminate();
   }
 
-  /** Shut down (see the module doc). Idempotent. */
-  close(options: { mode?: "drain" | "cancel" } = {}): Promise<void> {
+  /**
+   * Shut down (see the module doc). Idempotent. With `deadlineMs`, tasks still running
+   * that long after the call are not waited for: their workers are terminated and
+   * the tasks fail with {@link PoolClosedError} (a synchronous task cannot be
+   * interrupted any other way; its AbortSignal is only seen between turns).
+   */
+  close(options: { mode?: "drain" | "cancel"; deadlineMs?: number } = {}): Promise<void> {
     if (this.closed !== null) return this.closed;
+    const deadlineMs = options.deadlineMs ?? Infinity;
+    if (!(deadlineMs >= 0)) throw new RangeError(`deadlineMs must be >= 0, got ${options.deadlineMs}`);
     this.closing = true;
     if (options.mode === "cancel") {
       for (let i = this.backlogHead; i < this.backlog.length; i++) this.backlog[i]!.handle.cancel();
       for (const h of this.bySlot) h?.cancel();
     }
     this.closed = (async () => {
-      if (this.outstanding > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (this.outstanding > 0) {
+        const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        if (deadlineMs === Infinity) await idle;
+        else {
+          let timer: NodeJS.Timeout | undefined;
+          const late = await Promise.race([idle.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, deadlineMs, true)))]);
+          clearTimeout(timer);
+          if (late) this.abandon(deadlineMs);
+        }
+      }
       const all = this.workers.map((w) => {
         this.exiting.add(w);
         return w.terminate();
@@ -215,12 +260,20 @@ export class ThreadPool {
     return this.closed;
   }
 
+  /** The close deadline passed: fail whatever is still outstanding (its workers are terminated next). */
+  private abandon(deadlineMs: number): void {
+    this.abandoned = true;
+    const error = new PoolClosedError(deadlineMs);
+    for (let i = this.backlogHead; i < this.backlog.length; i++) this.settleOutside(this.backlog[i]!.handle, "failed", error);
+    for (let slot = 0; slot < this.bySlot.length; slot++) if (this.bySlot[slot]) this.finish(slot, "failed", error);
+  }
+
   private startWorker(index: number): Worker {
     const { entry, eval: isEval } = workerEntry();
     const worker = new Worker(entry, {
       eval: isEval,
       workerData: { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory },
-      name: `${this.options.name ?? "async-lab-pool"}-${index}`,
+      name: this.workerName(index),
       ...(this.options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } } : {}),
     });
     if (this.outstanding === 0) worker.unref();
@@ -229,11 +282,11 @@ export class ThreadPool {
     worker.on("message", this.onResults);
     worker.on("online", () => {
       online = true;
-      this.options.onWorkerStart?.(index, worker.threadId);
+      this.options.onWorkerStart?.(index, worker.threadId, this.workerName(index));
     });
     worker.on("error", (error) => (lastError = error));
     worker.on("exit", (code) => {
-      this.options.onWorkerStop?.(index, code);
+      this.options.onWorkerStop?.(index, code, this.workerName(index));
       if (this.exiting.has(worker)) return;
       // Died before it ever ran: respawning would loop forever on the same error (a bad entry file, a loader failure).
       if (!online && !this.killed.has(worker)) return this.broken(new Error(`pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`, { cause: lastError }));
@@ -308,6 +361,8 @@ export class ThreadPool {
   };
 
   private readonly onResults = (batch: unknown[]): void => {
+    // Past a close deadline every slot was settled already; late results have nobody to go to.
+    if (this.abandoned) return;
     for (let i = 0; i < batch.length; i += 3) {
       const slot = batch[i] as number;
       const code = batch[i + 1] as number;
@@ -334,6 +389,7 @@ export class ThreadPool {
 
   private settleOutside(handle: PoolHandle<unknown>, state: "ok" | "failed" | "cancelled", value: unknown): void {
     if (handle.finished) return;
+    if (handle.worker >= 0) this.pinnedLoad[handle.worker]!--;
     handle.settle(state, value);
     if (--this.outstanding === 0) {
       for (const w of this.workers) w.unref();
