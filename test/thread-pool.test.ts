@@ -56,9 +56,10 @@ describe("ThreadPool: exactly once under concurrent submit and steal", () => {
 describe("ThreadPool: failure, cancellation", () => {
   it("a queued task that is cancelled never runs", async () => {
     const p = pool(1);
-    // Warm the worker (module loaded), then occupy it with a synchronous task: once that task is
-    // claimed, the only worker is inside its loop and cannot claim anything — no timing assumption.
-    expect(await p.run({ module: mod, name: "echo", arg: 1 })).toBe(1);
+    // Warm the worker (the `spin` function loaded — a function's first use is an async import,
+    // during which the worker would take other work), then occupy it with a synchronous task:
+    // once that is claimed, the only worker is inside it and cannot claim anything — no timing assumption.
+    expect(await p.run({ module: mod, name: "spin", arg: 0 })).toBe(0);
     const blocker = p.submit({ module: mod, name: "spin", arg: 60_000 });
     await until(() => totalRun(p) === 2);
     const victim = p.submit({ module: mod, name: "echo", arg: "should not run" });
