@@ -6,7 +6,7 @@
  * a lab show up as a process that does not exit (a bug) instead of being masked.
  *
  * Exit codes: 0 success · 1 an experiment failed · 2 bad usage (one line on
- * stderr, naming what is valid) · 130 interrupted by SIGINT.
+ * stderr, naming what is valid) · 130 interrupted by SIGINT · 143 stopped by SIGTERM.
  */
 import { writeFileSync } from "node:fs";
 import chalk from "chalk";
