@@ -6,7 +6,7 @@
  * a lab show up as a process that does not exit (a bug) instead of being masked.
  *
  * Exit codes: 0 success · 1 an experiment failed · 2 bad usage (one line on
- * stderr, naming what is valid) · 130 interrupted by SIGINT.
+ * stderr, naming what is valid) · 130 interrupted by SIGINT · 143 stopped by SIGTERM.
  */
 import { writeFileSync } from "node:fs";
 import chalk from "chalk";
@@ -23,6 +23,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+/** Stopped by SIGTERM (128 + 15), after the experiment shut down gracefully. */
+export const EXIT_TERMINATED = 143;
 
 interface GlobalOptions {
   json?: boolean;
@@ -241,6 +243,6 @@ export async function main(argv: string[], io: Io = defaultIo, signal: AbortSign
     io.err(`lab: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_FAILED;
   }
-  if (signal.aborted && code === EXIT_OK) return EXIT_INTERRUPTED;
+  if (signal.aborted && code === EXIT_OK) return signal.reason === "SIGTERM" ? EXIT_TERMINATED : EXIT_INTERRUPTED;
   return code;
 }

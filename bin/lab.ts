@@ -20,14 +20,21 @@ if (argv.includes("bench") && typeof (globalThis as { gc?: unknown }).gc !== "fu
   process.exitCode = child.status ?? (child.signal === "SIGINT" ? 130 : 1);
 } else {
   const controller = new AbortController();
-  // First Ctrl-C: ask experiments to stop and report what they have. Second: leave now.
+  // First Ctrl-C (or SIGTERM): ask experiments to stop and report what they have — the signal's
+  // name is the abort reason, so main() can exit 130 or 143. Second: leave now.
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
-    controller.abort();
+    controller.abort("SIGINT");
+  };
+  const onSigterm = (): void => {
+    if (controller.signal.aborted) process.exit(143);
+    controller.abort("SIGTERM");
   };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   main(argv, undefined, controller.signal).then((code) => {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
     process.exitCode = code;
   });
 }

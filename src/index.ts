@@ -44,6 +44,13 @@ export { blockingSleep, busyWork } from "./runtime/blocking.js";
 export { seededRandom, randomInt } from "./runtime/rng.js";
 export type { Rng } from "./runtime/rng.js";
 
+// --- threads: the work-stealing pool on worker_threads ---
+export { ThreadPool, DEFAULT_CAPACITY } from "./runtime/threads/thread-pool.js";
+export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } from "./runtime/threads/thread-pool.js";
+export { PoolHandle, WorkerDiedError, PoolClosedError } from "./runtime/threads/pool-handle.js";
+export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
+export { TaskContext } from "./runtime/threads/worker-loop.js";
+
 // --- runtime: readiness-based I/O and HTTP (chapter 4) ---
 export { READABLE, WRITABLE, ERROR, ScheduledIo } from "./runtime/io/readiness.js";
 export type { Interest } from "./runtime/io/readiness.js";

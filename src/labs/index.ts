@@ -8,11 +8,12 @@ import { ch3 } from "./ch3.js";
 import { ch4 } from "./ch4.js";
 import { ch5 } from "./ch5.js";
 import { ch6 } from "./ch6.js";
+import { ch7 } from "./ch7.js";
 import { ch8 } from "./ch8.js";
 import { ch9 } from "./ch9.js";
 import { compare } from "./compare.js";
 
-export const chapters: Chapter[] = [ch2, ch3, ch4, ch5, ch6, ch8, ch9, compare];
+export const chapters: Chapter[] = [ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, compare];
 
 export function findChapter(id: string): Chapter | undefined {
   return chapters.find((c) => c.id === id);

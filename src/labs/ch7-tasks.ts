@@ -1,0 +1,86 @@
+/**
+ * The functions `lab ch7` runs on pool worker threads. Workers import this module
+ * by URL, so every piece of state here — `counter`, `tallies` — exists once per
+ * worker thread: the TypeScript face of the book's `thread_local!` (E7.3, E7.6).
+ *
+ * Tasks never print (a worker's stdout is interleaved at random with the main
+ * thread's); they return what they would have printed, stamped with a clock every
+ * thread shares (`performance.timeOrigin + performance.now()`), and the lab merges
+ * the lines in time order.
+ */
+import { blockingSleep, busyWork, type TaskContext } from "../index.js";
+
+/** Milliseconds since the epoch, comparable across threads (each thread's `performance.now()` has its own origin). */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export type Stamped = [at: number, line: string];
+
+/** E7.1's `sleep_example`: an async sleep of `ms`, then 20. */
+export async function sleepExample(ms: number): Promise<{ value: number; lines: Stamped[] }> {
+  const lines: Stamped[] = [[wallNow(), "sleeping for 2 seconds"]];
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  lines.push([wallNow(), "done sleeping"]);
+  return { value: 20, lines };
+}
+
+/** CPU work of `ms` (the worker-count knob). */
+export function work(ms: number): number {
+  busyWork(ms);
+  return ms;
+}
+
+// The book's `COUNTER: RefCell<u32>`; its printed outputs imply it starts at 1 (`Counter: 2` first).
+let counter = 1;
+
+export interface CounterReport {
+  n: number;
+  worker: number;
+  counter: number;
+  started: number;
+  ended: number;
+}
+
+/** E7.3's `something(n)`: block the thread for `ms` (the book's `thread::sleep`), then bump this thread's counter. */
+export function something(arg: { n: number; ms: number }, ctx: TaskContext): CounterReport {
+  const started = wallNow();
+  blockingSleep(arg.ms);
+  counter += 1;
+  return { n: arg.n, worker: ctx.worker, counter, started, ended: wallNow() };
+}
+
+/** The same with an async sleep (tokio's `sleep`): the worker is free to start its other tasks meanwhile. */
+export async function somethingAsync(arg: { n: number; ms: number }, ctx: TaskContext): Promise<CounterReport> {
+  const started = wallNow();
+  await new Promise((resolve) => setTimeout(resolve, arg.ms));
+  counter += 1;
+  return { n: arg.n, worker: ctx.worker, counter, started, ended: wallNow() };
+}
+
+// E7.6's per-thread tally: key → count. No await inside an update, so it needs no lock (the book's UnsafeCell).
+const tallies = new Map<number, number>();
+
+/** One unit of E7.4/E7.6's workload: bump `key` twice (the book's task awaits `something` twice). */
+export function tally(key: number): number {
+  tallies.set(key, (tallies.get(key) ?? 0) + 2);
+  return key;
+}
+
+/** E7.6's `extract_data_from_thread`: this thread's tallies, as a plain record. */
+export function extract(): Record<number, number> {
+  return Object.fromEntries(tallies);
+}
+
+/** Forget this thread's tallies (a fresh run of the workload). */
+export function resetTallies(): number {
+  const n = tallies.size;
+  tallies.clear();
+  return n;
+}
+
+/** In-flight work during a shutdown: `ms` of blocking, like a request being served. */
+export function serve(ms: number): number {
+  blockingSleep(ms);
+  return ms;
+}

@@ -1,0 +1,109 @@
+/**
+ * The submitter's handle on one pool task: a future (`yield* handle`) and a
+ * promise-like (`await handle`), like the runtime's `JoinHandle`.
+ *
+ * States: pending → ok | failed | cancelled, set once by the pool (`settle`).
+ * A promise is created only if someone awaits the handle as a promise: a batch of
+ * 200,000 tiny tasks joined as futures allocates no promises.
+ */
+import { BaseFuture } from "../../futures/base-future.js";
+import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
+import { JoinError } from "../task.js";
+
+/** A pool worker died (exit, uncaught error, out of memory) while running the task. */
+export class WorkerDiedError extends Error {
+  constructor(
+    readonly worker: number,
+    readonly exitCode: number,
+    cause?: unknown,
+  ) {
+    super(`pool worker ${worker} died (exit code ${exitCode}) while running the task`, { cause });
+    this.name = "WorkerDiedError";
+  }
+}
+
+/** `close({ deadlineMs })` gave up on the task: it was still running (or waiting) at the deadline. */
+export class PoolClosedError extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`the pool closed with a ${deadlineMs} ms deadline and the task had not finished`);
+    this.name = "PoolClosedError";
+  }
+}
+
+export type PoolTaskState = "pending" | "ok" | "failed" | "cancelled";
+
+export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
+  state: PoolTaskState = "pending";
+  /** Task-table slot while queued or running; -1 while waiting for a free slot, or after. */
+  slot = -1;
+  /** @internal the worker it is pinned to, or -1. */
+  worker = -1;
+  private value: unknown = undefined;
+  private waker: Waker | null = null;
+  private listeners: (() => void)[] | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly canceller: (handle: PoolHandle<T>) => boolean,
+  ) {
+    super();
+  }
+
+  get finished(): boolean {
+    return this.state !== "pending";
+  }
+
+  /**
+   * Queued (or waiting for a slot): removed, never runs, settles cancelled; true.
+   * Running: its `ctx.signal` fires; it settles with whatever the task then does; true.
+   * Finished: false.
+   */
+  override cancel(): boolean {
+    return this.state === "pending" && this.canceller(this);
+  }
+
+  /** @internal the pool's only way in. */
+  settle(state: Exclude<PoolTaskState, "pending">, value: unknown): void {
+    if (this.state !== "pending") return;
+    this.state = state;
+    this.value = value;
+    const w = this.waker;
+    this.waker = null;
+    w?.wake();
+    const ls = this.listeners;
+    this.listeners = null;
+    if (ls !== null) for (const l of ls) l();
+  }
+
+  poll(cx: Context): Poll<T> {
+    switch (this.state) {
+      case "pending":
+        this.waker = cx.waker;
+        return PENDING;
+      case "ok":
+        return this.value as T;
+      case "failed":
+        throw new JoinError("failed", this.id, this.value);
+      case "cancelled":
+        throw new JoinError("cancelled", this.id);
+    }
+  }
+
+  toPromise(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const deliver = (): void => {
+        if (this.state === "ok") resolve(this.value as T);
+        else reject(this.state === "failed" ? new JoinError("failed", this.id, this.value) : new JoinError("cancelled", this.id));
+      };
+      if (this.state !== "pending") deliver();
+      else (this.listeners ??= []).push(deliver);
+    });
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.toPromise().then(onFulfilled, onRejected);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The task table: one slot per task in flight, in shared memory, indexed by the
+ * task id that travels through inboxes and deques. A deque moves 4-byte ids; what
+ * to run lives here, readable by whichever worker ends up running it (the thief
+ * included) — so no payload ever follows a task around by `postMessage`.
+ *
+ * A slot holds: its state, the owner (worker index) once claimed, the function
+ * (an index into the shared {@link FunctionRegistry}), the priority, and the argument —
+ * a number inline (the common case, no serialisation; an int32 in a word of its own), or up to
+ * {@link PAYLOAD_BYTES} bytes of `v8.serialize` output (any structured-clonable value).
+ *
+ * Slot state machine (the `STATE` word; transitions only by the named side):
+ *   FREE ──submitter──▶ QUEUED ──worker CAS──▶ RUNNING ──(result posted)──▶ freed by submitter
+ *                         └──submitter CAS──▶ CANCELLED ──worker pops it, reports──▶ freed by submitter
+ * Invariant: a slot is reused only after the worker that last held its id reported
+ * it (result or release), so an id in a deque always names the task it was pushed for
+ * (no ABA). QUEUED → RUNNING and QUEUED → CANCELLED race on one CAS: a task either
+ * runs or is cancelled, never both.
+ */
+import { serialize, deserialize } from "node:v8";
+
+export const FREE = 0;
+export const QUEUED = 1;
+export const RUNNING = 2;
+export const CANCELLED = 3;
+
+const STATE = 0;
+const OWNER = 1;
+const FN = 2;
+const PRIORITY = 3;
+const ARG_KIND = 4;
+const ARG_LEN = 5;
+/** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current one. */
+const TASK = 6;
+const WORDS_PER_SLOT = 8;
+
+const ARG_NONE = 0;
+const ARG_NUMBER = 1;
+const ARG_SERIALIZED = 2;
+const ARG_INT = 3;
+
+/**
+ * Bytes of serialized argument a slot holds. 256 covers a small record or a short
+ * array; bigger data belongs in a module the task imports, not in every message.
+ */
+export const PAYLOAD_BYTES = 256;
+
+export interface TaskTableMemory {
+  words: SharedArrayBuffer;
+  numbers: SharedArrayBuffer;
+  bytes: SharedArrayBuffer;
+  capacity: number;
+}
+
+export function allocateTaskTable(capacity: number): TaskTableMemory {
+  return {
+    words: new SharedArrayBuffer(capacity * WORDS_PER_SLOT * 4),
+    numbers: new SharedArrayBuffer(capacity * 8),
+    bytes: new SharedArrayBuffer(capacity * PAYLOAD_BYTES),
+    capacity,
+  };
+}
+
+export class TaskTable {
+  readonly capacity: number;
+  private readonly words: Int32Array;
+  private readonly numbers: Float64Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(memory: TaskTableMemory) {
+    this.capacity = memory.capacity;
+    this.words = new Int32Array(memory.words);
+    this.numbers = new Float64Array(memory.numbers);
+    this.bytes = new Uint8Array(memory.bytes);
+  }
+
+  /** Submitter: fill a FREE slot for task `task` and mark it QUEUED (the last store publishes it). */
+  fill(id: number, task: number, fn: number, priority: number, arg: unknown): void {
+    const base = id * WORDS_PER_SLOT;
+    const w = this.words;
+    if (arg === undefined) {
+      w[base + ARG_KIND] = ARG_NONE;
+    } else if (typeof arg === "number" && (arg | 0) === arg && !Object.is(arg, -0)) {
+      // An int32 travels in an Int32 word and comes back a small integer. Read back from the
+      // Float64 slot it would be a heap double, and code like `fib(n)` would be optimised for
+      // doubles on the worker (measured: 2× slower than the same call with an integer).
+      w[base + ARG_KIND] = ARG_INT;
+      w[base + ARG_LEN] = arg;
+    } else if (typeof arg === "number") {
+      w[base + ARG_KIND] = ARG_NUMBER;
+      this.numbers[id] = arg;
+    } else {
+      const data = serialize(arg);
+      if (data.length > PAYLOAD_BYTES) {
+        throw new RangeError(`task argument is ${data.length} bytes serialized; a pool task carries at most ${PAYLOAD_BYTES} (pass a smaller value, or load big data inside the task module)`);
+      }
+      this.bytes.set(data, id * PAYLOAD_BYTES);
+      w[base + ARG_KIND] = ARG_SERIALIZED;
+      w[base + ARG_LEN] = data.length;
+    }
+    w[base + FN] = fn;
+    w[base + PRIORITY] = priority;
+    w[base + OWNER] = -1;
+    w[base + TASK] = task;
+    Atomics.store(w, base + STATE, QUEUED);
+  }
+
+  /** Worker: QUEUED → RUNNING. Returns the state seen (QUEUED means we won). */
+  claim(id: number, worker: number): number {
+    const base = id * WORDS_PER_SLOT;
+    const seen = Atomics.compareExchange(this.words, base + STATE, QUEUED, RUNNING);
+    if (seen === QUEUED) Atomics.store(this.words, base + OWNER, worker);
+    return seen;
+  }
+
+  /** Submitter: QUEUED → CANCELLED. True if the task will now never run. */
+  cancel(id: number): boolean {
+    return Atomics.compareExchange(this.words, id * WORDS_PER_SLOT + STATE, QUEUED, CANCELLED) === QUEUED;
+  }
+
+  /** Submitter, after the worker reported the slot: back to FREE. */
+  release(id: number): void {
+    Atomics.store(this.words, id * WORDS_PER_SLOT + STATE, FREE);
+  }
+
+  state(id: number): number {
+    return Atomics.load(this.words, id * WORDS_PER_SLOT + STATE);
+  }
+  owner(id: number): number {
+    return Atomics.load(this.words, id * WORDS_PER_SLOT + OWNER);
+  }
+  /** The task (pool handle id) the slot was last filled for. */
+  task(id: number): number {
+    return this.words[id * WORDS_PER_SLOT + TASK]!;
+  }
+  fn(id: number): number {
+    return this.words[id * WORDS_PER_SLOT + FN]!;
+  }
+  priority(id: number): number {
+    return this.words[id * WORDS_PER_SLOT + PRIORITY]!;
+  }
+
+  /** The argument, decoded (a fresh copy for serialized values). */
+  arg(id: number): unknown {
+    const base = id * WORDS_PER_SLOT;
+    switch (this.words[base + ARG_KIND]) {
+      case ARG_INT:
+        return this.words[base + ARG_LEN];
+      case ARG_NUMBER:
+        return this.numbers[id];
+      case ARG_SERIALIZED: {
+        const start = id * PAYLOAD_BYTES;
+        // deserialize needs an unshared copy.
+        return deserialize(Buffer.from(this.bytes.slice(start, start + this.words[base + ARG_LEN]!)));
+      }
+      default:
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,413 @@
+/**
+ * `ThreadPool`: N worker threads, each with `high`/`low` Chase–Lev deques in shared
+ * memory, stealing from each other and parking when idle (worker-loop.ts). This
+ * file is the submitter's side: it owns the task table's free slots, publishes
+ * tasks to workers' inboxes, matches result batches to handles, replaces dead
+ * workers, and shuts down.
+ *
+ * Invariants:
+ * 1. Every submitted task settles its handle exactly once: ok, failed (a throw, or
+ *    its worker died — see 4), or cancelled (removed before it ran).
+ * 2. A slot is reused only after the worker that held its id reported it (task-table.ts).
+ * 3. Tasks beyond the table's capacity wait in `backlog` (FIFO) and are published
+ *    as results free slots — back-pressure, instead of an unbounded shared ring.
+ * 4. A worker that exits while the pool is open is replaced at the same index (it
+ *    inherits that index's deques and inbox, so queued work is not lost); the task
+ *    it was running (its slots in RUNNING with that owner) fails with `WorkerDiedError`.
+ * 5. Workers are `unref`'d while no task is outstanding, so an idle pool — closed or
+ *    not — never keeps the process alive.
+ *
+ * Worker entry: the compiled `worker-main.js` beside this file. When this module
+ * runs from TypeScript sources (vitest, `tsx`), the entry is `worker-main.ts` and
+ * workers start with `--import tsx` — chosen over "tests must run against dist/"
+ * so a test run never uses a stale build.
+ *
+ * Shutdown (`close`):
+ *   1. stop accepting submissions;
+ *   2. mode "drain": wait for every outstanding task; mode "cancel": cancel queued
+ *      and backlogged tasks, abort running ones, then wait for those to settle;
+ *   3. terminate every worker and wait for their exit.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
+import { PoolClosedError, PoolHandle, WorkerDiedError } from "./pool-handle.js";
+import { PINNED_BIT, RESULT_OK, RESULT_RELEASED } from "./protocol.js";
+import { RUNNING } from "./task-table.js";
+
+/** A task, described: `module` exports `name(arg, ctx)`. `arg` must be structured-clonable. */
+export interface TaskDescriptor {
+  module: string | URL;
+  name: string;
+  arg?: unknown;
+}
+
+export interface SubmitOptions {
+  priority?: "high" | "low";
+  /** Pin to this worker: it runs there and is never stolen (the book's `spawn_pinned_by_idx`). */
+  worker?: number;
+  /** Cancels the task (queued: removed; running: its `ctx.signal` fires). */
+  signal?: AbortSignal;
+}
+
+export interface ThreadPoolOptions {
+  /** Worker threads (default: available cores). */
+  workers?: number;
+  /** Task-table slots: tasks queued or running at once; more wait in a backlog (default {@link DEFAULT_CAPACITY}). */
+  capacity?: number;
+  /** Seeds each worker's victim choice (worker i uses seed + i). */
+  seed?: number;
+  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's `on_thread_start`. */
+  onWorkerStart?: (index: number, threadId: number, name: string) => void;
+  /** Runs when worker `index` stops, with its exit code — `on_thread_stop`. */
+  onWorkerStop?: (index: number, exitCode: number, name: string) => void;
+  /** Worker thread name prefix: worker i is `${name}-${i}` (the Worker's `name`, and the hooks') — `thread_name`. */
+  name?: string;
+  /** Per-worker stack size in MiB — `thread_stack_size`. */
+  stackSizeMb?: number;
+}
+
+export interface WorkerStats {
+  tasksRun: number;
+  /** Task ids this worker took from others' deques. */
+  steals: number;
+  /** Times it parked (waited on its futex word). */
+  parks: number;
+  /** Ids popped twice — always 0 unless the deque is broken; tests assert it. */
+  duplicates: number;
+}
+
+/**
+ * Slots in the shared task table. 16,384 × (32 B words + 8 B number + 256 B payload)
+ * ≈ 4.8 MiB: enough that 2–8 workers never starve between result batches, small
+ * enough to allocate per pool.
+ */
+export const DEFAULT_CAPACITY = 16_384;
+
+const here = import.meta.url;
+const fromSources = here.endsWith(".ts");
+
+/**
+ * What `new Worker` is given. From dist: the compiled entry file. From sources: a
+ * two-line eval bootstrap that registers tsx's loader, then imports `worker-main.ts`
+ * (Node 20 does not apply `execArgv: ["--import", "tsx"]` to a worker's entry file).
+ */
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (!fromSources) return { entry: new URL("./worker-main.js", here), eval: false };
+  // require.resolve finds the CJS build; its ESM twin sits beside it and is the one that can register hooks.
+  const tsxApi = pathToFileURL(createRequire(here).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const main = new URL("./worker-main.ts", here).href;
+  return { entry: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(main)}); })`, eval: true };
+}
+
+export class ThreadPool {
+  readonly size: number;
+  private readonly views: PoolViews;
+  private readonly workers: Worker[] = [];
+  private readonly bySlot: (PoolHandle<unknown> | null)[];
+  private readonly freeSlots: number[] = [];
+  private backlog: { handle: PoolHandle<unknown>; fn: number; priority: number; arg: unknown; worker: number }[] = [];
+  private backlogHead = 0;
+  private nextId = 1;
+  private cursor = 0;
+  private outstanding = 0;
+  private closing = false;
+  private abandoned = false;
+  private closed: Promise<void> | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private exiting = new Set<Worker>();
+  private killed = new WeakSet<Worker>();
+  /** Pinned tasks submitted to each worker and not yet settled: `spawnPinned` picks the least loaded. */
+  private readonly pinnedLoad: number[];
+
+  constructor(private readonly options: ThreadPoolOptions = {}) {
+    this.size = options.workers ?? availableParallelism();
+    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`workers must be an integer >= 1, got ${options.workers}`);
+    const capacity = options.capacity ?? DEFAULT_CAPACITY;
+    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
+    this.views = new PoolViews(allocatePoolMemory(this.size, capacity));
+    this.pinnedLoad = new Array<number>(this.size).fill(0);
+    this.bySlot = new Array(capacity).fill(null);
+    for (let s = capacity - 1; s >= 0; s--) this.freeSlots.push(s);
+    for (let i = 0; i < this.size; i++) this.workers.push(this.startWorker(i));
+  }
+
+  /** Queue a task; the handle settles with its value. */
+  submit<T = unknown>(task: TaskDescriptor, options: SubmitOptions = {}): PoolHandle<T> {
+    if (this.closing) throw new Error("ThreadPool is closed: no new tasks accepted");
+    const module = typeof task.module === "string" ? task.module : task.module.href;
+    const fn = this.views.registry.register(module, task.name);
+    let priority = options.priority === "high" ? HIGH : options.priority === undefined || options.priority === "low" ? LOW : -1;
+    if (priority < 0) throw new RangeError(`priority must be "high" or "low", got ${String(options.priority)}`);
+    const worker = options.worker ?? -1;
+    if (worker !== -1) {
+      if (!Number.isInteger(worker) || worker < 0 || worker >= this.size) throw new RangeError(`worker must be an index in [0, ${this.size}), got ${worker}`);
+      priority |= PINNED_BIT;
+    }
+    const handle = new PoolHandle<unknown>(this.nextId++, this.cancelHandle);
+    if (worker !== -1) {
+      handle.worker = worker;
+      this.pinnedLoad[worker]!++;
+    }
+    if (this.outstanding++ === 0) for (const w of this.workers) w.ref();
+    if (this.freeSlots.length > 0 && this.backlogHead === this.backlog.length) {
+      this.publish(handle, fn, priority, task.arg, worker);
+    } else {
+      this.backlog.push({ handle, fn, priority, arg: task.arg, worker });
+    }
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) handle.cancel();
+      else signal.addEventListener("abort", () => handle.cancel(), { once: true });
+    }
+    return handle as PoolHandle<T>;
+  }
+
+  /**
+   * Run `task` pinned to the worker with the fewest pinned tasks outstanding (ties: the
+   * lowest index) — tokio's `LocalPoolHandle::spawn_pinned`. A pinned task is never
+   * stolen, so it sees that worker's thread-local state.
+   */
+  spawnPinned<T = unknown>(task: TaskDescriptor, options: Omit<SubmitOptions, "worker"> = {}): PoolHandle<T> {
+    let best = 0;
+    for (let i = 1; i < this.size; i++) if (this.pinnedLoad[i]! < this.pinnedLoad[best]!) best = i;
+    return this.submit<T>(task, { ...options, worker: best });
+  }
+
+  /** Run `task` pinned to worker `index` — `spawn_pinned_by_idx`. */
+  spawnPinnedByIdx<T = unknown>(task: TaskDescriptor, index: number, options: Omit<SubmitOptions, "worker"> = {}): PoolHandle<T> {
+    return this.submit<T>(task, { ...options, worker: index });
+  }
+
+  /** The name worker `index` runs under (`${name}-${index}`). */
+  workerName(index: number): string {
+    return `${this.options.name ?? "async-lab-pool"}-${index}`;
+  }
+
+  /** `submit` and await: the task's value, or a `JoinError`. */
+  run<T = unknown>(task: TaskDescriptor, options?: SubmitOptions): Promise<T> {
+    return this.submit<T>(task, options).toPromise();
+  }
+
+  /** Per-worker counters (read from shared memory now; workers keep updating them). */
+  stats(): WorkerStats[] {
+    const out: WorkerStats[] = [];
+    for (let i = 0; i < this.size; i++) {
+      out.push({
+        tasksRun: this.views.stat(i, STAT_TASKS),
+        steals: this.views.stat(i, STAT_STEALS),
+        parks: this.views.stat(i, STAT_PARKS),
+        duplicates: this.views.stat(i, STAT_DUPLICATES),
+      });
+    }
+    return out;
+  }
+
+  /** Tasks submitted and not yet settled. */
+  get pending(): number {
+    return this.outstanding;
+  }
+
+  /** Which workers are parked right now (for labs and tests). */
+  parkedWorkers(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) if (this.views.isParked(i)) out.push(i);
+    return out;
+  }
+
+  /** Kill worker `index` now (a crash drill: it is replaced, its running task fails). */
+  async killWorker(index: number): Promise<void> {
+    const worker = this.workers[index];
+    if (worker === undefined) throw new RangeError(`no worker ${index} in a pool of ${this.size}`);
+    this.killed.add(worker);
+    await worker.terminate();
+  }
+
+  /**
+   * Shut down (see the module doc). Idempotent. With `deadlineMs`, tasks still running
+   * that long after the call are not waited for: their workers are terminated and
+   * the tasks fail with {@link PoolClosedError} (a synchronous task cannot be
+   * interrupted any other way; its AbortSignal is only seen between turns).
+   */
+  close(options: { mode?: "drain" | "cancel"; deadlineMs?: number } = {}): Promise<void> {
+    if (this.closed !== null) return this.closed;
+    const deadlineMs = options.deadlineMs ?? Infinity;
+    if (!(deadlineMs >= 0)) throw new RangeError(`deadlineMs must be >= 0, got ${options.deadlineMs}`);
+    this.closing = true;
+    if (options.mode === "cancel") {
+      for (let i = this.backlogHead; i < this.backlog.length; i++) this.backlog[i]!.handle.cancel();
+      for (const h of this.bySlot) h?.cancel();
+    }
+    this.closed = (async () => {
+      if (this.outstanding > 0) {
+        const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        if (deadlineMs === Infinity) await idle;
+        else {
+          let timer: NodeJS.Timeout | undefined;
+          const late = await Promise.race([idle.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, deadlineMs, true)))]);
+          clearTimeout(timer);
+          if (late) this.abandon(deadlineMs);
+        }
+      }
+      const all = this.workers.map((w) => {
+        this.exiting.add(w);
+        return w.terminate();
+      });
+      await Promise.all(all);
+    })();
+    return this.closed;
+  }
+
+  /** The close deadline passed: fail whatever is still outstanding (its workers are terminated next). */
+  private abandon(deadlineMs: number): void {
+    this.abandoned = true;
+    const error = new PoolClosedError(deadlineMs);
+    for (let i = this.backlogHead; i < this.backlog.length; i++) this.settleOutside(this.backlog[i]!.handle, "failed", error);
+    for (let slot = 0; slot < this.bySlot.length; slot++) if (this.bySlot[slot]) this.finish(slot, "failed", error);
+  }
+
+  private startWorker(index: number): Worker {
+    const { entry, eval: isEval } = workerEntry();
+    const worker = new Worker(entry, {
+      eval: isEval,
+      workerData: { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory },
+      name: this.workerName(index),
+      ...(this.options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } } : {}),
+    });
+    if (this.outstanding === 0) worker.unref();
+    let lastError: unknown;
+    let online = false;
+    worker.on("message", this.onResults);
+    worker.on("online", () => {
+      online = true;
+      this.options.onWorkerStart?.(index, worker.threadId, this.workerName(index));
+    });
+    worker.on("error", (error) => (lastError = error));
+    worker.on("exit", (code) => {
+      this.options.onWorkerStop?.(index, code, this.workerName(index));
+      if (this.exiting.has(worker)) return;
+      // Died before it ever ran: respawning would loop forever on the same error (a bad entry file, a loader failure).
+      if (!online && !this.killed.has(worker)) return this.broken(new Error(`pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`, { cause: lastError }));
+      this.workerDied(index, code, lastError);
+    });
+    return worker;
+  }
+
+  /** A worker cannot start: fail everything, accept nothing more, stop the others. */
+  private broken(error: Error): void {
+    this.closing = true;
+    for (let i = this.backlogHead; i < this.backlog.length; i++) this.settleOutside(this.backlog[i]!.handle, "failed", error);
+    for (let slot = 0; slot < this.bySlot.length; slot++) if (this.bySlot[slot]) this.finish(slot, "failed", error);
+    for (const w of this.workers) {
+      this.exiting.add(w);
+      void w.terminate();
+    }
+  }
+
+  private workerDied(index: number, code: number, cause: unknown): void {
+    const table = this.views.table;
+    for (let slot = 0; slot < this.bySlot.length; slot++) {
+      const h = this.bySlot[slot];
+      if (h !== null && h !== undefined && table.state(slot) === RUNNING && table.owner(slot) === index) {
+        this.finish(slot, "failed", new WorkerDiedError(index, code, cause));
+      }
+    }
+    if (this.closing && this.outstanding === 0) return;
+    const replacement = this.startWorker(index);
+    this.workers[index] = replacement;
+  }
+
+  private publish(handle: PoolHandle<unknown>, fn: number, priority: number, arg: unknown, worker: number): void {
+    const slot = this.freeSlots.pop()!;
+    try {
+      this.views.table.fill(slot, handle.id | 0, fn, priority, arg);
+    } catch (error) {
+      this.freeSlots.push(slot);
+      this.settleOutside(handle, "failed", error);
+      return;
+    }
+    handle.slot = slot;
+    this.bySlot[slot] = handle;
+    let target = worker;
+    if (target < 0) {
+      target = this.cursor;
+      this.cursor = this.cursor + 1 === this.size ? 0 : this.cursor + 1;
+    }
+    this.views.inboxes[target]!.send(slot);
+    this.views.unpark(target);
+  }
+
+  private readonly cancelHandle = (handle: PoolHandle<unknown>): boolean => {
+    const slot = handle.slot;
+    if (slot < 0) {
+      // Still in the backlog: it will be skipped when its turn comes.
+      this.settleOutside(handle, "cancelled", undefined);
+      return true;
+    }
+    if (this.views.table.cancel(slot)) {
+      // The id is still in some deque; the worker that pops it reports RELEASED, which frees the slot.
+      handle.slot = -1;
+      this.settleOutside(handle, "cancelled", undefined);
+      this.bySlot[slot] = null;
+      return true;
+    }
+    // Running: ask its worker to fire the task's AbortSignal. The task id rides along because the
+    // message may arrive after this slot finished and was reused; the worker then ignores it.
+    const owner = this.views.table.owner(slot);
+    if (owner >= 0) this.workers[owner]!.postMessage({ kind: "abort", id: slot, task: handle.id | 0 });
+    return true;
+  };
+
+  private readonly onResults = (batch: unknown[]): void => {
+    // Past a close deadline every slot was settled already; late results have nobody to go to.
+    if (this.abandoned) return;
+    for (let i = 0; i < batch.length; i += 3) {
+      const slot = batch[i] as number;
+      const code = batch[i + 1] as number;
+      if (code === RESULT_RELEASED) {
+        this.views.table.release(slot);
+        this.freeSlots.push(slot);
+        continue;
+      }
+      this.finish(slot, code === RESULT_OK ? "ok" : "failed", batch[i + 2]);
+    }
+    this.admitBacklog();
+  };
+
+  /** A slot's task ended: free the slot, settle the handle. */
+  private finish(slot: number, state: "ok" | "failed", value: unknown): void {
+    const h = this.bySlot[slot];
+    this.bySlot[slot] = null;
+    this.views.table.release(slot);
+    this.freeSlots.push(slot);
+    if (h === null || h === undefined) return;
+    h.slot = -1;
+    this.settleOutside(h, state, value);
+  }
+
+  private settleOutside(handle: PoolHandle<unknown>, state: "ok" | "failed" | "cancelled", value: unknown): void {
+    if (handle.finished) return;
+    if (handle.worker >= 0) this.pinnedLoad[handle.worker]!--;
+    handle.settle(state, value);
+    if (--this.outstanding === 0) {
+      for (const w of this.workers) w.unref();
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private admitBacklog(): void {
+    while (this.freeSlots.length > 0 && this.backlogHead < this.backlog.length) {
+      const next = this.backlog[this.backlogHead++]!;
+      if (!next.handle.finished) this.publish(next.handle, next.fn, next.priority, next.arg, next.worker);
+    }
+    if (this.backlogHead === this.backlog.length && this.backlogHead > 0) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+  }
+}
+
