@@ -191,9 +191,7 @@ export function tenTasksBlocks(run: TenTasksRun, opts: LabOptions): Block[] {
         "Fibonacci tasks: async gives no speed-up at all (≈1×): a computation holds the thread, so the ten futures run one after another.",
         "Processes and threads help both workloads: two of them run two tasks at once (this machine has 2 cores).",
         `Processes pay for isolation: starting Node twice cost about ${(procCpu.ms - procCpu.workedMs!).toFixed(0)} ms on top of the work; threads share one process and the pool starts once.`,
-        run.load >= run.cores
-          ? `The machine was busy: load average ${run.load.toFixed(2)} on ${run.cores} cores when the run started — the threads and processes had no free cores to run on, so their fibonacci rows understate them this time; run again when it is idle.`
-          : `Load average when the run started: ${run.load.toFixed(2)} on ${run.cores} cores — whatever else runs on the machine takes cores from the parallel rows.`,
+        `Load average when the run started: ${run.load.toFixed(2)} on ${run.cores} cores (a 1-minute average, so it lags). If the parallel fibonacci rows show well under ${UNITS}×, other processes had the cores.`,
         `Durations: the book's 1 s is ${taskMs} ms here (time scale ${opts.timeScale}, minimum ${MIN_TASK_MS} ms so the processes are not all start-up).`,
       ],
     },
