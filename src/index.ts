@@ -51,6 +51,11 @@ export { PoolHandle, WorkerDiedError, PoolClosedError } from "./runtime/threads/
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
 
+// --- sync: thread-level mutex and condvar on Atomics, module workers (chapter 1) ---
+export { AtomicMutex } from "./runtime/sync/atomic-mutex.js";
+export { AtomicCondvar } from "./runtime/sync/atomic-condvar.js";
+export { startModuleWorker, siblingModule, workerResult } from "./runtime/module-worker.js";
+
 // --- runtime: readiness-based I/O and HTTP (chapter 4) ---
 export { READABLE, WRITABLE, ERROR, ScheduledIo } from "./runtime/io/readiness.js";
 export type { Interest } from "./runtime/io/readiness.js";

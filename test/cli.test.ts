@@ -22,7 +22,7 @@ describe("lab CLI", () => {
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/unknown chapter or command 'nope' \(valid: list, bench, ch2/);
+    expect(lines[0]).toMatch(/unknown chapter or command 'nope' \(valid: list, bench, ch1, ch2/);
     expect(r.stdout).toBe("");
   });
 

@@ -3,6 +3,7 @@
  * cross-chapter labs (`compare`). Adding a chapter = one import and one entry here.
  */
 import type { Chapter } from "./types.js";
+import { ch1 } from "./ch1.js";
 import { ch2 } from "./ch2.js";
 import { ch3 } from "./ch3.js";
 import { ch4 } from "./ch4.js";
@@ -13,7 +14,7 @@ import { ch8 } from "./ch8.js";
 import { ch9 } from "./ch9.js";
 import { compare } from "./compare.js";
 
-export const chapters: Chapter[] = [ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, compare];
+export const chapters: Chapter[] = [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, compare];
 
 export function findChapter(id: string): Chapter | undefined {
   return chapters.find((c) => c.id === id);

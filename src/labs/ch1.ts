@@ -1,0 +1,60 @@
+/**
+ * Chapter 1, "Introduction to Async": processes, threads and async, each doing
+ * what it is good at. The experiments live in ./ch1/ (one file each, plus the
+ * child-process and worker-thread scripts they start); this file lists them.
+ *
+ * Everything runs for real: child processes are `node` processes with their own
+ * PIDs, threads are `worker_threads` (the project's pool, or workers sharing a
+ * `SharedArrayBuffer`), async is this project's futures on a `LiveRuntime`.
+ */
+import { httpBlocks, runHttp } from "./ch1/http-requests.js";
+import { processBlocks, runEcho, runKill } from "./ch1/process-interaction.js";
+import { runCondvar, runCounters, sharedMemoryBlocks } from "./ch1/shared-memory.js";
+import { runTenTasks, tenTasksBlocks } from "./ch1/ten-tasks.js";
+import type { Chapter, Experiment } from "./types.js";
+
+const tenTasks: Experiment = {
+  id: "tasks",
+  book: "E1.5, E1.6, E1.9",
+  title: "Ten tasks: sequential, 2 processes, 2 threads, async — sleeping vs computing",
+  summary: "async helps waiting, not computing; processes and threads help both",
+  async run(opts) {
+    return { blocks: tenTasksBlocks(await runTenTasks(opts), opts) };
+  },
+};
+
+const http: Experiment = {
+  id: "http",
+  book: "E1.2–E1.4",
+  title: "Four HTTP requests with 140 ms latency: awaited in turn vs joined",
+  summary: "join: concurrency on one thread (book: 656 ms vs 137 ms, 4.7×)",
+  async run() {
+    return { blocks: httpBlocks(await runHttp()) };
+  },
+};
+
+const processes: Experiment = {
+  id: "processes",
+  book: "E1.7, E1.8",
+  title: "Talking to a child process: SIGTERM, stdin/stdout",
+  summary: "a looping child killed with SIGTERM; a child echoing stdin",
+  async run(opts) {
+    return { blocks: processBlocks(await runKill(opts), await runEcho()) };
+  },
+};
+
+const sharedMemory: Experiment = {
+  id: "threads",
+  book: "E1.10",
+  title: "Threads sharing memory: a mutex and a condvar on Atomics",
+  summary: "updater/listener on a condvar; a counter with and without the mutex",
+  async run(opts) {
+    return { blocks: sharedMemoryBlocks(await runCondvar(opts), await runCounters()) };
+  },
+};
+
+export const ch1: Chapter = {
+  id: "ch1",
+  title: "Introduction to Async",
+  experiments: [http, tenTasks, processes, sharedMemory],
+};

@@ -1,0 +1,103 @@
+/**
+ * lab ch1 through its API: real PIDs, real signals, real pipes, real threads.
+ * Structure and values only — no wall-clock assertions.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runHttp } from "../src/labs/ch1/http-requests.js";
+import { ECHO_LINES, runEcho, runKill } from "../src/labs/ch1/process-interaction.js";
+import { INCREMENTS, runCondvar, runCounters } from "../src/labs/ch1/shared-memory.js";
+import { MIN_TASK_MS, runTenTasks } from "../src/labs/ch1/ten-tasks.js";
+import { chapters } from "../src/labs/index.js";
+import type { LabOptions } from "../src/labs/types.js";
+
+const opts: LabOptions = { seed: 1, timeScale: 0.01, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal };
+
+describe("lab ch1", () => {
+  it("is registered first, before ch2, with its four experiments", () => {
+    expect(chapters.map((c) => c.id).slice(0, 2)).toEqual(["ch1", "ch2"]);
+    expect(chapters[0]!.experiments.map((e) => e.id)).toEqual(["http", "tasks", "processes", "threads"]);
+  });
+
+  it("E1.2-4: four requests, sequential on one keep-alive connection, joined on four; every answer in order", async () => {
+    const run = await runHttp();
+    expect(run.ids).toEqual({ sequential: [1, 2, 3, 4], joined: [1, 2, 3, 4] });
+    expect(run.served).toBe(9); // 1 + 4 + 4
+    expect(run.connections).toEqual({ sequential: 1, joined: 4 });
+  });
+
+  it("E1.5/6/9: ten tasks four ways, two workloads; processes are two real children with 5 tasks each", async () => {
+    const run = await runTenTasks(opts);
+    expect(run.taskMs).toBe(Math.max(MIN_TASK_MS, 10));
+    expect(run.work.reps).toBeGreaterThan(0);
+    expect(run.results.map((r) => `${r.kind}/${r.variant}`)).toEqual([
+      "sleep/sequential", "sleep/processes", "sleep/threads", "sleep/async",
+      "cpu/sequential", "cpu/processes", "cpu/threads", "cpu/async",
+    ]);
+    for (const r of run.results) {
+      expect(r.perUnit.reduce((a, b) => a + b, 0)).toBe(10);
+      expect(r.ms).toBeGreaterThan(0);
+    }
+    for (const r of run.results.filter((x) => x.variant === "processes")) {
+      const [a, b] = r.units.map(Number);
+      expect(a).not.toBe(b);
+      expect([a, b]).not.toContain(process.pid);
+      expect(r.perUnit).toEqual([5, 5]);
+      // Tasks 1-5 ran in the first child, 6-10 in the second (the book's `task 1` / `task 6`).
+      for (let n = 1; n <= 10; n++) expect(r.lines).toContain(`Task ${n} completed in process: ${n <= 5 ? a : b}`);
+      expect(r.lines!.at(-1)).toBe("Both processes have completed.");
+      expect(r.workedMs).toBeGreaterThan(0);
+    }
+    for (const r of run.results.filter((x) => x.variant === "threads")) expect(r.units).toEqual(["worker 0", "worker 1"]);
+    expect(run.sequentialPrintout).toEqual(Array(10).fill("Running task..."));
+  });
+
+  it("E1.7: a looping child is ended by SIGTERM (signal 15), after printing its own PID", async () => {
+    const run = await runKill(opts);
+    expect(run.pid).not.toBe(process.pid);
+    expect(run.status).toEqual({ code: null, signal: "SIGTERM" });
+    expect(run.signalNumber).toBe(15);
+    expect(run.lines[0]).toBe(`Child process spawned with PID: ${run.pid}`);
+    expect(run.lines.filter((l) => l === `Child process ID: ${run.pid}`).length).toBeGreaterThanOrEqual(2);
+    expect(run.lines.at(-1)).toBe("Child process terminated with status: signal: 15 (SIGTERM)");
+  });
+
+  it("E1.8: a child echoes every stdin line over stdout and exits 0 at EOF", async () => {
+    const run = await runEcho();
+    expect(run.pid).not.toBe(process.pid);
+    expect(run.lines).toEqual([`process ID: ${run.pid}`, ...ECHO_LINES.map((l) => `Received: ${l}`)]);
+    expect(run.status).toEqual({ code: 0, signal: null });
+  });
+
+  it("E1.10: the listener thread receives every value the updater thread sets, in order", async () => {
+    const run = await runCondvar(opts);
+    expect(run.lines).toEqual([
+      "Updating value to false...", "Received value: false",
+      "Updating value to true...", "Received value: true",
+      "Updating value to false...", "Received value: false",
+      "Updating value to true...", "Received value: true",
+      "STOP has been updated",
+    ]);
+  });
+
+  it("counters: exact under the mutex and with Atomics.add; never more than expected without a lock", async () => {
+    const rows = await runCounters();
+    expect(rows.map((r) => r.how)).toEqual(["racy", "locked", "atomic"]);
+    for (const r of rows) expect(r.expected).toBe(2 * INCREMENTS);
+    expect(rows[1]!.final).toBe(2 * INCREMENTS);
+    expect(rows[2]!.final).toBe(2 * INCREMENTS);
+    // Without the lock updates can only be lost, never invented (how many are lost varies run to run).
+    expect(rows[0]!.final).toBeLessThanOrEqual(2 * INCREMENTS);
+    expect(rows[0]!.final).toBeGreaterThan(0);
+  });
+
+  it("the whole chapter runs and the process exits by itself (no leaked pool, server, child or timer)", () => {
+    const fixture = fileURLToPath(new URL("./fixtures/ch1-exit.ts", import.meta.url));
+    const r = spawnSync(process.execPath, ["--import", "tsx", fixture], { encoding: "utf8", timeout: 60_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split(" ").map((s) => s.split(":")[0])).toEqual(["http", "tasks", "processes", "threads"]);
+    expect(r.stdout).toContain("tasks:table+book+text+notice");
+  });
+});
