@@ -8,7 +8,8 @@
  * thread shares (`performance.timeOrigin + performance.now()`), and the lab merges
  * the lines in time order.
  */
-import { blockingSleep, busyWork, type TaskContext } from "../index.js";
+import { blockingSleep, type TaskContext } from "../index.js";
+import { cpuWork, type CpuWork } from "./ch1/work.js";
 
 /** Milliseconds since the epoch, comparable across threads (each thread's `performance.now()` has its own origin). */
 export function wallNow(): number {
@@ -25,10 +26,14 @@ export async function sleepExample(ms: number): Promise<{ value: number; lines: 
   return { value: 20, lines };
 }
 
-/** CPU work of `ms` (the worker-count knob). */
-export function work(ms: number): number {
-  busyWork(ms);
-  return ms;
+/**
+ * A fixed amount of CPU work (the worker-count knob): `reps` × fibonacci(n), calibrated
+ * on the main thread. Not a spin until `ms` of wall time has passed: four such spins on
+ * two cores would each still end after `ms`, and the table would show a speed-up of 4
+ * on a machine that can only give 2.
+ */
+export function work(amount: CpuWork): number {
+  return cpuWork(amount);
 }
 
 // The book's `COUNTER: RefCell<u32>`; its printed outputs imply it starts at 1 (`Counter: 2` first).

@@ -8,11 +8,15 @@
  * Tasks that run on worker threads live in ch7-tasks.ts (a module the workers
  * import — closures cannot cross threads).
  */
+import { availableParallelism } from "node:os";
 import {
   BaseFuture, blockingSleep, co, LiveRuntime, PoolHandle, Runtime, ThreadPool, burn, yieldNow,
   type Co, type Context, type Poll, type TaskDescriptor,
 } from "../index.js";
 import type { CounterReport, Stamped } from "./ch7-tasks.js";
+import { calibrateCpuWork, FIB_N } from "./ch1/work.js";
+
+const cores = availableParallelism();
 import type { Block, Chapter, ExperimentResult, LabOptions } from "./types.js";
 
 const TASKS = new URL(import.meta.url.endsWith(".ts") ? "./ch7-tasks.ts" : "./ch7-tasks.js", import.meta.url);
@@ -40,7 +44,7 @@ async function startedPool(options: ConstructorParameters<typeof ThreadPool>[0] 
   });
   await online;
   // Load the task module on every worker, so no timed run pays for an import.
-  await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", 0), i)));
+  await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", { n: FIB_N, reps: 1 }), i)));
   return pool;
 }
 
@@ -107,14 +111,15 @@ async function configExperiment(opts: LabOptions): Promise<ExperimentResult> {
 }
 
 async function knobEffects(opts: LabOptions): Promise<Block[]> {
-  // Worker count: 8 CPU tasks of 25 ms each.
+  // Worker count: 8 CPU tasks of ~25 ms each (a fixed amount of work, see ch7-tasks.ts).
+  const amount = calibrateCpuWork(25);
   const workerRows: (string | number)[][] = [];
   let oneWorker = 0;
   for (const workers of [1, 2, 4]) {
     const pool = await startedPool({ workers, name: `count-${workers}` });
     const before = pool.stats().map((s) => s.tasksRun);
     const t = performance.now();
-    await Promise.all(Array.from({ length: 8 }, () => pool.submit(task("work", 25))));
+    await Promise.all(Array.from({ length: 8 }, () => pool.submit(task("work", amount))));
     const ms = performance.now() - t;
     const perWorker = pool.stats().map((s, i) => s.tasksRun - before[i]!);
     await pool.close();
@@ -147,11 +152,11 @@ async function knobEffects(opts: LabOptions): Promise<Block[]> {
   for (const interval of [1, 31, 61, 1000]) intervalRows.push([interval, injectedWait(interval, opts.seed)]);
 
   return [
-    { kind: "table", title: "worker count: 8 CPU tasks × 25 ms (this machine has 2 cores)", columns: [{ header: "workers" }, { header: "makespan", unit: "ms", digits: 0, best: "min" }, { header: "speed-up", unit: "×", digits: 2, best: "max" }, { header: "tasks per worker" }], rows: workerRows },
+    { kind: "table", title: `worker count: 8 CPU tasks of ~25 ms each (fibonacci, calibrated on one core; this machine has ${cores} cores)`, columns: [{ header: "workers" }, { header: "makespan", unit: "ms", digits: 0, best: "min" }, { header: "speed-up", unit: "×", digits: 2, best: "max" }, { header: "tasks per worker" }], rows: workerRows },
     { kind: "table", title: "poll budget per turn (live executor): 4 tasks × 25,000 yields, time slice out of the way", columns: [{ header: "pollBudget" }, { header: "executor turns" }, { header: "Node callbacks meanwhile" }, { header: "worst wait of a Node callback", unit: "ms", digits: 2, best: "min" }, { header: "total", unit: "ms", digits: 0, best: "min" }], rows: budgetRows },
     { kind: "table", title: "global-queue interval (work-stealing policy, sim driver, 1 worker busy with self-spawned 1 ms tasks)", columns: [{ header: "globalQueueInterval" }, { header: "wait of a task injected from outside", unit: "ms", digits: 1, best: "min" }], rows: intervalRows },
     { kind: "notice", lines: [
-      "Worker count: past the number of cores more workers only share them (2 cores here).",
+      `Worker count: past the number of cores more workers only share them (${cores} cores here).`,
       "Poll budget: a small budget hands the thread back to Node often (timers, sockets stay prompt); a big one polls longer per turn — fewer turns, longer waits for everything else.",
       "Global-queue interval: a worker that always has local work looks at injected work only every N-th tick, so injected work waits about N task-lengths — tokio's 61 trades that latency for locality.",
     ] },
@@ -206,10 +211,11 @@ function injectedWait(globalQueueInterval: number, seed: number): number {
 async function twoRuntimesExperiment(_opts: LabOptions): Promise<ExperimentResult> {
   const high = await startedPool({ workers: 2, name: "HIGH_PRIORITY" });
   const low = await startedPool({ workers: 1, name: "LOW_PRIORITY" });
+  const amount = calibrateCpuWork(20);
   const run = async (pool: ThreadPool): Promise<{ ms: number; perWorker: number[]; steals: number }> => {
     const before = pool.stats();
     const t = performance.now();
-    await Promise.all(Array.from({ length: 8 }, () => pool.submit(task("work", 20))));
+    await Promise.all(Array.from({ length: 8 }, () => pool.submit(task("work", amount))));
     const ms = performance.now() - t;
     const after = pool.stats();
     return { ms, perWorker: after.map((s, i) => s.tasksRun - before[i]!.tasksRun), steals: after.reduce((n, s, i) => n + s.steals - before[i]!.steals, 0) };
@@ -218,10 +224,10 @@ async function twoRuntimesExperiment(_opts: LabOptions): Promise<ExperimentResul
   await Promise.all([high.close(), low.close()]);
   return {
     blocks: [
-      { kind: "table", title: "two pools side by side, 8 CPU tasks × 20 ms submitted to each at once", columns: [{ header: "runtime" }, { header: "workers" }, { header: "makespan", unit: "ms", digits: 0, best: "min" }, { header: "tasks per worker" }, { header: "steals inside it" }],
+      { kind: "table", title: "two pools side by side, 8 CPU tasks of ~20 ms each (fibonacci) submitted to each at once", columns: [{ header: "runtime" }, { header: "workers" }, { header: "makespan", unit: "ms", digits: 0, best: "min" }, { header: "tasks per worker" }, { header: "steals inside it" }],
         rows: [["HIGH_PRIORITY", 2, h.ms, h.perWorker.join(" / "), h.steals], ["LOW_PRIORITY", 1, l.ms, l.perWorker.join(" / "), l.steals]] },
       { kind: "book", rows: [{ label: "layout", book: "HIGH_PRIORITY 2 workers, LOW_PRIORITY 1; no stealing across runtimes (L5259-5298)", ours: `high ${h.ms.toFixed(0)} ms on 2 workers, low ${l.ms.toFixed(0)} ms on 1` }] },
-      { kind: "notice", lines: ["Each pool steals only among its own workers: the low pool's one worker ran all its 8 tasks even while the high pool's workers were done and idle.", "Three worker threads share this machine's 2 cores, so the pools also slow each other down — priority between runtimes is only as good as the OS scheduler's."] },
+      { kind: "notice", lines: ["Each pool steals only among its own workers: the low pool's one worker ran all its 8 tasks even while the high pool's workers were done and idle.", `Three worker threads share this machine's ${cores} cores, so the pools also slow each other down — priority between runtimes is only as good as the OS scheduler's.`] },
     ],
   };
 }
