@@ -16,8 +16,9 @@ import {
 import type { CounterReport, Stamped } from "./ch7-tasks.js";
 import { calibrateCpuWork, FIB_N } from "./ch1/work.js";
 
-const cores = availableParallelism();
 import type { Block, Chapter, ExperimentResult, LabOptions } from "./types.js";
+
+const cores = availableParallelism();
 
 const TASKS = new URL(import.meta.url.endsWith(".ts") ? "./ch7-tasks.ts" : "./ch7-tasks.js", import.meta.url);
 const task = (name: string, arg?: unknown): TaskDescriptor => ({ module: TASKS, name, arg });
