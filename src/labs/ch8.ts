@@ -5,6 +5,7 @@
  * The key-value system of E8.4–E8.6 lives in ./ch8/ (one actor per file).
  */
 import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "../index.js";
+import { stateRecovery } from "./ch8/recovery-lab.js";
 import { routerPattern } from "./ch8/router-lab.js";
 import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
 
@@ -106,6 +107,7 @@ export const ch8: Chapter = {
   title: "The Actor Model",
   options: [
     { flags: "--increments <n>", description: "increments in the actors-vs-mutexes run (default 1,000,000)" },
+    { flags: "--writes <n>", description: "timed writes per store in the state-recovery run (default 1,000; a twentieth with fsync)" },
     { flags: "--requests <n>", description: "round trips per request kind in the router run (default 20,000)" },
   ],
   experiments: [
@@ -113,5 +115,6 @@ export const ch8: Chapter = {
     { id: "respond", book: "E8.2", title: "Responding actor", summary: "ask with a one-shot reply: running totals", run: respondingActor },
     { id: "vs-mutex", book: "E8.3", title: "Actors vs mutexes", summary: "the same increments via an actor, an async mutex, a mutex + spawn", run: actorsVsMutexes },
     { id: "router", book: "E8.4", title: "Router pattern + key-value store", summary: "a global router forwards get / set / delete to a key-value actor", run: routerPattern },
+    { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
   ],
 };
