@@ -18,13 +18,13 @@ export type WriterReply = Map<string, Bytes> | void;
 export class WriterActor implements Actor<WriterMessage, WriterReply> {
   private store: DurableStore | null = null;
   private map = new Map<string, Bytes>();
-  /** When this instance started: the book's `writer instance: Instant {…}`. */
-  private startedAt = 0;
+  /** Which instance this is, and when it started: the book's `writer instance: Instant {…}`. */
+  private instance = "";
 
   constructor(private readonly wiring: KvWiring, private readonly openStore: () => DurableStore) {}
 
   started(ctx: ActorContext<WriterMessage, WriterReply>): void {
-    this.startedAt = ctx.now();
+    this.instance = `actor ${ctx.self.id}, started at ${ctx.now().toFixed(3)} ms`;
     this.store = this.openStore();
     this.map = loadMap(this.store, this.wiring.log, debugMap);
     const heartbeat = this.wiring.heartbeat;
@@ -44,7 +44,7 @@ export class WriterActor implements Actor<WriterMessage, WriterReply> {
         this.store!.delete(message.key);
         return undefined;
       case "beat":
-        if (this.wiring.heartbeat?.traceWriter === true) this.wiring.log(`writer instance: started at ${this.startedAt.toFixed(1)} ms`);
+        if (this.wiring.heartbeat?.traceWriter === true) this.wiring.log(`writer instance: ${this.instance}`);
         this.wiring.router()?.tryTell({ route: "heartbeat", from: "writer" });
         return undefined;
       case "stall":
