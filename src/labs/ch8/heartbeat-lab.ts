@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ActorSystem, blockOn, SimRuntime, sleep, type Co, type Spawner } from "../../index.js";
+import { ActorSystem, blockOn, SimRuntime, sleep, type Co } from "../../index.js";
 import type { ExperimentResult, LabOptions } from "../types.js";
 import { JsonFileStore } from "./json-file-store.js";
 import type { HeartbeatConfig } from "./kv-config.js";
@@ -69,7 +69,7 @@ export async function heartbeatSupervision(opts: LabOptions): Promise<Experiment
   const sim = opts.driver === "sim" ? new SimRuntime({ seed: opts.seed }) : null;
   const scale = sim !== null ? 1 : Math.max(opts.timeScale, LIVE_MIN_SCALE);
   const ms = (bookMs: number) => bookMs * scale;
-  const system = new ActorSystem(sim !== null ? { runtime: sim as Spawner } : {});
+  const system = new ActorSystem(sim !== null ? { runtime: sim } : {});
   const now = () => (sim !== null ? sim.timers.now() : performance.now());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-lab-ch8-"));
   const lines: string[] = [];
