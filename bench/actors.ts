@@ -7,7 +7,8 @@
  * - spawn: SPAWN_COUNT actors started and stopped; plus a memory row (heap bytes per idle actor).
  * - fan-out: BATCH tells round-robin over FAN_OUT actors, then one ask to each.
  * Peers: nact (dispatch/query), xstate (createActor/send, synchronous), and a
- * plain native-promise queue (a counter whose messages are awaited microtasks).
+ * plain native-promise queue (a counter whose messages are awaited microtasks) —
+ * in every case they can express (ask: no xstate request/reply; spawn: no native actor).
  */
 import { createActor, createMachine, assign } from "xstate";
 import * as nact from "nact";
@@ -19,6 +20,7 @@ import { measureCase, settledHeap } from "./harness.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 
 const BATCH = 10_000;
+let nactNames = 0;
 const ASK_BATCH = 1_000;
 const SPAWN_COUNT = 100_000;
 const FAN_OUT = 100;
@@ -28,6 +30,9 @@ const counter = () => {
   let sum = 0;
   return { handle: (m: Msg) => (m === "get" ? sum : ((sum += m), 0)) };
 };
+
+/** The xstate peer: a counter machine (context n, event inc). */
+const counterMachine = createMachine({ context: { n: 0 }, on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
 
 function perMessage(rows: BenchRow[], perIteration: number): BenchRow[] {
   return rows.map((r) => ({ ...r, opsPerSec: (r.opsPerSec ?? 0) * perIteration, batch: perIteration }));
@@ -92,14 +97,7 @@ export const actorsSuite: BenchSuite = {
         for (let i = 0; i < SPAWN_COUNT; i++) refs[i] = system.spawn<Msg, number>(counter);
         return refs;
       };
-      rows.push(
-        ...perMessage(
-          await measureCase("spawn", [
-            { subject: "async-lab", fn: async () => { const refs = spawnMany(); await refs[SPAWN_COUNT - 1]!.ask("get"); for (const r of refs) r.kill(); await refs[SPAWN_COUNT - 1]!.join(); } },
-          ], { ...options, time: Math.min(options.time, 1000) }),
-          SPAWN_COUNT,
-        ),
-      );
+      // Memory first: the peers' spawn runs below leave garbage that would skew the heap delta.
       const before = settledHeap();
       const refs = spawnMany();
       await refs[SPAWN_COUNT - 1]!.ask("get"); // every actor has started and is idle
@@ -108,18 +106,54 @@ export const actorsSuite: BenchSuite = {
       options.log(`  spawn-memory · async-lab: ${((after - before) / SPAWN_COUNT).toFixed(0)} B per idle actor`);
       for (const r of refs) r.kill();
       await refs[SPAWN_COUNT - 1]!.join();
+      rows.push(
+        ...perMessage(
+          await measureCase("spawn", [
+            { subject: "async-lab", fn: async () => { const refs = spawnMany(); await refs[SPAWN_COUNT - 1]!.ask("get"); for (const r of refs) r.kill(); await refs[SPAWN_COUNT - 1]!.join(); } },
+            {
+              subject: "nact",
+              fn: async () => {
+                // Named: nact's anonymous names are random ints, which collide among 100k actors.
+                const refs = Array.from({ length: SPAWN_COUNT }, () => nact.spawnStateless(nactSystem, (m: { sender: any }) => nact.dispatch(m.sender, 0), `s${nactNames++}`));
+                await nact.query(refs[SPAWN_COUNT - 1]!, (sender: unknown) => ({ sender }), 5000); // the last one runs
+                for (const r of refs) nact.stop(r);
+              },
+            },
+            {
+              subject: "xstate",
+              fn: () => {
+                const refs = Array.from({ length: SPAWN_COUNT }, () => createActor(counterMachine).start()); // start() runs it synchronously
+                for (const r of refs) r.stop();
+              },
+            },
+          ], { ...options, time: Math.min(options.time, 1000) }),
+          SPAWN_COUNT,
+        ),
+      );
     }
     if (want("fan-out")) {
       const ours = Array.from({ length: FAN_OUT }, () => system.spawn<Msg, number>(counter));
+      const nactFan = Array.from({ length: FAN_OUT }, () =>
+        nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
+          if (m.reply) nact.dispatch(ctx.sender, 0);
+        }),
+      );
+      const xFan = Array.from({ length: FAN_OUT }, () => createActor(counterMachine).start());
+      const chains = Array.from({ length: FAN_OUT }, () => Promise.resolve());
+      const fanSums = new Array<number>(FAN_OUT).fill(0);
       rows.push(
         ...perMessage(
           await measureCase("fan-out", [
             { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours[i % FAN_OUT]!.tell(1); await Promise.all(ours.map((r) => r.ask("get"))); } },
+            { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(nactFan[i % FAN_OUT]!, { n: 1 }); await Promise.all(nactFan.map((r) => nact.query(r, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000))); } },
+            { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) xFan[i % FAN_OUT]!.send({ type: "inc" }); } },
+            { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) { const k = i % FAN_OUT; chains[k] = chains[k]!.then(() => void fanSums[k]!++); } await Promise.all(chains); } },
           ], options),
           BATCH,
         ),
       );
       for (const r of ours) r.kill();
+      for (const r of xFan) r.stop();
     }
     nact.stop(nactSystem);
     return rows;

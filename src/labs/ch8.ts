@@ -1,9 +1,13 @@
 /**
  * Chapter 8, "The Actor Model", on `src/actors`. Experiments in the book's order:
- * E8.1 basic actor, E8.2 responding actor, E8.3 actors vs mutexes.
- * (E8.4–E8.6 — router + KV, state recovery, heartbeat supervisor — are not built yet.)
+ * E8.1 basic actor, E8.2 responding actor, E8.3 actors vs mutexes, E8.4 router +
+ * key-value store, E8.5 state recovery (writer actor), E8.6 heartbeat supervisor.
+ * The key-value system of E8.4–E8.6 lives in ./ch8/ (one actor per file).
  */
 import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "../index.js";
+import { heartbeatSupervision } from "./ch8/heartbeat-lab.js";
+import { stateRecovery } from "./ch8/recovery-lab.js";
+import { routerPattern } from "./ch8/router-lab.js";
 import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
 
 async function basicActor(): Promise<ExperimentResult> {
@@ -102,10 +106,17 @@ async function actorsVsMutexes(opts: LabOptions): Promise<ExperimentResult> {
 export const ch8: Chapter = {
   id: "ch8",
   title: "The Actor Model",
-  options: [{ flags: "--increments <n>", description: "increments in the actors-vs-mutexes run (default 1,000,000)" }],
+  options: [
+    { flags: "--increments <n>", description: "increments in the actors-vs-mutexes run (default 1,000,000)" },
+    { flags: "--writes <n>", description: "timed writes per store in the state-recovery run (default 1,000; a twentieth with fsync)" },
+    { flags: "--requests <n>", description: "round trips per request kind in the router run (default 20,000)" },
+  ],
   experiments: [
     { id: "basic", book: "E8.1", title: "Basic actor", summary: "state += value, one message at a time", run: basicActor },
     { id: "respond", book: "E8.2", title: "Responding actor", summary: "ask with a one-shot reply: running totals", run: respondingActor },
     { id: "vs-mutex", book: "E8.3", title: "Actors vs mutexes", summary: "the same increments via an actor, an async mutex, a mutex + spawn", run: actorsVsMutexes },
+    { id: "router", book: "E8.4", title: "Router pattern + key-value store", summary: "a global router forwards get / set / delete to a key-value actor", run: routerPattern },
+    { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
+    { id: "heartbeat", book: "E8.6", title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
   ],
 };
