@@ -23,6 +23,31 @@ export interface Contender {
  */
 const ROUNDS = 3;
 
+/**
+ * Between contenders' turns: wait until the event loop is quiet, then collect the
+ * garbage (when the process has `--expose-gc`, as the lab CLI gives it).
+ *
+ * Why: with alternating rounds, whatever a contender leaves behind lands in the next
+ * one's timed iterations. Two things were seen to: a heap full of garbage (its major
+ * GC), and work still queued after the contender's promise resolved — effect, for
+ * one, finishes its forked fibers' clean-up on its own scheduler afterwards, and our
+ * first iteration after it took ~330 ms instead of ~0.3 ms.
+ */
+async function settle(): Promise<void> {
+  const deadline = performance.now() + SETTLE_MAX_MS;
+  let quietHops = 0;
+  while (quietHops < SETTLE_QUIET_HOPS && performance.now() < deadline) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // A hop through the event loop that took long means someone else's callbacks ran.
+    quietHops = performance.now() - start < SETTLE_QUIET_HOP_MS ? quietHops + 1 : 0;
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+}
+const SETTLE_MAX_MS = 2_000;
+const SETTLE_QUIET_HOPS = 20;
+const SETTLE_QUIET_HOP_MS = 0.5;
+
 /** Measure each contender of one case; returns a row per contender. */
 export async function measureCase(caseName: string, contenders: Contender[], options: Pick<BenchOptions, "time" | "log">): Promise<BenchRow[]> {
   const samples: number[][] = contenders.map(() => []);
@@ -38,7 +63,7 @@ export async function measureCase(caseName: string, contenders: Contender[], opt
       throws: false,
     });
     for (const c of contenders) {
-      bench.add(c.subject, c.fn as () => unknown, c.beforeEach ? { beforeEach: c.beforeEach } : {});
+      bench.add(c.subject, c.fn as () => unknown, { beforeAll: settle, afterAll: settle, ...(c.beforeEach ? { beforeEach: c.beforeEach } : {}) });
     }
     await bench.run();
     bench.tasks.forEach((task, i) => {
@@ -55,20 +80,27 @@ export async function measureCase(caseName: string, contenders: Contender[], opt
 }
 
 /**
- * Mean iterations per second over latency samples (ms), and its relative margin of
- * error at 95 % (normal approximation: rounds pool enough samples for it) — the same
- * estimator as tinybench's `throughput.mean`, over the pooled rounds.
+ * Iterations per second over latency samples (ms): iterations divided by the time
+ * they took (1000 / mean latency), and its relative margin of error at 95 % (normal
+ * approximation; to first order the reciprocal keeps the mean's relative margin).
+ *
+ * Why not tinybench's `throughput.mean` (the mean of 1000 / latency per sample): it
+ * weights fast iterations more than slow ones. In allocation-heavy cases the slow
+ * iterations are where the garbage of the fast ones is collected, so that estimator
+ * credits a contender for the speed of its fast iterations while discounting the GC
+ * pauses its own garbage causes. Total work over total time charges each contender
+ * for everything it made the machine do.
  */
 export function throughputOf(latenciesMs: readonly number[]): { mean: number; rme: number } {
   const n = latenciesMs.length;
   if (n === 0) return { mean: 0, rme: 0 };
   let sum = 0;
-  for (const ms of latenciesMs) sum += 1000 / ms;
-  const mean = sum / n;
+  for (const ms of latenciesMs) sum += ms;
+  const meanMs = sum / n;
   let squares = 0;
-  for (const ms of latenciesMs) squares += (1000 / ms - mean) ** 2;
+  for (const ms of latenciesMs) squares += (ms - meanMs) ** 2;
   const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
-  return { mean, rme: n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : 0 };
+  return { mean: 1000 / meanMs, rme: n > 1 ? ((1.96 * sd) / Math.sqrt(n) / meanMs) * 100 : 0 };
 }
 
 /** Heap in use after two forced collections, or throws if the process lacks `--expose-gc`. */
