@@ -16,12 +16,29 @@ export function tiny(x: number): number {
   return acc;
 }
 
-/** Burn `ms` of CPU (the coarse case: 16 × ~100 ms). */
-export function coarse(ms: number): number {
-  const end = performance.now() + ms;
-  let n = 0;
-  while (performance.now() < end) n++;
-  return n;
+/**
+ * A fixed amount of CPU work (the coarse case: 16 × ~100 ms): `steps` rounds of an
+ * integer hash, calibrated on the main thread by {@link coarseStepsFor}. Not "spin
+ * until `ms` of wall time passed": a spin ends on time however many threads share a
+ * core, so every pool would show the same makespan whatever its overhead.
+ */
+export function coarse(steps: number): number {
+  let acc = 0;
+  for (let i = 0; i < steps; i++) acc = (acc * 31 + i) | 0;
+  return acc;
+}
+
+/** Steps of {@link coarse} that take about `ms` on this thread (fastest of a few trials). */
+export function coarseStepsFor(ms: number): number {
+  const trial = 1_000_000;
+  coarse(trial); // warm-up: let V8 optimise the loop first
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    coarse(trial);
+    best = Math.min(best, performance.now() - start);
+  }
+  return Math.max(1, Math.round((trial * ms) / best));
 }
 
 /** One entry point for peers whose workers run a single function: `{ kind, n }`. */
