@@ -32,7 +32,8 @@
  * reply; the reply itself is taken off a MessagePort synchronously with
  * `receiveMessageOnPort` (structured clone does the marshalling; no hand-made encoding).
  */
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
+import { siblingModule, startModuleWorker } from "../runtime/module-worker.js";
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 
@@ -153,16 +154,7 @@ export class IsolatedRuntime {
   }
 }
 
-/**
- * Start the worker script next to this file. From `dist` it is plain JavaScript; from the
- * TypeScript sources (tests, `tsx`) a worker cannot inherit the parent's TS loader, so a
- * tiny bootstrap registers tsx inside the worker first (tsx is a dev dependency, and this
- * branch is only taken when running from source).
- */
+/** Start the worker script next to this file (compiled, or from sources through tsx: see module-worker.ts). */
 function startWorker(workerData: object, transferList: MessagePort[]): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const script = new URL(`./isolated-runtime-worker.${fromSource ? "ts" : "js"}`, import.meta.url);
-  if (!fromSource) return new Worker(script, { workerData, transferList });
-  const bootstrap = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, transferList });
+  return startModuleWorker(siblingModule(import.meta.url, "isolated-runtime-worker"), workerData, { transferList });
 }

@@ -8,7 +8,7 @@
  * Use it for threads that share memory directly (a `SharedArrayBuffer` travels in
  * `workerData`, which structured-clones it by reference) — the thread pool cannot
  * carry one, because its task arguments are serialized into shared slots.
- * The pool (src/runtime/threads/thread-pool.ts) resolves its own entry the same way.
+ * The thread pool and the isolated runtime (src/patterns) start their workers with it too.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";

@@ -18,8 +18,8 @@
  *    not — never keeps the process alive.
  *
  * Worker entry: the compiled `worker-main.js` beside this file. When this module
- * runs from TypeScript sources (vitest, `tsx`), the entry is `worker-main.ts` and
- * workers start with `--import tsx` — chosen over "tests must run against dist/"
+ * runs from TypeScript sources (vitest, `tsx`), the entry is `worker-main.ts`, loaded
+ * through tsx (`startModuleWorker`) — chosen over "tests must run against dist/"
  * so a test run never uses a stale build.
  *
  * Shutdown (`close`):
@@ -28,10 +28,9 @@
  *      and backlogged tasks, abort running ones, then wait for those to settle;
  *   3. terminate every worker and wait for their exit.
  */
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { siblingModule, startModuleWorker } from "../module-worker.js";
 import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
 import { PoolClosedError, PoolHandle, WorkerDiedError } from "./pool-handle.js";
 import { PINNED_BIT, RESULT_OK, RESULT_RELEASED } from "./protocol.js";
@@ -86,21 +85,8 @@ export interface WorkerStats {
  */
 export const DEFAULT_CAPACITY = 16_384;
 
-const here = import.meta.url;
-const fromSources = here.endsWith(".ts");
-
-/**
- * What `new Worker` is given. From dist: the compiled entry file. From sources: a
- * two-line eval bootstrap that registers tsx's loader, then imports `worker-main.ts`
- * (Node 20 does not apply `execArgv: ["--import", "tsx"]` to a worker's entry file).
- */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  if (!fromSources) return { entry: new URL("./worker-main.js", here), eval: false };
-  // require.resolve finds the CJS build; its ESM twin sits beside it and is the one that can register hooks.
-  const tsxApi = pathToFileURL(createRequire(here).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const main = new URL("./worker-main.ts", here).href;
-  return { entry: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(main)}); })`, eval: true };
-}
+/** The worker's entry: `worker-main.js` compiled, or `worker-main.ts` through tsx (see module-worker.ts). */
+const WORKER_MAIN = siblingModule(import.meta.url, "worker-main");
 
 export class ThreadPool {
   readonly size: number;
@@ -269,10 +255,7 @@ export class ThreadPool {
   }
 
   private startWorker(index: number): Worker {
-    const { entry, eval: isEval } = workerEntry();
-    const worker = new Worker(entry, {
-      eval: isEval,
-      workerData: { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory },
+    const worker = startModuleWorker(WORKER_MAIN, { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory }, {
       name: this.workerName(index),
       ...(this.options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } } : {}),
     });
