@@ -113,7 +113,7 @@ async function callbacks(opts: LabOptions): Promise<ExperimentResult> {
   run.stop();
   return { blocks: [
     { kind: "text", title: "callbacks (E6.3)", lines },
-    { kind: "table", title: "scripted keys into the heater (no TTY; run with --interactive in a terminal to type them)", columns: [{ header: "t", unit: "s" }, { header: "key" }, { header: "desired", unit: "°C", digits: 2 }, { header: "temp", unit: "°C", digits: 2 }, { header: "heater" }], rows },
+    { kind: "table", title: "scripted keys into the heater (to type them yourself: lab ch6 heater --interactive, in a terminal)", columns: [{ header: "t", unit: "s" }, { header: "key" }, { header: "desired", unit: "°C", digits: 2 }, { header: "temp", unit: "°C", digits: 2 }, { header: "heater" }], rows },
   ] };
 }
 
@@ -207,7 +207,7 @@ export const ch6: Chapter = {
   experiments: [
     { id: "heater", book: "E6.1", title: "Heater: busy-poll vs waker-driven observers", summary: "chart, observer cost table, reaction-delay table", run: heater },
     { id: "compare-exchange", book: "E6.2", title: "compareExchange", summary: "Ok/Err semantics on a SharedArrayBuffer", run: compareExchange },
-    { id: "callbacks", book: "E6.3", title: "Input by callbacks", summary: "callback result; scripted keys into the heater (--interactive on a TTY)", run: callbacks },
+    { id: "callbacks", book: "E6.3", title: "Input by callbacks", summary: "callback result; scripted keys into the heater (type them live: lab ch6 heater --interactive)", run: callbacks },
     { id: "event-bus", book: "E6.4", title: "Event bus with a garbage collector", summary: "the book's run, the leak, backpressure policies", run: eventBus },
   ],
 };
