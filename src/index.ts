@@ -19,7 +19,7 @@ export { select, timeout } from "./futures/select.js";
 export type { Selected } from "./futures/select.js";
 export { fromPromise, abortFuture } from "./futures/promise.js";
 export { Mutex, MutexGuard } from "./futures/mutex.js";
-export { oneshot, OneshotSender, OneshotReceiver, ChannelClosed } from "./futures/oneshot.js";
+export { oneshot, ChannelClosed, type OneshotSender, type OneshotReceiver } from "./futures/oneshot.js";
 
 // --- futures: coroutines ---
 export { co, GeneratorFuture, isGenerator } from "./futures/generator-future.js";

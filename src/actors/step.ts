@@ -3,7 +3,7 @@
  * Invariant: a plain value is returned as is (no future built) — that keeps a
  * synchronous handler, the common case, free of allocation.
  */
-import { GeneratorFuture, type Co } from "../futures/generator-future.js";
+import { GeneratorFuture, isGenerator, type Co } from "../futures/generator-future.js";
 import type { Future } from "../futures/poll.js";
 import { fromPromise } from "../futures/promise.js";
 
@@ -13,9 +13,9 @@ export const PLAIN: unique symbol = Symbol("PLAIN");
 /** A future for a future / generator / promise result; {@link PLAIN} for anything else. */
 export function toStep(result: unknown): Future<unknown> | typeof PLAIN {
   if (typeof result !== "object" || result === null) return PLAIN;
-  const r = result as { poll?: unknown; next?: unknown; throw?: unknown; then?: unknown };
+  const r = result as { poll?: unknown; then?: unknown };
   if (typeof r.poll === "function") return result as Future<unknown>;
-  if (typeof r.next === "function" && typeof r.throw === "function") return new GeneratorFuture(result as Co<unknown>);
+  if (isGenerator(result)) return new GeneratorFuture(result as Co<unknown>);
   if (typeof r.then === "function") return fromPromise(result as PromiseLike<unknown>);
   return PLAIN;
 }

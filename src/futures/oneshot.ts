@@ -24,74 +24,81 @@ const FULL = 1;
 const CLOSED = 2;
 const TAKEN = 3;
 
-class Slot<T> {
-  state = EMPTY;
-  value: T | undefined = undefined;
-  waker: Waker | null = null;
+/**
+ * The two ends of the channel, as types. At run time both are the same object, a
+ * {@link OneshotChannel}: in Rust the halves are separate values because each owns
+ * its end of an `Arc`; on one JavaScript thread the split would only cost two more
+ * allocations per channel (a request/reply makes one per `ask`). The types keep the
+ * sides apart: a sender cannot be polled, a receiver cannot send.
+ */
+export interface OneshotSender<T> {
+  /** Deliver `value`. False if a value was already sent or the receiver is gone. */
+  send(value: T): boolean;
+  /** Close without sending: the receiver fails with `ChannelClosed`. */
+  close(): void;
+  /** True once the receiver was dropped (cancelled) or a value was sent. */
+  readonly isClosed: boolean;
 }
 
-export class OneshotSender<T> {
-  constructor(private readonly slot: Slot<T>) {}
-  /** Deliver `value`. False if a value was already sent or the receiver is gone. */
+/** The receiving end: a future of the value (`yield* rx`), failing with `ChannelClosed`. */
+export type OneshotReceiver<T> = BaseFuture<T>;
+
+class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T> {
+  private state = EMPTY;
+  private value: T | undefined = undefined;
+  private waker: Waker | null = null;
+
   send(value: T): boolean {
-    const slot = this.slot;
-    if (slot.state !== EMPTY) return false;
-    slot.state = FULL;
-    slot.value = value;
-    const waker = slot.waker;
-    slot.waker = null;
+    if (this.state !== EMPTY) return false;
+    this.state = FULL;
+    this.value = value;
+    const waker = this.waker;
+    this.waker = null;
     waker?.wake();
     return true;
   }
-  /** Close without sending: the receiver fails with `ChannelClosed`. */
+
   close(): void {
-    const slot = this.slot;
-    if (slot.state !== EMPTY) return;
-    slot.state = CLOSED;
-    const waker = slot.waker;
-    slot.waker = null;
+    if (this.state !== EMPTY) return;
+    this.state = CLOSED;
+    const waker = this.waker;
+    this.waker = null;
     waker?.wake();
   }
-  /** True once the receiver was dropped (cancelled) or a value was sent. */
-  get isClosed(): boolean {
-    return this.slot.state !== EMPTY;
-  }
-}
 
-export class OneshotReceiver<T> extends BaseFuture<T> {
-  constructor(private readonly slot: Slot<T>) {
-    super();
+  get isClosed(): boolean {
+    return this.state !== EMPTY;
   }
+
   poll(cx: Context): Poll<T> {
-    const slot = this.slot;
-    switch (slot.state) {
+    switch (this.state) {
       case FULL: {
-        slot.state = TAKEN;
-        const value = slot.value as T;
-        slot.value = undefined;
+        this.state = TAKEN;
+        const value = this.value as T;
+        this.value = undefined;
         return value;
       }
       case EMPTY:
-        slot.waker = cx.waker;
+        this.waker = cx.waker;
         return PENDING;
       case CLOSED:
-        slot.state = TAKEN;
+        this.state = TAKEN;
         throw new ChannelClosed("oneshot sender closed without sending");
       default:
         throw new PolledAfterCompletion("oneshot receiver");
     }
   }
+
   /** The receiver gives up: later sends return false. */
   override cancel(): void {
-    const slot = this.slot;
-    slot.state = TAKEN;
-    slot.value = undefined;
-    slot.waker = null;
+    this.state = TAKEN;
+    this.value = undefined;
+    this.waker = null;
   }
 }
 
 /** Create a one-shot channel: `[sender, receiver]`. */
 export function oneshot<T>(): [OneshotSender<T>, OneshotReceiver<T>] {
-  const slot = new Slot<T>();
-  return [new OneshotSender(slot), new OneshotReceiver(slot)];
+  const channel = new OneshotChannel<T>();
+  return [channel, channel];
 }
