@@ -8,7 +8,9 @@
  *
  * Invariants:
  * 1. One message at a time: the next is taken only after the current handler's
- *    step completed (or failed).
+ *    step completed (or failed). With `concurrency` N > 1 (opt-in, see
+ *    `SpawnActorOptions`): at most N handler steps in flight, the next message taken
+ *    only while fewer than N are — so a bounded mailbox still fills and pushes back.
  * 2. A poll handles at most ACTOR_MESSAGES_PER_POLL messages, then wakes itself —
  *    many messages per task switch, but no actor can hog the worker. Rejected
  *    alternative: a promise per message (`await handler()`), measured ~20× slower.
@@ -59,6 +61,9 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   /** The start / handle / stop / backoff step in flight. */
   private step: Future<unknown> | null = null;
   private asking: AskEnvelope<M, R> | null = null;
+  /** Handlers in flight when `concurrency` > 1 (the sequential path uses `step`/`asking`). */
+  private flights: InFlight<R>[] | null = null;
+  private readonly concurrency: number;
   private runStep: Future<unknown> | null = null;
   private failure: { phase: Phase; error: unknown } | null = null;
   private restartDelay = 0;
@@ -79,6 +84,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     super();
     this.name = options?.name ?? `actor-${id}`;
     this.mailbox = new Mailbox(options?.capacity);
+    const concurrency = options?.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`actor ${this.name}: concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    this.concurrency = concurrency;
     this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
   }
 
@@ -276,6 +286,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   private runMessages(cx: Context): typeof PENDING | typeof AGAIN {
     const actor = this.instance!;
     if (actor.run !== undefined && (this.flags & STOP_REQUESTED) === 0 && this.pollRun(actor, cx) === AGAIN) return AGAIN;
+    if (this.concurrency !== 1) return this.runConcurrent(actor, cx);
     const step = this.step;
     if (step !== null) {
       let out: unknown;
@@ -338,6 +349,76 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
       ask?.reply(result as R);
     }
     cx.waker.wake(); // more may be queued: continue after the other tasks had a turn
+    return PENDING;
+  }
+
+  /**
+   * `runMessages` for `concurrency` > 1. Every flight is polled on each wake: they
+   * share the actor task's waker, so the poll cannot tell which one woke it. The limit
+   * is small, so N polls are cheaper than a waker + context object per message (the
+   * rejected alternative). Flights are kept in start order, so replies that become
+   * ready in the same poll are sent in the order the messages arrived.
+   */
+  private runConcurrent(actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
+    const flights = (this.flights ??= []);
+    for (let i = 0; i < flights.length; ) {
+      const flight = flights[i]!;
+      let out: unknown;
+      try {
+        out = flight.step.poll(cx);
+      } catch (error) {
+        flights.splice(i, 1);
+        flight.ask?.fail(error);
+        this.failed("handle", error); // resume: the other flights go on; else they are dropped
+        return AGAIN;
+      }
+      if (out === PENDING) {
+        i++;
+        continue;
+      }
+      flights.splice(i, 1);
+      flight.ask?.reply(out as R);
+    }
+    const mailbox = this.mailbox;
+    const limit = this.concurrency;
+    for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
+      if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
+      if (flights.length >= limit) return PENDING; // full: a finishing flight wakes us
+      let message = mailbox.take();
+      if (message === undefined) {
+        if ((this.flags & STOP_REQUESTED) !== 0) {
+          if (flights.length > 0) return PENDING; // stop waits for every handler in flight
+          this.state = STOPPING;
+          return AGAIN;
+        }
+        mailbox.park(cx.waker);
+        return PENDING;
+      }
+      let ask: AskEnvelope<M, R> | null = null;
+      if (message instanceof AskEnvelope) {
+        if (message.abandoned) continue;
+        ask = message;
+        message = message.message;
+      }
+      let result: unknown;
+      try {
+        result = actor.handle(message as M, this);
+        const s = toStep(result);
+        if (s !== PLAIN) {
+          result = s.poll(cx);
+          if (result === PENDING) {
+            flights.push({ step: s, ask });
+            continue;
+          }
+        }
+      } catch (error) {
+        ask?.fail(error);
+        this.failed("handle", error);
+        return AGAIN;
+      }
+      ask?.reply(result as R);
+    }
+    cx.waker.wake();
     return PENDING;
   }
 
@@ -480,6 +561,14 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     const ask = this.asking;
     this.asking = null;
     ask?.fail(new ActorStopped(this.name));
+    const flights = this.flights;
+    if (flights !== null && flights.length > 0) {
+      this.flights = null;
+      for (const flight of flights) {
+        flight.step.cancel?.(); // a generator handler's finally blocks run here
+        flight.ask?.fail(new ActorStopped(this.name));
+      }
+    }
   }
 
   private finish(exit: ActorExit): void {
@@ -545,6 +634,12 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     resources.add(timer);
     return timer;
   }
+}
+
+/** A handler step in flight (concurrency > 1) and the ask waiting for its value. */
+interface InFlight<R> {
+  readonly step: Future<unknown>;
+  readonly ask: AskEnvelope<any, R> | null;
 }
 
 /**
