@@ -17,7 +17,14 @@
  * 3. Requests from outside the poll (stop, kill, restart, a child's escalation) only
  *    set a flag and wake the task; the poll acts on them. So state changes happen
  *    in one place, never in the middle of a handler.
- * 4. On DONE nothing of the actor stays armed: timers, sources and background tasks
+ * 4. The mailbox comes before the sources (`ctx.addSource`): a source item is taken
+ *    only when the mailbox is empty, then by source priority (source-set.ts). speare
+ *    selects between its channel and its sources; we choose the mailbox first because
+ *    it carries asks and control messages whose senders wait, so a never-ending source
+ *    can starve later sources (as in speare) but never the actor's own mailbox — and
+ *    the `tell` hot path pays nothing for sources. The price: a flood of tells delays
+ *    sources until it drains.
+ * 5. On DONE nothing of the actor stays armed: timers, sources and background tasks
  *    are cancelled, children killed, names unregistered, queued asks failed.
  */
 import { BaseFuture } from "../futures/base-future.js";
@@ -32,6 +39,7 @@ import { AskEnvelope } from "./ask.js";
 import { ActorStopped, Escalated, MailboxFull } from "./errors.js";
 import { Mailbox } from "./mailbox.js";
 import { SendFuture } from "./send.js";
+import { SourceSet } from "./source-set.js";
 import { PLAIN, toStep } from "./step.js";
 import { RestartPolicy } from "./supervision.js";
 import type { ActorSystem } from "./system.js";
@@ -70,6 +78,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   private exit: ActorExit | null = null;
   private cx: Context | null = null;
   private resources: Set<Cancellable> | null = null;
+  private sources: SourceSet<M> | null = null;
   private children: ActorCell<any, any>[] | null = null;
   /** How this actor supervises its children (null: the system's default). */
   private readonly policy: RestartPolicy | null;
@@ -159,33 +168,14 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable {
-    const iterator = source[Symbol.asyncIterator]();
-    const resources = (this.resources ??= new Set());
-    let cancelled = false;
-    const handle: Cancellable = {
-      cancel: () => {
-        if (cancelled) return;
-        cancelled = true;
-        resources.delete(handle);
-        void iterator.return?.();
-      },
-    };
-    resources.add(handle);
-    const pump = async (): Promise<void> => {
-      try {
-        for (;;) {
-          const item = await iterator.next();
-          if (cancelled || item.done === true) break;
-          if (!this.mailbox.offer(toMessage(item.value))) break;
-        }
-      } catch (error) {
-        if (!cancelled) this.reportFailure("run", error);
-      } finally {
-        resources.delete(handle);
-      }
-    };
-    void pump();
-    return handle;
+    if (source === null || typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] !== "function") {
+      throw new TypeError(`actor ${this.name}: addSource needs an async iterable`);
+    }
+    const sources = (this.sources ??= new SourceSet<M>(
+      () => this.wakeLoop(),
+      (error) => this.reportFailure("run", error),
+    ));
+    return sources.add(source, toMessage);
   }
 
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable {
@@ -305,7 +295,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
       if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
       let message = mailbox.take();
-      if (message === undefined) {
+      if (message === undefined && (message = this.takeFromSources()) === undefined) {
         if ((this.flags & STOP_REQUESTED) !== 0) {
           this.state = STOPPING;
           return AGAIN;
@@ -385,7 +375,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
       if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
       if (flights.length >= limit) return PENDING; // full: a finishing flight wakes us
       let message = mailbox.take();
-      if (message === undefined) {
+      if (message === undefined && (message = this.takeFromSources()) === undefined) {
         if ((this.flags & STOP_REQUESTED) !== 0) {
           if (flights.length > 0) return PENDING; // stop waits for every handler in flight
           this.state = STOPPING;
@@ -420,6 +410,13 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     }
     cx.waker.wake();
     return PENDING;
+  }
+
+  /** The mailbox is empty: a source item by priority, if one is ready (none once stop was asked: stop drains the mailbox only). */
+  private takeFromSources(): unknown {
+    const sources = this.sources;
+    if (sources === null || (this.flags & STOP_REQUESTED) !== 0) return undefined;
+    return sources.take();
   }
 
   private handlerFailed(error: unknown): typeof AGAIN {
@@ -583,6 +580,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   private releaseResources(): void {
+    const sources = this.sources;
+    if (sources !== null) {
+      this.sources = null;
+      sources.close();
+    }
     const resources = this.resources;
     if (resources !== null) {
       this.resources = null;

@@ -97,7 +97,13 @@ export interface ActorContext<M, R = unknown> {
   sendAfter(message: M, ms: number): Cancellable;
   /** Tell `message` to self every `ms` (first after `ms`); cancelled when the actor stops or restarts. */
   sendInterval(message: M, ms: number): Cancellable;
-  /** Each item of `source` arrives as `toMessage(item)`; the iteration ends when the actor stops. */
+  /**
+   * Each item of `source` arrives as `toMessage(item)`, pulled one at a time (the next
+   * only after the actor took the previous). When several sources are ready the
+   * earliest registered goes first, so an always-ready source starves later ones
+   * (speare); register a high-throughput source last. The mailbox is served before
+   * every source. Cancelled (`return()` on the iterator) when the actor stops or restarts.
+   */
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable;
   /** Run `work` in the background; its value arrives as `toMessage(value)`, its error goes to supervision (phase `run`). */
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable;
