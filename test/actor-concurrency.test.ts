@@ -163,6 +163,49 @@ describe("actor concurrency (opt-in)", () => {
     ref.kill();
   });
 
+  it("a restart drops the old instance's other handlers in flight (their asks fail ActorStopped); the fresh instance serves what follows", async () => {
+    const timers = new FakeTimers();
+    const system = new ActorSystem({ timers, supervision: { directive: "restart" } });
+    let instances = 0;
+    const ref = system.spawn<string, string>(() => {
+      const instance = ++instances;
+      return {
+        *handle(m: string) {
+          yield* sleep(m === "boom" ? 5 : 10);
+          if (m === "boom") throw new Error("boom");
+          return `${m} by #${instance}`;
+        },
+      };
+    }, { concurrency: 2 });
+    const slow = ref.ask("slow").then((v) => v, (e: unknown) => (e as Error).name);
+    const boom = ref.ask("boom").then((v) => v, (e: unknown) => (e as Error).message);
+    await advanceBy(timers, 1, 5);
+    expect(await boom).toBe("boom");
+    expect(await slow).toBe("ActorStopped");
+    const after = ref.ask("after").then((v) => v);
+    await advanceBy(timers, 1, 10);
+    expect(await after).toBe("after by #2");
+    expect(instances).toBe(2);
+    ref.kill();
+  });
+
+  it("source items are handled concurrently too, started in order", async () => {
+    const timers = new FakeTimers();
+    const system = new ActorSystem({ timers });
+    const { log, factory } = probe(10);
+    async function* items(): AsyncGenerator<number> { yield* [1, 2, 3, 4]; }
+    const ref = system.spawn<number, number>(() => {
+      const actor = factory();
+      return { started: (ctx: ActorContext<number, number>) => void ctx.addSource(items(), (n) => n), handle: actor.handle.bind(actor) };
+    }, { concurrency: 2 });
+    await advanceBy(timers, 2, 10);
+    expect(log.starts).toEqual(["1@0", "2@0", "3@10", "4@10"]);
+    expect(log.ends).toEqual(["1@10", "2@10", "3@20", "4@20"]);
+    expect(log.max).toBe(2);
+    ref.stop();
+    expect(await ref.join()).toEqual({ kind: "completed", killed: false });
+  });
+
   it.each([0, -1, 1.5, Number.NaN, Infinity])("rejects concurrency %s with a RangeError", (n) => {
     const system = new ActorSystem({ timers: new FakeTimers() });
     expect(() => system.spawn(() => ({ handle() {} }), { concurrency: n })).toThrow(RangeError);

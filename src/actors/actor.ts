@@ -48,8 +48,9 @@ export interface SpawnActorOptions {
    * (thespis' "stateless actor" that processes concurrently), so handlers that wait
    * on I/O or timers overlap. Replies still go to their own `ask`; a throw loses
    * only that handler's message; `stop()` waits for every handler in flight,
-   * `kill()` cancels them all. Messages are *started* in mailbox order, but may
-   * finish in any order.
+   * `kill()` cancels them all, and so does a restart (the other handlers belong to the
+   * discarded instance; their asks fail `ActorStopped`). Messages are *started* in
+   * mailbox order, but may finish in any order.
    *
    * Opt-in because it gives up the actor's core guarantee: with N = 1 a handler is
    * the only code touching the actor's state until it returns, so state needs no
