@@ -8,14 +8,23 @@
  *
  * Invariants:
  * 1. One message at a time: the next is taken only after the current handler's
- *    step completed (or failed).
+ *    step completed (or failed). With `concurrency` N > 1 (opt-in, see
+ *    `SpawnActorOptions`): at most N handler steps in flight, the next message taken
+ *    only while fewer than N are — so a bounded mailbox still fills and pushes back.
  * 2. A poll handles at most ACTOR_MESSAGES_PER_POLL messages, then wakes itself —
  *    many messages per task switch, but no actor can hog the worker. Rejected
  *    alternative: a promise per message (`await handler()`), measured ~20× slower.
  * 3. Requests from outside the poll (stop, kill, restart, a child's escalation) only
  *    set a flag and wake the task; the poll acts on them. So state changes happen
  *    in one place, never in the middle of a handler.
- * 4. On DONE nothing of the actor stays armed: timers, sources and background tasks
+ * 4. The mailbox comes before the sources (`ctx.addSource`): a source item is taken
+ *    only when the mailbox is empty, then by source priority (source-set.ts). speare
+ *    selects between its channel and its sources; we choose the mailbox first because
+ *    it carries asks and control messages whose senders wait, so a never-ending source
+ *    can starve later sources (as in speare) but never the actor's own mailbox — and
+ *    the `tell` hot path pays nothing for sources. The price: a flood of tells delays
+ *    sources until it drains.
+ * 5. On DONE nothing of the actor stays armed: timers, sources and background tasks
  *    are cancelled, children killed, names unregistered, queued asks failed.
  */
 import { BaseFuture } from "../futures/base-future.js";
@@ -30,6 +39,7 @@ import { AskEnvelope } from "./ask.js";
 import { ActorStopped, Escalated, MailboxFull } from "./errors.js";
 import { Mailbox } from "./mailbox.js";
 import { SendFuture } from "./send.js";
+import { SourceSet } from "./source-set.js";
 import { PLAIN, toStep } from "./step.js";
 import { RestartPolicy } from "./supervision.js";
 import type { ActorSystem } from "./system.js";
@@ -59,12 +69,16 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   /** The start / handle / stop / backoff step in flight. */
   private step: Future<unknown> | null = null;
   private asking: AskEnvelope<M, R> | null = null;
+  /** Handlers in flight when `concurrency` > 1 (the sequential path uses `step`/`asking`). */
+  private flights: InFlight<R>[] | null = null;
+  private readonly concurrency: number;
   private runStep: Future<unknown> | null = null;
   private failure: { phase: Phase; error: unknown } | null = null;
   private restartDelay = 0;
   private exit: ActorExit | null = null;
   private cx: Context | null = null;
   private resources: Set<Cancellable> | null = null;
+  private sources: SourceSet<M> | null = null;
   private children: ActorCell<any, any>[] | null = null;
   /** How this actor supervises its children (null: the system's default). */
   private readonly policy: RestartPolicy | null;
@@ -79,6 +93,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     super();
     this.name = options?.name ?? `actor-${id}`;
     this.mailbox = new Mailbox(options?.capacity);
+    const concurrency = options?.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`actor ${this.name}: concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    this.concurrency = concurrency;
     this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
   }
 
@@ -149,33 +168,14 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable {
-    const iterator = source[Symbol.asyncIterator]();
-    const resources = (this.resources ??= new Set());
-    let cancelled = false;
-    const handle: Cancellable = {
-      cancel: () => {
-        if (cancelled) return;
-        cancelled = true;
-        resources.delete(handle);
-        void iterator.return?.();
-      },
-    };
-    resources.add(handle);
-    const pump = async (): Promise<void> => {
-      try {
-        for (;;) {
-          const item = await iterator.next();
-          if (cancelled || item.done === true) break;
-          if (!this.mailbox.offer(toMessage(item.value))) break;
-        }
-      } catch (error) {
-        if (!cancelled) this.reportFailure("run", error);
-      } finally {
-        resources.delete(handle);
-      }
-    };
-    void pump();
-    return handle;
+    if (source === null || typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] !== "function") {
+      throw new TypeError(`actor ${this.name}: addSource needs an async iterable`);
+    }
+    const sources = (this.sources ??= new SourceSet<M>(
+      () => this.wakeLoop(),
+      (error) => this.reportFailure("run", error),
+    ));
+    return sources.add(source, toMessage);
   }
 
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable {
@@ -276,6 +276,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   private runMessages(cx: Context): typeof PENDING | typeof AGAIN {
     const actor = this.instance!;
     if (actor.run !== undefined && (this.flags & STOP_REQUESTED) === 0 && this.pollRun(actor, cx) === AGAIN) return AGAIN;
+    if (this.concurrency !== 1) return this.runConcurrent(actor, cx);
     const step = this.step;
     if (step !== null) {
       let out: unknown;
@@ -294,7 +295,7 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
       if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
       let message = mailbox.take();
-      if (message === undefined) {
+      if (message === undefined && (message = this.takeFromSources()) === undefined) {
         if ((this.flags & STOP_REQUESTED) !== 0) {
           this.state = STOPPING;
           return AGAIN;
@@ -339,6 +340,83 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     }
     cx.waker.wake(); // more may be queued: continue after the other tasks had a turn
     return PENDING;
+  }
+
+  /**
+   * `runMessages` for `concurrency` > 1. Every flight is polled on each wake: they
+   * share the actor task's waker, so the poll cannot tell which one woke it. The limit
+   * is small, so N polls are cheaper than a waker + context object per message (the
+   * rejected alternative). Flights are kept in start order, so replies that become
+   * ready in the same poll are sent in the order the messages arrived.
+   */
+  private runConcurrent(actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
+    const flights = (this.flights ??= []);
+    for (let i = 0; i < flights.length; ) {
+      const flight = flights[i]!;
+      let out: unknown;
+      try {
+        out = flight.step.poll(cx);
+      } catch (error) {
+        flights.splice(i, 1);
+        flight.ask?.fail(error);
+        this.failed("handle", error); // resume: the other flights go on; else they are dropped
+        return AGAIN;
+      }
+      if (out === PENDING) {
+        i++;
+        continue;
+      }
+      flights.splice(i, 1);
+      flight.ask?.reply(out as R);
+    }
+    const mailbox = this.mailbox;
+    const limit = this.concurrency;
+    for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
+      if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
+      if (flights.length >= limit) return PENDING; // full: a finishing flight wakes us
+      let message = mailbox.take();
+      if (message === undefined && (message = this.takeFromSources()) === undefined) {
+        if ((this.flags & STOP_REQUESTED) !== 0) {
+          if (flights.length > 0) return PENDING; // stop waits for every handler in flight
+          this.state = STOPPING;
+          return AGAIN;
+        }
+        mailbox.park(cx.waker);
+        return PENDING;
+      }
+      let ask: AskEnvelope<M, R> | null = null;
+      if (message instanceof AskEnvelope) {
+        if (message.abandoned) continue;
+        ask = message;
+        message = message.message;
+      }
+      let result: unknown;
+      try {
+        result = actor.handle(message as M, this);
+        const s = toStep(result);
+        if (s !== PLAIN) {
+          result = s.poll(cx);
+          if (result === PENDING) {
+            flights.push({ step: s, ask });
+            continue;
+          }
+        }
+      } catch (error) {
+        ask?.fail(error);
+        this.failed("handle", error);
+        return AGAIN;
+      }
+      ask?.reply(result as R);
+    }
+    cx.waker.wake();
+    return PENDING;
+  }
+
+  /** The mailbox is empty: a source item by priority, if one is ready (none once stop was asked: stop drains the mailbox only). */
+  private takeFromSources(): unknown {
+    const sources = this.sources;
+    if (sources === null || (this.flags & STOP_REQUESTED) !== 0) return undefined;
+    return sources.take();
   }
 
   private handlerFailed(error: unknown): typeof AGAIN {
@@ -480,6 +558,14 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     const ask = this.asking;
     this.asking = null;
     ask?.fail(new ActorStopped(this.name));
+    const flights = this.flights;
+    if (flights !== null && flights.length > 0) {
+      this.flights = null;
+      for (const flight of flights) {
+        flight.step.cancel?.(); // a generator handler's finally blocks run here
+        flight.ask?.fail(new ActorStopped(this.name));
+      }
+    }
   }
 
   private finish(exit: ActorExit): void {
@@ -494,6 +580,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   private releaseResources(): void {
+    const sources = this.sources;
+    if (sources !== null) {
+      this.sources = null;
+      sources.close();
+    }
     const resources = this.resources;
     if (resources !== null) {
       this.resources = null;
@@ -545,6 +636,12 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     resources.add(timer);
     return timer;
   }
+}
+
+/** A handler step in flight (concurrency > 1) and the ask waiting for its value. */
+interface InFlight<R> {
+  readonly step: Future<unknown>;
+  readonly ask: AskEnvelope<any, R> | null;
 }
 
 /**

@@ -26,7 +26,7 @@ export type Step<T> = T | Future<T> | Co<T> | PromiseLike<T>;
 export interface Actor<M, R = unknown> {
   /** Runs before the first message; a throw here fails the actor in phase `start`. */
   started?(ctx: ActorContext<M, R>): Step<void>;
-  /** One message at a time; the value is the `ask` reply. A throw loses this message only. */
+  /** One message at a time (unless `concurrency` > 1); the value is the `ask` reply. A throw loses this message only. */
   handle(message: M, ctx: ActorContext<M, R>): Step<R>;
   /** rsactor's `on_run`: re-invoked after each completion, alongside message handling, until the actor stops. */
   run?(ctx: ActorContext<M, R>): Step<void>;
@@ -42,6 +42,23 @@ export interface SpawnActorOptions {
   name?: string;
   /** Bounded mailbox size (default unbounded). */
   capacity?: number;
+  /**
+   * How many handlers may run at once (default 1; an integer >= 1). With N > 1 the
+   * actor takes the next message while up to N-1 handlers are still awaiting
+   * (thespis' "stateless actor" that processes concurrently), so handlers that wait
+   * on I/O or timers overlap. Replies still go to their own `ask`; a throw loses
+   * only that handler's message; `stop()` waits for every handler in flight,
+   * `kill()` cancels them all, and so does a restart (the other handlers belong to the
+   * discarded instance; their asks fail `ActorStopped`). Messages are *started* in
+   * mailbox order, but may finish in any order.
+   *
+   * Opt-in because it gives up the actor's core guarantee: with N = 1 a handler is
+   * the only code touching the actor's state until it returns, so state needs no
+   * lock even across `yield*`. With N > 1 two handlers that read state, await, then
+   * write it back interleave and lose updates — only use it when `handle` does not
+   * mutate state kept between messages (or guards it itself).
+   */
+  concurrency?: number;
   /** How this actor supervises the children it spawns. */
   supervision?: SupervisionOptions;
 }
@@ -81,7 +98,13 @@ export interface ActorContext<M, R = unknown> {
   sendAfter(message: M, ms: number): Cancellable;
   /** Tell `message` to self every `ms` (first after `ms`); cancelled when the actor stops or restarts. */
   sendInterval(message: M, ms: number): Cancellable;
-  /** Each item of `source` arrives as `toMessage(item)`; the iteration ends when the actor stops. */
+  /**
+   * Each item of `source` arrives as `toMessage(item)`, pulled one at a time (the next
+   * only after the actor took the previous). When several sources are ready the
+   * earliest registered goes first, so an always-ready source starves later ones
+   * (speare); register a high-throughput source last. The mailbox is served before
+   * every source. Cancelled (`return()` on the iterator) when the actor stops or restarts.
+   */
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable;
   /** Run `work` in the background; its value arrives as `toMessage(value)`, its error goes to supervision (phase `run`). */
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable;
