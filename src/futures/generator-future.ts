@@ -39,10 +39,11 @@ export type Co<T> = Generator<Future<unknown>, T, any>;
  * generators of every task, so at `gen.next` V8 sees a different hidden class for each
  * generator function (each has its own prototype object) and the property lookup goes
  * megamorphic — a hashed lookup on every resume of every task. Calling the one builtin
- * that all of them inherit skips the lookup: measured in `lab bench executor`, where the
- * cases share one driver as an application's tasks would (spawn_many 0.86–0.90× → 1.03×
- * of native on the same loaded machine). The price: a hand-made object with `next` and
- * `throw` is not accepted as a coroutine (`isGenerator` says so).
+ * that all of them inherit skips the lookup. Measured in `lab bench executor`, where the
+ * cases share one driver as an application's tasks would (median of five runs, with the
+ * one-object oneshot landing at the same time): spawn_many 0.97× → 1.02× of native,
+ * ping_pong 0.95× → 1.19×. The price: a hand-made object with `next` and `throw` is not
+ * accepted as a coroutine (`isGenerator` says so).
  */
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as Generator<unknown, unknown, unknown>;
 const genNext = GeneratorPrototype.next;
