@@ -36,6 +36,15 @@ describe("lab CLI", () => {
     const driver = lab("--driver", "warp", "list");
     expect(driver.status).toBe(2);
     expect(driver.stderr).toMatch(/sim, live|"sim", "live"/);
+    // A chapter's own option, checked by the experiment: still one line and exit 2.
+    for (const [args, line] of [
+      [["ch8", "router", "--requests", "0"], "lab: --requests must be a positive integer, got 0"],
+      [["ch4", "serve", "--port", "99999"], 'lab: --port must be an integer 0-65535, got "99999"'],
+    ] as const) {
+      const r = lab(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(line);
+    }
   });
 
   it("lab list names every chapter's experiments and the bench suites", () => {

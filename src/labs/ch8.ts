@@ -8,7 +8,7 @@ import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "..
 import { heartbeatSupervision } from "./ch8/heartbeat-lab.js";
 import { stateRecovery } from "./ch8/recovery-lab.js";
 import { routerPattern } from "./ch8/router-lab.js";
-import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
+import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "./types.js";
 
 async function basicActor(): Promise<ExperimentResult> {
   const lines: string[] = [];
@@ -66,7 +66,7 @@ function* viaMutex(mutex: Mutex<number>, n: number, extraTask: boolean): Co<void
 
 async function actorsVsMutexes(opts: LabOptions): Promise<ExperimentResult> {
   const n = Number(opts.extra.increments ?? 1_000_000);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--increments must be a positive integer, got ${opts.extra.increments}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--increments must be a positive integer, got ${opts.extra.increments}`);
   const system = new ActorSystem();
   let count = 0;
   const ref = system.spawn<number, number>(() => ({ handle: (v: number) => (count += v) }));

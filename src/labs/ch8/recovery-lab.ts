@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ActorSystem, blockOn, seededRandom, type Co } from "../../index.js";
-import type { ExperimentResult, LabOptions, TableBlock } from "../types.js";
+import { UsageError, type ExperimentResult, type LabOptions, type TableBlock } from "../types.js";
 import { AppendLogStore } from "./append-log-store.js";
 import { JsonFileStore } from "./json-file-store.js";
 import { KvClient } from "./kv-client.js";
@@ -80,7 +80,7 @@ function timeWrites(open: (fsync: boolean) => DurableStore, fsync: boolean, writ
 
 export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult> {
   const writes = Number(opts.extra.writes ?? 1_000);
-  if (!Number.isInteger(writes) || writes < 10) throw new Error(`--writes must be an integer >= 10, got ${opts.extra.writes}`);
+  if (!Number.isInteger(writes) || writes < 10) throw new UsageError(`--writes must be an integer >= 10, got ${opts.extra.writes}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-lab-ch8-"));
   try {
     const json = path.join(dir, "data.json");

@@ -5,7 +5,7 @@
  * against the same requests sent straight to a key-value actor (the router's hop).
  */
 import { ActorSystem, blockOn, oneshot, type ActorRef, type Co } from "../../index.js";
-import type { ExperimentResult, LabOptions } from "../types.js";
+import { UsageError, type ExperimentResult, type LabOptions } from "../types.js";
 import { KeyValueActor, type KeyValueActorMessage } from "./key-value-actor.js";
 import { KvClient } from "./kv-client.js";
 import { debugOption, type Bytes, type RoutingMessage } from "./messages.js";
@@ -50,7 +50,7 @@ function* directGets(ref: ActorRef<KeyValueActorMessage, void>, n: number, out: 
 
 export async function routerPattern(opts: LabOptions): Promise<ExperimentResult> {
   const n = Number(opts.extra.requests ?? 20_000);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--requests must be a positive integer, got ${opts.extra.requests}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--requests must be a positive integer, got ${opts.extra.requests}`);
   const system = new ActorSystem();
   const router = startKvSystem(system);
   // The book's global ROUTER_SENDER: any code can find the router by name.
