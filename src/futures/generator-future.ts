@@ -42,7 +42,7 @@ export type Co<T> = Generator<Future<unknown>, T, any>;
  * that all of them inherit skips the lookup. Measured in `lab bench executor`, where the
  * cases share one driver as an application's tasks would (median of five runs, with the
  * one-object oneshot landing at the same time): spawn_many 0.97× → 1.02× of native,
- * ping_pong 0.95× → 1.19×. The price: a hand-made object with `next` and `throw` is not
+ * ping_pong 0.96× → 1.19×. The price: a hand-made object with `next` and `throw` is not
  * accepted as a coroutine (`isGenerator` says so).
  */
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as Generator<unknown, unknown, unknown>;
