@@ -8,16 +8,27 @@ import { describe, expect, it } from "vitest";
 import { runHttp } from "../src/labs/ch1/http-requests.js";
 import { ECHO_LINES, runEcho, runKill } from "../src/labs/ch1/process-interaction.js";
 import { INCREMENTS, runCondvar, runCounters } from "../src/labs/ch1/shared-memory.js";
+import { runStress, STRESS_THREADS } from "../src/labs/ch1/stress.js";
 import { MIN_TASK_MS, runTenTasks } from "../src/labs/ch1/ten-tasks.js";
 import { chapters } from "../src/labs/index.js";
 import type { LabOptions } from "../src/labs/types.js";
 
+const CH1_IDS = ["stress", "http", "tasks", "processes", "threads"];
 const opts: LabOptions = { seed: 1, timeScale: 0.01, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal };
 
 describe("lab ch1", () => {
-  it("is registered first, before ch2, with its four experiments", () => {
+  it("is registered first, before ch2, with its experiments in book order", () => {
     expect(chapters.map((c) => c.id).slice(0, 2)).toEqual(["ch1", "ch2"]);
-    expect(chapters[0]!.experiments.map((e) => e.id)).toEqual(["http", "tasks", "processes", "threads"]);
+    expect(chapters[0]!.experiments.map((e) => e.id)).toEqual(CH1_IDS);
+  });
+
+  it("E1.1: eight fibonacci(4000) threads use more CPU time than the idle window, and are all terminated", async () => {
+    const run = await runStress(opts);
+    expect(run.threads).toBe(STRESS_THREADS);
+    expect(run.stress.cpuMs).toBeGreaterThan(run.idle.cpuMs);
+    expect(run.stress.processPct).toBeGreaterThan(run.idle.processPct);
+    expect(run.exitCodes).toEqual(Array(STRESS_THREADS).fill(1)); // 1 = stopped by terminate(), not finished
+    expect(run.lines).toHaveLength(STRESS_THREADS);
   });
 
   it("E1.2-4: four requests, sequential on one keep-alive connection, joined on four; every answer in order", async () => {
@@ -97,7 +108,7 @@ describe("lab ch1", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", fixture], { encoding: "utf8", timeout: 60_000 });
     expect(r.signal).toBe(null);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split(" ").map((s) => s.split(":")[0])).toEqual(["http", "tasks", "processes", "threads"]);
+    expect(r.stdout.trim().split(" ").map((s) => s.split(":")[0])).toEqual(CH1_IDS);
     expect(r.stdout).toContain("tasks:table+book+text+notice");
   });
 });

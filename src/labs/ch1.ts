@@ -10,8 +10,19 @@
 import { httpBlocks, runHttp } from "./ch1/http-requests.js";
 import { processBlocks, runEcho, runKill } from "./ch1/process-interaction.js";
 import { runCondvar, runCounters, sharedMemoryBlocks } from "./ch1/shared-memory.js";
+import { runStress, stressBlocks } from "./ch1/stress.js";
 import { runTenTasks, tenTasksBlocks } from "./ch1/ten-tasks.js";
 import type { Chapter, Experiment } from "./types.js";
+
+const stress: Experiment = {
+  id: "stress",
+  book: "E1.1",
+  title: "Eight threads computing fibonacci(4000): the CPU saturates",
+  summary: "CPU time / wall time, idle vs 8 busy threads (book: 7% → 99.95%)",
+  async run(opts) {
+    return { blocks: stressBlocks(await runStress(opts)) };
+  },
+};
 
 const tenTasks: Experiment = {
   id: "tasks",
@@ -56,5 +67,5 @@ const sharedMemory: Experiment = {
 export const ch1: Chapter = {
   id: "ch1",
   title: "Introduction to Async",
-  experiments: [http, tenTasks, processes, sharedMemory],
+  experiments: [stress, http, tenTasks, processes, sharedMemory],
 };
