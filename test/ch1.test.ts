@@ -8,12 +8,13 @@ import { describe, expect, it } from "vitest";
 import { runHttp } from "../src/labs/ch1/http-requests.js";
 import { ECHO_LINES, runEcho, runKill } from "../src/labs/ch1/process-interaction.js";
 import { INCREMENTS, runCondvar, runCounters } from "../src/labs/ch1/shared-memory.js";
+import { runOutOfOrder } from "../src/labs/ch1/out-of-order.js";
 import { runStress, STRESS_THREADS } from "../src/labs/ch1/stress.js";
 import { MIN_TASK_MS, runTenTasks } from "../src/labs/ch1/ten-tasks.js";
 import { chapters } from "../src/labs/index.js";
 import type { LabOptions } from "../src/labs/types.js";
 
-const CH1_IDS = ["stress", "http", "tasks", "processes", "threads"];
+const CH1_IDS = ["stress", "http", "tasks", "processes", "threads", "out-of-order"];
 const opts: LabOptions = { seed: 1, timeScale: 0.01, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal };
 
 describe("lab ch1", () => {
@@ -101,6 +102,17 @@ describe("lab ch1", () => {
     // Without the lock updates can only be lost, never invented (how many are lost varies run to run).
     expect(rows[0]!.final).toBeLessThanOrEqual(2 * INCREMENTS);
     expect(rows[0]!.final).toBeGreaterThan(0);
+  });
+
+  it("E1.12: joined, the 1 s login line prints before the 5 s fetch started first; awaited in turn, the code's order", async () => {
+    const run = await runOutOfOrder(opts);
+    expect(run.bookSecondMs).toBe(10);
+    const [joined, inTurn] = run.runs;
+    const fetched = expect.stringMatching(/^Fetched Ok\(Response \{ url: "http:\/\/127\.0\.0\.1:\d+\/delay\/5", args: Object \{\} \}\)$/);
+    expect(joined!.how).toBe("joined");
+    expect(joined!.lines.map((l) => l.line)).toEqual(["Logged in 2 days ago", fetched]);
+    expect(inTurn!.how).toBe("awaited in turn");
+    expect(inTurn!.lines.map((l) => l.line)).toEqual([fetched, "Logged in 2 days ago"]);
   });
 
   it("the whole chapter runs and the process exits by itself (no leaked pool, server, child or timer)", () => {

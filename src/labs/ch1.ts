@@ -8,6 +8,7 @@
  * `SharedArrayBuffer`), async is this project's futures on a `LiveRuntime`.
  */
 import { httpBlocks, runHttp } from "./ch1/http-requests.js";
+import { outOfOrderBlocks, runOutOfOrder } from "./ch1/out-of-order.js";
 import { processBlocks, runEcho, runKill } from "./ch1/process-interaction.js";
 import { runCondvar, runCounters, sharedMemoryBlocks } from "./ch1/shared-memory.js";
 import { runStress, stressBlocks } from "./ch1/stress.js";
@@ -64,8 +65,18 @@ const sharedMemory: Experiment = {
   },
 };
 
+const outOfOrder: Experiment = {
+  id: "out-of-order",
+  book: "E1.12",
+  title: "Out-of-order completion: a 5 s request joined with a 1 s login check",
+  summary: "the later-started, shorter wait prints first; total ≈ the longer wait (book ≈5 s, not 6)",
+  async run(opts) {
+    return { blocks: outOfOrderBlocks(await runOutOfOrder(opts)) };
+  },
+};
+
 export const ch1: Chapter = {
   id: "ch1",
   title: "Introduction to Async",
-  experiments: [stress, http, tenTasks, processes, sharedMemory],
+  experiments: [stress, http, tenTasks, processes, sharedMemory, outOfOrder],
 };
