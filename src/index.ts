@@ -21,6 +21,9 @@ export { fromPromise, abortFuture } from "./futures/promise.js";
 export { Mutex, MutexGuard } from "./futures/mutex.js";
 export { oneshot, ChannelClosed, type OneshotSender, type OneshotReceiver } from "./futures/oneshot.js";
 
+// --- futures: watch channel (chapter 1, file watcher) ---
+export { watch, WatchSender, WatchReceiver, Changed } from "./futures/watch.js";
+
 // --- futures: coroutines ---
 export { co, GeneratorFuture, isGenerator } from "./futures/generator-future.js";
 export type { Co } from "./futures/generator-future.js";
