@@ -3,18 +3,20 @@
  * Structure and values only — no wall-clock assertions.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runHttp } from "../src/labs/ch1/http-requests.js";
 import { ECHO_LINES, runEcho, runKill } from "../src/labs/ch1/process-interaction.js";
 import { INCREMENTS, runCondvar, runCounters } from "../src/labs/ch1/shared-memory.js";
+import { EDITS, INITIAL_CONTENTS, MIN_POLL_MS, runFileWatcher } from "../src/labs/ch1/file-watcher.js";
 import { runOutOfOrder } from "../src/labs/ch1/out-of-order.js";
 import { runStress, STRESS_THREADS } from "../src/labs/ch1/stress.js";
 import { MIN_TASK_MS, runTenTasks } from "../src/labs/ch1/ten-tasks.js";
 import { chapters } from "../src/labs/index.js";
 import type { LabOptions } from "../src/labs/types.js";
 
-const CH1_IDS = ["stress", "http", "tasks", "processes", "threads", "out-of-order"];
+const CH1_IDS = ["stress", "http", "tasks", "processes", "threads", "file-watcher", "out-of-order"];
 const opts: LabOptions = { seed: 1, timeScale: 0.01, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal };
 
 describe("lab ch1", () => {
@@ -102,6 +104,19 @@ describe("lab ch1", () => {
     // Without the lock updates can only be lost, never invented (how many are lost varies run to run).
     expect(rows[0]!.final).toBeLessThanOrEqual(2 * INCREMENTS);
     expect(rows[0]!.final).toBeGreaterThan(0);
+  });
+
+  it("E1.11: main prints the initial contents, then every edit exactly as written, each detected after its write; temp dir removed", async () => {
+    const run = await runFileWatcher(opts);
+    expect(run.pollMs).toBe(MIN_POLL_MS);
+    expect(run.lines).toEqual([INITIAL_CONTENTS, ...EDITS]);
+    expect(run.detections.map((d) => d.contents)).toEqual(run.lines);
+    expect(run.detections[0]!.writtenAt).toBe(null);
+    for (const d of run.detections.slice(1)) expect(d.detectedAt).toBeGreaterThan(d.writtenAt!);
+    // One stat() on the first look, and at least one more per edit.
+    expect(run.detections[0]!.statCalls).toBe(1);
+    for (let i = 1; i < run.detections.length; i++) expect(run.detections[i]!.statCalls).toBeGreaterThan(run.detections[i - 1]!.statCalls);
+    expect(existsSync(run.dir)).toBe(false);
   });
 
   it("E1.12: joined, the 1 s login line prints before the 5 s fetch started first; awaited in turn, the code's order", async () => {

@@ -7,6 +7,7 @@
  * PIDs, threads are `worker_threads` (the project's pool, or workers sharing a
  * `SharedArrayBuffer`), async is this project's futures on a `LiveRuntime`.
  */
+import { fileWatcherBlocks, runFileWatcher } from "./ch1/file-watcher.js";
 import { httpBlocks, runHttp } from "./ch1/http-requests.js";
 import { outOfOrderBlocks, runOutOfOrder } from "./ch1/out-of-order.js";
 import { processBlocks, runEcho, runKill } from "./ch1/process-interaction.js";
@@ -65,6 +66,16 @@ const sharedMemory: Experiment = {
   },
 };
 
+const fileWatcher: Experiment = {
+  id: "file-watcher",
+  book: "E1.11",
+  title: "A file watcher: a task polls mtime and signals a watch channel; main prints the file",
+  summary: "polling every 100 ms (scaled): each edit printed, detection latency measured",
+  async run(opts) {
+    return { blocks: fileWatcherBlocks(await runFileWatcher(opts)) };
+  },
+};
+
 const outOfOrder: Experiment = {
   id: "out-of-order",
   book: "E1.12",
@@ -78,5 +89,5 @@ const outOfOrder: Experiment = {
 export const ch1: Chapter = {
   id: "ch1",
   title: "Introduction to Async",
-  experiments: [stress, http, tenTasks, processes, sharedMemory, outOfOrder],
+  experiments: [stress, http, tenTasks, processes, sharedMemory, fileWatcher, outOfOrder],
 };
