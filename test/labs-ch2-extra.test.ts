@@ -34,3 +34,20 @@ describe("lab ch2 audit-logger (E2.8)", () => {
     expect(printout.filter((l) => l.startsWith("written for: ")).map((l) => l.slice(13)).sort()).toEqual([...names, ...names].sort());
   });
 });
+
+describe("lab ch2 self-referential (E2.4)", () => {
+  it("a moved self-pointer reads another value, then outside memory; a swapped one reads the other slot", async () => {
+    const r = await experiment("self-referential").run(options());
+    const rows = tables(r.blocks)[0]!.rows.map((row) => row.slice(2));
+    const segfault = "segmentation fault (read of 4096 bytes at address 0xdeadbeef, outside the 256-byte memory)";
+    expect(rows).toEqual([
+      // new() returns by move: both pointers aim at new()'s frame, where "test2" was built last.
+      ["test1", "test2", "new()'s stack frame", "test2", "test2", "new()'s stack frame"],
+      ["test2", "test2", "new()'s stack frame", "test1", "test2", "new()'s stack frame"],
+      ["test2", segfault, "new()'s stack frame", "test1", segfault, "new()'s stack frame"],
+      // Built in place: right, until the swap leaves each pointer in the other slot.
+      ["test1", "test1", "a.data", "test2", "test2", "b.data"],
+      ["test2", "test1", "b.data", "test1", "test2", "a.data"],
+    ]);
+  });
+});
