@@ -1,7 +1,7 @@
 /**
  * The functions `lab ch7` runs on pool worker threads. Workers import this module
- * by URL, so every piece of state here — `counter`, `tallies` — exists once per
- * worker thread: the TypeScript face of the book's `thread_local!` (E7.3, E7.6).
+ * by URL, so every piece of state here — `counter`, `tallies`, `unsafeCounter` — exists once per
+ * worker thread: the TypeScript face of the book's `thread_local!` (E7.3, E7.4, E7.6).
  *
  * Tasks never print (a worker's stdout is interleaved at random with the main
  * thread's); they return what they would have printed, stamped with a clock every
