@@ -43,6 +43,24 @@ describe("lab ch7", () => {
     expect(asyncSleep).toEqual(["one", "two", "three", "Counter: 2 for: 1", "Counter: 3 for: 2", "Counter: 4 for: 3", "result: 6"]);
   });
 
+  it("unsafe-counter: no await inside the update gives exact counts every run; an await inside loses updates", async () => {
+    const r = await experiment("unsafe-counter").run(options());
+    const rows = table(r.blocks, "10,000 rounds × keys 1..5").rows;
+    const book = rows.filter((row) => (row[0] as string).startsWith("no await"));
+    const broken = rows.filter((row) => (row[0] as string).startsWith("await inside"));
+    expect(book).toHaveLength(2);
+    expect(broken).toHaveLength(2);
+    for (const row of book) expect(row.slice(2)).toEqual([100_000, 100_000, 0, "20000 / 20000 / 20000 / 20000 / 20000"]);
+    // How many are lost depends on real timer batching; that updates are lost does not.
+    for (const row of broken) {
+      expect(row[2]).toBe(100_000);
+      expect(row[3] as number).toBeLessThan(100_000);
+      expect(row[3] as number).toBeGreaterThan(0);
+      expect(row[4]).toBe(100_000 - (row[3] as number));
+    }
+    expect(texts(r.blocks)[0]!.lines.slice(0, 2)).toEqual([1, 2].map((run) => `book, run ${run}: Counter: {1: 20000, 2: 20000, 3: 20000, 4: 20000, 5: 20000}`));
+  });
+
   it("config: hooks fire once per named worker; the global-queue interval sets an injected task's wait (sim)", async () => {
     const r = await experiment("config").run(options());
     const lines = texts(r.blocks)[0]!.lines.map((l) => l.slice(10));

@@ -29,7 +29,7 @@ describe("lab CLI", () => {
   it("an unknown experiment and a bad option value exit 2 with one line", () => {
     const bad = lab("ch2", "nope");
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim()).toMatch(/^lab: unknown experiment 'nope' in ch2 \(valid: coffee, people, counter, timeout, shared-counter\)$/);
+    expect(bad.stderr.trim()).toMatch(/^lab: unknown experiment 'nope' in ch2 \(valid: coffee, people, counter, self-referential, timeout, shared-counter, audit-logger\)$/);
     const scale = lab("--time-scale", "-1", "ch2");
     expect(scale.status).toBe(2);
     expect(scale.stderr.trim().split("\n")).toHaveLength(1);
@@ -52,7 +52,7 @@ describe("lab CLI", () => {
     expect(r.status).toBe(0);
     const list = JSON.parse(r.stdout);
     const ch2 = list.chapters.find((c: { id: string }) => c.id === "ch2");
-    expect(ch2.experiments.map((e: { id: string }) => e.id)).toEqual(["coffee", "people", "counter", "timeout", "shared-counter"]);
+    expect(ch2.experiments.map((e: { id: string }) => e.id)).toEqual(["coffee", "people", "counter", "self-referential", "timeout", "shared-counter", "audit-logger"]);
     expect(list.bench.map((s: { id: string }) => s.id)).toContain("executor");
   });
 

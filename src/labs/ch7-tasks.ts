@@ -1,14 +1,14 @@
 /**
  * The functions `lab ch7` runs on pool worker threads. Workers import this module
- * by URL, so every piece of state here — `counter`, `tallies` — exists once per
- * worker thread: the TypeScript face of the book's `thread_local!` (E7.3, E7.6).
+ * by URL, so every piece of state here — `counter`, `tallies`, `unsafeCounter` — exists once per
+ * worker thread: the TypeScript face of the book's `thread_local!` (E7.3, E7.4, E7.6).
  *
  * Tasks never print (a worker's stdout is interleaved at random with the main
  * thread's); they return what they would have printed, stamped with a clock every
  * thread shares (`performance.timeOrigin + performance.now()`), and the lab merges
  * the lines in time order.
  */
-import { blockingSleep, type TaskContext } from "../index.js";
+import { blockingSleep, co, sleep, yieldNow, type BaseFuture, type Co, type TaskContext } from "../index.js";
 import { cpuWork, type CpuWork } from "./ch1/work.js";
 
 /** Milliseconds since the epoch, comparable across threads (each thread's `performance.now()` has its own origin). */
@@ -82,6 +82,46 @@ export function resetTallies(): number {
   const n = tallies.size;
   tallies.clear();
   return n;
+}
+
+// E7.4's `COUNTER: UnsafeCell<HashMap<u32, u32>>`: per worker thread, read and written with no lock.
+const unsafeCounter = new Map<number, number>();
+
+/** E7.4's `something(n)`: sleep n units, then count key n — no await between the read and the write. */
+function* countAfterSleep(n: number, unitMs: number): Co<void> {
+  yield* sleep(n * unitMs);
+  unsafeCounter.set(n, (unsafeCounter.get(n) ?? 0) + 1);
+}
+
+/**
+ * The broken variant: the same update with an await *inside* it. Between the read
+ * and the write the task yields, other tasks update the key, and the write-back
+ * overwrites their updates with a stale value — the book's warning (L5487-5490).
+ */
+function* countAcrossAwait(n: number, unitMs: number): Co<void> {
+  yield* sleep(n * unitMs);
+  const read = unsafeCounter.get(n) ?? 0;
+  yield* yieldNow();
+  unsafeCounter.set(n, read + 1);
+}
+
+function* countTwice(n: number, unitMs: number, awaitInside: boolean): Co<number> {
+  const step = awaitInside ? countAcrossAwait : countAfterSleep;
+  yield* step(n, unitMs);
+  yield* step(n, unitMs);
+  return n;
+}
+
+/** One E7.4 task: the book's `spawn_pinned(move || async { something(n).await; something(n).await })`, run on the worker's executor. */
+export function countKeyTwice(arg: { n: number; unitMs: number; awaitInside: boolean }): BaseFuture<number> {
+  return co(countTwice, arg.n, arg.unitMs, arg.awaitInside);
+}
+
+/** E7.4's `print_statement`: this thread's counter, as a plain record (then cleared for the next run). */
+export function takeUnsafeCounter(): Record<number, number> {
+  const out = Object.fromEntries([...unsafeCounter].sort((a, b) => a[0] - b[0]));
+  unsafeCounter.clear();
+  return out;
 }
 
 /** In-flight work during a shutdown: `ms` of blocking, like a request being served. */

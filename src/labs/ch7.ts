@@ -283,6 +283,58 @@ async function pinnedExperiment(opts: LabOptions): Promise<ExperimentResult> {
   return { blocks };
 }
 
+// ---------------------------------------------------------------- E7.4 unsafe thread-local HashMap
+
+/** The book runs 100,000 rounds of keys 1..5; a tenth of it keeps `lab ch7` fast and shows the same thing. */
+const UNSAFE_ROUNDS = 10_000;
+const UNSAFE_BOOK_ROUNDS = 100_000;
+/** The book's sleep unit is cut off in the seed (`from_…`); ours is 1 ms per unit: task n sleeps n ms, twice. */
+const UNSAFE_UNIT_MS = 1;
+/** Runs per variant: the correct one must give the same counts every time. */
+const UNSAFE_RUNS = 2;
+
+async function unsafeCounterRun(pool: ThreadPool, awaitInside: boolean): Promise<Record<number, number>> {
+  const handles: PoolHandle<number>[] = [];
+  for (let r = 0; r < UNSAFE_ROUNDS; r++) for (const n of KEYS) handles.push(pool.spawnPinnedByIdx<number>(task("countKeyTwice", { n, unitMs: UNSAFE_UNIT_MS, awaitInside }), 0));
+  await Promise.all(handles);
+  return pool.spawnPinnedByIdx<Record<number, number>>(task("takeUnsafeCounter"), 0);
+}
+
+async function unsafeCounterExperiment(_opts: LabOptions): Promise<ExperimentResult> {
+  const pool = await startedPool({ workers: 1, name: "local-pool" });
+  const expected = 2 * UNSAFE_ROUNDS;
+  const rows: (string | number)[][] = [];
+  const printed: string[] = [];
+  try {
+    for (const [variant, awaitInside] of [["no await inside the update (book)", false], ["await inside read-modify-write", true]] as const) {
+      for (let run = 1; run <= UNSAFE_RUNS; run++) {
+        const counts = await unsafeCounterRun(pool, awaitInside);
+        const got = KEYS.reduce((sum, k) => sum + (counts[k] ?? 0), 0);
+        rows.push([variant, run, expected * KEYS.length, got, expected * KEYS.length - got, KEYS.map((k) => counts[k] ?? 0).join(" / ")]);
+        printed.push(`${awaitInside ? "await inside" : "book"}, run ${run}: Counter: ${show(counts)}`);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  return {
+    blocks: [
+      { kind: "text", title: "print_statement on the worker thread", lines: printed },
+      { kind: "table", title: `${UNSAFE_ROUNDS.toLocaleString("en")} rounds × keys 1..5 = ${(UNSAFE_ROUNDS * KEYS.length).toLocaleString("en")} tasks pinned to 1 worker (book: ${UNSAFE_BOOK_ROUNDS.toLocaleString("en")} rounds = 500,000 tasks); each task counts its key twice, after a sleep of n ms`,
+        columns: [{ header: "variant" }, { header: "run" }, { header: "expected" }, { header: "got" }, { header: "lost", best: "min" }, { header: "per key 1 / 2 / 3 / 4 / 5" }], rows },
+      { kind: "book", rows: [
+        { label: "counts", book: "Counter: {2: 200000, 4: 200000, 1: 200000, 3: 200... (L5574), 2 × 100,000 per key", ours: `${printed[0]!.replace(/^.*Counter: /, "")}, 2 × ${UNSAFE_ROUNDS.toLocaleString("en")} per key` },
+        { label: "repeatability", book: "No matter how many times we run them, the counts will always be the same (L5576)", ours: `book variant: ${rows[0]![5] === rows[1]![5] ? "the same" : "different"} counts in ${UNSAFE_RUNS} runs` },
+      ] },
+      { kind: "notice", lines: [
+        "One thread runs one task at a time, so an update with no await inside it cannot be interleaved: no lock, no atomics — in JavaScript every plain object is such thread-local data.",
+        "Put an await between the read and the write and the task can be suspended holding a stale value: other tasks update the key meanwhile and the write-back erases their work — lost updates, on one thread, with no data race at all.",
+        "How many are lost depends on how many tasks' sleeps end in the same timer batch, which is real time: the number varies from run to run; that some are lost does not.",
+      ] },
+    ],
+  };
+}
+
 // ---------------------------------------------------------------- E7.5 / E7.6 graceful shutdown with state extraction
 
 const KEYS = [1, 2, 3, 4, 5];
@@ -427,6 +479,7 @@ export const ch7: Chapter = {
     { id: "config", book: "E7.1", title: "A configured runtime: workers, names, hooks, poll budget, global-queue interval", summary: "the builder's knobs shown by their effect", run: configExperiment },
     { id: "two-runtimes", book: "E7.2", title: "Two runtimes side by side: high (2 workers) and low (1)", summary: "no stealing across pools", run: twoRuntimesExperiment },
     { id: "pinned", book: "E7.3", title: "A local pool: tasks pinned to a worker keep per-thread state", summary: "spawnPinned / spawnPinnedByIdx and a thread-local COUNTER", run: pinnedExperiment },
+    { id: "unsafe-counter", book: "E7.4", title: "A thread-local HashMap updated with no lock by 50,000 pinned tasks", summary: "no await inside the update → exact counts; an await inside → lost updates", run: unsafeCounterExperiment },
     { id: "shutdown", book: "E7.5, E7.6", title: "Graceful shutdown on SIGINT / SIGTERM with state extracted from every thread", summary: "stop accepting, finish in-flight within a deadline, clean up, exit 130 / 143", run: shutdownExperiment },
   ],
 };
