@@ -36,6 +36,7 @@ import type { JoinHandle } from "../runtime/task.js";
 import type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
 import { ActorTimer } from "./actor-timer.js";
 import { AskEnvelope } from "./ask.js";
+import { BackgroundTask } from "./background-task.js";
 import { ActorStopped, Escalated, MailboxFull } from "./errors.js";
 import { Mailbox } from "./mailbox.js";
 import { SendFuture } from "./send.js";
@@ -642,41 +643,4 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
 interface InFlight<R> {
   readonly step: Future<unknown>;
   readonly ask: AskEnvelope<any, R> | null;
-}
-
-/**
- * A `ctx.task` in flight, as the spawned task's future: polls `work` on the actor
- * system's clock (so a fake clock times it too), then tells the value or reports the
- * error. Cancelling it cancels the spawned task.
- */
-class BackgroundTask<M, T> extends BaseFuture<void> implements Cancellable {
-  handle: JoinHandle<void> | null = null;
-  private cx: Context | null = null;
-  constructor(
-    private readonly cell: ActorCell<M, any>,
-    private readonly work: Future<T>,
-    private readonly toMessage: (value: T) => M,
-    private readonly timers: Timers | undefined,
-  ) {
-    super();
-  }
-  poll(taskCx: Context): Poll<void> {
-    const cx = (this.cx ??= { waker: taskCx.waker, timers: this.timers ?? taskCx.timers });
-    let value: unknown;
-    try {
-      value = this.work.poll(cx);
-    } catch (error) {
-      this.cell.forgetResource(this);
-      this.cell.reportFailure("run", error);
-      return undefined;
-    }
-    if (value === PENDING) return PENDING;
-    this.cell.forgetResource(this);
-    this.cell.tryTell(this.toMessage(value as T));
-    return undefined;
-  }
-  override cancel(): void {
-    if (this.handle !== null && !this.handle.finished) this.handle.cancel();
-    else this.work.cancel?.();
-  }
 }
