@@ -21,12 +21,11 @@ import type { Future } from "../futures/poll.js";
 import { GeneratorFuture, type Co } from "../futures/generator-future.js";
 import { CLOCK_CHECK_EVERY, DEFAULT_SCHEDULER_CONFIG, POLL_BUDGET_PER_TURN, TIME_SLICE_MS, type SchedulerConfig } from "./config.js";
 import { enterRuntime, type Spawner } from "./current.js";
-import { LatencyRecorder } from "./latency.js";
 import { LiveTimers } from "./live-timers.js";
 import { createPolicy } from "./policy/index.js";
 import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
 import { seededRandom } from "./rng.js";
-import { buildReport, type SchedulerReport } from "./scheduler-report.js";
+import { RunCounters, type SchedulerReport } from "./scheduler-report.js";
 import { workerNames, type MultiQueueOptions } from "./sim/sim-runtime.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
 import { TraceRecorder } from "./trace.js";
@@ -38,7 +37,6 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   readonly config: SchedulerConfig;
   readonly trace: TraceRecorder | null;
   private readonly origin = performance.now();
-  private readonly latency: LatencyRecorder;
   private readonly spawnedAt = new Map<number, number>();
   private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
   private readonly externals = new Set<NodeJS.Timeout>();
@@ -46,13 +44,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   private task: AnyTask | null = null;
   private nextWorker = 0;
   private nextId = 1;
-  private spawned = 0;
-  private ended = 0;
-  private polls = 0;
-  private busyMs = 0;
-  private firstSpawn = Infinity;
-  private lastEnd = 0;
-  private maxDepth = 0;
+  private readonly counters: RunCounters;
   private drainPending = false;
   private draining = false;
   private settle: (() => void) | null = null;
@@ -61,7 +53,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
     this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
-    this.latency = new LatencyRecorder(this.layout.queues.length);
+    this.counters = new RunCounters(this.layout.queues.length);
     this.trace = options.trace === true ? new TraceRecorder(workerNames(this.layout)) : null;
     if (this.trace !== null) {
       const trace = this.trace;
@@ -93,8 +85,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     }
     const t = this.now();
     this.spawnedAt.set(id, t);
-    if (t < this.firstSpawn) this.firstSpawn = t;
-    this.spawned++;
+    this.counters.taskSpawned(t);
     this.push(task as AnyTask, false, "spawn");
     return task;
   }
@@ -146,9 +137,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   /** @internal TaskScheduler */
   taskEnded(task: Task<any>): void {
     const t = this.now();
-    this.ended++;
-    if (t > this.lastEnd) this.lastEnd = t;
-    this.latency.add(task.queue, t - (this.spawnedAt.get(task.id) ?? t));
+    this.counters.taskEnded(task.queue, t, this.spawnedAt.get(task.id) ?? t);
     this.spawnedAt.delete(task.id);
     this.trace?.record(t, "end", this.worker, task.id, task.queue, 0);
   }
@@ -159,10 +148,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   }
 
   report(): SchedulerReport {
-    return buildReport({
-      policy: this.policy, layout: this.layout, latency: this.latency, firstSpawn: this.firstSpawn, lastEnd: this.lastEnd,
-      spawned: this.spawned, ended: this.ended, polls: this.polls, busyMs: this.busyMs, maxDepth: this.maxDepth,
-    });
+    return this.counters.report(this.policy, this.layout);
   }
 
 
@@ -170,7 +156,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     const now = this.now();
     this.trace?.record(now, kind, this.worker, task.id, task.queue, 0);
     this.policy.push(task, this.worker, isYield, now);
-    if (this.policy.size > this.maxDepth) this.maxDepth = this.policy.size;
+    this.counters.queueDepth(this.policy.size);
     if (!this.drainPending && !this.draining) {
       this.drainPending = true;
       queueMicrotask(this.drain);
@@ -178,7 +164,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   }
 
   private checkSettled(): void {
-    if (this.settle !== null && this.spawned === this.ended && this.externals.size === 0) this.settle();
+    if (this.settle !== null && this.counters.spawned === this.counters.ended && this.externals.size === 0) this.settle();
   }
 
   private readonly drain = (): void => {
@@ -227,8 +213,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
       }
       const end = this.now();
       this.trace?.record(end, "poll-end", w, task.id, task.queue, task.finished ? 1 : 0);
-      this.polls++;
-      this.busyMs += end - start;
+      this.counters.polled(end - start);
       polls++;
       if (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice) break;
       // A blocking poll used up the slice by itself: let Node's timers run before the next.

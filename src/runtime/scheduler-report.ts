@@ -2,7 +2,7 @@
  * What a multi-queue runtime measured over a run — the numbers `lab compare` and
  * `lab ch3` print. Both drivers (sim, live loops) fill the same shape.
  */
-import type { LatencySummary } from "./latency.js";
+import { LatencyRecorder, type LatencySummary } from "./latency.js";
 
 export interface SchedulerReport {
   policy: string;
@@ -26,37 +26,64 @@ export interface SchedulerReport {
   latency: { queue: string; summary: LatencySummary }[];
 }
 
-/** The counters a multi-queue driver keeps as it runs; `buildReport` derives the rest. */
-export interface SchedulerCounters {
-  policy: { name: string; steals: number };
-  layout: { workers: number; queues: readonly { name: string }[] };
-  latency: { summary(queue: number): LatencySummary };
-  firstSpawn: number;
-  lastEnd: number;
-  spawned: number;
-  ended: number;
-  polls: number;
-  busyMs: number;
-  maxDepth: number;
-}
+/**
+ * The counters a multi-queue driver keeps as it runs, and the one derivation of a
+ * report from them — shared by the sim and live-loop drivers so their reports cannot
+ * drift apart (they once each kept their own copy of these fields and of this code).
+ * Times are on the driver's clock (virtual for sim, `performance.now()` for live).
+ */
+export class RunCounters {
+  spawned = 0;
+  ended = 0;
+  polls = 0;
+  busyMs = 0;
+  maxDepth = 0;
+  private firstSpawn = Infinity;
+  private lastEnd = 0;
+  private readonly latency: LatencyRecorder;
 
-/** One derivation for every driver, so sim and live reports cannot drift apart. */
-export function buildReport(c: SchedulerCounters): SchedulerReport {
-  const workers = c.layout.workers;
-  const start = c.firstSpawn === Infinity ? 0 : c.firstSpawn;
-  const makespan = Math.max(0, c.lastEnd - start);
-  return {
-    policy: c.policy.name,
-    workers,
-    makespanMs: makespan,
-    spawned: c.spawned,
-    ended: c.ended,
-    live: c.spawned - c.ended,
-    polls: c.polls,
-    busyMs: c.busyMs,
-    utilisation: makespan > 0 ? (100 * c.busyMs) / (workers * makespan) : 0,
-    steals: c.policy.steals,
-    maxQueueDepth: c.maxDepth,
-    latency: c.layout.queues.map((q, i) => ({ queue: q.name, summary: c.latency.summary(i) })),
-  };
+  constructor(queueClasses: number) {
+    this.latency = new LatencyRecorder(queueClasses);
+  }
+
+  taskSpawned(t: number): void {
+    if (t < this.firstSpawn) this.firstSpawn = t;
+    this.spawned++;
+  }
+
+  /** A task of queue class `queue`, spawned at `spawnedAt`, ended at `t`. */
+  taskEnded(queue: number, t: number, spawnedAt: number): void {
+    this.ended++;
+    if (t > this.lastEnd) this.lastEnd = t;
+    this.latency.add(queue, t - spawnedAt);
+  }
+
+  polled(ms: number): void {
+    this.polls++;
+    this.busyMs += ms;
+  }
+
+  queueDepth(depth: number): void {
+    if (depth > this.maxDepth) this.maxDepth = depth;
+  }
+
+  report(policy: { name: string; steals: number }, layout: { workers: number; queues: readonly { name: string }[] }): SchedulerReport {
+    const workers = layout.workers;
+    const start = this.firstSpawn === Infinity ? 0 : this.firstSpawn;
+    const makespan = Math.max(0, this.lastEnd - start);
+    return {
+      policy: policy.name,
+      workers,
+      makespanMs: makespan,
+      spawned: this.spawned,
+      ended: this.ended,
+      live: this.spawned - this.ended,
+      polls: this.polls,
+      busyMs: this.busyMs,
+      utilisation: makespan > 0 ? (100 * this.busyMs) / (workers * makespan) : 0,
+      steals: policy.steals,
+      maxQueueDepth: this.maxDepth,
+      latency: layout.queues.map((q, i) => ({ queue: q.name, summary: this.latency.summary(i) })),
+    };
+  }
 }

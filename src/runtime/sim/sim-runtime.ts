@@ -35,11 +35,10 @@ import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
-import { LatencyRecorder } from "../latency.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
 import { seededRandom } from "../rng.js";
-import { buildReport, type SchedulerReport } from "../scheduler-report.js";
+import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
 import { TimerHeap } from "../timer-heap.js";
 import { TraceRecorder } from "../trace.js";
@@ -91,7 +90,6 @@ export class SimRuntime implements TaskScheduler, Spawner {
   private readonly freeSlots: number[] = [];
   private readonly parked: number[] = [];
   private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
-  private readonly latency: LatencyRecorder;
   private spawnedAt = new Float64Array(1024);
   private now = 0;
   /** Worker whose poll is running, -1 outside polls. */
@@ -100,20 +98,14 @@ export class SimRuntime implements TaskScheduler, Spawner {
   /** Virtual ms declared so far by the running poll. */
   private pollCost = 0;
   private nextId = 1;
-  private spawned = 0;
-  private ended = 0;
-  private polls = 0;
-  private busyMs = 0;
-  private firstSpawn = Infinity;
-  private lastEnd = 0;
-  private maxDepth = 0;
+  private readonly counters: RunCounters;
 
   constructor(options: MultiQueueOptions = {}) {
     this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
     this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
     this.timers = new SimClock(this);
-    this.latency = new LatencyRecorder(this.layout.queues.length);
+    this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
     for (let w = this.layout.workers - 1; w >= 0; w--) this.parked.push(w);
     this.trace = options.trace === true ? new TraceRecorder(workerNames(this.layout)) : null;
@@ -147,8 +139,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
       this.spawnedAt = grown;
     }
     this.spawnedAt[id] = t;
-    if (t < this.firstSpawn) this.firstSpawn = t;
-    this.spawned++;
+    this.counters.taskSpawned(t);
     this.push(task as AnyTask, false, SPAWN);
     return task;
   }
@@ -194,9 +185,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   /** @internal TaskScheduler */
   taskEnded(task: Task<any>): void {
     const t = this.clockNow();
-    this.ended++;
-    if (t > this.lastEnd) this.lastEnd = t;
-    this.latency.add(task.queue, t - this.spawnedAt[task.id]!);
+    this.counters.taskEnded(task.queue, t, this.spawnedAt[task.id]!);
     this.trace?.record(t, "end", this.worker, task.id, task.queue, 0);
   }
 
@@ -206,10 +195,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   report(): SchedulerReport {
-    return buildReport({
-      policy: this.policy, layout: this.layout, latency: this.latency, firstSpawn: this.firstSpawn, lastEnd: this.lastEnd,
-      spawned: this.spawned, ended: this.ended, polls: this.polls, busyMs: this.busyMs, maxDepth: this.maxDepth,
-    });
+    return this.counters.report(this.policy, this.layout);
   }
 
 
@@ -243,7 +229,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     const now = this.clockNow();
     this.trace?.record(now, (flags & SPAWN) !== 0 ? "spawn" : "wake", origin, task.id, task.queue, 0);
     policy.push(task, origin, (flags & YIELD) !== 0, now);
-    if (policy.size > this.maxDepth) this.maxDepth = policy.size;
+    this.counters.queueDepth(policy.size);
     if (this.parked.length > 0) this.unparkFor(task.queue);
   }
 
@@ -321,8 +307,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
       this.pollCost = 0;
       this.worker = -1;
       this.task = null;
-      this.polls++;
-      this.busyMs += cost;
+      this.counters.polled(cost);
       const end = this.now + cost;
       trace?.record(end, "poll-end", w, task.id, task.queue, task.finished ? 1 : 0);
       this.agenda.push(end, w);
