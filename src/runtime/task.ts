@@ -285,8 +285,9 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.state = state;
     this.output = output;
     this.future = null;
-    // `awaited` is already null when a generator returned (resumeGenerator clears it
-    // before resuming); only a throw from a pending await can leave it set.
+    // `awaited` is null here on every path: resumeGenerator clears it before it
+    // resumes the generator, whether the await produced a value or threw. The test
+    // guards that invariant without a store on the path every finished task takes.
     if (this.awaited !== null) this.awaited = null;
     if (this.joinWaker !== null || this.settle !== null) this.notifyJoiners();
     this.scheduler.taskEnded(this);
