@@ -9,10 +9,21 @@
  * more per await. `yield_many` uses `yield yieldNow()` (the value is void, so the
  * type is not missed); `yield_many_typed` measures the `yield*` form beside it so
  * the cost of the typed spelling is visible rather than hidden.
+ *
+ * The `floor` subject (`executor-floor.ts`) runs the same workload on the smallest
+ * executor that can: bare generators in a ring. It is the physical limit for
+ * generator tasks on the machine that runs the bench, so `vs floor` says how much
+ * the runtime's bookkeeping costs, where `vs native` says how it compares with what
+ * a user would write instead.
+ *
+ * `timers` is mostly the sleeps themselves in wall time (both sides wait ~10 ms per
+ * iteration), so its rows also carry CPU time per iteration (`process.cpuUsage`),
+ * and the renderer takes that case's ratio from CPU time.
  */
 import { LiveRuntime, oneshot, sleep, yieldNow, type Co, type OneshotReceiver, type OneshotSender } from "../src/index.js";
 import { seededRandom } from "../src/runtime/rng.js";
-import { measureCase, settledHeap, type Contender } from "./harness.js";
+import { floorChainedSpawn, floorSpawnMany, floorYieldMany } from "./executor-floor.js";
+import { measureCase, measureCpuPerOp, settledHeap, type Contender } from "./harness.js";
 import type { BenchOptions, BenchRow, BenchSuite } from "./types.js";
 
 const SPAWN_MANY = 10_000;
@@ -209,6 +220,7 @@ export const executorSuite: BenchSuite = {
       const contenders: Contender[] = [
         { subject: "async-lab", fn: () => rt.blockOn(spawnMany()) },
         { subject: "native", fn: nativeSpawnMany },
+        { subject: "floor", fn: () => floorSpawnMany(SPAWN_MANY) },
       ];
       if (effect) contenders.push(effect.spawnMany);
       rows.push(...(await measureCase("spawn_many", contenders, options)));
@@ -217,6 +229,7 @@ export const executorSuite: BenchSuite = {
       const contenders: Contender[] = [
         { subject: "async-lab", fn: () => rt.blockOn(yieldMany(yielder)) },
         { subject: "native", fn: nativeYieldMany },
+        { subject: "floor", fn: () => floorYieldMany(YIELD_TASKS, YIELDS_PER_TASK) },
       ];
       if (effect) contenders.push(effect.yieldMany);
       rows.push(...(await measureCase("yield_many", contenders, options)));
@@ -252,6 +265,7 @@ export const executorSuite: BenchSuite = {
           [
             { subject: "async-lab", fn: () => rt.blockOn(chainedSpawn()) },
             { subject: "native", fn: () => nativeChain(CHAIN) },
+            { subject: "floor", fn: () => floorChainedSpawn(CHAIN) },
           ],
           options,
         )),
@@ -259,16 +273,14 @@ export const executorSuite: BenchSuite = {
     }
     if (want("timers")) {
       const delays = timerDelays(options.seed);
-      rows.push(
-        ...(await measureCase(
-          "timers",
-          [
-            { subject: "async-lab", fn: () => rt.blockOn(timers(delays)) },
-            { subject: "native", fn: () => nativeTimers(delays) },
-          ],
-          options,
-        )),
-      );
+      const contenders: Contender[] = [
+        { subject: "async-lab", fn: () => rt.blockOn(timers(delays)) },
+        { subject: "native", fn: () => nativeTimers(delays) },
+      ];
+      const timed = await measureCase("timers", contenders, options);
+      const cpu = await measureCpuPerOp("timers", contenders, options);
+      timed.forEach((row, i) => (row.cpuMsPerOp = cpu[i]));
+      rows.push(...timed);
     }
     if (want("memory")) {
       // Median of three: a GC that lands between the two heap readings is noise.

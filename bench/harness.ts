@@ -111,3 +111,35 @@ export function settledHeap(): number {
   gc();
   return process.memoryUsage().heapUsed;
 }
+
+/** Iterations per contender per round of {@link measureCpuPerOp}. */
+const CPU_ITERATIONS_PER_ROUND = 5;
+
+/**
+ * CPU milliseconds (user + system, this process) per iteration of each contender,
+ * median over alternating rounds. For cases whose wall time is mostly waiting (the
+ * `timers` sleeps), CPU time is what the runtime actually spends; wall time would
+ * show two equal sleeps. Each round runs every contender in turn, settled between
+ * turns like {@link measureCase}, so a load spike lands on all of them alike.
+ */
+export async function measureCpuPerOp(caseName: string, contenders: Contender[], options: Pick<BenchOptions, "time" | "log">): Promise<number[]> {
+  const perRound: number[][] = contenders.map(() => []);
+  const rounds = Math.max(3, Math.min(9, Math.round(options.time / 200)));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[i]!;
+      await settle();
+      await c.beforeEach?.();
+      const start = process.cpuUsage();
+      for (let k = 0; k < CPU_ITERATIONS_PER_ROUND; k++) await c.fn();
+      const used = process.cpuUsage(start);
+      perRound[i]!.push((used.user + used.system) / 1000 / CPU_ITERATIONS_PER_ROUND);
+    }
+  }
+  return contenders.map((c, i) => {
+    const sorted = [...perRound[i]!].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    options.log(`  ${caseName} · ${c.subject}: ${median.toFixed(2)} ms CPU/op`);
+    return median;
+  });
+}
