@@ -17,7 +17,8 @@
  *   on a {@link WaiterList}: one wake per value, and a woken receiver that is
  *   cancelled passes the wake to the next one.
  * - Senders are counted: `clone()` adds one, `close()` on a handle removes it (JS
- *   has no `Drop`, so a producer says when it is done). `rx.close()` stops the
+ *   has no `Drop`, so a producer says when it is done); a `send` that has been
+ *   polled and not yet finished counts too. `rx.close()` stops the
  *   channel: waiting and later sends fail with {@link SendError} carrying the value.
  */
 import { BaseFuture } from "./base-future.js";
@@ -83,8 +84,14 @@ class Send<T> extends BaseFuture<void> {
   poll(cx: Context): Poll<void> {
     if (this.done) throw new PolledAfterCompletion("mpsc send()");
     const chan = this.chan;
+    if (this.slot === null) {
+      // A send under way counts as a sender (tokio's borrows the Sender): closing
+      // the handle meanwhile must not let a receiver conclude CLOSED before it lands.
+      chan.senders++;
+      this.slot = chan.slots!.acquire(1);
+    }
     if (chan.rxClosed) return this.fail();
-    const slot = (this.slot ??= chan.slots!.acquire(1));
+    const slot = this.slot;
     let permit: Poll<SemaphorePermit>;
     try {
       permit = slot.poll(cx);
@@ -97,16 +104,20 @@ class Send<T> extends BaseFuture<void> {
     permit.forget();
     this.done = true;
     chan.push(this.value);
+    chan.senderGone();
     return undefined;
   }
   override cancel(): void {
     if (this.done) return;
     this.done = true;
-    this.slot?.cancel();
+    if (this.slot === null) return;
+    this.slot.cancel();
+    this.chan.senderGone();
   }
   private fail(): never {
     this.done = true;
-    this.slot?.cancel();
+    this.slot!.cancel();
+    this.chan.senderGone();
     throw new SendError(this.value);
   }
 }
