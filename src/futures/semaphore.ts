@@ -18,6 +18,8 @@
  * - A waiter keeps its key between polls, so polling again never grows the list.
  * - `close()`: waiters and later acquires fail with `SemaphoreClosed`; permits
  *   already out may still be released.
+ * - An acquire future that returned its permit throws PolledAfterCompletion if
+ *   polled again: handing out the same permits twice would break conservation.
  */
 import { BaseFuture } from "./base-future.js";
 import { PENDING, PolledAfterCompletion, type Context, type Poll } from "./poll.js";
