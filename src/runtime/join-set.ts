@@ -16,13 +16,16 @@
  *   (`using set = new JoinSet()`, or `shutdown()`) aborts what runs and drops the
  *   queued outcomes.
  *
- * How: each task runs inside a small wrapper coroutine that awaits the work and
- * records its outcome in the set (also from its `finally`, which a cancel runs).
- * The set does not poll the tasks' join handles, so a handle can still be awaited
- * elsewhere without the two awaiters competing for its wake-up.
+ * How: each task's future is wrapped in a {@link Member} that polls the work and
+ * records its outcome in the set the moment it ends — from `poll` (value or throw)
+ * or from `cancel` (also when the task is cancelled before its first poll, when a
+ * generator would not even run its `finally`). A throw from the work's cleanup
+ * during a cancel is kept as the cause of the "cancelled" JoinError and does not
+ * reach the canceller. The set does not poll the tasks' join handles, so a
+ * handle can still be awaited elsewhere without competing for its wake-up.
  */
-import { BaseFuture, awaitable } from "../futures/base-future.js";
-import { isGenerator, type Co } from "../futures/generator-future.js";
+import { BaseFuture } from "../futures/base-future.js";
+import { GeneratorFuture, isGenerator, type Co } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll } from "../futures/poll.js";
 import { WaiterList, type Waiter } from "../futures/waiter-list.js";
 import { spawnerHere, type Spawner } from "./current.js";
@@ -66,25 +69,10 @@ export class JoinSet<T> {
 
   /** Spawn `work` into the set. */
   spawn(work: Future<T> | Co<T>, options?: SpawnOptions): AbortHandle {
-    const set = this;
-    let id = 0;
-    function* wrapper(): Co<void> {
-      let recorded = false;
-      try {
-        const value: T = isGenerator(work) ? yield* work : yield* awaitable(work as Future<T>);
-        recorded = true;
-        set.record(id, { done: false, id, ok: true, value });
-      } catch (error) {
-        recorded = true;
-        set.record(id, { done: false, id, ok: false, error: new JoinError("failed", id, error) });
-      } finally {
-        // Reached without a value or an error only when the task was cancelled.
-        if (!recorded) set.record(id, { done: false, id, ok: false, error: new JoinError("cancelled", id) });
-      }
-    }
-    const handle = (this.runtime ?? spawnerHere()).spawn(wrapper(), options);
-    id = handle.id;
-    this.tasks.set(id, handle);
+    const member = new Member(this, isGenerator(work) ? new GeneratorFuture(work) : work);
+    const handle = (this.runtime ?? spawnerHere()).spawn(member, options);
+    member.id = handle.id;
+    this.tasks.set(handle.id, handle);
     return handle;
   }
 
@@ -121,7 +109,8 @@ export class JoinSet<T> {
     return this.tryJoinNext();
   }
 
-  private record(id: number, outcome: JoinNext<T>): void {
+  /** @internal a member task ended. */
+  record(id: number, outcome: JoinNext<T>): void {
     if (!this.tasks.delete(id)) return; // forgotten by shutdown()
     this.outcomes.push(outcome);
     this.waiters.wakeOne();
@@ -151,5 +140,41 @@ class JoinNextFuture<T> extends BaseFuture<JoinNext<T>> {
   override cancel(): void {
     this.set.waiters.leave(this.key);
     this.key = null;
+  }
+}
+
+/** The future a set's task runs: the work, plus "tell the set how it ended", exactly once. */
+class Member<T> extends BaseFuture<void> {
+  id = 0;
+  private ended = false;
+  constructor(private readonly set: JoinSet<T>, private readonly work: Future<T>) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    let value: Poll<T>;
+    try {
+      value = this.work.poll(cx);
+    } catch (error) {
+      this.end({ done: false, id: this.id, ok: false, error: new JoinError("failed", this.id, error) });
+      return undefined;
+    }
+    if (value === PENDING) return PENDING;
+    this.end({ done: false, id: this.id, ok: true, value });
+    return undefined;
+  }
+  override cancel(): void {
+    if (this.ended) return;
+    let cause: unknown = undefined;
+    try {
+      this.work.cancel?.();
+    } catch (error) {
+      cause = error;
+    }
+    this.end({ done: false, id: this.id, ok: false, error: new JoinError("cancelled", this.id, cause) });
+  }
+  private end(outcome: JoinNext<T>): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.set.record(this.id, outcome);
   }
 }
