@@ -31,6 +31,18 @@ describe("broadcast", () => {
     expect([rx.tryRecv(), rx.tryRecv(), rx.tryRecv()]).toEqual([4, 5, PENDING]);
   });
 
+  it("a recv future polled again after it settled gives the same outcome (value or Lagged), without reading on", () => {
+    const [tx, rx] = broadcast<number>(1);
+    tx.send(1);
+    tx.send(2); // 1 overwritten
+    const lag = rx.recv();
+    expect(() => lag.poll({ waker: new CountingWaker() })).toThrow(Lagged);
+    expect(() => lag.poll({ waker: new CountingWaker() })).toThrow(Lagged);
+    const f = rx.recv();
+    expect(f.poll({ waker: new CountingWaker() })).toBe(2);
+    expect(f.poll({ waker: new CountingWaker() })).toBe(2);
+  });
+
   it("waiting recv futures are all woken by a send; re-polling does not grow the line; after close, drain then CLOSED", () => {
     const [tx, a] = broadcast<string>(2);
     const b = tx.subscribe();

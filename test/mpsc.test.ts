@@ -87,6 +87,17 @@ describe("mpsc", () => {
     expect(rx.tryRecv()).toBe(PENDING);
   });
 
+  it("a recv future polled again after it settled returns the same value, not the next one", () => {
+    const [tx, rx] = unboundedChannel<number>();
+    tx.send(1);
+    tx.send(2);
+    const f = rx.recv();
+    const w = new CountingWaker();
+    expect(f.poll({ waker: w })).toBe(1);
+    expect(f.poll({ waker: w })).toBe(1);
+    expect(rx.tryRecv()).toBe(2);
+  });
+
   it("trySend does not overtake a waiting sender; senders are served in arrival order", () => {
     const [tx, rx] = channel<number>(1);
     tx.trySend(0);

@@ -145,20 +145,29 @@ export class BroadcastReceiver<T> {
 
 class Recv<T> extends BaseFuture<T | Closed> {
   private key: Waiter | null = null;
+  /** Set once settled, so that polling again gives the same outcome instead of reading on. */
+  private settled: { value: T | Closed } | { error: unknown } | null = null;
   constructor(private readonly ring: Ring<T>, private readonly rx: BroadcastReceiver<T>) {
     super();
   }
   poll(cx: Context): Poll<T | Closed> {
+    const settled = this.settled;
+    if (settled !== null) {
+      if ("error" in settled) throw settled.error;
+      return settled.value;
+    }
     let out: T | Closed | typeof PENDING;
     try {
       out = this.rx.take();
     } catch (error) {
       this.cancel();
+      this.settled = { error };
       throw error;
     }
     if (out !== PENDING) {
       this.ring.waiters.done(this.key);
       this.key = null;
+      this.settled = { value: out };
       return out;
     }
     this.key = this.ring.waiters.register(this.key, cx.waker);

@@ -122,24 +122,27 @@ class Send<T> extends BaseFuture<void> {
   }
 }
 
+const NOTHING: unique symbol = Symbol("NOTHING");
+
 class Recv<T> extends BaseFuture<T | Closed> {
   private key: Waiter | null = null;
+  /** What this recv took: polling it again returns the same, never a second value. */
+  private result: T | Closed | typeof NOTHING = NOTHING;
   constructor(private readonly chan: Chan<T>) {
     super();
   }
   poll(cx: Context): Poll<T | Closed> {
+    if (this.result !== NOTHING) return this.result;
     const chan = this.chan;
-    if (chan.size > 0) {
+    if (chan.size > 0 || chan.senders === 0 || chan.rxClosed) {
       chan.receivers.done(this.key);
       this.key = null;
-      const value = chan.shift();
-      chan.slots?.release(1);
-      return value;
-    }
-    if (chan.senders === 0 || chan.rxClosed) {
-      chan.receivers.done(this.key);
-      this.key = null;
-      return CLOSED;
+      if (chan.size > 0) {
+        const value = chan.shift();
+        chan.slots?.release(1);
+        return (this.result = value);
+      }
+      return (this.result = CLOSED);
     }
     this.key = chan.receivers.register(this.key, cx.waker);
     return PENDING;
