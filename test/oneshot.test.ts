@@ -5,7 +5,7 @@ import { ChannelClosed, co, noopWaker, oneshot, PENDING, select, SimRuntime, sle
 import { CountingWaker } from "./suite.js";
 import { cancelParty, DRIVERS, onDriver, party, RUNS, spuriousWake, type Party } from "./helpers/waiter-model.js";
 
-const parked = (rx: OneshotReceiver<unknown>): number => (rx as unknown as { waiters: { length: number } }).waiters.length;
+const parked = (rx: OneshotReceiver<unknown>): number => (rx as unknown as { parked: number }).parked;
 
 describe("oneshot", () => {
   it("a receiver awaited by two tasks wakes both with the value (before: only the last waker was kept, the first task hung)", () => {

@@ -19,8 +19,9 @@
  *   which `select(rx, …)` does to a loser) drops it, as dropping a tokio receiver
  *   does: the sender learns nobody listens. Use `select(rx.recv(), …)` to race
  *   without dropping.
- * - A receiver polled directly (spawned, or inside `join`) by several tasks keeps
- *   one waiter per waker, so polling again never grows the list.
+ * - A receiver polled directly (spawned, `yield rx`, or inside `join`) keeps one
+ *   entry per polling waker — the first in a field, the rest on the list — so
+ *   polling again never grows anything.
  */
 import { BaseFuture } from "./base-future.js";
 import { PENDING, type Context, type Future, type Poll, type Waker } from "./poll.js";
@@ -70,9 +71,16 @@ export interface OneshotReceiver<T> extends BaseFuture<T> {
 class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, OneshotReceiver<T> {
   /** @internal */ state = EMPTY;
   private value: T | undefined = undefined;
-  /** @internal */ readonly waiters = new WaiterList();
-  /** Waiters of direct polls, one per waker (a task is its own waker, so one per task). */
-  private direct: Map<Waker, Waiter> | null = null;
+  /**
+   * The first task polling the receiver directly keeps its waker here: one receiver
+   * in one task is the common case (a reply slot), and it then costs one field
+   * write per poll — no list entry, no map (the `ping_pong` bench lives on it).
+   */
+  private waker: Waker | null = null;
+  /** @internal every other waiter: `recv()` / `yield*` waiters, and further direct pollers. */
+  readonly waiters = new WaiterList();
+  /** Direct pollers after the first, one entry per waker (a task is its own waker, so one per task). */
+  private others: Map<Waker, Waiter> | null = null;
 
   send(value: T): boolean {
     if (this.state !== EMPTY) return false;
@@ -92,6 +100,11 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
     return this.state !== EMPTY;
   }
 
+  /** @internal waiters parked right now (for tests and diagnostics). */
+  get parked(): number {
+    return (this.waker === null ? 0 : 1) + this.waiters.length;
+  }
+
   /** @internal the outcome; only called once the state is not EMPTY. */
   outcome(): T {
     if (this.state === FULL) return this.value as T;
@@ -100,9 +113,13 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
 
   poll(cx: Context): Poll<T> {
     if (this.state !== EMPTY) return this.outcome();
-    const direct = (this.direct ??= new Map());
     const waker = cx.waker;
-    direct.set(waker, this.waiters.register(direct.get(waker) ?? null, waker));
+    if (this.waker === null || this.waker === waker) {
+      this.waker = waker;
+    } else {
+      const others = (this.others ??= new Map());
+      others.set(waker, this.waiters.register(others.get(waker) ?? null, waker));
+    }
     return PENDING;
   }
 
@@ -122,8 +139,11 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
   }
 
   private settled(): void {
+    const waker = this.waker;
+    this.waker = null;
     // wakeAll takes every entry off the line, so the per-waker map is stale now.
-    this.direct = null;
+    this.others = null;
+    waker?.wake();
     this.waiters.wakeAll();
   }
 }
