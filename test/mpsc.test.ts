@@ -271,7 +271,8 @@ describe("mpsc", () => {
               // Receivers took values in acceptance order, each once.
               for (const id of log) {
                 const p = all[id]!;
-                if (receivers.includes(p as never) && p.outcome!.ok && p.outcome.value !== CLOSED) received.push(p.outcome.value as number);
+                const out = p.outcome!;
+                if (receivers.includes(p as never) && out.ok && out.value !== CLOSED) received.push(out.value as number);
               }
               log.length = 0;
               expect(received).toEqual(accepted.slice(0, received.length));

@@ -98,7 +98,8 @@ describe("Mutex", () => {
               } else if (o.k === "cancel") {
                 if (parties.length === 0) continue;
                 // "holder": the party the lock is with — often handed over but not yet taken.
-                const p = parties[o.i === "holder" ? (holder ?? -1) >= 0 ? holder! : 0 : o.i % parties.length]!;
+                const target: number = o.i === "holder" ? (holder !== null && holder >= 0 ? holder : 0) : o.i % parties.length;
+                const p: Party<MutexGuard<number>> = parties[target]!;
                 doSettle = o.settle;
                 if (p.outcome === null && !p.cancelled) {
                   const q = queue.indexOf(p.id);
