@@ -16,7 +16,7 @@
  * with the model.
  */
 import {
-  BaseFuture, co, LiveRuntime, PENDING, SimRuntime, sleep, spawn, yieldNow,
+  BaseFuture, co, LiveRuntime, SimRuntime, sleep, spawn, yieldNow,
   type Co, type Context, type Future, type JoinHandle, type Poll, type Waker,
 } from "../../src/index.js";
 
@@ -101,9 +101,4 @@ export async function onDriver(driver: DriverName, seed: number, body: (settle: 
     const rt = new SimRuntime({ queues: [{ name: "main", workers: 2 }], seed });
     rt.blockOn(co(body(settle)));
   }
-}
-
-/** True if a poll of `f` by hand (no runtime) returns PENDING. */
-export function isPending(f: Future<unknown>): boolean {
-  return f.poll({ waker: { wake() {} } }) === PENDING;
 }
