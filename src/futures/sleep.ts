@@ -37,6 +37,11 @@ export class Sleep extends BaseFuture<void> implements TimerEntry {
       case NEW_AT: {
         const timers = cx.timers;
         if (timers === undefined) throw new Error("sleep() needs a runtime: poll it inside a task (spawn / blockOn)");
+        // A zero (or negative, or NaN) duration is ready without reading the clock.
+        if (this.state === NEW && !(this.deadline > 0)) {
+          this.state = DONE;
+          return undefined;
+        }
         const now = timers.now();
         const deadline = this.state === NEW_AT ? this.deadline : now + this.deadline;
         // NaN counts as "now" too: a sleep must never park on a deadline no timer can reach.
