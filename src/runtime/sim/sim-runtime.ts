@@ -37,7 +37,7 @@ import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
-import { seededRandom } from "../rng.js";
+import { seededRandom, type Rng } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
 import { TimerHeap } from "../timer-heap.js";
@@ -63,7 +63,14 @@ export interface MultiQueueOptions {
 /** The virtual clock, as `sleep()` and `timeout()` see it. */
 class SimClock implements Timers {
   readonly heap = new TimerHeap();
-  constructor(private readonly runtime: SimRuntime) {}
+  /**
+   * Futures' own random choices (a fair `select`), seeded from the run's seed — a
+   * separate stream from the policy's, so adding a `select` does not shift steals.
+   */
+  readonly random: Rng;
+  constructor(private readonly runtime: SimRuntime, seed: number) {
+    this.random = seededRandom((seed ^ 0x9e3779b9) >>> 0);
+  }
   now(): number {
     return this.runtime.clockNow();
   }
@@ -104,7 +111,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
     this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
-    this.timers = new SimClock(this);
+    this.timers = new SimClock(this, options.seed ?? 1);
     this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
     for (let w = this.layout.workers - 1; w >= 0; w--) this.parked.push(w);
