@@ -134,3 +134,7 @@ export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated
 export { Mailbox } from "./actors/mailbox.js";
 export { RestartPolicy } from "./actors/supervision.js";
 export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
+export { randomChooser } from "./runtime/rng.js";
+export type { Chooser, ChoiceKind } from "./runtime/rng.js";
+export type { SimObserver } from "./runtime/sim/sim-runtime.js";
+export { AnyReadyPolicy } from "./runtime/policy/any-ready.js";
