@@ -6,8 +6,9 @@
  * that only such an interleaving shows is exactly what exploration looks for.
  *
  * Candidate order (what the chooser's index means): option 0 is the task this worker
- * polled last, if it is ready again (a task that yielded, or was woken while it ran);
- * the rest follow in the order they became ready. So "always 0" runs each task as far
+ * polled last, if it woke itself during that poll (a yield: it could simply have gone
+ * on); the rest follow in the order they became ready. A task woken by someone else
+ * (a timer, another task) queues like everyone else — it had stopped. So "always 0" runs each task as far
  * as it can go before the next one starts — the run a programmer pictures — and every
  * non-zero decision is a preemption or a reordering. That keeps shrunk schedules
  * short: a bug needs exactly as many non-zero decisions as switches it depends on.
@@ -26,18 +27,22 @@ export class AnyReadyPolicy implements SchedulingPolicy {
   private readonly last: (AnyTask | null)[];
   private readonly chooser: Chooser;
   private ids: number[] = [];
+  /** Per worker: the task it polled last re-queued itself (a yield). */
+  private readonly yielded: Uint8Array;
 
   constructor(context: PolicyContext) {
     this.chooser = context.chooser ?? randomChooser(context.rng);
     this.last = new Array<AnyTask | null>(context.layout.workers).fill(null);
+    this.yielded = new Uint8Array(context.layout.workers);
   }
 
   get size(): number {
     return this.ready.length;
   }
 
-  push(task: AnyTask): void {
+  push(task: AnyTask, origin: number, isYield: boolean): void {
     this.ready.push(task);
+    if (isYield && origin >= 0 && this.last[origin] === task) this.yielded[origin] = 1;
   }
 
   pop(worker: number): AnyTask | undefined {
@@ -47,7 +52,7 @@ export class AnyReadyPolicy implements SchedulingPolicy {
     for (let i = ready.length - 1; i >= 0; i--) if (!ready[i]!.isScheduled) ready.splice(i, 1);
     if (ready.length === 0) return undefined;
     const previous = this.last[worker];
-    const at = previous === null || previous === undefined ? -1 : ready.indexOf(previous);
+    const at = previous === null || previous === undefined || this.yielded[worker] === 0 ? -1 : ready.indexOf(previous);
     if (at > 0) {
       ready.splice(at, 1);
       ready.unshift(previous!);
@@ -61,6 +66,7 @@ export class AnyReadyPolicy implements SchedulingPolicy {
     }
     const task = ready.splice(k, 1)[0]!;
     this.last[worker] = task;
+    this.yielded[worker] = 0;
     return task;
   }
 
