@@ -1,8 +1,8 @@
 /**
  * `lab explore file --file my-program.ts`: explore a program of your own. The module's
  * default export is the program: `(rt, cx) => { rt.spawn(…); … }` (see ExploreProgram).
- * Spawn with `rt.spawn` — the module may load its own copy of the library, and the
- * ambient `spawn()` of another copy does not know this runtime.
+ * Import the library by its package name (`async-lab`), so the program shares this
+ * CLI's copy of it.
  *
  * `.js`/`.mjs` files are imported as they are; a `.ts` file needs `tsx` (a dev
  * dependency of this project) to be loadable, else the error says how to compile it.
@@ -18,13 +18,21 @@ async function load(file: string): Promise<ExploreProgram> {
   let mod: { default?: unknown };
   try {
     if (/\.(c|m)?tsx?$/.test(file)) {
-      let tsx: { tsImport: (specifier: string, parent: string) => Promise<unknown> };
+      // tsx's global hooks (not its namespaced `tsImport`): the program's own imports of
+      // "async-lab" must resolve to the very modules this CLI runs, or it would bring a
+      // second `PENDING` and a second clock.
+      let tsx: { register: () => () => Promise<void> | void };
       try {
         tsx = (await import("tsx/esm/api" as string)) as typeof tsx;
       } catch {
         throw new UsageError(`${file}: a .ts program needs tsx (npm i -D tsx), or compile it to .js first`);
       }
-      mod = (await tsx.tsImport(url, import.meta.url)) as { default?: unknown };
+      const unregister = tsx.register();
+      try {
+        mod = (await import(url)) as { default?: unknown };
+      } finally {
+        await unregister();
+      }
     } else {
       mod = (await import(url)) as { default?: unknown };
     }

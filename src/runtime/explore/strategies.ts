@@ -93,7 +93,6 @@ function top(priority: Map<number, number>, ids: ArrayLike<number>, n: number): 
 
 export function dfsStrategy(preemptionBound = Infinity): Strategy {
   let prefix: number[] | null = [];
-  let last: readonly Decision[] = [];
   return {
     next() {
       if (prefix === null) return null;
@@ -107,8 +106,7 @@ export function dfsStrategy(preemptionBound = Infinity): Strategy {
       });
     },
     finished(decisions) {
-      last = decisions;
-      prefix = backtrack(last, preemptionBound);
+      prefix = backtrack(decisions, preemptionBound);
     },
   };
 }
