@@ -13,16 +13,30 @@ export { TimeoutError, CancelledError } from "./futures/errors.js";
 // --- futures: combinators and leaf futures ---
 export { ready, pending, pollFn, yieldNow, lazy, map, YieldNow } from "./futures/basic.js";
 export { sleep, Sleep } from "./futures/sleep.js";
+export { sleepUntil } from "./futures/sleep.js";
+export { interval, Interval, LATE_SLACK_MS } from "./futures/interval.js";
+export type { IntervalOptions, MissedTickBehavior } from "./futures/interval.js";
 export { join, joinAll, tryJoin, tryJoinAll } from "./futures/join.js";
 export type { Outputs } from "./futures/join.js";
 export { select, timeout } from "./futures/select.js";
 export type { Selected } from "./futures/select.js";
+export { timeoutAt } from "./futures/select.js";
+export type { SelectOptions } from "./futures/select.js";
 export { fromPromise, abortFuture } from "./futures/promise.js";
 export { Mutex, MutexGuard } from "./futures/mutex.js";
 export { oneshot, ChannelClosed, type OneshotSender, type OneshotReceiver } from "./futures/oneshot.js";
 
 // --- futures: watch channel (chapter 1, file watcher) ---
 export { watch, WatchSender, WatchReceiver, Changed } from "./futures/watch.js";
+
+// --- futures: the waiter list and the sync primitives built on it (tokio::sync) ---
+export { WaiterList, Waiter } from "./futures/waiter-list.js";
+export type { WaiterChooser } from "./futures/waiter-list.js";
+export { Semaphore, SemaphorePermit, SemaphoreClosed } from "./futures/semaphore.js";
+export { Notify } from "./futures/notify.js";
+export { channel, unboundedChannel, Sender, UnboundedSender, Receiver, SendError, CLOSED } from "./futures/mpsc.js";
+export type { Closed, TrySend } from "./futures/mpsc.js";
+export { broadcast, BroadcastSender, BroadcastReceiver, Lagged } from "./futures/broadcast.js";
 
 // --- futures: coroutines ---
 export { co, GeneratorFuture, isGenerator } from "./futures/generator-future.js";
@@ -36,6 +50,8 @@ export type { JoinHandle, SpawnOptions, TaskScheduler } from "./runtime/task.js"
 export { LiveRuntime, getDefaultRuntime } from "./runtime/live-runtime.js";
 export type { LiveRuntimeOptions, RuntimeStats } from "./runtime/live-runtime.js";
 export { spawn, blockOn } from "./runtime/spawn.js";
+export { JoinSet } from "./runtime/join-set.js";
+export type { JoinNext, AbortHandle } from "./runtime/join-set.js";
 export { currentRuntime, enterRuntime } from "./runtime/current.js";
 export type { Spawner } from "./runtime/current.js";
 export { RingQueue } from "./runtime/run-queue.js";
@@ -138,8 +154,6 @@ export { randomChooser } from "./runtime/rng.js";
 export type { Chooser, ChoiceKind } from "./runtime/rng.js";
 export type { SimObserver } from "./runtime/sim/sim-runtime.js";
 export { AnyReadyPolicy } from "./runtime/policy/any-ready.js";
-export { WaiterList, Waiter } from "./futures/waiter-list.js";
-export type { WaiterChooser } from "./futures/waiter-list.js";
 export { explore, replay } from "./runtime/explore/explore.js";
 export type { ExploreOptions, ExploreResult, ExploreFailure, ReplayResult } from "./runtime/explore/explore.js";
 export type { ExploreProgram, ExploreContext, Failure as ScheduleFailure, FailureKind } from "./runtime/explore/run-schedule.js";

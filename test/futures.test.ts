@@ -81,8 +81,8 @@ describe("select", () => {
     expect([a.cancels, c.cancels]).toEqual([1, 1]);
   });
 
-  it("breaks ties by argument order", () => {
-    const s = select(ready("first"), ready("second"));
+  it("biased: breaks ties by argument order", () => {
+    const s = select({ biased: true }, ready("first"), ready("second"));
     expect(s.poll(cx())).toEqual({ index: 0, value: "first" });
   });
 });

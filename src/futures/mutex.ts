@@ -7,9 +7,21 @@
  * *handed* to the oldest waiter (it stays locked), instead of being released for
  * whoever polls first — otherwise a task that re-locks in a loop could starve the
  * queue, because it runs before the woken waiter gets polled.
+ *
+ * Invariants (waiters park on one {@link WaiterList}):
+ * - `locked` is true while a guard is out *or* the lock was handed to a waiter that
+ *   has not polled yet (its key is NOTIFIED). Unlocked implies nobody waits.
+ * - A lock future keeps its key between polls, so polling it again never grows the list.
+ * - A waiting lock future that is cancelled just leaves the line. One that was
+ *   handed the lock but cancelled before it took it passes the lock on (to the next
+ *   waiter, with the wake-up) or releases it — never keeps it, never drops the
+ *   wake-up of the one behind it.
+ * - A lock future that returned a guard returns PolledAfterCompletion if polled again:
+ *   a second guard would be a second owner.
  */
 import { BaseFuture } from "./base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Poll, type Waker } from "./poll.js";
+import { PENDING, PolledAfterCompletion, type Context, type Poll } from "./poll.js";
+import { WaiterList, type Waiter } from "./waiter-list.js";
 
 /** Proof of holding the lock; `release()` (or `[Symbol.dispose]`) gives it up. */
 export class MutexGuard<T> {
@@ -34,33 +46,41 @@ export class MutexGuard<T> {
 }
 
 class LockFuture<T> extends BaseFuture<MutexGuard<T>> {
-  waker: Waker | null = null;
-  granted = false;
+  private key: Waiter | null = null;
   private done = false;
   constructor(private readonly mutex: Mutex<T>) {
     super();
   }
   poll(cx: Context): Poll<MutexGuard<T>> {
     if (this.done) throw new PolledAfterCompletion("Mutex.lock()");
-    if (this.granted || this.mutex.acquireFor(this)) {
+    const mutex = this.mutex;
+    const key = this.key;
+    // Handed over by unlock (key NOTIFIED, lock kept locked for us), or free with nobody in line.
+    if ((key !== null && key.notified) || mutex.tryTake()) {
+      mutex.waiters.done(key);
+      this.key = null;
       this.done = true;
-      return new MutexGuard(this.mutex);
+      return new MutexGuard(mutex);
     }
-    this.waker = cx.waker;
+    this.key = mutex.waiters.register(key, cx.waker);
     return PENDING;
   }
   override cancel(): void {
     if (this.done) return;
     this.done = true;
+    const key = this.key;
+    this.key = null;
+    if (key === null) return;
+    const handedOver = key.notified;
+    this.mutex.waiters.done(key);
     // Handed the lock but never took it: pass it on, or it would stay locked forever.
-    if (this.granted) this.mutex.unlock();
-    else this.mutex.forget(this);
+    if (handedOver) this.mutex.unlock();
   }
 }
 
 export class Mutex<T> {
   private locked = false;
-  private readonly waiters: LockFuture<T>[] = [];
+  /** @internal */ readonly waiters = new WaiterList();
   /** @internal read through a guard */
   data: T;
 
@@ -72,11 +92,14 @@ export class Mutex<T> {
     return this.locked;
   }
 
+  /** Lock futures waiting in line (for tests and diagnostics). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** The lock now, or `null` if it is held (the book's `try_lock` "would block"). */
   tryLock(): MutexGuard<T> | null {
-    if (this.locked || this.waiters.length > 0) return null;
-    this.locked = true;
-    return new MutexGuard(this);
+    return this.tryTake() ? new MutexGuard(this) : null;
   }
 
   /** A future that resolves to the guard once it is this caller's turn. */
@@ -84,30 +107,15 @@ export class Mutex<T> {
     return new LockFuture(this);
   }
 
-  /** @internal */
-  acquireFor(waiter: LockFuture<T>): boolean {
-    if (!this.locked && this.waiters.length === 0) {
-      this.locked = true;
-      return true;
-    }
-    if (!this.waiters.includes(waiter)) this.waiters.push(waiter);
-    return false;
+  /** @internal take the lock if it is free and nobody is in line. */
+  tryTake(): boolean {
+    if (this.locked || this.waiters.length > 0) return false;
+    this.locked = true;
+    return true;
   }
 
-  /** @internal */
-  forget(waiter: LockFuture<T>): void {
-    const i = this.waiters.indexOf(waiter);
-    if (i >= 0) this.waiters.splice(i, 1);
-  }
-
-  /** @internal hand the lock to the oldest waiter, or release it. */
+  /** @internal hand the lock to the oldest waiter (it stays locked), or release it. */
   unlock(): void {
-    const next = this.waiters.shift();
-    if (next === undefined) {
-      this.locked = false;
-      return;
-    }
-    next.granted = true;
-    next.waker?.wake();
+    if (!this.waiters.wakeOne()) this.locked = false;
   }
 }

@@ -1,15 +1,30 @@
 /**
- * A one-shot channel: one value, sent once, received once — the reply slot of a
- * request (`ask`), the "last task done" signal of a fan-out, the book's
- * `oneshot::channel`.
+ * A one-shot channel: one value, sent once — the reply slot of a request (`ask`),
+ * the "last task done" signal of a fan-out, the book's `oneshot::channel`.
  *
- * Invariants: `send` succeeds at most once (a second send, or a send after the
- * receiver went away, returns false and the value is dropped). The receiver is a
- * future: it is ready once a value was sent, and throws `ChannelClosed` if the
- * sender was closed without sending — a reply that will never come must not hang.
+ * State machine (one field, `state`):
+ *
+ *   EMPTY ──send──▶ FULL        (every waiter is woken; the value stays)
+ *   EMPTY ──close─▶ CLOSED      (every waiter is woken; they fail with ChannelClosed)
+ *   EMPTY ──receiver dropped (cancel)──▶ DROPPED  (later sends return false)
+ *
+ * Invariants:
+ * - `send` succeeds at most once; a second send, or a send after the receiver was
+ *   dropped, returns false and the value is not kept.
+ * - The receiver may be awaited by any number of tasks at once, and again after it
+ *   settled: each await sees the same outcome (the value, or `ChannelClosed`).
+ *   Waiters park on one {@link WaiterList}; a settle wakes them all.
+ * - Each `yield* rx` (and each `rx.recv()`) is its own waiter: cancelling it leaves
+ *   the list and touches nobody else. Cancelling the receiver *itself* (`rx.cancel()`,
+ *   which `select(rx, …)` does to a loser) drops it, as dropping a tokio receiver
+ *   does: the sender learns nobody listens. Use `select(rx.recv(), …)` to race
+ *   without dropping.
+ * - A receiver polled directly (spawned, or inside `join`) by several tasks keeps
+ *   one waiter per waker, so polling again never grows the list.
  */
 import { BaseFuture } from "./base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Poll, type Waker } from "./poll.js";
+import { PENDING, type Context, type Future, type Poll, type Waker } from "./poll.js";
+import { WaiterList, type Waiter } from "./waiter-list.js";
 
 /** The other side of a channel has gone away. */
 export class ChannelClosed extends Error {
@@ -22,7 +37,7 @@ export class ChannelClosed extends Error {
 const EMPTY = 0;
 const FULL = 1;
 const CLOSED = 2;
-const TAKEN = 3;
+const DROPPED = 3;
 
 /**
  * The two ends of the channel, as types. At run time both are the same object, a
@@ -36,64 +51,102 @@ export interface OneshotSender<T> {
   send(value: T): boolean;
   /** Close without sending: the receiver fails with `ChannelClosed`. */
   close(): void;
-  /** True once the receiver was dropped (cancelled) or a value was sent. */
+  /** True once the receiver was dropped (cancelled), a value was sent, or the sender closed. */
   readonly isClosed: boolean;
 }
 
-/** The receiving end: a future of the value (`yield* rx`), failing with `ChannelClosed`. */
-export type OneshotReceiver<T> = BaseFuture<T>;
+/**
+ * The receiving end: a future of the value (`yield* rx`), failing with
+ * `ChannelClosed` if the sender closed without sending. Awaitable by many, and
+ * again after it settled.
+ */
+export interface OneshotReceiver<T> extends BaseFuture<T> {
+  /** A separate waiter on the value: cancelling it leaves the line without dropping the receiver. */
+  recv(): BaseFuture<T>;
+  /** Drop the receiver: later sends return false; current waiters fail with `ChannelClosed`. */
+  cancel(): void;
+}
 
-class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T> {
-  private state = EMPTY;
+class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, OneshotReceiver<T> {
+  /** @internal */ state = EMPTY;
   private value: T | undefined = undefined;
-  private waker: Waker | null = null;
+  /** @internal */ readonly waiters = new WaiterList();
+  /** Waiters of direct polls, one per waker (a task is its own waker, so one per task). */
+  private direct: Map<Waker, Waiter> | null = null;
 
   send(value: T): boolean {
     if (this.state !== EMPTY) return false;
     this.state = FULL;
     this.value = value;
-    const waker = this.waker;
-    this.waker = null;
-    waker?.wake();
+    this.settled();
     return true;
   }
 
   close(): void {
     if (this.state !== EMPTY) return;
     this.state = CLOSED;
-    const waker = this.waker;
-    this.waker = null;
-    waker?.wake();
+    this.settled();
   }
 
   get isClosed(): boolean {
     return this.state !== EMPTY;
   }
 
-  poll(cx: Context): Poll<T> {
-    switch (this.state) {
-      case FULL: {
-        this.state = TAKEN;
-        const value = this.value as T;
-        this.value = undefined;
-        return value;
-      }
-      case EMPTY:
-        this.waker = cx.waker;
-        return PENDING;
-      case CLOSED:
-        this.state = TAKEN;
-        throw new ChannelClosed("oneshot sender closed without sending");
-      default:
-        throw new PolledAfterCompletion("oneshot receiver");
-    }
+  /** @internal the outcome; only called once the state is not EMPTY. */
+  outcome(): T {
+    if (this.state === FULL) return this.value as T;
+    throw new ChannelClosed(this.state === CLOSED ? "oneshot sender closed without sending" : "oneshot receiver dropped");
   }
 
-  /** The receiver gives up: later sends return false. */
+  poll(cx: Context): Poll<T> {
+    if (this.state !== EMPTY) return this.outcome();
+    const direct = (this.direct ??= new Map());
+    const waker = cx.waker;
+    direct.set(waker, this.waiters.register(direct.get(waker) ?? null, waker));
+    return PENDING;
+  }
+
+  recv(): BaseFuture<T> {
+    return new Recv(this);
+  }
+
+  /** `yield* rx` awaits through its own waiter, so a cancelled await only leaves the line. */
+  override [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
+    return new Recv(this)[Symbol.iterator]();
+  }
+
   override cancel(): void {
-    this.state = TAKEN;
-    this.value = undefined;
-    this.waker = null;
+    if (this.state !== EMPTY) return;
+    this.state = DROPPED;
+    this.settled();
+  }
+
+  private settled(): void {
+    // wakeAll takes every entry off the line, so the per-waker map is stale now.
+    this.direct = null;
+    this.waiters.wakeAll();
+  }
+}
+
+/** One waiter on a oneshot's value. */
+class Recv<T> extends BaseFuture<T> {
+  private key: Waiter | null = null;
+  constructor(private readonly channel: OneshotChannel<T>) {
+    super();
+  }
+  poll(cx: Context): Poll<T> {
+    const channel = this.channel;
+    if (channel.state !== EMPTY) {
+      channel.waiters.done(this.key);
+      this.key = null;
+      return channel.outcome();
+    }
+    this.key = channel.waiters.register(this.key, cx.waker);
+    return PENDING;
+  }
+  override cancel(): void {
+    this.channel.waiters.done(this.key);
+    this.key = null;
   }
 }
 

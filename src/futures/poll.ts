@@ -36,6 +36,18 @@ export interface Timers {
   register(entry: TimerEntry): void;
   /** Forget a registered entry (no-op if it already fired or was never registered). */
   cancel(entry: TimerEntry): void;
+  /**
+   * A number in [0, 1) for choices a future makes at random (a fair `select`'s
+   * start index). Drivers that replay runs from a seed provide it, so those choices
+   * replay too; without it, `Math.random` is used.
+   */
+  random?(): number;
+  /**
+   * An index in [0, n) for a choice among `n` options a future makes (a fair
+   * `select`'s start). Preferred over `random` where offered: the sim driver routes it
+   * through its one chooser, so `lab explore` can search it like any other choice.
+   */
+  choose?(n: number): number;
 }
 
 /** One pending timer. Owned by the future that registered it; the timer structure keeps `slot`. */

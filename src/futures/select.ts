@@ -1,16 +1,29 @@
 /**
  * `select`: the first future to be ready wins; every other one is cancelled.
- * Children are polled in argument order, so when several are ready in the same
- * poll the earliest argument wins — deterministic, which the tests and the sim
- * driver rely on (Tokio's `select!` picks at random unless `biased;`).
+ *
+ * Which one wins when several are ready in the same poll:
+ * - default (fair, as tokio's `select!`): each poll starts at a random child and
+ *   goes round, so no branch can starve the others by always being ready. The
+ *   random number comes from `cx.timers.random()` when the driver offers one — the
+ *   sim driver does, from its seed, so a run replays exactly — else `Math.random`.
+ * - `{ biased: true }` (tokio's `biased;`): children are polled in argument order
+ *   and the earliest ready argument wins, every time.
+ * Either way a child is polled at most once per poll of the select, and the losers
+ * are cancelled exactly once.
  *
  * `timeout(f, ms)` is `select(f, sleep(ms))` with the sleep's win turned into a
- * `TimeoutError`.
+ * `TimeoutError`; `timeoutAt(f, deadline)` is the same with `sleepUntil(deadline)`.
  */
 import { BaseFuture } from "./base-future.js";
 import { TimeoutError } from "./errors.js";
-import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
+import { PENDING, PolledAfterCompletion, isFuture, type Context, type Future, type Poll } from "./poll.js";
 import { Sleep } from "./sleep.js";
+
+/** How a `select` picks among children that are ready in the same poll. */
+export interface SelectOptions {
+  /** Poll in argument order: the earliest ready argument wins. Default false (random start, fair). */
+  biased?: boolean;
+}
 
 /** Which future won a `select`, and its value. */
 export type Selected<Fs extends readonly Future<unknown>[]> = {
@@ -19,14 +32,21 @@ export type Selected<Fs extends readonly Future<unknown>[]> = {
 
 class Select<R> extends BaseFuture<R> {
   private finished = false;
-  constructor(private readonly futures: readonly Future<unknown>[]) {
+  constructor(private readonly futures: readonly Future<unknown>[], private readonly biased: boolean) {
     super();
   }
 
   poll(cx: Context): Poll<R> {
     if (this.finished) throw new PolledAfterCompletion("select()");
     const futures = this.futures;
-    for (let i = 0; i < futures.length; i++) {
+    const n = futures.length;
+    let start = 0;
+    if (!this.biased && n > 1) {
+      const timers = cx.timers;
+      start = timers?.choose !== undefined ? timers.choose(n) : Math.floor((timers?.random?.() ?? Math.random()) * n) % n;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = start + k < n ? start + k : start + k - n;
       let value: unknown;
       try {
         value = futures[i]!.poll(cx);
@@ -54,17 +74,25 @@ class Select<R> extends BaseFuture<R> {
   }
 }
 
-/** Race the futures: `{ index, value }` of the first ready one; the losers are cancelled. */
-export function select<const Fs extends readonly Future<unknown>[]>(...futures: Fs): BaseFuture<Selected<Fs>> {
-  return new Select<Selected<Fs>>(futures);
+/**
+ * Race the futures: `{ index, value }` of the first ready one; the losers are
+ * cancelled. Pass `{ biased: true }` first to let the earliest ready argument win.
+ */
+export function select<const Fs extends readonly Future<unknown>[]>(...futures: Fs): BaseFuture<Selected<Fs>>;
+export function select<const Fs extends readonly Future<unknown>[]>(options: SelectOptions, ...futures: Fs): BaseFuture<Selected<Fs>>;
+export function select(...args: unknown[]): BaseFuture<unknown> {
+  const first = args[0];
+  if (first !== undefined && !isFuture(first)) return new Select(args.slice(1) as Future<unknown>[], (first as SelectOptions).biased === true);
+  return new Select(args as Future<unknown>[], false);
 }
 
 class Timeout<T> extends BaseFuture<T> {
   private readonly timer: Sleep;
   private finished = false;
-  constructor(private readonly inner: Future<T>, private readonly ms: number) {
+  /** `ms` is the duration for `timeout`, the absolute deadline for `timeoutAt` (`absolute`). */
+  constructor(private readonly inner: Future<T>, private readonly ms: number, private readonly absolute = false) {
     super();
-    this.timer = new Sleep(ms);
+    this.timer = new Sleep(ms, absolute);
   }
   poll(cx: Context): Poll<T> {
     if (this.finished) throw new PolledAfterCompletion("timeout()");
@@ -84,7 +112,7 @@ class Timeout<T> extends BaseFuture<T> {
     if (this.timer.poll(cx) === PENDING) return PENDING;
     this.finished = true;
     this.inner.cancel?.();
-    throw new TimeoutError(this.ms);
+    throw this.absolute ? new TimeoutError(NaN, this.ms) : new TimeoutError(this.ms);
   }
   override cancel(): void {
     if (this.finished) return;
@@ -97,4 +125,9 @@ class Timeout<T> extends BaseFuture<T> {
 /** `inner`'s value if it is ready within `ms`; otherwise `inner` is cancelled and a `TimeoutError` thrown. */
 export function timeout<T>(inner: Future<T>, ms: number): BaseFuture<T> {
   return new Timeout(inner, ms);
+}
+
+/** `inner`'s value if it is ready before the driver's clock reaches `deadline` (ms); otherwise `inner` is cancelled and a `TimeoutError` thrown. */
+export function timeoutAt<T>(inner: Future<T>, deadline: number): BaseFuture<T> {
+  return new Timeout(inner, deadline, true);
 }

@@ -1,7 +1,8 @@
 /**
- * `sleep(ms)`: ready once `ms` milliseconds of the driver's clock have passed.
+ * `sleep(ms)`: ready once `ms` milliseconds of the driver's clock have passed;
+ * `sleepUntil(deadline)`: ready once the driver's clock reads `deadline`.
  *
- * The deadline is fixed at the *first poll*, not at creation, and read from
+ * For `sleep` the deadline is fixed at the *first poll*, not at creation, and read from
  * `cx.timers` — so the same future sleeps in real time under the live driver and in
  * virtual time under the sim driver. The sleep *is* its own timer entry (no extra
  * object per sleep): the runtime's timer structure stores it and sets `slot = -1`
@@ -13,6 +14,8 @@ import { PENDING, PolledAfterCompletion, type Context, type Poll, type TimerEntr
 const NEW = 0;
 const WAITING = 1;
 const DONE = 2;
+/** Like NEW, but `deadline` already holds the absolute time (sleepUntil). */
+const NEW_AT = 3;
 
 export class Sleep extends BaseFuture<void> implements TimerEntry {
   /** Until the first poll: the duration in ms. After: the absolute deadline. (One field, not two: see the memory bench.) */
@@ -22,23 +25,27 @@ export class Sleep extends BaseFuture<void> implements TimerEntry {
   private state = NEW;
   private timers: Timers | null = null;
 
-  constructor(ms: number) {
+  constructor(ms: number, absolute = false) {
     super();
     this.deadline = ms;
+    if (absolute) this.state = NEW_AT;
   }
 
   poll(cx: Context): Poll<void> {
     switch (this.state) {
-      case NEW: {
+      case NEW:
+      case NEW_AT: {
         const timers = cx.timers;
         if (timers === undefined) throw new Error("sleep() needs a runtime: poll it inside a task (spawn / blockOn)");
-        const ms = this.deadline;
-        if (!(ms > 0)) {
+        const now = timers.now();
+        const deadline = this.state === NEW_AT ? this.deadline : now + this.deadline;
+        // NaN counts as "now" too: a sleep must never park on a deadline no timer can reach.
+        if (!(deadline > now)) {
           this.state = DONE;
           return undefined;
         }
         this.timers = timers;
-        this.deadline = timers.now() + ms;
+        this.deadline = deadline;
         this.waker = cx.waker;
         this.state = WAITING;
         timers.register(this);
@@ -72,4 +79,9 @@ export class Sleep extends BaseFuture<void> implements TimerEntry {
 /** A future ready after `ms` milliseconds of the driver's clock (real or virtual). */
 export function sleep(ms: number): Sleep {
   return new Sleep(ms);
+}
+
+/** A future ready once the driver's clock (`cx.timers.now()`, ms) reaches `deadline`; at once if it already has. */
+export function sleepUntil(deadline: number): Sleep {
+  return new Sleep(deadline, true);
 }

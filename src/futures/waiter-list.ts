@@ -34,6 +34,12 @@
  *   its next poll would keep the only wake-up, and the sender behind it would wait
  *   forever with the mailbox empty.
  *
+ * - A wake that carries a resource (a mutex handed over, permits assigned, a channel
+ *   slot reserved) is not a plain notification: `leave` would pass on the wake but
+ *   not the resource. Such primitives read `first` before `wakeOne` to know whom
+ *   they handed it to, and a cancelled holder calls `done` and gives the resource
+ *   back through the primitive, which hands it to the next waiter with its wake.
+ *
  * Why a doubly-linked list of key objects and not an array of wakers: leaving from
  * the middle is O(1) and needs no search, and a key is a stable identity the
  * future can keep between polls (an array index would shift).
@@ -78,6 +84,15 @@ export class WaiterList {
   /** Waiters in line (NOTIFIED ones have already left the line). */
   get length(): number {
     return this.count;
+  }
+
+  /**
+   * The oldest waiter in line (the one `wakeOne()` wakes next), or null. Primitives
+   * that hand a resource over (permits, a lock, a channel slot) read what the head
+   * asked for before they wake it, so the resource and the wake-up go together.
+   */
+  get first(): Waiter | null {
+    return this.head;
   }
 
   /**

@@ -7,28 +7,30 @@
  *    a receiver remembers the version it last saw, so `changed()` is ready at once
  *    if anything was sent since — a send between two `changed()` calls is never lost,
  *    but several sends may be seen as one (only the latest value is kept).
- * 2. A waiting receiver is registered once however often it is polled (a Set of
- *    futures, each holding its latest waker), and unregistered when cancelled.
+ * 2. Waiting `changed()` futures park on one {@link WaiterList}: a future keeps its
+ *    key between polls, so polling it again never grows the list; a cancelled one
+ *    leaves at once; a send wakes them all.
  * 3. After `close()`, `changed()` still reports a version not yet seen, then throws
  *    `ChannelClosed` — a change that can never come must not hang the waiter.
+ * 4. A `changed()` future that settled gives the same outcome if polled again (it
+ *    does not look for a second change: that is a new `changed()`).
  * Rejected alternative: a queue of values per receiver (an mpsc per subscriber):
  * a watcher only cares about "changed since I last looked", and a queue would grow
  * without bound behind a slow reader.
  */
 import { BaseFuture } from "./base-future.js";
 import { ChannelClosed } from "./oneshot.js";
-import { PENDING, PolledAfterCompletion, type Context, type Poll, type Waker } from "./poll.js";
+import { PENDING, type Context, type Poll } from "./poll.js";
+import { WaiterList, type Waiter } from "./waiter-list.js";
 
 class WatchShared<T> {
   version = 0;
   closed = false;
-  readonly waiting = new Set<Changed<T>>();
+  readonly waiting = new WaiterList();
   constructor(public value: T) {}
 
   wakeAll(): void {
-    const waiting = [...this.waiting];
-    this.waiting.clear();
-    for (const f of waiting) f.wakeUp();
+    this.waiting.wakeAll();
   }
 }
 
@@ -93,46 +95,50 @@ export class WatchReceiver<T> {
   }
 }
 
+const WAITING = 0;
+const CHANGED = 1;
+const CLOSED = 2;
+
 export class Changed<T> extends BaseFuture<void> {
-  private waker: Waker | null = null;
-  private done = false;
+  private key: Waiter | null = null;
+  private outcome = WAITING;
 
   constructor(private readonly shared: WatchShared<T>, private readonly rx: WatchReceiver<T>) {
     super();
   }
 
   poll(cx: Context): Poll<void> {
-    if (this.done) throw new PolledAfterCompletion("watch changed()");
     const shared = this.shared;
-    if (shared.version !== this.rx.seen) {
-      this.rx.seen = shared.version;
-      this.finish();
-      return undefined;
+    if (this.outcome === WAITING) {
+      if (shared.version !== this.rx.seen) {
+        this.rx.seen = shared.version;
+        this.finish(CHANGED);
+      } else if (shared.closed) {
+        this.finish(CLOSED);
+      } else {
+        this.key = shared.waiting.register(this.key, cx.waker);
+        return PENDING;
+      }
     }
-    if (shared.closed) {
-      this.finish();
-      throw new ChannelClosed("watch sender closed");
-    }
-    this.waker = cx.waker; // only the latest poll's waker counts
-    shared.waiting.add(this);
-    return PENDING;
+    if (this.outcome === CLOSED) throw new ChannelClosed("watch sender closed");
+    return undefined;
   }
 
-  /** @internal called by the channel on send / close. */
-  wakeUp(): void {
-    const waker = this.waker;
-    this.waker = null;
-    waker?.wake();
+  /** Number of `changed()` futures parked on the channel (for tests and diagnostics). */
+  get parked(): number {
+    return this.shared.waiting.length;
   }
 
   override cancel(): void {
-    this.finish();
+    // A wake-up from a send is meant for every waiter, so there is nothing to pass on.
+    this.shared.waiting.done(this.key);
+    this.key = null;
   }
 
-  private finish(): void {
-    this.done = true;
-    this.waker = null;
-    this.shared.waiting.delete(this);
+  private finish(outcome: number): void {
+    this.outcome = outcome;
+    this.shared.waiting.done(this.key);
+    this.key = null;
   }
 }
 

@@ -33,9 +33,10 @@ export function randomInt(rng: Rng, n: number): number {
  * - `worker`: which of several workers free at the same instant looks for work first;
  * - `unpark`: which parked worker takes a newly ready task;
  * - `victim`: where a thief starts looking;
- * - `waiter`: which waiter a `wakeOne` wakes, where the primitive allows a choice.
+ * - `waiter`: which waiter a `wakeOne` wakes, where the primitive allows a choice;
+ * - `select`: where a fair `select` starts polling its children (`Timers.choose`).
  */
-export type ChoiceKind = "task" | "timer" | "worker" | "unpark" | "victim" | "waiter";
+export type ChoiceKind = "task" | "timer" | "worker" | "unpark" | "victim" | "waiter" | "select";
 
 /**
  * The one place a deterministic driver makes a choice. `choose` is called only when

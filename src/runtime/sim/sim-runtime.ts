@@ -32,8 +32,12 @@
  * (rng.ts) — which of several timers due at the same instant fires first, which of
  * several workers free at the same instant looks first, which parked worker a push
  * unparks, the steal victim (work-stealing), which ready task a worker takes (only
- * with `anyReady`; the named policies fix that order by their rules), and which waiter
- * a `wakeOne` wakes for primitives that pass `waiterChooser`. The default chooser
+ * with `anyReady`; the named policies fix that order by their rules), where a fair
+ * `select` starts (`timers.choose`), and which waiter a `wakeOne` wakes for primitives
+ * that pass `waiterChooser` (the FIFO ones — Mutex, Semaphore, mpsc — promise an
+ * order, so they have no choice to offer). Not routed: `timers.random()`, a float
+ * stream seeded from `seed` for futures that want one (none in this library does now
+ * that `select` uses `choose`). The default chooser
  * draws from `seed`; `lab explore` passes one that records or replays decisions, so a
  * run is fully described by its decision list.
  *
@@ -54,7 +58,7 @@ import type { WaiterChooser } from "../../futures/waiter-list.js";
 import { AnyReadyPolicy } from "../policy/any-ready.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyContext, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
-import { randomChooser, seededRandom, type Chooser } from "../rng.js";
+import { randomChooser, seededRandom, type Chooser, type Rng } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
 import { TimerHeap } from "../timer-heap.js";
@@ -92,7 +96,17 @@ export interface SimObserver {
 /** The virtual clock, as `sleep()` and `timeout()` see it. */
 class SimClock implements Timers {
   readonly heap = new TimerHeap();
-  constructor(private readonly runtime: SimRuntime) {}
+  /**
+   * Futures' own random choices (a fair `select`), seeded from the run's seed — a
+   * separate stream from the policy's, so adding a `select` does not shift steals.
+   */
+  readonly random: Rng;
+  /** A future's choice among `n` (a fair `select`'s start): goes through the sim's one chooser. */
+  readonly choose: (n: number) => number;
+  constructor(private readonly runtime: SimRuntime, seed: number, choices: Chooser) {
+    this.random = seededRandom((seed ^ 0x9e3779b9) >>> 0);
+    this.choose = (n) => choices.choose("select", n);
+  }
   now(): number {
     return this.runtime.clockNow();
   }
@@ -146,7 +160,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.observer = options.observer ?? null;
     const context: PolicyContext = { layout: this.layout, config: this.config, rng, chooser: this.choices };
     this.policy = options.anyReady === true ? new AnyReadyPolicy(context) : createPolicy(options.policy ?? "work-stealing", context);
-    this.timers = new SimClock(this);
+    this.timers = new SimClock(this, options.seed ?? 1, this.choices);
     this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
     for (let w = this.layout.workers - 1; w >= 0; w--) this.parked.push(w);

@@ -1,0 +1,155 @@
+/**
+ * `JoinSet`: a set of spawned tasks whose results come back in the order they
+ * finish — tokio's `task::JoinSet`.
+ *
+ * Invariants:
+ * - Every task spawned into the set yields exactly one outcome to `joinNext`:
+ *   its value, or a `JoinError` ("failed" with the throw as cause, or "cancelled").
+ *   Outcomes queue in finishing order; none is lost when nobody is waiting, and
+ *   none is reported twice.
+ * - `joinNext` resolves to `{ done: true }` only when the set holds nothing: no
+ *   running task and no queued outcome. Waiting `joinNext` futures park on a
+ *   {@link WaiterList}; a finished task wakes one; a woken `joinNext` that is
+ *   cancelled passes the wake to the next one (its outcome stays queued).
+ * - `abortAll()` cancels every running task (their generators' `finally` blocks
+ *   run); each then reports "cancelled" through `joinNext`. Disposing the set
+ *   (`using set = new JoinSet()`, or `shutdown()`) aborts what runs and drops the
+ *   queued outcomes.
+ *
+ * How: each task runs inside a small wrapper coroutine that awaits the work and
+ * records its outcome in the set (also from its `finally`, which a cancel runs).
+ * The set does not poll the tasks' join handles, so a handle can still be awaited
+ * elsewhere without the two awaiters competing for its wake-up.
+ */
+import { BaseFuture, awaitable } from "../futures/base-future.js";
+import { isGenerator, type Co } from "../futures/generator-future.js";
+import { PENDING, type Context, type Future, type Poll } from "../futures/poll.js";
+import { WaiterList, type Waiter } from "../futures/waiter-list.js";
+import { spawnerHere, type Spawner } from "./current.js";
+import { JoinError, type JoinHandle, type SpawnOptions } from "./task.js";
+
+/** What `joinNext` resolves to. */
+export type JoinNext<T> =
+  | { done: true }
+  | { done: false; id: number; ok: true; value: T }
+  | { done: false; id: number; ok: false; error: JoinError };
+
+/** A task in the set: its id, whether it ended, and `cancel()`. */
+export interface AbortHandle {
+  readonly id: number;
+  readonly finished: boolean;
+  /** Cancel the task; it reports "cancelled" through `joinNext`. False if it had already ended. */
+  cancel(): boolean;
+}
+
+export class JoinSet<T> {
+  private readonly tasks = new Map<number, JoinHandle<void>>();
+  private readonly outcomes: JoinNext<T>[] = [];
+  /** @internal */ readonly waiters = new WaiterList();
+
+  /** Spawn onto `runtime`, or the current one (as `spawn()`) when not given. */
+  constructor(private readonly runtime?: Spawner) {}
+
+  /** Tasks still running. */
+  get running(): number {
+    return this.tasks.size;
+  }
+
+  /** Tasks running plus outcomes not yet taken by `joinNext`. */
+  get size(): number {
+    return this.tasks.size + this.outcomes.length;
+  }
+
+  get isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  /** Spawn `work` into the set. */
+  spawn(work: Future<T> | Co<T>, options?: SpawnOptions): AbortHandle {
+    const set = this;
+    let id = 0;
+    function* wrapper(): Co<void> {
+      let recorded = false;
+      try {
+        const value: T = isGenerator(work) ? yield* work : yield* awaitable(work as Future<T>);
+        recorded = true;
+        set.record(id, { done: false, id, ok: true, value });
+      } catch (error) {
+        recorded = true;
+        set.record(id, { done: false, id, ok: false, error: new JoinError("failed", id, error) });
+      } finally {
+        // Reached without a value or an error only when the task was cancelled.
+        if (!recorded) set.record(id, { done: false, id, ok: false, error: new JoinError("cancelled", id) });
+      }
+    }
+    const handle = (this.runtime ?? spawnerHere()).spawn(wrapper(), options);
+    id = handle.id;
+    this.tasks.set(id, handle);
+    return handle;
+  }
+
+  /** The next outcome in finishing order, or `{ done: true }` once the set is empty. */
+  joinNext(): BaseFuture<JoinNext<T>> {
+    return new JoinNextFuture(this);
+  }
+
+  /** The next queued outcome now, or null if none has finished yet (or the set is empty). */
+  tryJoinNext(): JoinNext<T> | null {
+    return this.outcomes.shift() ?? (this.tasks.size === 0 ? { done: true } : null);
+  }
+
+  /** Cancel every running task; each reports "cancelled" through `joinNext`. */
+  abortAll(): void {
+    for (const handle of [...this.tasks.values()]) handle.cancel();
+  }
+
+  /** Abort every task and forget every outcome not yet taken. */
+  shutdown(): void {
+    this.abortAll();
+    // A task cancelled from inside its own poll ends after that poll: forget it now.
+    this.tasks.clear();
+    this.outcomes.length = 0;
+    this.waiters.wakeAll();
+  }
+
+  [Symbol.dispose](): void {
+    this.shutdown();
+  }
+
+  /** @internal */
+  take(): JoinNext<T> | null {
+    return this.tryJoinNext();
+  }
+
+  private record(id: number, outcome: JoinNext<T>): void {
+    if (!this.tasks.delete(id)) return; // forgotten by shutdown()
+    this.outcomes.push(outcome);
+    this.waiters.wakeOne();
+  }
+}
+
+class JoinNextFuture<T> extends BaseFuture<JoinNext<T>> {
+  private key: Waiter | null = null;
+  /** Kept so that polling again after it settled gives the same outcome, not the next one. */
+  private result: JoinNext<T> | null = null;
+  constructor(private readonly set: JoinSet<T>) {
+    super();
+  }
+  poll(cx: Context): Poll<JoinNext<T>> {
+    if (this.result !== null) return this.result;
+    const set = this.set;
+    const out = set.take();
+    if (out !== null) {
+      set.waiters.done(this.key);
+      this.key = null;
+      this.result = out;
+      return out;
+    }
+    this.key = set.waiters.register(this.key, cx.waker);
+    return PENDING;
+  }
+  override cancel(): void {
+    this.set.waiters.leave(this.key);
+    this.key = null;
+  }
+}
