@@ -48,7 +48,7 @@
  * does; there is no per-step scan of tasks. Task bookkeeping is indexed by task id
  * in typed arrays.
  */
-import type { Future, TimerEntry, Timers } from "../../futures/poll.js";
+import type { Future, TimerEntry } from "../../futures/poll.js";
 import { GeneratorFuture, type Co } from "../../futures/generator-future.js";
 import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
@@ -57,66 +57,20 @@ import { enterRuntime, type Spawner } from "../current.js";
 import type { WaiterChooser } from "../../futures/waiter-list.js";
 import { AnyReadyPolicy } from "../policy/any-ready.js";
 import { createPolicy } from "../policy/index.js";
-import { WorkerLayout, type AnyTask, type PolicyContext, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
-import { randomChooser, seededRandom, type Chooser, type Rng } from "../rng.js";
+import { WorkerLayout, type AnyTask, type PolicyContext, type SchedulingPolicy } from "../policy/policy.js";
+import { randomChooser, seededRandom, type Chooser } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
-import { TimerHeap } from "../timer-heap.js";
 import { TraceRecorder } from "../trace.js";
+import { DeferredPushes } from "./deferred-pushes.js";
 import { EventHeap } from "./event-heap.js";
+import { SimClock } from "./sim-clock.js";
+import { workerNames, type MultiQueueOptions, type SimObserver } from "./sim-options.js";
+
+export { workerNames, type MultiQueueOptions, type SimObserver } from "./sim-options.js";
 
 const YIELD = 1;
 const SPAWN = 2;
-
-export interface MultiQueueOptions {
-  /** Queues in priority order with their worker loops (default: one queue `main`, 1 worker). */
-  queues?: QueueSpec[];
-  policy?: PolicyName;
-  seed?: number;
-  /** Overrides of the tuning numbers (tests shrink them). */
-  config?: Partial<SchedulerConfig>;
-  /** Record a trace (see trace.ts). */
-  trace?: boolean;
-  /** Called when a detached task fails (default: one line on stderr). */
-  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
-  /** Where every open choice goes (sim only; default: drawn from `seed`). */
-  chooser?: Chooser;
-  /** Sim only: any ready task may go to any worker, and the chooser picks (policy/any-ready.ts); overrides `policy`. */
-  anyReady?: boolean;
-  /** Sim only: told after every poll and when a task ends (the explorer's checks). */
-  observer?: SimObserver;
-}
-
-/** Hooks for a driver of the sim (the schedule explorer). A throw from them ends `run`. */
-export interface SimObserver {
-  afterPoll?(task: JoinHandle<unknown>): void;
-  taskEnded?(task: JoinHandle<unknown>): void;
-}
-
-/** The virtual clock, as `sleep()` and `timeout()` see it. */
-class SimClock implements Timers {
-  readonly heap = new TimerHeap();
-  /**
-   * Futures' own random choices (a fair `select`), seeded from the run's seed — a
-   * separate stream from the policy's, so adding a `select` does not shift steals.
-   */
-  readonly random: Rng;
-  /** A future's choice among `n` (a fair `select`'s start): goes through the sim's one chooser. */
-  readonly choose: (n: number) => number;
-  constructor(private readonly runtime: SimRuntime, seed: number, choices: Chooser) {
-    this.random = seededRandom((seed ^ 0x9e3779b9) >>> 0);
-    this.choose = (n) => choices.choose("select", n);
-  }
-  now(): number {
-    return this.runtime.clockNow();
-  }
-  register(entry: TimerEntry): void {
-    this.heap.push(entry);
-  }
-  cancel(entry: TimerEntry): void {
-    this.heap.remove(entry);
-  }
-}
 
 export class SimRuntime implements TaskScheduler, Spawner {
   readonly timers: SimClock;
@@ -132,11 +86,8 @@ export class SimRuntime implements TaskScheduler, Spawner {
   private readonly observer: SimObserver | null;
   private readonly ties: number[] = [];
   private readonly external: ((() => void) | undefined)[] = [];
-  /** Deferred pushes by slot (agenda payload = slot); free slots are reused. */
-  private readonly deferredTask: (AnyTask | null)[] = [];
-  private readonly deferredOrigin: number[] = [];
-  private readonly deferredFlags: number[] = [];
-  private readonly freeSlots: number[] = [];
+  /** Deferred pushes by slot (agenda payload = slot). */
+  private readonly deferred = new DeferredPushes();
   private readonly parked: number[] = [];
   private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
   private spawnedAt = new Float64Array(1024);
@@ -160,7 +111,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.observer = options.observer ?? null;
     const context: PolicyContext = { layout: this.layout, config: this.config, rng, chooser: this.choices };
     this.policy = options.anyReady === true ? new AnyReadyPolicy(context) : createPolicy(options.policy ?? "work-stealing", context);
-    this.timers = new SimClock(this, options.seed ?? 1, this.choices);
+    this.timers = new SimClock(() => this.clockNow(), options.seed ?? 1, this.choices);
     this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
     for (let w = this.layout.workers - 1; w >= 0; w--) this.parked.push(w);
@@ -281,11 +232,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   private defer(at: number, task: AnyTask, origin: number, flags: number): void {
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.deferredTask.length;
-    this.deferredTask[slot] = task;
-    this.deferredOrigin[slot] = origin;
-    this.deferredFlags[slot] = flags;
-    this.agenda.push(at, slot);
+    this.agenda.push(at, this.deferred.put(task, origin, flags));
   }
 
   private apply(task: AnyTask, origin: number, flags: number): void {
@@ -301,10 +248,9 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   private applyDeferred(slot: number): void {
-    const task = this.deferredTask[slot]!;
-    this.deferredTask[slot] = null;
-    this.freeSlots.push(slot);
-    this.apply(task, this.deferredOrigin[slot]!, this.deferredFlags[slot]!);
+    const d = this.deferred;
+    const task = d.take(slot);
+    this.apply(task, d.origin[slot]!, d.flags[slot]!);
   }
 
   /** Wake one parked worker that may take a task of `queue` (the chooser picks which). */
@@ -414,10 +360,4 @@ export class SimRuntime implements TaskScheduler, Spawner {
       return;
     }
   }
-}
-
-export function workerNames(layout: WorkerLayout): string[] {
-  const names: string[] = [];
-  for (let w = 0; w < layout.workers; w++) names.push(`${layout.queues[layout.homeQueue[w]!]!.name}-${w}`);
-  return names;
 }
