@@ -65,6 +65,8 @@ export interface ExploreResult {
   schedules: number;
   /** `dfs` ran out of schedules before the limit: every schedule within the bound passed (or one failed). */
   exhausted: boolean;
+  /** The most scheduling choices (task decisions) any schedule of the search took: PCT's k. */
+  longest: number;
   failure: ExploreFailure | null;
 }
 
@@ -92,17 +94,21 @@ export function explore(program: ExploreProgram, options: ExploreOptions = {}): 
   if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError(`schedules must be an integer >= 1, got ${limit}`);
   const strategy = strategyFor(options);
   const quiet = runOptions(options, false);
+  let longest = 0;
   for (let i = 1; i <= limit; i++) {
     const chooser = strategy.next();
-    if (chooser === null) return { strategy: strategyName, schedules: i - 1, exhausted: true, failure: null };
+    if (chooser === null) return { strategy: strategyName, schedules: i - 1, exhausted: true, longest, failure: null };
     const outcome = runSchedule(program, chooser, quiet);
     strategy.finished(chooser.decisions);
+    let steps = 0;
+    for (const d of chooser.decisions) if (d.kind === "task") steps++;
+    if (steps > longest) longest = steps;
     if (outcome.failure !== null) {
       const failure = describeFailure(program, options, outcome.failure, chooser.picks, i);
-      return { strategy: strategyName, schedules: i, exhausted: false, failure };
+      return { strategy: strategyName, schedules: i, exhausted: false, longest, failure };
     }
   }
-  return { strategy: strategyName, schedules: limit, exhausted: strategyName === "dfs" && strategy.next() === null, failure: null };
+  return { strategy: strategyName, schedules: limit, exhausted: strategyName === "dfs" && strategy.next() === null, longest, failure: null };
 }
 
 function describeFailure(program: ExploreProgram, options: ExploreOptions, first: Failure, found: number[], schedule: number): ExploreFailure {

@@ -124,7 +124,7 @@ export function runSchedule(program: ExploreProgram, chooser: RecordingChooser, 
   }
   if (failure === null) {
     const live = rt.report().live;
-    if (live > 0) failure = { kind: "deadlock", message: `deadlock: ${live} task(s) wait, nothing is runnable and no timer is pending${stuck(rt)}` };
+    if (live > 0) failure = { kind: "deadlock", message: `${live} task(s) wait, nothing is runnable and no timer is pending${stuck(rt)}` };
   }
   return { failure, steps, events: rt.trace?.events ?? [], taskNames: rt.trace?.taskNames ?? new Map() };
 }

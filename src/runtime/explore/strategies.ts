@@ -8,9 +8,11 @@
  *   (all above `depth`); the highest-priority ready task always runs; and at `depth - 1`
  *   random steps in [1, k] the task about to run drops to priority 1, 2, …, `depth - 1`
  *   (below every initial one). A bug of depth d among n tasks and k steps is then hit
- *   with probability at least 1 / (n · k^(d-1)) per schedule. `k` is the longest run
- *   seen so far (starting at 8), since the bound wants the real step count. Choices
- *   that are not about tasks (same-instant timers, workers) are drawn at random.
+ *   with probability at least 1 / (n · k^(d-1)) per schedule. A step here is a
+ *   scheduling choice (a poll where two or more tasks were ready — where no choice
+ *   exists, priorities cannot matter), and `k` is the most steps any schedule so far
+ *   took (1 before the first), since the bound needs k ≥ the real count. Choices that
+ *   are not about tasks (same-instant timers, workers) are drawn at random.
  * - `dfs`: every decision list, depth first, in lexicographic order — option 0 first, so
  *   the first schedule is the run with no preemption. Optionally bounded: schedules with
  *   more than `preemptionBound` preemptions (a `task` decision that switches away from
@@ -54,7 +56,7 @@ export function randomStrategy(seed: number): Strategy {
 export function pctStrategy(seed: number, depth: number): Strategy {
   if (!(Number.isInteger(depth) && depth >= 1)) throw new RangeError(`pct depth must be an integer >= 1, got ${depth}`);
   let i = 0;
-  let k = 8;
+  let k = 1;
   return {
     next() {
       const rng = streamFor(seed, i++);
