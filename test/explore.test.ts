@@ -1,6 +1,7 @@
 /** The schedule explorer: strategies, failure detection, shrinking, replay. */
 import { describe, expect, it } from "vitest";
 import { co, explore, formatSchedule, parseSchedule, replay, yieldNow, type ExploreProgram } from "../src/index.js";
+import { predictedInterleavings } from "../src/labs/explore/dfs-count.js";
 
 /** n tasks of `steps` steps each (a step is the code between two awaits); records the order. */
 function steps(n: number, count: number, order: string[] = []): ExploreProgram {
@@ -57,11 +58,13 @@ describe("explore", () => {
     const none = explore(steps(3, 3), { strategy: "dfs", preemptionBound: 0, schedules: 100_000 });
     const one = explore(steps(3, 3), { strategy: "dfs", preemptionBound: 1, schedules: 100_000 });
     const two = explore(steps(3, 3), { strategy: "dfs", preemptionBound: 2, schedules: 100_000 });
-    // Bound 0: only which task starts next when one ends is free: 3! orders.
+    // Bound 0: only which task starts next when one ends is free: 3! orders. The other
+    // counts come from enumerating AAABBBCCC's 1,680 orders and counting switches away
+    // from a task with steps left (predictedInterleavings does it by recursion).
     expect(none.schedules).toBe(6);
-    expect(one.schedules).toBeGreaterThan(6);
-    expect(two.schedules).toBeGreaterThan(one.schedules);
-    expect(two.schedules).toBeLessThan(1680);
+    expect(one.schedules).toBe(42);
+    expect(two.schedules).toBe(192);
+    expect([0, 1, 2, 3, Infinity].map((b) => predictedInterleavings(3, 3, b))).toEqual([6, 42, 192, 552, 1680]);
     expect([none, one, two].every((r) => r.exhausted && r.failure === null)).toBe(true);
   });
 
