@@ -48,7 +48,9 @@ export class AnyReadyPolicy implements SchedulingPolicy {
   pop(worker: number): AnyTask | undefined {
     const ready = this.ready;
     // Cancelled tasks are not choices: drop them here rather than let a decision
-    // land on a task the driver would skip.
+    // land on a task the driver would skip. (The one exception to invariant 1 of
+    // policy.ts — a cancelled task is dropped, not handed back — and harmless: the
+    // driver would only have skipped it.)
     for (let i = ready.length - 1; i >= 0; i--) if (!ready[i]!.isScheduled) ready.splice(i, 1);
     if (ready.length === 0) return undefined;
     const previous = this.last[worker];

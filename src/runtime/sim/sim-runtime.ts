@@ -212,7 +212,6 @@ export class SimRuntime implements TaskScheduler, Spawner {
     return this.counters.report(this.policy, this.layout);
   }
 
-
   private readonly declareCost: CostSink = (ms) => {
     if (this.worker < 0) throw new Error("burn()/block() under the sim driver must be called inside a task's poll");
     this.pollCost += ms;
