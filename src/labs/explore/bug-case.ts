@@ -51,15 +51,23 @@ export function schedulesOf(options: LabOptions): { schedules: number; fixedSche
 }
 
 /** `--replay <schedule>`: run the buggy program once under that schedule and show it. */
-export function replayBlocks(bug: BugCase, schedule: string, depth?: number): Block[] {
+export function replayBlocks(bug: BugCase, schedule: string): Block[] {
   let run;
   try {
     run = replay(bug.buggy, schedule, bug.maxSteps === undefined ? {} : { maxSteps: bug.maxSteps });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  const preemptions = run.decisions.filter((d) => d.preempted).length;
   return [
-    { kind: "text", title: `replay of ${bug.id} under schedule ${schedule}`, lines: [run.failure === null ? "no failure: this schedule passes" : `${run.failure.kind}: ${run.failure.message}`, `${run.steps} polls; decisions: ${run.decisions.length} asked, ${run.decisions.filter((d) => d.preempted).length} preemptions`, ...(depth === undefined ? [] : [])] },
+    {
+      kind: "text",
+      title: `replay of ${bug.id} under schedule ${schedule}`,
+      lines: [
+        run.failure === null ? "no failure: this schedule passes" : `${run.failure.kind}: ${run.failure.message}`,
+        `${run.steps} polls; ${run.decisions.length} decisions asked, ${preemptions} preemption${preemptions === 1 ? "" : "s"}`,
+      ],
+    },
     { kind: "timeline", title: "per task: its polls over virtual time (1 ms per poll)", unit: "ms", workers: run.timeline.workers, spans: run.timeline.spans },
     { kind: "text", title: "the interleaving", lines: run.interleaving },
   ];

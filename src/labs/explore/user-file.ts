@@ -63,7 +63,7 @@ export async function runUserFile(options: LabOptions): Promise<ExperimentResult
       blocks.push({
         kind: "text",
         title: `failing schedule (${strategy}, seed ${options.seed}), shrunk`,
-        lines: [`${f.kind}: ${f.message}`, `shrunk from ${f.found.length} to ${f.shrunk.length} decisions (${f.preemptions} preemptions): ${f.replay}`, `replay it: lab explore file --file ${file} --replay ${f.replay}`],
+        lines: [`${f.kind}: ${f.message}`, `shrunk from ${f.found.length} to ${f.shrunk.length} decisions (${f.preemptions} preemption${f.preemptions === 1 ? "" : "s"}): ${f.replay}`, `replay it: lab explore file --file ${file} --replay ${f.replay}`],
       });
       blocks.push({ kind: "timeline", title: "per task: its polls over virtual time (1 ms per poll)", unit: "ms", workers: f.timeline.workers, spans: f.timeline.spans });
       blocks.push({ kind: "text", title: "the interleaving", lines: f.interleaving });
