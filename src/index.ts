@@ -150,3 +150,14 @@ export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated
 export { Mailbox } from "./actors/mailbox.js";
 export { RestartPolicy } from "./actors/supervision.js";
 export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
+export { randomChooser } from "./runtime/rng.js";
+export type { Chooser, ChoiceKind } from "./runtime/rng.js";
+export type { SimObserver } from "./runtime/sim/sim-runtime.js";
+export { AnyReadyPolicy } from "./runtime/policy/any-ready.js";
+export { explore, replay } from "./runtime/explore/explore.js";
+export type { ExploreOptions, ExploreResult, ExploreFailure, ReplayResult } from "./runtime/explore/explore.js";
+export type { ExploreProgram, ExploreContext, Failure as ScheduleFailure, FailureKind } from "./runtime/explore/run-schedule.js";
+export { formatSchedule, parseSchedule } from "./runtime/explore/decisions.js";
+export type { Decision as ScheduleDecision } from "./runtime/explore/decisions.js";
+export { STRATEGY_NAMES } from "./runtime/explore/strategies.js";
+export type { StrategyName } from "./runtime/explore/strategies.js";

@@ -42,6 +42,12 @@ export interface Timers {
    * replay too; without it, `Math.random` is used.
    */
   random?(): number;
+  /**
+   * An index in [0, n) for a choice among `n` options a future makes (a fair
+   * `select`'s start). Preferred over `random` where offered: the sim driver routes it
+   * through its one chooser, so `lab explore` can search it like any other choice.
+   */
+  choose?(n: number): number;
 }
 
 /** One pending timer. Owned by the future that registered it; the timer structure keeps `slot`. */

@@ -42,8 +42,8 @@ class Select<R> extends BaseFuture<R> {
     const n = futures.length;
     let start = 0;
     if (!this.biased && n > 1) {
-      const random = cx.timers?.random?.() ?? Math.random();
-      start = Math.floor(random * n) % n;
+      const timers = cx.timers;
+      start = timers?.choose !== undefined ? timers.choose(n) : Math.floor((timers?.random?.() ?? Math.random()) * n) % n;
     }
     for (let k = 0; k < n; k++) {
       const i = start + k < n ? start + k : start + k - n;

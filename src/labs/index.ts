@@ -13,8 +13,9 @@ import { ch7 } from "./ch7.js";
 import { ch8 } from "./ch8.js";
 import { ch9 } from "./ch9.js";
 import { compare } from "./compare.js";
+import { exploreLab } from "./explore/index.js";
 
-export const chapters: Chapter[] = [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, compare];
+export const chapters: Chapter[] = [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, compare, exploreLab];
 
 export function findChapter(id: string): Chapter | undefined {
   return chapters.find((c) => c.id === id);

@@ -11,10 +11,12 @@
  *    so a driver may park `w` until the next push.
  * 3. `canServe(w, q)` is true iff a task of queue class `q`, pushed now, could be
  *    popped by `w` — the driver uses it to unpark the right worker.
- * 4. All randomness comes from the `rng` given at construction (same seed, same run).
+ * 4. Every choice a policy makes that its rules leave open (a steal victim; under
+ *    `AnyReadyPolicy`, which ready task) goes through `context.chooser` when given,
+ *    else through the `rng` given at construction — same seed, same run.
  */
 import type { SchedulerConfig } from "../config.js";
-import type { Rng } from "../rng.js";
+import type { Chooser, Rng } from "../rng.js";
 import type { Task } from "../task.js";
 
 export type AnyTask = Task<unknown>;
@@ -73,7 +75,8 @@ export class WorkerLayout {
 export type StealListener = (thief: number, victim: number, tasks: number) => void;
 
 export interface SchedulingPolicy {
-  readonly name: PolicyName;
+  /** A `PolicyName`, or `any-ready` for the exploration policy (any-ready.ts). */
+  readonly name: PolicyName | "any-ready";
   /**
    * A task became ready. `origin` is the worker whose poll made it ready (a spawn or
    * a wake inside a task), or -1 from outside any worker (the main program, a timer,
@@ -95,4 +98,6 @@ export interface PolicyContext {
   layout: WorkerLayout;
   config: SchedulerConfig;
   rng: Rng;
+  /** Where open choices go (the sim passes its one chooser); default: drawn from `rng`. */
+  chooser?: Chooser;
 }

@@ -19,7 +19,7 @@
  * 3. The head of the local ring.
  * 4. A batch from the global queue: its fair share (size / workers + 1), capped at half
  *    a ring, so one worker does not hoard injected work.
- * 5. Steal: victims are visited starting from a seeded random one (so thieves do not
+ * 5. Steal: victims are visited starting from one the chooser picks (seeded; so thieves do not
  *    all hit worker 0); from the first with work, take *half* its ring — the victim
  *    keeps the other half, and one steal feeds the thief for a while (rejected: steal
  *    one — thieves would come back after every task and contend on the victim).
@@ -29,7 +29,7 @@
  *    no task anywhere is ready.
  */
 import { RingQueue } from "../run-queue.js";
-import { randomInt, type Rng } from "../rng.js";
+import { randomChooser, type Chooser } from "../rng.js";
 import type { AnyTask, PolicyContext, PolicyName, SchedulingPolicy, StealListener } from "./policy.js";
 
 export class WorkStealingPolicy implements SchedulingPolicy {
@@ -45,7 +45,7 @@ export class WorkStealingPolicy implements SchedulingPolicy {
   private readonly capacity: number;
   private readonly lifoCap: number;
   private readonly globalInterval: number;
-  private readonly rng: Rng;
+  private readonly chooser: Chooser;
   private queued = 0;
 
   constructor(context: PolicyContext) {
@@ -56,7 +56,7 @@ export class WorkStealingPolicy implements SchedulingPolicy {
     this.globalInterval = config.globalQueueInterval;
     if (!(this.capacity >= 2)) throw new RangeError(`localQueueCapacity must be >= 2, got ${this.capacity}`);
     if (!(this.globalInterval >= 1)) throw new RangeError(`globalQueueInterval must be >= 1, got ${this.globalInterval}`);
-    this.rng = context.rng;
+    this.chooser = context.chooser ?? randomChooser(context.rng);
     this.locals = Array.from({ length: this.workers }, () => new RingQueue<AnyTask>(this.capacity));
     this.lifo = new Array<AnyTask | null>(this.workers).fill(null);
     this.lifoRun = new Int32Array(this.workers);
@@ -136,7 +136,7 @@ export class WorkStealingPolicy implements SchedulingPolicy {
   private stealFor(thief: number): AnyTask | undefined {
     const n = this.workers;
     if (n === 1) return undefined;
-    const start = randomInt(this.rng, n);
+    const start = this.chooser.choose("victim", n);
     for (let i = 0; i < n; i++) {
       const victim = (start + i) % n;
       if (victim === thief) continue;

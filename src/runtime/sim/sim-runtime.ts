@@ -1,86 +1,76 @@
 /**
- * The sim driver: N virtual worker loops, a virtual clock and a seeded RNG. Runs the
- * real `Task`s and futures of this library — only time is simulated.
+ * The sim driver: N virtual worker loops, a virtual clock and one seeded chooser. Runs
+ * the real `Task`s and futures of this library — only time is simulated.
  *
- * How a run proceeds (`run`):
- * 1. The agenda (EventHeap) holds "worker w is free at time t" and external events
- *    (`at`); the timer heap holds sleeps. The earliest of the two goes next; timers win
- *    ties, so a sleep due at t is ready for a worker that frees up at t.
- * 2. A free worker asks the policy for a task. None: it parks (no agenda entry).
- *    A task: it is polled *now*, for real; its cost is what the poll declared with
- *    `burn`/`block` (cost.ts), or `simDefaultPollCostMs`. The worker is free again
- *    at now + cost.
- * 3. A push (spawn, wake) unparks one parked worker the policy says can serve the
- *    task, at the virtual moment of the push.
- * 4. The run ends when agenda and timers are empty (or at `untilMs`).
+ * The causality rule (checked on the trace for every policy, test/sim-causality):
+ *   a task is never polled by two workers at once, and a wake that arrives before its
+ *   current poll ends in virtual time re-queues it when that poll ends; so per task,
+ *   the clock seen in successive polls never decreases.
+ * A poll runs atomically in real time but lasts `cost` in virtual time. While it
+ * "runs", timers fire, `at` callbacks run and other workers poll — any of them may
+ * wake the task. The task's state machine only knows real time: the poll is over, so
+ * the wake pushes it. Without the rule another worker would poll it at once, at an
+ * earlier virtual time than the poll that is still running (seen: clocks
+ * `[0, 2, 1]`). So `busyUntil[task]` remembers when the task's last poll ends, and a
+ * push that comes earlier is deferred to that moment through the agenda.
+ * Likewise a push made *inside* a poll (spawn, wake) is deferred to the virtual moment
+ * it happened — poll start + the cost declared before it — and a task that woke itself
+ * re-queues at its poll's end (rejected: applying pushes at once — simpler, and other
+ * workers would react to a spawn before it happened).
  *
- * Determinism: the only inputs are the seed, the spawned futures and (time, sequence)
- * order of the agenda; no real clock, no Map iteration over objects, no Math.random.
+ * How a run proceeds (`run`), at each virtual instant in this order:
+ * 1. Timers due now fire (the sleeps they end become ready before anyone looks).
+ * 2. Agenda events due now apply: deferred pushes and `at` callbacks, in the order
+ *    they were made.
+ * 3. Workers free now look for work; a worker with none parks. A task is polled *now*,
+ *    for real; its cost is what the poll declared with `burn`/`block` (cost.ts), or
+ *    `simDefaultPollCostMs`, and the worker is free again at now + cost.
+ * A push unparks one parked worker that may serve the task. The run ends when
+ * nothing is left (or at `untilMs`).
+ *
+ * Choices: everything the rules above leave open goes through one `Chooser`
+ * (rng.ts) — which of several timers due at the same instant fires first, which of
+ * several workers free at the same instant looks first, which parked worker a push
+ * unparks, the steal victim (work-stealing), which ready task a worker takes (only
+ * with `anyReady`; the named policies fix that order by their rules), where a fair
+ * `select` starts (`timers.choose`), and which waiter a `wakeOne` wakes for primitives
+ * that pass `waiterChooser` (the FIFO ones — Mutex, Semaphore, mpsc — promise an
+ * order, so they have no choice to offer). Not routed: `timers.random()`, a float
+ * stream seeded from `seed` for futures that want one (none in this library does now
+ * that `select` uses `choose`). The default chooser
+ * draws from `seed`; `lab explore` passes one that records or replays decisions, so a
+ * run is fully described by its decision list.
+ *
+ * Determinism: the only inputs are the chooser, the spawned futures and the
+ * (time, sequence) order of the agenda; no real clock, no Math.random.
  *
  * Scale: per poll the driver does O(log workers) agenda work plus what the policy
  * does; there is no per-step scan of tasks. Task bookkeeping is indexed by task id
  * in typed arrays.
- *
- * Causality: a poll runs atomically in real time but lasts `cost` in virtual time, so
- * a push it makes (spawn, wake) is *deferred* to the virtual moment it happened —
- * poll start + the cost declared before it — through the agenda. A task that woke
- * itself is re-queued at the poll's end. Without this, another worker could take a
- * self-woken task while its own poll was still running in virtual time (a task
- * polled twice at once), or react to a spawn before it happened (rejected: applying
- * pushes at once — simpler, and wrong for exactly those cases).
  */
-import type { Future, TimerEntry, Timers } from "../../futures/poll.js";
+import type { Future, TimerEntry } from "../../futures/poll.js";
 import { GeneratorFuture, type Co } from "../../futures/generator-future.js";
 import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
+import type { WaiterChooser } from "../../futures/waiter-list.js";
+import { AnyReadyPolicy } from "../policy/any-ready.js";
 import { createPolicy } from "../policy/index.js";
-import { WorkerLayout, type AnyTask, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
-import { seededRandom, type Rng } from "../rng.js";
+import { WorkerLayout, type AnyTask, type PolicyContext, type SchedulingPolicy } from "../policy/policy.js";
+import { randomChooser, seededRandom, type Chooser } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
-import { TimerHeap } from "../timer-heap.js";
 import { TraceRecorder } from "../trace.js";
+import { DeferredPushes } from "./deferred-pushes.js";
 import { EventHeap } from "./event-heap.js";
+import { SimClock } from "./sim-clock.js";
+import { workerNames, type MultiQueueOptions, type SimObserver } from "./sim-options.js";
+
+export { workerNames, type MultiQueueOptions, type SimObserver } from "./sim-options.js";
 
 const YIELD = 1;
 const SPAWN = 2;
-
-export interface MultiQueueOptions {
-  /** Queues in priority order with their worker loops (default: one queue `main`, 1 worker). */
-  queues?: QueueSpec[];
-  policy?: PolicyName;
-  seed?: number;
-  /** Overrides of the tuning numbers (tests shrink them). */
-  config?: Partial<SchedulerConfig>;
-  /** Record a trace (see trace.ts). */
-  trace?: boolean;
-  /** Called when a detached task fails (default: one line on stderr). */
-  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
-}
-
-/** The virtual clock, as `sleep()` and `timeout()` see it. */
-class SimClock implements Timers {
-  readonly heap = new TimerHeap();
-  /**
-   * Futures' own random choices (a fair `select`), seeded from the run's seed — a
-   * separate stream from the policy's, so adding a `select` does not shift steals.
-   */
-  readonly random: Rng;
-  constructor(private readonly runtime: SimRuntime, seed: number) {
-    this.random = seededRandom((seed ^ 0x9e3779b9) >>> 0);
-  }
-  now(): number {
-    return this.runtime.clockNow();
-  }
-  register(entry: TimerEntry): void {
-    this.heap.push(entry);
-  }
-  cancel(entry: TimerEntry): void {
-    this.heap.remove(entry);
-  }
-}
 
 export class SimRuntime implements TaskScheduler, Spawner {
   readonly timers: SimClock;
@@ -88,16 +78,21 @@ export class SimRuntime implements TaskScheduler, Spawner {
   readonly policy: SchedulingPolicy;
   readonly config: SchedulerConfig;
   readonly trace: TraceRecorder | null;
+  /** Deferred pushes and `at` callbacks (payload: slot, or -1 - external index). */
   private readonly agenda = new EventHeap();
+  /** "Worker w is free at t" (payload: w). Apart from the agenda, so ties are chosen. */
+  private readonly free = new EventHeap();
+  private readonly choices: Chooser;
+  private readonly observer: SimObserver | null;
+  private readonly ties: number[] = [];
   private readonly external: ((() => void) | undefined)[] = [];
-  /** Deferred pushes by slot (agenda payload = workers + slot); free slots are reused. */
-  private readonly deferredTask: (AnyTask | null)[] = [];
-  private readonly deferredOrigin: number[] = [];
-  private readonly deferredFlags: number[] = [];
-  private readonly freeSlots: number[] = [];
+  /** Deferred pushes by slot (agenda payload = slot). */
+  private readonly deferred = new DeferredPushes();
   private readonly parked: number[] = [];
   private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
   private spawnedAt = new Float64Array(1024);
+  /** Virtual end of each task's last poll (the causality rule). */
+  private busyUntil = new Float64Array(1024);
   private now = 0;
   /** Worker whose poll is running, -1 outside polls. */
   private worker = -1;
@@ -110,8 +105,13 @@ export class SimRuntime implements TaskScheduler, Spawner {
   constructor(options: MultiQueueOptions = {}) {
     this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
-    this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
-    this.timers = new SimClock(this, options.seed ?? 1);
+    const rng = seededRandom(options.seed ?? 1);
+    const chooser = options.chooser ?? randomChooser(rng);
+    this.choices = { choose: (kind, n, ids, continuing) => (n < 2 ? 0 : chooser.choose(kind, n, ids, continuing)) };
+    this.observer = options.observer ?? null;
+    const context: PolicyContext = { layout: this.layout, config: this.config, rng, chooser: this.choices };
+    this.policy = options.anyReady === true ? new AnyReadyPolicy(context) : createPolicy(options.policy ?? "work-stealing", context);
+    this.timers = new SimClock(() => this.clockNow(), options.seed ?? 1, this.choices);
     this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
     for (let w = this.layout.workers - 1; w >= 0; w--) this.parked.push(w);
@@ -124,6 +124,9 @@ export class SimRuntime implements TaskScheduler, Spawner {
       options.onDetachedError ??
       ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`));
   }
+
+  /** For primitives whose `wakeOne` may pick any waiter: the pick goes through the chooser. */
+  readonly waiterChooser: WaiterChooser = (count) => this.choices.choose("waiter", count);
 
   /** Virtual now, including the cost the running poll has declared so far. */
   clockNow(): number {
@@ -144,6 +147,9 @@ export class SimRuntime implements TaskScheduler, Spawner {
       const grown = new Float64Array(this.spawnedAt.length * 2);
       grown.set(this.spawnedAt);
       this.spawnedAt = grown;
+      const busy = new Float64Array(grown.length);
+      busy.set(this.busyUntil);
+      this.busyUntil = busy;
     }
     this.spawnedAt[id] = t;
     this.counters.taskSpawned(t);
@@ -194,6 +200,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     const t = this.clockNow();
     this.counters.taskEnded(task.queue, t, this.spawnedAt[task.id]!);
     this.trace?.record(t, "end", this.worker, task.id, task.queue, 0);
+    this.observer?.taskEnded?.(task);
   }
 
   /** @internal TaskScheduler */
@@ -204,7 +211,6 @@ export class SimRuntime implements TaskScheduler, Spawner {
   report(): SchedulerReport {
     return this.counters.report(this.policy, this.layout);
   }
-
 
   private readonly declareCost: CostSink = (ms) => {
     if (this.worker < 0) throw new Error("burn()/block() under the sim driver must be called inside a task's poll");
@@ -219,21 +225,21 @@ export class SimRuntime implements TaskScheduler, Spawner {
     const origin = this.worker;
     if (origin >= 0) {
       const at = isYield ? this.now + (this.pollCost > 0 ? this.pollCost : this.config.simDefaultPollCostMs) : this.now + this.pollCost;
-      if (at > this.now) {
-        const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.deferredTask.length;
-        this.deferredTask[slot] = task;
-        this.deferredOrigin[slot] = origin;
-        this.deferredFlags[slot] = flags | (isYield ? YIELD : 0);
-        this.agenda.push(at, this.layout.workers + slot);
-        return;
-      }
+      if (at > this.now) return this.defer(at, task, origin, flags | (isYield ? YIELD : 0));
     }
     this.apply(task, origin, flags | (isYield ? YIELD : 0));
+  }
+
+  private defer(at: number, task: AnyTask, origin: number, flags: number): void {
+    this.agenda.push(at, this.deferred.put(task, origin, flags));
   }
 
   private apply(task: AnyTask, origin: number, flags: number): void {
     const policy = this.policy;
     const now = this.clockNow();
+    // The causality rule: the task's last poll is still running in virtual time.
+    const busy = this.busyUntil[task.id]!;
+    if (now < busy) return this.defer(busy, task, origin, flags);
     this.trace?.record(now, (flags & SPAWN) !== 0 ? "spawn" : "wake", origin, task.id, task.queue, 0);
     policy.push(task, origin, (flags & YIELD) !== 0, now);
     this.counters.queueDepth(policy.size);
@@ -241,53 +247,83 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   private applyDeferred(slot: number): void {
-    const task = this.deferredTask[slot]!;
-    this.deferredTask[slot] = null;
-    this.freeSlots.push(slot);
-    this.apply(task, this.deferredOrigin[slot]!, this.deferredFlags[slot]!);
+    const d = this.deferred;
+    const task = d.take(slot);
+    this.apply(task, d.origin[slot]!, d.flags[slot]!);
   }
 
-  /** Wake one parked worker that may take a task of `queue` (latest parked first). */
+  /** Wake one parked worker that may take a task of `queue` (the chooser picks which). */
   private unparkFor(queue: number): void {
     const parked = this.parked;
-    for (let i = parked.length - 1; i >= 0; i--) {
+    let eligible = 0;
+    for (let i = 0; i < parked.length; i++) if (this.policy.canServe(parked[i]!, queue)) eligible++;
+    if (eligible === 0) return;
+    let pick = this.choices.choose("unpark", eligible);
+    for (let i = 0; i < parked.length; i++) {
       const w = parked[i]!;
-      if (!this.policy.canServe(w, queue)) continue;
+      if (!this.policy.canServe(w, queue) || pick-- > 0) continue;
       parked[i] = parked[parked.length - 1]!;
       parked.pop();
-      this.agenda.push(this.clockNow(), w);
+      this.free.push(this.clockNow(), w);
       return;
     }
   }
 
   private loop(untilMs: number): void {
     const agenda = this.agenda;
+    const free = this.free;
     const timerHeap = this.timers.heap;
     for (;;) {
       const nextTimer = timerHeap.peek();
       const timerAt = nextTimer === undefined ? Infinity : nextTimer.deadline;
       const eventAt = agenda.peekTime();
-      const at = timerAt <= eventAt ? timerAt : eventAt;
+      const freeAt = free.peekTime();
+      const at = Math.min(timerAt, eventAt, freeAt);
       if (at === Infinity || at > untilMs) break;
       if (at > this.now) this.now = at;
-      if (timerAt <= eventAt) {
-        // Fire every timer due now; their wakes push from outside any worker.
-        for (let e = timerHeap.peek(); e !== undefined && e.deadline <= this.now; e = timerHeap.peek()) {
-          timerHeap.pop();
-          e.waker?.wake();
+      if (timerAt === at) this.fireTimers();
+      else if (eventAt === at) {
+        const payload = agenda.pop();
+        if (payload >= 0) this.applyDeferred(payload);
+        else {
+          const fn = this.external[-1 - payload]!;
+          this.external[-1 - payload] = undefined;
+          fn();
         }
-        continue;
-      }
-      const payload = agenda.pop();
-      if (payload >= this.layout.workers) this.applyDeferred(payload - this.layout.workers);
-      else if (payload >= 0) this.runWorker(payload);
-      else {
-        const fn = this.external[-1 - payload]!;
-        this.external[-1 - payload] = undefined;
-        fn();
-      }
+      } else this.runWorker(this.nextFreeWorker(at));
     }
     if (untilMs !== Infinity && untilMs > this.now) this.now = untilMs;
+  }
+
+  /** Fire every timer due now, in the chooser's order; their wakes push from outside any worker. */
+  private fireTimers(): void {
+    const heap = this.timers.heap;
+    const first = heap.pop()!;
+    const next = heap.peek();
+    if (next === undefined || next.deadline > this.now) return first.waker?.wake();
+    const due: TimerEntry[] = [first];
+    for (let e = heap.peek(); e !== undefined && e.deadline <= this.now; e = heap.peek()) due.push(heap.pop()!);
+    // Pick from the remaining; the pick swaps to the front of them, so "always 0" keeps deadline order.
+    for (let i = 0; i < due.length; i++) {
+      const k = i + this.choices.choose("timer", due.length - i);
+      const e = due[k]!;
+      due[k] = due[i]!;
+      e.waker?.wake();
+    }
+  }
+
+  /** Pop the worker that looks for work next among those free at `at` (the chooser picks). */
+  private nextFreeWorker(at: number): number {
+    const free = this.free;
+    const w = free.pop();
+    if (free.peekTime() !== at) return w;
+    const ties = this.ties;
+    ties.length = 0;
+    ties.push(w);
+    while (free.peekTime() === at) ties.push(free.pop());
+    const k = this.choices.choose("worker", ties.length);
+    for (let i = 0; i < ties.length; i++) if (i !== k) free.push(at, ties[i]!);
+    return ties[k]!;
   }
 
   private runWorker(w: number): void {
@@ -316,15 +352,11 @@ export class SimRuntime implements TaskScheduler, Spawner {
       this.task = null;
       this.counters.polled(cost);
       const end = this.now + cost;
+      this.busyUntil[task.id] = end;
       trace?.record(end, "poll-end", w, task.id, task.queue, task.finished ? 1 : 0);
-      this.agenda.push(end, w);
+      this.free.push(end, w);
+      this.observer?.afterPoll?.(task);
       return;
     }
   }
-}
-
-export function workerNames(layout: WorkerLayout): string[] {
-  const names: string[] = [];
-  for (let w = 0; w < layout.workers; w++) names.push(`${layout.queues[layout.homeQueue[w]!]!.name}-${w}`);
-  return names;
 }
