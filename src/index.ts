@@ -106,8 +106,9 @@ export { EventBus, EventHandle } from "./reactive/event-bus.js";
 export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
 
 // --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---
-export { VirtualTimers, VirtualRuntime } from "./patterns/virtual-clock.js";
-export type { VirtualRuntimeOptions } from "./patterns/virtual-clock.js";
+export { VirtualRuntime } from "./runtime/virtual-runtime.js";
+export { VirtualTimers } from "./runtime/virtual-timers.js";
+export type { VirtualRuntimeOptions } from "./runtime/virtual-runtime.js";
 export { transition } from "./patterns/state-machine.js";
 export type { SwitchState, SwitchEvent } from "./patterns/state-machine.js";
 export { retry } from "./patterns/retry.js";

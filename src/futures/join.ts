@@ -10,11 +10,14 @@
  * The two differ only when a child throws:
  * - `join` means *all*: the other children still run to completion, then the first
  *   error is rethrown (nothing is abandoned half-way);
- * - `tryJoin` stops at the first error: every other child still running is cancelled
- *   (timers released, `finally` blocks run) and the error is rethrown at once.
+ * - `tryJoin` stops at the first error: every other child still running is abandoned
+ *   (futures/abandon.ts: timers released, `finally` blocks run; a child that is a
+ *   task's join handle only stops being awaited — the task runs on, as tokio's
+ *   `try_join!` drops the other handles) and the error is rethrown at once.
  */
+import { abandon } from "./abandon.js";
 import { BaseFuture } from "./base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
+import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll, type Waker } from "./poll.js";
 
 /** Maps a tuple of futures to the tuple of their outputs. */
 export type Outputs<Fs extends readonly Future<unknown>[]> = { -readonly [K in keyof Fs]: Fs[K] extends Future<infer T> ? T : never };
@@ -47,7 +50,7 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
         this.remaining--;
         if (this.failFast) {
           this.finished = true;
-          this.cancelRunning();
+          this.cancelRunning(cx.waker);
           throw error;
         }
         if (!this.failed) {
@@ -66,9 +69,9 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
     return results as T;
   }
 
-  private cancelRunning(): void {
+  private cancelRunning(waker?: Waker): void {
     for (let i = 0; i < this.futures.length; i++) {
-      if (this.results[i] === NOT_DONE) this.futures[i]!.cancel?.();
+      if (this.results[i] === NOT_DONE) abandon(this.futures[i]!, waker);
     }
   }
 

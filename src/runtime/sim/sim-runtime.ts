@@ -29,18 +29,18 @@
  * polled twice at once), or react to a spawn before it happened (rejected: applying
  * pushes at once — simpler, and wrong for exactly those cases).
  */
-import type { Future, TimerEntry, Timers } from "../../futures/poll.js";
-import { GeneratorFuture, type Co } from "../../futures/generator-future.js";
-import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
+import type { Future } from "../../futures/poll.js";
+import type { Co } from "../../futures/generator-future.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
+import { createTask, reportDetached, reportToStderr, takeOutcome, type DetachedErrorHandler } from "../driver-kit.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyName, type QueueSpec, type SchedulingPolicy } from "../policy/policy.js";
 import { seededRandom } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
-import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
-import { TimerHeap } from "../timer-heap.js";
+import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "../task.js";
+import { VirtualTimers } from "../virtual-timers.js";
 import { TraceRecorder } from "../trace.js";
 import { EventHeap } from "./event-heap.js";
 
@@ -57,21 +57,20 @@ export interface MultiQueueOptions {
   /** Record a trace (see trace.ts). */
   trace?: boolean;
   /** Called when a detached task fails (default: one line on stderr). */
-  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
+  onDetachedError?: DetachedErrorHandler;
 }
 
-/** The virtual clock, as `sleep()` and `timeout()` see it. */
-class SimClock implements Timers {
-  readonly heap = new TimerHeap();
-  constructor(private readonly runtime: SimRuntime) {}
-  now(): number {
+/**
+ * The virtual clock (virtual-timers.ts), as `sleep()` and `timeout()` see it: its
+ * timer heap is the driver's, and `now()` includes the cost the running poll has
+ * declared so far.
+ */
+class SimClock extends VirtualTimers {
+  constructor(private readonly runtime: SimRuntime) {
+    super();
+  }
+  override now(): number {
     return this.runtime.clockNow();
-  }
-  register(entry: TimerEntry): void {
-    this.heap.push(entry);
-  }
-  cancel(entry: TimerEntry): void {
-    this.heap.remove(entry);
   }
 }
 
@@ -89,7 +88,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   private readonly deferredFlags: number[] = [];
   private readonly freeSlots: number[] = [];
   private readonly parked: number[] = [];
-  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private readonly onDetachedError: DetachedErrorHandler;
   private spawnedAt = new Float64Array(1024);
   private now = 0;
   /** Worker whose poll is running, -1 outside polls. */
@@ -113,9 +112,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
       const trace = this.trace;
       this.policy.onSteal = (thief, victim, n) => trace.record(this.clockNow(), "steal", thief, 0, victim, n);
     }
-    this.onDetachedError =
-      options.onDetachedError ??
-      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`));
+    this.onDetachedError = options.onDetachedError ?? reportToStderr;
   }
 
   /** Virtual now, including the cost the running poll has declared so far. */
@@ -124,15 +121,11 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
     const id = this.nextId++;
-    const task = new Task<T>(id, future, this);
+    const task = createTask(id, work, this, options);
     task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
     const t = this.clockNow();
-    if (options?.name !== undefined) {
-      task.name = options.name;
-      this.trace?.taskNames.set(id, options.name);
-    }
+    if (options?.name !== undefined) this.trace?.taskNames.set(id, options.name);
     if (id >= this.spawnedAt.length) {
       const grown = new Float64Array(this.spawnedAt.length * 2);
       grown.set(this.spawnedAt);
@@ -155,15 +148,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   blockOn<T>(work: Future<T> | Co<T>, untilMs = Infinity): T {
     const handle = this.spawn(work);
     this.run(untilMs);
-    let out: Poll<T>;
-    try {
-      out = handle.poll({ waker: noopWaker });
-    } catch (error) {
-      // Like LiveRuntime.blockOn: the future's own error, not the JoinError around it.
-      throw error instanceof JoinError && error.kind === "failed" && error.cause !== undefined ? error.cause : error;
-    }
-    if (out === PENDING) throw new Error(`blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
-    return out;
+    return takeOutcome(handle, () => `blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
   }
 
   /** Process events until none are left or the next is later than `untilMs`. */
@@ -191,7 +176,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler */
   detachedTaskFailed(task: Task<any>, error: unknown): void {
-    this.onDetachedError(error, task);
+    reportDetached(this.onDetachedError, error, task);
   }
 
   report(): SchedulerReport {
