@@ -14,6 +14,15 @@
  * means exactly that. Tokio draws the same line: dropping a `JoinHandle` detaches,
  * `abort()` stops the task.
  *
+ * Which reader: the one polling with the given waker. A combinator that is itself
+ * abandoned forwards to its children from its `cancel()`, which has no parameter;
+ * the waker travels with it in a module slot for the length of that call (the
+ * children were polled with the same context as their parent, so it is theirs too).
+ * A combinator that polls children with wakers of its own gets no false match: the
+ * shared future finds no entry under the parent's waker and keeps its own — and
+ * whenever it does drop an entry it wakes that waker once (task.ts), so even a wrong
+ * guess costs a spurious poll, never a lost wake-up.
+ *
  * Why a symbol-keyed method and not a second public method name: a user-written future
  * could have a method of any ordinary name, with any meaning; only the futures that
  * opted in answer to the symbol.
@@ -33,9 +42,27 @@ export interface Abandonable {
   [ABANDON](waker?: Waker): void;
 }
 
-/** Let go of `future`: `[ABANDON](waker)` if it is shared, else `cancel()`. */
+/** The waker of the reader being abandoned, while an `abandon` call runs (see the module doc). */
+let abandoning: Waker | undefined = undefined;
+
+/**
+ * Let go of `future`: `[ABANDON](waker)` if it is shared, else `cancel()`. `waker` is
+ * the one the holder polled `future` with; when omitted, the waker of an enclosing
+ * `abandon` call is used.
+ */
 export function abandon(future: Future<unknown>, waker?: Waker): void {
+  const reader = waker ?? abandoning;
   const leave = (future as Partial<Abandonable>)[ABANDON];
-  if (leave !== undefined) leave.call(future, waker);
-  else future.cancel?.();
+  if (leave !== undefined) {
+    leave.call(future, reader);
+    return;
+  }
+  if (future.cancel === undefined) return;
+  const outer = abandoning;
+  abandoning = reader;
+  try {
+    future.cancel();
+  } finally {
+    abandoning = outer;
+  }
 }

@@ -44,7 +44,7 @@
  * thread the split would only cost memory (the `memory` bench counts it). The
  * public types (`JoinHandle`, `Waker`) still show only what a holder may do.
  */
-import { ABANDON, type Abandonable } from "../futures/abandon.js";
+import { abandon, ABANDON, type Abandonable } from "../futures/abandon.js";
 import { BaseFuture } from "../futures/base-future.js";
 import { cancelGenerator, resumeGenerator, type Co, type GeneratorDriver } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers, type Waker } from "../futures/poll.js";
@@ -349,7 +349,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.state = CANCELLED;
     try {
       if (future !== null) {
-        if (typeof (future as Future<T>).poll === "function") (future as Future<T>).cancel?.();
+        if (typeof (future as Future<T>).poll === "function") abandon(future as Future<T>, this);
         else cancelGenerator(this, future as Co<T>, this);
       }
     } catch (error) {
