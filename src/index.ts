@@ -32,6 +32,9 @@ export type { Coroutine, CoroutineState } from "./futures/coroutine.js";
 
 // --- runtime ---
 export { Task, JoinError } from "./runtime/task.js";
+export { abandon, ABANDON } from "./futures/abandon.js";
+export type { Abandonable } from "./futures/abandon.js";
+export type { DetachedErrorHandler } from "./runtime/driver-kit.js";
 export type { JoinHandle, SpawnOptions, TaskScheduler } from "./runtime/task.js";
 export { LiveRuntime, getDefaultRuntime } from "./runtime/live-runtime.js";
 export type { LiveRuntimeOptions, RuntimeStats } from "./runtime/live-runtime.js";

@@ -9,7 +9,7 @@
  *                     │                  ▼
  *                     └──after poll── NOTIFIED
  *   RUNNING / NOTIFIED ──poll returns──▶ COMPLETE   (or FAILED if poll threw)
- *   IDLE / SCHEDULED ──cancel──▶ CANCELLED           (future.cancel() runs now)
+ *   IDLE / SCHEDULED ──cancel──▶ CANCELLED           (the future's cleanup runs now)
  *   RUNNING / NOTIFIED ──cancel──▶ CANCELLING ──after poll──▶ CANCELLED
  *
  * - IDLE: not in any queue; waiting for a waker. Only `wake` leaves it.
@@ -48,7 +48,10 @@ import { abandon, ABANDON, type Abandonable } from "../futures/abandon.js";
 import { BaseFuture } from "../futures/base-future.js";
 import { cancelGenerator, resumeGenerator, type Co, type GeneratorDriver } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers, type Waker } from "../futures/poll.js";
+import { JoinError, type JoinHandle } from "./join-handle.js";
 import { JoinWaiters } from "./join-waiters.js";
+
+export { JoinError, type JoinHandle, type SpawnOptions } from "./join-handle.js";
 
 const IDLE = 0;
 const SCHEDULED = 1;
@@ -71,71 +74,6 @@ export interface TaskScheduler {
   taskEnded(task: Task<any>): void;
   /** A detached task failed: nobody will read its handle, so the runtime must report it. */
   detachedTaskFailed(task: Task<any>, error: unknown): void;
-}
-
-/** Why a join handle could not produce its task's value. */
-export class JoinError extends Error {
-  constructor(
-    readonly kind: "failed" | "cancelled",
-    readonly taskId: number,
-    cause?: unknown,
-  ) {
-    super(
-      kind === "cancelled"
-        ? cause === undefined
-          ? `task ${taskId} was cancelled`
-          : `task ${taskId} was cancelled, and its cleanup threw: ${describe(cause)}`
-        : `task ${taskId} failed: ${describe(cause)}`,
-      { cause },
-    );
-    this.name = "JoinError";
-  }
-  get isCancelled(): boolean {
-    return this.kind === "cancelled";
-  }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-/**
- * The spawner's side of a task: await its value (`yield* handle`, or `await handle`
- * as it is also a `PromiseLike`), cancel it, or let it run on its own.
- *
- * Any number of tasks and promises may await one handle; each gets the outcome, and
- * asking again after the end gives the same outcome. An awaiter that gives up (its
- * task is cancelled, it loses a `select`, a `tryJoin` sibling failed, a `timeout`
- * fired) only stops waiting: the task runs on and the other awaiters still get it,
- * as dropping a tokio `JoinHandle` detaches. Only `cancel()` stops the task.
- */
-export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
-  readonly id: number;
-  /** True once the task completed, failed or was cancelled. */
-  readonly finished: boolean;
-  /**
-   * Stop the task: its future is cancelled (generator `finally` blocks run). False if it
-   * had already ended. Never throws: a throw from the task's cleanup becomes the cause
-   * of its cancelled `JoinError`.
-   */
-  cancel(): boolean;
-  /** Let the task run on unobserved; a failure is then reported by the runtime (once) instead of lost. */
-  detach(): void;
-  /** The task's value as a promise (rejects with `JoinError`). */
-  toPromise(): Promise<T>;
-  [Symbol.iterator](): Iterator<Future<unknown>, T, unknown>;
-}
-
-/** Per-spawn options understood by every runtime. */
-export interface SpawnOptions {
-  /** A name for traces and error reports. */
-  name?: string;
-  /**
-   * Which named queue the task goes to in a multi-queue runtime (`"high"`, `"low"`, or
-   * any name the runtime was built with). Default: the lowest-priority queue, as the
-   * book's `spawn_task!` defaults to `Low`. Single-queue runtimes ignore it.
-   */
-  priority?: string;
 }
 
 export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver, Abandonable {
