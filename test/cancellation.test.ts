@@ -3,7 +3,7 @@
  * share one kit (driver-kit.ts), so each rule is checked on all of them.
  */
 import { describe, expect, it } from "vitest";
-import { asFuture, co, PENDING, pollFn, fromGenerator, JoinError, LiveRuntime, LiveLoopsRuntime, SimRuntime, sleep, VirtualRuntime, type Co, type JoinHandle } from "../src/index.js";
+import { asFuture, co, join, tryJoin, PENDING, pollFn, fromGenerator, JoinError, LiveRuntime, LiveLoopsRuntime, SimRuntime, sleep, VirtualRuntime, type Co, type JoinHandle } from "../src/index.js";
 import { detachedErrorText } from "../src/runtime/driver-kit.js";
 import { settle } from "./helpers/fake-timers.js";
 
@@ -125,6 +125,28 @@ describe.each(Object.keys(drivers))("cancellation on the %s driver", (name) => {
       process.stderr.write = write;
     }
     expect(writes.join("")).toContain("boom");
+  });
+});
+
+describe("combinators under a throwing cleanup", () => {
+  it("cancelling a join abandons every child even when one child's finally throws (before: the children after it kept their timers)", async () => {
+    const rt = new LiveRuntime();
+    const log: string[] = [];
+    const h = rt.spawn(join(co(cleanupThrows, log), sleep(1_000_000), sleep(2_000_000)));
+    await settle(2);
+    expect(rt.timers.size).toBe(2);
+    expect(() => h.cancel()).not.toThrow();
+    expect(log).toEqual(["finally"]);
+    expect(rt.timers.size).toBe(0);
+    await expect(h.toPromise()).rejects.toMatchObject({ kind: "cancelled", cause: { message: "cleanup failed" } });
+  });
+
+  it("a failing tryJoin child whose sibling's cleanup throws reports both", async () => {
+    const rt = new LiveRuntime();
+    const failing = co(function* (): Co<never> { yield* sleep(1); throw new Error("child failed"); });
+    const error = await rt.blockOn(tryJoin(co(cleanupThrows, []), failing)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((e: Error) => e.message)).toEqual(["child failed", "cleanup failed"]);
   });
 });
 

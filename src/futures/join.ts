@@ -50,8 +50,8 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
         this.remaining--;
         if (this.failFast) {
           this.finished = true;
-          this.cancelRunning(cx.waker);
-          throw error;
+          const cleanup = this.cancelRunning(cx.waker);
+          throw cleanup.length === 0 ? error : new AggregateError([error, ...cleanup], "tryJoin: a child failed, and abandoning the others threw too");
         }
         if (!this.failed) {
           this.failed = true;
@@ -69,16 +69,29 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
     return results as T;
   }
 
-  private cancelRunning(waker?: Waker): void {
+  /**
+   * Abandon every child still running. Each one is abandoned even if an earlier one's
+   * cleanup threw (else its timers would stay registered); the throws are returned.
+   */
+  private cancelRunning(waker?: Waker): unknown[] {
+    const thrown: unknown[] = [];
     for (let i = 0; i < this.futures.length; i++) {
-      if (this.results[i] === NOT_DONE) abandon(this.futures[i]!, waker);
+      if (this.results[i] !== NOT_DONE) continue;
+      try {
+        abandon(this.futures[i]!, waker);
+      } catch (error) {
+        thrown.push(error);
+      }
     }
+    return thrown;
   }
 
   override cancel(): void {
     if (this.finished) return;
     this.finished = true;
-    this.cancelRunning();
+    const thrown = this.cancelRunning();
+    if (thrown.length === 1) throw thrown[0];
+    if (thrown.length > 1) throw new AggregateError(thrown, "join: abandoning the children threw");
   }
 }
 
