@@ -174,7 +174,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     if (this.policy.size > 0 && !this.drainPending) {
       // The turn's budget is spent (by this drain or by earlier ones): continue after Node's timers and I/O.
       this.drainPending = true;
-      setImmediate(this.drain);
+      this.budget.afterTurn(this.drain);
     }
     this.checkSettled();
   };

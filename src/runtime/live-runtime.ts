@@ -141,10 +141,10 @@ export class LiveRuntime implements TaskScheduler, Spawner {
     if (this.queue.size > 0 && !this.drainPending) this.handBack();
   };
 
-  /** Continue after Node's timers and I/O. */
+  /** Continue after Node's timers and I/O: in the immediate that closes this turn. */
   private handBack(): void {
     this.drainPending = true;
-    setImmediate(this.drain);
+    this.budget.afterTurn(this.drain);
   }
 
   private readonly runBatch = (): number => {

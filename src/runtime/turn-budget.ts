@@ -16,14 +16,17 @@
  *    opened — JavaScript cannot see where a macrotask ends, but an immediate queued
  *    now runs only after this turn's microtasks, in a later phase of the event loop.
  * 2. While a turn is open, `enter` says whether a drain may poll: polls are left and
- *    the slice has not run out. When it says no, the driver hands back
- *    (`setImmediate`); that immediate runs after the one that closes the turn, so the
- *    drain it starts opens a fresh turn.
- * 3. The cost: one `setImmediate` per turn in which the driver ran at all; none
- *    while it is idle, so an idle runtime holds nothing.
+ *    the slice has not run out. When it says no, or work remains when the budget is
+ *    spent, the driver hands back with `afterTurn(drain)`: the immediate that closes
+ *    the turn runs that drain, which opens a fresh turn.
+ * 3. The cost: one `setImmediate` per turn in which the driver ran at all (the same
+ *    one closes the turn and continues a handed-back drain); none while it is idle,
+ *    so an idle runtime holds nothing.
  */
 export class TurnBudget {
   private isOpen = false;
+  /** The drain to continue once the open turn closes (a hand-back), if any. */
+  private next: (() => void) | null = null;
   /** Polls the open turn has left. */
   pollsLeft = 0;
   /** `performance.now()` at which the open turn's time slice ends. */
@@ -56,7 +59,17 @@ export class TurnBudget {
     this.pollsLeft = 0;
   }
 
+  /** Run `drain` in the immediate that closes the open turn (a turn is open whenever a driver hands back). */
+  afterTurn(drain: () => void): void {
+    this.next = drain;
+  }
+
   private readonly close = (): void => {
     this.isOpen = false;
+    const next = this.next;
+    if (next !== null) {
+      this.next = null;
+      next();
+    }
   };
 }
