@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { co, fromPromise, LiveLoopsRuntime, LiveRuntime, type Co } from "../src/index.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/starve.ts", import.meta.url));
 
@@ -21,5 +22,38 @@ describe.each(["live", "loops"])("the %s driver never starves the event loop", (
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^ok timer=\S+ms echo=\S+ms\n$/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe("one budget per macrotask turn", () => {
+  it.each(["live", "loops"])("%s: drains started from microtasks share it — between two immediates at most pollBudget polls run (before: every drain started afresh)", async (name) => {
+    const budget = 8;
+    const rt = name === "live" ? new LiveRuntime({ pollBudget: budget }) : new LiveLoopsRuntime();
+    const perTurn = name === "live" ? budget : 65_536;
+    let polls = 0;
+    const total = name === "live" ? 200 : 200_000;
+    const spinner = rt.spawn(
+      co(function* (): Co<void> {
+        // Each await is woken from a microtask, so each poll runs in a drain of its own.
+        for (let i = 0; i < total; i++) {
+          polls++;
+          yield* fromPromise(Promise.resolve(i));
+        }
+      }),
+    );
+    // Sample the poll count at every turn of the event loop until the spinner is done.
+    const samples: number[] = [polls];
+    await new Promise<void>((done) => {
+      const sample = (): void => {
+        samples.push(polls);
+        if (spinner.finished) done();
+        else setImmediate(sample);
+      };
+      setImmediate(sample);
+    });
+    const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
+    expect(perImmediate.length).toBeGreaterThan(total / perTurn - 1);
+    expect(Math.max(...perImmediate)).toBeLessThanOrEqual(perTurn);
+    expect(polls).toBe(total);
   });
 });
