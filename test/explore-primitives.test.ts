@@ -269,11 +269,7 @@ describe("explore on our own primitives (pct, depth 2 and 3)", () => {
     expect(n).toBeGreaterThanOrEqual(1000);
   });
 
-  // Fails today: a JoinHandle keeps one join waker, so a second awaiter replaces the
-  // first, which then waits forever (the explorer reports a deadlock, shrunk to two
-  // decisions). Issue 11 §1 gives JoinHandle the waiter list (branch `drivers`); when
-  // that lands this turns into an unexpected pass — make it a plain `it` then.
-  it.fails("JoinHandle: any number of tasks awaiting one handle each get its value", () => {
+  it("JoinHandle: any number of tasks awaiting one handle each get its value", () => {
     const arb = fc.record({ awaiters: fc.integer({ min: 2, max: 3 }), work: fc.integer({ min: 0, max: 3 }), fails: fc.boolean() });
     const n = selfTest(arb, ({ awaiters, work, fails }) => (rt) => {
       const target = rt.spawn(co(function* () {
