@@ -103,6 +103,8 @@ export type { HeaterParams, HeaterTrace, HeaterRun, HeaterSummary, ObserverDesig
 export { simulateHeater, SIM_POLL_COST_MS } from "./reactive/simulate-heater.js";
 export type { SimulatedHeater } from "./reactive/simulate-heater.js";
 export { EventBus, EventHandle } from "./reactive/event-bus.js";
+export { CLOSED, NO_EVENT } from "./reactive/event-bus.js";
+export type { Closed, NoEvent } from "./reactive/event-bus.js";
 export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
 
 // --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---
