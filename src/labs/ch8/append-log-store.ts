@@ -73,6 +73,10 @@ export class AppendLogStore implements DurableStore {
 
   constructor(private readonly file: string, private readonly options: AppendLogOptions = {}) {}
 
+  get needsReload(): boolean {
+    return this.poisoned !== null;
+  }
+
   load(): Map<string, Bytes> {
     this.close();
     fs.rmSync(`${this.file}.compact`, { force: true });

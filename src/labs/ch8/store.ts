@@ -56,6 +56,8 @@ export interface DurableStore {
   load(): Map<string, Bytes>;
   /** What the last `load` (and later compactions) found wrong; empty when all was well. */
   readonly problems?: readonly StoreProblem[];
+  /** True after a failed write that could not be undone: `load` again before the next write. */
+  readonly needsReload?: boolean;
   set(key: string, value: Bytes): void;
   delete(key: string): void;
   /** Release the file handle (the writer is its only owner). */
