@@ -150,7 +150,7 @@ export class AppendLogStore implements DurableStore {
       rolledBack,
       unreadable: failure.laterInvalid + 1,
       message:
-        `${this.file}: ${what}; kept the first ${this.records} record(s), moved ${rest.length} byte(s) to ${path.basename(quarantine)}` +
+        `${path.basename(this.file)}: ${what}; kept the first ${this.records} record(s), moved ${rest.length} byte(s) (${failure.laterInvalid + 1} unreadable record(s)) to ${path.basename(quarantine)}` +
         (rolledBack.length > 0 ? `; keys that may now read an older value or none: ${rolledBack.map((k) => JSON.stringify(k)).join(", ")}` : ""),
     });
   }
