@@ -51,6 +51,7 @@ export type { Rng } from "./runtime/rng.js";
 export { ThreadPool, DEFAULT_CAPACITY } from "./runtime/threads/thread-pool.js";
 export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } from "./runtime/threads/thread-pool.js";
 export { PoolHandle, WorkerDiedError, PoolClosedError } from "./runtime/threads/pool-handle.js";
+export { ResultLostError } from "./runtime/threads/pool-handle.js";
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
 
