@@ -27,11 +27,12 @@
  * per {@link RESULT_FLUSH_MS}, or when it runs out of work — never one message per
  * tiny task (the cost that dominates per-task pools). The flush bound must hold while
  * a long synchronous task runs, when nothing can flush: so before starting a task
- * with results waiting, the loop flushes unless that function has always been quick
- * here (its longest run so far, plus the batch's age, stays under the bound). A
- * function's first run counts as long. A function that was always quick and suddenly
- * is not can still hold one batch past the bound — the price of not paying a message
- * per task.
+ * with results waiting, the loop flushes — unless it is working through a backlog
+ * (at least {@link BATCH_QUEUE_DEPTH} tasks queued here) of a function that has always
+ * been quick here (its longest run so far, plus the batch's age, stays under the
+ * bound). Sparse work pays a message per result, which it can afford; a flood of tiny
+ * tasks keeps its batches. The gap: in a flood of one function that was always quick,
+ * a run that is suddenly long holds that batch past the bound.
  *
  * A finished task's slot is marked FINISHED (with a primitive result inline) before
  * its result is batched, so a worker that dies with an unsent batch leaves enough for
@@ -49,6 +50,9 @@ import { EMPTY, type LocalDeque } from "./chase-lev-deque.js";
 import { CANCELLED, QUEUED } from "./task-table.js";
 import { HIGH, LOW, NOTIFIED, PARKED, PoolViews, RUNNING_STATE, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS, type PoolMemory } from "./pool-memory.js";
 import { PINNED_BIT, RESULT_BATCH, RESULT_FLUSH_MS, RESULT_ERROR, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE, TURN_MS } from "./protocol.js";
+
+/** Queued tasks at which the loop keeps batching results across a quick function's runs (see the module doc). */
+export const BATCH_QUEUE_DEPTH = 8;
 
 /** `Atomics.waitAsync` (Node >= 16); typed here because the ES2023 lib does not declare it. */
 const waitAsync = (Atomics as unknown as {
@@ -294,7 +298,8 @@ export class WorkerLoop {
     const fnIndex = this.views.table.fn(ctx.id);
     if (this.results.length > 0) {
       const longest = this.longest.get(fnIndex);
-      if (longest === undefined || performance.now() - this.batchStart + longest >= RESULT_FLUSH_MS) this.flush();
+      const queued = this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length;
+      if (queued < BATCH_QUEUE_DEPTH || longest === undefined || performance.now() - this.batchStart + longest >= RESULT_FLUSH_MS) this.flush();
     }
     let value: unknown;
     const t0 = performance.now();
