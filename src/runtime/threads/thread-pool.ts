@@ -39,6 +39,7 @@
  *   3. terminate every worker and wait for their exit.
  */
 import { availableParallelism } from "node:os";
+import { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../module-worker.js";
 import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
@@ -46,57 +47,10 @@ import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from ".
 import { PINNED_BIT, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE } from "./protocol.js";
 import { FINISHED, QUEUED, RUNNING } from "./task-table.js";
 
-/** A task, described: `module` exports `name(arg, ctx)`. `arg` must be structured-clonable. */
-export interface TaskDescriptor {
-  module: string | URL;
-  name: string;
-  arg?: unknown;
-}
-
-export interface SubmitOptions {
-  priority?: "high" | "low";
-  /** Pin to this worker: it runs there and is never stolen (the book's `spawn_pinned_by_idx`). */
-  worker?: number;
-  /** Cancels the task (queued: removed; running: its `ctx.signal` fires). */
-  signal?: AbortSignal;
-}
-
-export interface ThreadPoolOptions {
-  /** Worker threads (default: available cores). */
-  workers?: number;
-  /** Task-table slots: tasks queued or running at once; more wait in a backlog (default {@link DEFAULT_CAPACITY}). */
-  capacity?: number;
-  /** Seeds each worker's victim choice (worker i uses seed + i). */
-  seed?: number;
-  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's `on_thread_start`. */
-  onWorkerStart?: (index: number, threadId: number, name: string) => void;
-  /** Runs when worker `index` stops, with its exit code — `on_thread_stop`. */
-  onWorkerStop?: (index: number, exitCode: number, name: string) => void;
-  /** Worker thread name prefix: worker i is `${name}-${i}` (the Worker's `name`, and the hooks') — `thread_name`. */
-  name?: string;
-  /** Per-worker stack size in MiB — `thread_stack_size`. */
-  stackSizeMb?: number;
-}
-
-export interface WorkerStats {
-  tasksRun: number;
-  /** Task ids this worker took from others' deques. */
-  steals: number;
-  /** Times it parked (waited on its futex word). */
-  parks: number;
-  /** Ids popped twice — always 0 unless the deque is broken; tests assert it. */
-  duplicates: number;
-}
-
-/**
- * Slots in the shared task table. 16,384 × (32 B words + 8 B number + 256 B payload)
- * ≈ 4.8 MiB: enough that 2–8 workers never starve between result batches, small
- * enough to allocate per pool.
- */
-export const DEFAULT_CAPACITY = 16_384;
-
 /** The worker's entry: `worker-main.js` compiled, or `worker-main.ts` through tsx (see module-worker.ts). */
 const WORKER_MAIN = siblingModule(import.meta.url, "worker-main");
+
+export { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
 
 export class ThreadPool {
   readonly size: number;
