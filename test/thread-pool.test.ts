@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { JoinError } from "../src/runtime/task.js";
 import { seededRandom, randomInt } from "../src/runtime/rng.js";
 import { getEventListeners } from "node:events";
-import { PoolClosedError, ResultLostError, WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
+import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
 import { co } from "../src/futures/generator-future.js";
+import { PENDING } from "../src/futures/poll.js";
 import { LiveRuntime } from "../src/runtime/live-runtime.js";
 import { ThreadPool } from "../src/runtime/threads/thread-pool.js";
 import { TaskContext } from "../src/runtime/threads/worker-loop.js";
@@ -307,5 +308,22 @@ describe("ThreadPool: composition and failure (issue 11 §6)", () => {
     expect(values).toEqual(new Array(7).fill(42));
     expect(await h).toBe(42);
     expect(h.poll({ waker: { wake() {} } })).toBe(42);
+  });
+});
+
+describe("PoolHandle waiters (no threads)", () => {
+  it("re-polling with the same waker never grows the list; every distinct waker is woken once; the outcome repeats", () => {
+    const h = new PoolHandle<number>(1, () => true);
+    const wakes = [0, 0, 0];
+    const wakers = wakes.map((_, i) => ({ wake: () => void wakes[i]!++ }));
+    for (let i = 0; i < 1_000; i++) for (const w of wakers) expect(h.poll({ waker: w })).toBe(PENDING);
+    expect((h as unknown as { waiters: { length: number } }).waiters.length).toBe(3);
+    h.settle("ok", 5);
+    expect(wakes).toEqual([1, 1, 1]);
+    for (const w of wakers) expect(h.poll({ waker: w })).toBe(5);
+    const failed = new PoolHandle<number>(2, () => true);
+    failed.settle("failed", new Error("x"));
+    expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
+    expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
   });
 });

@@ -63,6 +63,9 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
   private value: unknown = undefined;
   /** Parked tasks, one place per waker (created on the first pending poll). */
   private waiters: WaiterList | null = null;
+  /** The first waker's place; a Map only from the second distinct waker on (the common join has one). */
+  private firstWaker: Waker | null = null;
+  private firstKey: Waiter | null = null;
   private keys: Map<Waker, Waiter> | null = null;
   private listeners: (() => void)[] | null = null;
   /** @internal runs once when the handle settles (the pool removes an AbortSignal listener here). */
@@ -96,6 +99,7 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
     const settled = this.onSettled;
     this.onSettled = null;
     settled?.();
+    this.firstWaker = this.firstKey = null;
     this.keys = null;
     this.waiters?.wakeAll();
     const ls = this.listeners;
@@ -108,8 +112,13 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
       case "pending": {
         const waker = cx.waker;
         const waiters = (this.waiters ??= new WaiterList());
-        const keys = (this.keys ??= new Map());
-        keys.set(waker, waiters.register(keys.get(waker) ?? null, waker));
+        if (this.firstWaker === null || this.firstWaker === waker) {
+          this.firstWaker = waker;
+          this.firstKey = waiters.register(this.firstKey, waker);
+        } else {
+          const keys = (this.keys ??= new Map());
+          keys.set(waker, waiters.register(keys.get(waker) ?? null, waker));
+        }
         return PENDING;
       }
       case "ok":
