@@ -47,7 +47,7 @@ export class KeyValueActor implements Actor<KeyValueActorMessage, void> {
         return;
     }
     const log = toWriterMessage(message);
-    if (log !== null && this.writer !== null) {
+    if (log !== null && message.op !== "get" && this.writer !== null) {
       let ack: WriteAck;
       try {
         ack = (yield* this.writer.ask(log)) as WriteAck;
@@ -55,7 +55,7 @@ export class KeyValueActor implements Actor<KeyValueActorMessage, void> {
         ack = error instanceof Error ? error : new Error(String(error));
       }
       if (ack !== undefined) {
-        (message.reply as { send(v: WriteAck): boolean }).send(ack); // not durable, so not acknowledged (invariant 2)
+        message.reply.send(ack); // not durable, so not acknowledged (invariant 2)
         return;
       }
     }
