@@ -28,11 +28,13 @@
  * tiny task (the cost that dominates per-task pools). The flush bound must hold while
  * a long synchronous task runs, when nothing can flush: so before starting a task
  * with results waiting, the loop flushes — unless it is working through a backlog
- * (at least {@link BATCH_QUEUE_DEPTH} tasks queued here) of a function that has always
- * been quick here (its longest run so far, plus the batch's age, stays under the
- * bound). Sparse work pays a message per result, which it can afford; a flood of tiny
- * tasks keeps its batches. The gap: in a flood of one function that was always quick,
- * a run that is suddenly long holds that batch past the bound.
+ * (at least {@link BATCH_QUEUE_DEPTH} tasks queued here) of a function that has been
+ * quick here lately (its recent longest run, plus the batch's age, stays under the
+ * bound). "Recent longest" halves with every run and jumps to any longer run, so one
+ * run slowed by a GC pause or a preempted thread does not end batching for good. A
+ * function's first run counts as long. Sparse work pays a message per result, which it
+ * can afford; a flood of tiny tasks keeps its batches. The gap: in a flood of one
+ * function that was quick, a run that is suddenly long holds that batch past the bound.
  *
  * A finished task's slot is marked FINISHED (with a primitive result inline) before
  * its result is batched, so a worker that dies with an unsent batch leaves enough for
@@ -111,8 +113,8 @@ export class WorkerLoop {
   private readonly pinned: number[] = [];
   private readonly rng: Rng;
   private readonly fns = new Map<number, TaskFn>();
-  /** Longest synchronous run seen per function index, in ms (absent: never run here). */
-  private readonly longest = new Map<number, number>();
+  /** Recent longest synchronous run per function index, in ms (a hole: never run here); see the module doc. */
+  private readonly longest: number[] = [];
   private readonly loading = new Map<number, Promise<TaskFn>>();
   /** Tasks of this worker that are not finished when its turn ends (loading their module, or async): slot → context. */
   private readonly live = new Map<number, TaskContext>();
@@ -297,7 +299,7 @@ export class WorkerLoop {
   private call(fn: TaskFn, ctx: TaskContext, arg: unknown): void {
     const fnIndex = this.views.table.fn(ctx.id);
     if (this.results.length > 0) {
-      const longest = this.longest.get(fnIndex);
+      const longest = this.longest[fnIndex];
       const queued = this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length;
       if (queued < BATCH_QUEUE_DEPTH || longest === undefined || performance.now() - this.batchStart + longest >= RESULT_FLUSH_MS) this.flush();
     }
@@ -336,7 +338,8 @@ export class WorkerLoop {
 
   private took(fnIndex: number, t0: number): void {
     const ms = performance.now() - t0;
-    if (!(ms <= (this.longest.get(fnIndex) ?? -1))) this.longest.set(fnIndex, ms);
+    const decayed = (this.longest[fnIndex] ?? 0) * 0.5;
+    this.longest[fnIndex] = ms > decayed ? ms : decayed;
   }
 
   private settleAsync(ctx: TaskContext, code: number, value: unknown): void {
