@@ -7,6 +7,8 @@ import { getEventListeners } from "node:events";
 import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from "../src/runtime/threads/pool-handle.js";
 import { co } from "../src/futures/generator-future.js";
 import { PENDING } from "../src/futures/poll.js";
+import { RESULT_ERROR, RESULT_OK } from "../src/runtime/threads/protocol.js";
+import { allocateTaskTable, FINISHED, QUEUED, TaskTable } from "../src/runtime/threads/task-table.js";
 import { LiveRuntime } from "../src/runtime/live-runtime.js";
 import { ThreadPool } from "../src/runtime/threads/thread-pool.js";
 import { TaskContext } from "../src/runtime/threads/worker-loop.js";
@@ -239,8 +241,13 @@ describe("ThreadPool: composition and failure (issue 11 §6)", () => {
     const [rLong, rQuick, rText, rDies, rBehind, rUnpinned] = await Promise.all([settled(long), Promise.all(quick.map(settled)), settled(text), settled(dies), Promise.all(behind.map(settled)), Promise.all(unpinned.map(settled))]);
     expect(rLong).toEqual({ ok: true, value: 300 });
     expect(rQuick).toEqual([1, 2, 3, 4].map((value) => ({ ok: true, value })));
-    expect(rText).toMatchObject({ ok: false, cause: expect.any(ResultLostError) });
-    expect((rText as { cause: ResultLostError }).cause.finishedOk).toBe(true);
+    // Finished, never "died": its result either got out before the crash (a flush on a busy machine)
+    // or, not being a primitive the table keeps, is reported lost *as a finished task*.
+    if (rText.ok) expect(rText.value).toBe("not a primitive");
+    else {
+      expect(rText.cause).toBeInstanceOf(ResultLostError);
+      expect((rText.cause as ResultLostError).finishedOk).toBe(true);
+    }
     expect(rDies).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
     for (const r of rBehind) expect(r).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
     expect(rUnpinned).toEqual(Array.from({ length: 20 }, (_, i) => ({ ok: true, value: 100 + i })));
@@ -308,6 +315,31 @@ describe("ThreadPool: composition and failure (issue 11 §6)", () => {
     expect(values).toEqual(new Array(7).fill(42));
     expect(await h).toBe(42);
     expect(h.poll({ waker: { wake() {} } })).toBe(42);
+  });
+});
+
+describe("task table: what a finished slot keeps for a dead worker's submitter (no threads)", () => {
+  it("primitive results are kept inline, others are marked not stored; errors never carry a value", () => {
+    const table = new TaskTable(allocateTaskTable(8));
+    const cases: [number, unknown, { code: number; stored: boolean; value: unknown }][] = [
+      [RESULT_OK, 42, { code: RESULT_OK, stored: true, value: 42 }],
+      [RESULT_OK, -0.5, { code: RESULT_OK, stored: true, value: -0.5 }],
+      [RESULT_OK, undefined, { code: RESULT_OK, stored: true, value: undefined }],
+      [RESULT_OK, null, { code: RESULT_OK, stored: true, value: null }],
+      [RESULT_OK, false, { code: RESULT_OK, stored: true, value: false }],
+      [RESULT_OK, true, { code: RESULT_OK, stored: true, value: true }],
+      [RESULT_OK, { a: 1 }, { code: RESULT_OK, stored: false, value: undefined }],
+      [RESULT_ERROR, new Error("x"), { code: RESULT_ERROR, stored: false, value: undefined }],
+    ];
+    for (const [code, value, expected] of cases) {
+      table.fill(3, 7, 0, 0, "an argument");
+      expect(table.claim(3, 1)).toBe(QUEUED);
+      table.finish(3, code, value);
+      expect(table.state(3)).toBe(FINISHED);
+      expect(table.owner(3)).toBe(1);
+      expect(table.finishedResult(3)).toEqual(expected);
+      table.release(3);
+    }
   });
 });
 
