@@ -70,6 +70,7 @@ export type { Rng } from "./runtime/rng.js";
 export { ThreadPool, DEFAULT_CAPACITY } from "./runtime/threads/thread-pool.js";
 export type { TaskDescriptor, SubmitOptions, ThreadPoolOptions, WorkerStats } from "./runtime/threads/thread-pool.js";
 export { PoolHandle, WorkerDiedError, PoolClosedError } from "./runtime/threads/pool-handle.js";
+export { ResultLostError } from "./runtime/threads/pool-handle.js";
 export type { PoolTaskState } from "./runtime/threads/pool-handle.js";
 export { TaskContext } from "./runtime/threads/worker-loop.js";
 
@@ -122,6 +123,8 @@ export type { HeaterParams, HeaterTrace, HeaterRun, HeaterSummary, ObserverDesig
 export { simulateHeater, SIM_POLL_COST_MS } from "./reactive/simulate-heater.js";
 export type { SimulatedHeater } from "./reactive/simulate-heater.js";
 export { EventBus, EventHandle } from "./reactive/event-bus.js";
+export { NO_EVENT } from "./reactive/event-bus.js";
+export type { NoEvent } from "./reactive/event-bus.js";
 export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
 
 // --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---

@@ -50,6 +50,10 @@ it("E8.5 recovery: both stores reload what the first run wrote", async () => {
   ];
   expect(textOf(r, 0)).toEqual(expected);
   expect(textOf(r, 1)).toEqual(expected);
+  // A flipped byte in record 2 is reported, and the valid prefix (record 1) is what the store serves.
+  const damaged = textOf(r, 2);
+  expect(damaged[1]).toMatch(/^Store problem: data\.log: damaged at line 2 \(checksum mismatch\).*kept the first 1 record/);
+  expect(damaged.slice(2)).toEqual(expected.slice(2));
   const table = r.blocks.find((b) => b.kind === "table")!;
   expect(table.kind === "table" && table.rows.map((row) => [row[0], row[1]])).toEqual([
     ["json rewrite (book), write only", 20],

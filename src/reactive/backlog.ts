@@ -6,8 +6,15 @@
  * that range hold `undefined`, so a taken event is not kept alive by the ring.
  * Why a ring and not `Array#shift`: shift is O(n) once V8 leaves its fast path, and a
  * slow consumer's backlog is exactly the case that grows.
+ * Why `shift` answers {@link NO_EVENT} and not `undefined` when empty: `undefined` is
+ * an event like any other (`bus.send(undefined)`), and an "empty" that looks like an
+ * event would make a consumer drop it or stop early.
  */
 const INITIAL_CAPACITY = 16;
+
+/** What {@link Backlog.shift} returns when there is no event (never a value a sender can send). */
+export const NO_EVENT: unique symbol = Symbol("no event");
+export type NoEvent = typeof NO_EVENT;
 
 export class Backlog<T> {
   private items: (T | undefined)[] = new Array(INITIAL_CAPACITY);
@@ -21,11 +28,11 @@ export class Backlog<T> {
     this.length++;
   }
 
-  /** Oldest event, or undefined when empty. */
-  shift(): T | undefined {
-    if (this.length === 0) return undefined;
+  /** Oldest event, or {@link NO_EVENT} when empty. */
+  shift(): T | NoEvent {
+    if (this.length === 0) return NO_EVENT;
     const i = this.head;
-    const item = this.items[i];
+    const item = this.items[i] as T;
     this.items[i] = undefined;
     this.head = (i + 1) & this.mask;
     this.length--;

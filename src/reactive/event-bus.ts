@@ -17,6 +17,15 @@
  *    subscribers missed it), `block` (sync `send` counts it as missed; `deliver()` is
  *    a future that waits until every blocking subscriber has room, then sends).
  *
+ * 5. Waiting goes through waiter lists (futures/waiter-list.ts): each handle has one
+ *    list of consumers (`recv`, the async iterator) and one of blocked senders
+ *    (`deliver`). An offered event wakes one consumer; a taken event (room) wakes one
+ *    sender; dispose wakes all of both. A cancelled `recv`/`deliver` leaves its lists
+ *    at once, and a wake-up it held but did not use moves on to the next waiter.
+ * 6. "No event" is the {@link NO_EVENT} sentinel, never `undefined`: `send(undefined)`
+ *    is delivered like any other value. The book's `poll()` keeps its `T | undefined`
+ *    shape (ambiguous when T includes undefined); `take()` and `recvOrClosed()` are not.
+ *
  * Why events are not cloned by default: Rust clones because every queue owns its
  * value; in JavaScript a shared immutable event is the same thing for free. Pass
  * `clone` (e.g. `structuredClone`) if subscribers mutate what they get.
@@ -26,10 +35,14 @@
  * call consumers synchronously, which is the opposite of a backlog.
  */
 import { BaseFuture } from "../futures/base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Poll, type Waker } from "../futures/poll.js";
+import { PENDING, PolledAfterCompletion, type Context, type Poll } from "../futures/poll.js";
 import { sleep } from "../futures/sleep.js";
 import { co, type Co } from "../futures/generator-future.js";
-import { Backlog } from "./backlog.js";
+import type { Waiter } from "../futures/waiter-list.js";
+import { EventHandle } from "./event-handle.js";
+
+export { NO_EVENT, type NoEvent } from "./backlog.js";
+export { CLOSED, EventHandle, type Closed } from "./event-handle.js";
 
 export type BackpressurePolicy = "drop-oldest" | "drop-newest" | "reject" | "block";
 
@@ -165,126 +178,10 @@ function* gcLoop(bus: EventBus<unknown>, intervalMs: number): Co<never> {
   }
 }
 
-/** A subscription: its own backlog. Dispose it (`using h = bus.subscribe()`) to unsubscribe. */
-export class EventHandle<T> implements Disposable, AsyncIterable<T> {
-  readonly backlog = new Backlog<T>();
-  dead = false;
-  readonly stats: SubscriberStats = { delivered: 0, dropped: 0, rejected: 0, highWater: 0 };
-  private consumer: Waker | null = null;
-  private senders: Waker[] = [];
-
-  constructor(
-    private readonly bus: EventBus<T>,
-    readonly id: number,
-    readonly topics: ReadonlySet<string> | null,
-    readonly capacity: number,
-    readonly policy: BackpressurePolicy,
-  ) {}
-
-  /** @internal the send path: false if this subscriber did not take the event. */
-  offer(event: T): boolean {
-    const backlog = this.backlog;
-    if (backlog.length >= this.capacity) {
-      switch (this.policy) {
-        case "drop-oldest":
-          backlog.shift();
-          this.stats.dropped++;
-          break;
-        case "drop-newest":
-          this.stats.dropped++;
-          return true; // taken and discarded: the sender is not told
-        case "reject":
-        case "block":
-          this.stats.rejected++;
-          return false;
-      }
-    }
-    backlog.push(event);
-    this.stats.delivered++;
-    if (backlog.length > this.stats.highWater) this.stats.highWater = backlog.length;
-    const w = this.consumer;
-    if (w !== null) {
-      this.consumer = null;
-      w.wake();
-    }
-    return true;
-  }
-
-  /** The book's `poll(id)`: the oldest event, or undefined when the backlog is empty. */
-  poll(): T | undefined {
-    const event = this.backlog.shift();
-    if (event !== undefined && this.senders.length > 0) this.wakeSenders();
-    return event;
-  }
-
-  /** Number of events waiting. */
-  get pending(): number {
-    return this.backlog.length;
-  }
-
-  /** A future of the next event; `undefined` once the handle is disposed and drained. */
-  recv(): BaseFuture<T | undefined> {
-    return new Recv(this);
-  }
-
-  /** @internal */
-  waitForEvent(waker: Waker): void {
-    this.consumer = waker;
-  }
-  /** @internal */
-  waitForRoom(waker: Waker): void {
-    this.senders.push(waker);
-  }
-  /** @internal */
-  wakeAll(): void {
-    const w = this.consumer;
-    this.consumer = null;
-    w?.wake();
-    this.wakeSenders();
-  }
-  private wakeSenders(): void {
-    const senders = this.senders;
-    this.senders = [];
-    for (const s of senders) s.wake();
-  }
-
-  [Symbol.dispose](): void {
-    this.bus.unsubscribe(this);
-  }
-
-  /** Promise-land consumption: `for await (const e of handle)`, ends when disposed and drained. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      const event = this.poll();
-      if (event !== undefined) {
-        yield event;
-        continue;
-      }
-      if (this.dead) return;
-      await new Promise<void>((resolve) => this.waitForEvent({ wake: resolve }));
-    }
-  }
-}
-
-class Recv<T> extends BaseFuture<T | undefined> {
-  private done = false;
-  constructor(private readonly handle: EventHandle<T>) {
-    super();
-  }
-  poll(cx: Context): Poll<T | undefined> {
-    if (this.done) throw new PolledAfterCompletion("EventHandle.recv()");
-    const event = this.handle.poll();
-    if (event !== undefined || this.handle.dead) {
-      this.done = true;
-      return event;
-    }
-    this.handle.waitForEvent(cx.waker);
-    return PENDING;
-  }
-}
-
 class Deliver<T> extends BaseFuture<number> {
   private done = false;
+  /** One place per full `block` backlog this delivery waits on. */
+  private readonly keys = new Map<EventHandle<T>, Waiter>();
   constructor(private readonly bus: EventBus<T>, private readonly event: T, private readonly topic: string | undefined) {
     super();
   }
@@ -292,11 +189,25 @@ class Deliver<T> extends BaseFuture<number> {
     if (this.done) throw new PolledAfterCompletion("EventBus.deliver()");
     const blockers = this.bus.fullBlockers(this.topic);
     if (blockers.length > 0) {
-      for (const h of blockers) h.waitForRoom(cx.waker);
+      // A backlog that has room now was not a blocker this time: whatever wake-up came from it
+      // is not used by this delivery (it still waits elsewhere), so it moves on to the next sender.
+      for (const [h, key] of this.keys) {
+        if (!blockers.includes(h)) {
+          h.senders.leave(key);
+          this.keys.delete(h);
+        }
+      }
+      for (const h of blockers) this.keys.set(h, h.senders.register(this.keys.get(h) ?? null, cx.waker));
       return PENDING;
     }
     // Single thread: nothing can fill a backlog between the check above and this send.
     this.done = true;
+    for (const [h, key] of this.keys) h.senders.done(key); // the room it was woken for is used by this event
+    this.keys.clear();
     return this.bus.send(this.event, this.topic);
+  }
+  override cancel(): void {
+    for (const [h, key] of this.keys) h.senders.leave(key);
+    this.keys.clear();
   }
 }

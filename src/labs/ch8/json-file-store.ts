@@ -28,13 +28,26 @@ export class JsonFileStore implements DurableStore {
   }
 
   set(key: string, value: Bytes): void {
+    const before = this.map.get(key);
     this.map.set(key, value);
-    this.rewrite();
+    this.rewriteOrUndo(key, before);
   }
 
   delete(key: string): void {
+    const before = this.map.get(key);
     this.map.delete(key);
-    this.rewrite();
+    this.rewriteOrUndo(key, before);
+  }
+
+  /** A change that did not reach the file is not in the map either (store.ts, invariant 1). */
+  private rewriteOrUndo(key: string, before: Bytes | undefined): void {
+    try {
+      this.rewrite();
+    } catch (error) {
+      if (before === undefined) this.map.delete(key);
+      else this.map.set(key, before);
+      throw error;
+    }
   }
 
   close(): void {
@@ -54,7 +67,12 @@ export class JsonFileStore implements DurableStore {
     for (const [key, value] of this.map) obj[key] = Array.from(value);
     const contents = Buffer.from(JSON.stringify(obj));
     fs.ftruncateSync(this.fd, 0);
-    fs.writeSync(this.fd, contents, 0, contents.length, 0);
+    // `write` may take fewer bytes than asked (a file-size limit, a full disk): go on from there.
+    for (let at = 0; at < contents.length; ) {
+      const n = fs.writeSync(this.fd, contents, at, contents.length - at, at);
+      if (!(n > 0)) throw new Error(`${this.path}: write made no progress (${at} of ${contents.length} bytes)`);
+      at += n;
+    }
     if (this.options.fsync === true) fs.fsyncSync(this.fd);
   }
 }

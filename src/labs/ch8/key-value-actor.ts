@@ -4,12 +4,17 @@
  * its writer as a child — so the writer dies with it and comes back with it (E8.6) —
  * starts from the writer's loaded state, and logs each change to the writer first.
  *
- * Invariant: a set/delete is answered only after the writer acknowledged it (see
- * writer-actor.ts); a get never waits for the writer.
+ * Invariants:
+ * 1. A set/delete is answered only after the writer acknowledged it (see
+ *    writer-actor.ts); a get never waits for the writer.
+ * 2. A change the writer could not make durable is answered with that error and not
+ *    applied to the map; the actor goes on serving. If the writer itself is gone (it
+ *    crashed, and this actor's supervision restarts it), the request fails with the
+ *    ask's error in the same way — a client always gets an answer, never silence.
  */
 import { sleep, type Actor, type ActorContext, type ActorRef, type Co } from "../../index.js";
 import type { KvWiring } from "./kv-config.js";
-import { toWriterMessage, type ActorType, type Bytes, type KeyValueMessage, type WriterMessage } from "./messages.js";
+import { toWriterMessage, type ActorType, type Bytes, type KeyValueMessage, type WriteAck, type WriterMessage } from "./messages.js";
 import { WriterActor, type WriterReply } from "./writer-actor.js";
 
 export type KeyValueActorMessage = KeyValueMessage | { readonly op: "beat" } | { readonly op: "stall"; readonly actor: ActorType; readonly ms: number };
@@ -42,12 +47,16 @@ export class KeyValueActor implements Actor<KeyValueActorMessage, void> {
         return;
     }
     const log = toWriterMessage(message);
-    if (log !== null && this.writer !== null) {
+    if (log !== null && message.op !== "get" && this.writer !== null) {
+      let ack: WriteAck;
       try {
-        yield* this.writer.ask(log);
+        ack = (yield* this.writer.ask(log)) as WriteAck;
       } catch (error) {
-        message.reply.close(); // not durable, so not acknowledged: the client sees ChannelClosed, not silence
-        throw error; // and supervision decides about this actor
+        ack = error instanceof Error ? error : new Error(String(error));
+      }
+      if (ack !== undefined) {
+        message.reply.send(ack); // not durable, so not acknowledged (invariant 2)
+        return;
       }
     }
     switch (message.op) {
@@ -56,11 +65,11 @@ export class KeyValueActor implements Actor<KeyValueActorMessage, void> {
         return;
       case "set":
         this.map.set(message.key, message.value);
-        message.reply.send();
+        message.reply.send(undefined);
         return;
       case "delete":
         this.map.delete(message.key);
-        message.reply.send();
+        message.reply.send(undefined);
         return;
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { Recipient } from "../../index.js";
 import type { RoutingMessage } from "./messages.js";
-import type { DurableStore } from "./store.js";
+import type { DurableStore, StoreProblem } from "./store.js";
 
 export interface HeartbeatConfig {
   /** Each actor sends a heartbeat this often (book: a 200 ms receive timeout). */
@@ -26,6 +26,11 @@ export interface KvSystemConfig {
   routerName?: string;
   /** Printout lines (the book's println!). */
   log?: (line: string) => void;
+  /**
+   * The store's error event: damage found at load, a failed compaction. Each problem is
+   * also printed through `log`; this is for callers that must act on it.
+   */
+  onProblem?: (problem: StoreProblem) => void;
 }
 
 /** The config plus the way back to the router, which actors look up by name. */

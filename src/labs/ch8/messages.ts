@@ -11,10 +11,13 @@ import type { OneshotSender } from "../../index.js";
 
 export type Bytes = Uint8Array;
 
+/** The answer to a set/delete: undefined once it is durable, or the error that kept it from being applied. */
+export type WriteAck = Error | undefined;
+
 export type KeyValueMessage =
   | { readonly op: "get"; readonly key: string; readonly reply: OneshotSender<Bytes | undefined> }
-  | { readonly op: "set"; readonly key: string; readonly value: Bytes; readonly reply: OneshotSender<void> }
-  | { readonly op: "delete"; readonly key: string; readonly reply: OneshotSender<void> };
+  | { readonly op: "set"; readonly key: string; readonly value: Bytes; readonly reply: OneshotSender<WriteAck> }
+  | { readonly op: "delete"; readonly key: string; readonly reply: OneshotSender<WriteAck> };
 
 /** Which actor a heartbeat or a reset is about (the book's `ActorType`). */
 export type ActorType = "key-value" | "writer";

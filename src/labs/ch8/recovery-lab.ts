@@ -2,8 +2,9 @@
  * E8.5: state recovery — a writer actor persists the key-value store and reloads it
  * at start. Runs the system twice on one data file (the second start finds what the
  * first wrote), once with the book's store (rewrite data.json on every change) and
- * once with an append-only log; then times the cost per write of each, with and
- * without fsync. Files live in a fresh temp directory, removed at the end.
+ * once with an append-only log; then flips a byte in the log and starts again, to
+ * show the damage reported and the valid prefix kept (append-log-store.ts, invariant
+ * 3); then times the cost per write of each, with and without fsync. Files live in a fresh temp directory, removed at the end.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -94,6 +95,15 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
     await runOnce(() => new AppendLogStore(log), logLines, firstRun);
     logLines.push("-- system stopped and started again --");
     await runOnce(() => new AppendLogStore(log), logLines, (kv) => secondRun(kv, logLines));
+    // Damage on disk: flip one byte inside the second record (the set of "test"). The store must say so
+    // and keep the records before it — never start empty, never show a value the log does not hold.
+    const damagedLines: string[] = [];
+    const bytes = fs.readFileSync(log);
+    const second = bytes.indexOf(0x0a) + 1;
+    bytes[second + 20] ^= 0x01;
+    fs.writeFileSync(log, bytes);
+    damagedLines.push("-- one byte of record 2 flipped on disk, system started again --");
+    await runOnce(() => new AppendLogStore(log), damagedLines, (kv) => secondRun(kv, damagedLines));
 
     const fsyncWrites = Math.max(10, Math.floor(writes / 20)); // fsync is ms per call: fewer writes, same per-write figure
     const jsonAt = (name: string) => (fsync: boolean) => new JsonFileStore(path.join(dir, name), { fsync });
@@ -123,6 +133,7 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
       blocks: [
         { kind: "text", title: "printout, book's store (data.json rewritten on every change)", lines: bookLines },
         { kind: "text", title: "printout, append-only log", lines: logLines },
+        { kind: "text", title: "printout, append-only log after damage (checksums, recovery to the valid prefix)", lines: damagedLines },
         table,
         {
           kind: "notice",

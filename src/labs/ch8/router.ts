@@ -17,8 +17,16 @@
  *    are forwarded again, first, to the new one. Safe because get/set/delete are
  *    idempotent. (The book's abort drops them; its callers' `rx.await.unwrap()` would
  *    panic. Rejected: `stop()` instead of `kill()` — a stuck actor never drains.)
+ * 4. Failures are contained below the router: the router supervises its children with
+ *    restarts (backoff, no restart limit — a store that keeps failing must keep
+ *    answering with errors, not escalate until the router itself is gone), and the
+ *    key-value actor supervises its writer the same way. A restart keeps the mailbox,
+ *    so queued requests wait for the new instance.
+ * 5. The router never forwards to a stopped key-value actor: if it is not alive (or
+ *    stops while a request waits for room in its mailbox), a fresh one is spawned and
+ *    the request goes there.
  */
-import { sleep, type Actor, type ActorContext, type ActorRef, type ActorSystem, type Co, type Step } from "../../index.js";
+import { ActorStopped, sleep, type Actor, type ActorContext, type ActorRef, type ActorSystem, type Co, type Step, type SupervisionOptions } from "../../index.js";
 import { HeartbeatSupervisor, type HeartbeatMessage } from "./heartbeat-supervisor.js";
 import { KeyValueActor, type KeyValueActorMessage } from "./key-value-actor.js";
 import type { KvSystemConfig, KvWiring } from "./kv-config.js";
@@ -29,6 +37,12 @@ export const KEY_VALUE_MAILBOX = 32;
 
 /** Prune answered requests from the forwarded list once it is this long (a few KiB; one pass per this many requests). */
 const PRUNE_FORWARDED_AT = 64;
+
+/**
+ * How the router and the key-value actor supervise their children (invariant 4): always
+ * restart; back off from 1 ms, doubling per restart within a second, up to 1 s.
+ */
+export const KV_SUPERVISION: SupervisionOptions = { directive: "restart", maxRestarts: Infinity, withinMs: 1_000, backoff: { initialMs: 1, factor: 2, maxMs: 1_000 } };
 
 export class RouterActor implements Actor<RoutingMessage, void> {
   private keyValue: ActorRef<KeyValueActorMessage, void> | null = null;
@@ -66,7 +80,7 @@ export class RouterActor implements Actor<RoutingMessage, void> {
     switch (message.route) {
       case "key-value":
         this.remember(message.message);
-        return this.keyValue!.send(message.message);
+        return this.forward(message.message, ctx);
       case "heartbeat":
         this.supervisor?.tryTell({ kind: "beat", from: message.from });
         return;
@@ -78,6 +92,19 @@ export class RouterActor implements Actor<RoutingMessage, void> {
     }
   }
 
+  /** Invariant 5. */
+  private *forward(message: KeyValueMessage, ctx: ActorContext<RoutingMessage, void>): Co<void> {
+    for (;;) {
+      if (!this.keyValue!.isAlive) this.keyValue = this.spawnKeyValue(ctx);
+      try {
+        yield* this.keyValue!.send(message);
+        return;
+      } catch (error) {
+        if (!(error instanceof ActorStopped)) throw error;
+      }
+    }
+  }
+
   private *reset(ctx: ActorContext<RoutingMessage, void>): Co<void> {
     const unanswered = this.forwarded.filter((m) => !m.reply.isClosed);
     this.forwarded = [];
@@ -85,7 +112,7 @@ export class RouterActor implements Actor<RoutingMessage, void> {
     this.keyValue = this.spawnKeyValue(ctx);
     for (const message of unanswered) {
       this.remember(message);
-      yield* this.keyValue.send(message);
+      yield* this.forward(message, ctx);
     }
     yield* sleep(this.wiring.heartbeat?.resetPauseMs ?? 0);
   }
@@ -101,7 +128,7 @@ export class RouterActor implements Actor<RoutingMessage, void> {
   private spawnKeyValue(ctx: ActorContext<RoutingMessage, void>): ActorRef<KeyValueActorMessage, void> {
     this.generation++;
     const wiring = this.wiring;
-    return ctx.spawn(() => new KeyValueActor(wiring), { name: `key-value-${this.generation}`, capacity: KEY_VALUE_MAILBOX });
+    return ctx.spawn(() => new KeyValueActor(wiring), { name: `key-value-${this.generation}`, capacity: KEY_VALUE_MAILBOX, supervision: KV_SUPERVISION });
   }
 }
 
@@ -109,7 +136,7 @@ export class RouterActor implements Actor<RoutingMessage, void> {
 export function startKvSystem(system: ActorSystem, config: KvSystemConfig = {}): ActorRef<RoutingMessage, void> {
   const name = config.routerName ?? "router";
   const wiring: KvWiring = { ...config, log: config.log ?? (() => {}), router: () => system.whereis<RoutingMessage, void>(name) };
-  const router = system.spawn(() => new RouterActor(wiring), { name });
+  const router = system.spawn(() => new RouterActor(wiring), { name, supervision: KV_SUPERVISION });
   system.register(name, router);
   return router;
 }

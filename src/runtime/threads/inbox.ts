@@ -46,6 +46,18 @@ export class Inbox {
     return t - h;
   }
 
+  /**
+   * The ids waiting, without taking them. Only meaningful when the consumer cannot run
+   * (its thread died): the pool uses it to tell which of a dead worker's ids are still
+   * here for its replacement, and which were lost with the thread.
+   */
+  peek(): number[] {
+    const out: number[] = [];
+    const t = Atomics.load(this.words, TAIL);
+    for (let i = Atomics.load(this.words, HEAD); i < t; i++) out.push(Atomics.load(this.words, RING + (i & this.mask)));
+    return out;
+  }
+
   get isEmpty(): boolean {
     return Atomics.load(this.words, HEAD) === Atomics.load(this.words, TAIL);
   }

@@ -5,9 +5,16 @@
  * States: pending → ok | failed | cancelled, set once by the pool (`settle`).
  * A promise is created only if someone awaits the handle as a promise: a batch of
  * 200,000 tiny tasks joined as futures allocates no promises.
+ *
+ * Any number of tasks and promises may await one handle at once. Tasks park on a
+ * waiter list (futures/waiter-list.ts) with one place per waker: a task polls with
+ * the same waker every time, so re-polling re-registers in place and the list never
+ * grows; `settle` wakes them all. Polling or `then`-ing a settled handle again gives
+ * the same outcome again.
  */
 import { BaseFuture } from "../../futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
+import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
 import { JoinError } from "../task.js";
 
 /** A pool worker died (exit, uncaught error, out of memory) while running the task. */
@@ -30,6 +37,21 @@ export class PoolClosedError extends Error {
   }
 }
 
+/**
+ * The task finished, but its worker died before the result reached the pool and the
+ * result was not a primitive the task table could keep. `finishedOk` says whether it
+ * returned (true) or threw (false).
+ */
+export class ResultLostError extends Error {
+  constructor(
+    readonly worker: number,
+    readonly finishedOk: boolean,
+  ) {
+    super(`the task ${finishedOk ? "finished" : "failed"} on pool worker ${worker}, but the worker died before sending its ${finishedOk ? "result" : "error"}`);
+    this.name = "ResultLostError";
+  }
+}
+
 export type PoolTaskState = "pending" | "ok" | "failed" | "cancelled";
 
 export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
@@ -39,8 +61,15 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
   /** @internal the worker it is pinned to, or -1. */
   worker = -1;
   private value: unknown = undefined;
-  private waker: Waker | null = null;
+  /** Parked tasks, one place per waker (created on the first pending poll). */
+  private waiters: WaiterList | null = null;
+  /** The first waker's place; a Map only from the second distinct waker on (the common join has one). */
+  private firstWaker: Waker | null = null;
+  private firstKey: Waiter | null = null;
+  private keys: Map<Waker, Waiter> | null = null;
   private listeners: (() => void)[] | null = null;
+  /** @internal runs once when the handle settles (the pool removes an AbortSignal listener here). */
+  onSettled: (() => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -67,9 +96,12 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
     if (this.state !== "pending") return;
     this.state = state;
     this.value = value;
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    const settled = this.onSettled;
+    this.onSettled = null;
+    settled?.();
+    this.firstWaker = this.firstKey = null;
+    this.keys = null;
+    this.waiters?.wakeAll();
     const ls = this.listeners;
     this.listeners = null;
     if (ls !== null) for (const l of ls) l();
@@ -77,9 +109,18 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
 
   poll(cx: Context): Poll<T> {
     switch (this.state) {
-      case "pending":
-        this.waker = cx.waker;
+      case "pending": {
+        const waker = cx.waker;
+        const waiters = (this.waiters ??= new WaiterList());
+        if (this.firstWaker === null || this.firstWaker === waker) {
+          this.firstWaker = waker;
+          this.firstKey = waiters.register(this.firstKey, waker);
+        } else {
+          const keys = (this.keys ??= new Map());
+          keys.set(waker, waiters.register(keys.get(waker) ?? null, waker));
+        }
         return PENDING;
+      }
       case "ok":
         return this.value as T;
       case "failed":

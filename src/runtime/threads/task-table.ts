@@ -10,19 +10,29 @@
  * {@link PAYLOAD_BYTES} bytes of `v8.serialize` output (any structured-clonable value).
  *
  * Slot state machine (the `STATE` word; transitions only by the named side):
- *   FREE ──submitter──▶ QUEUED ──worker CAS──▶ RUNNING ──(result posted)──▶ freed by submitter
+ *   FREE ──submitter──▶ QUEUED ──worker CAS──▶ RUNNING ──worker──▶ FINISHED ──(result posted)──▶ freed by submitter
  *                         └──submitter CAS──▶ CANCELLED ──worker pops it, reports──▶ freed by submitter
+ * FINISHED exists for the day a worker dies with results it had not sent yet: the
+ * submitter then tells a finished task from one that was still running, and for a
+ * primitive result (number, boolean, undefined, null — the common case, stored inline
+ * at no cost) it still has the value (`finishedResult`).
  * Invariant: a slot is reused only after the worker that last held its id reported
  * it (result or release), so an id in a deque always names the task it was pushed for
  * (no ABA). QUEUED → RUNNING and QUEUED → CANCELLED race on one CAS: a task either
  * runs or is cancelled, never both.
  */
 import { serialize, deserialize } from "node:v8";
+import { RESULT_OK } from "./protocol.js";
 
 export const FREE = 0;
 export const QUEUED = 1;
 export const RUNNING = 2;
 export const CANCELLED = 3;
+export const FINISHED = 4;
+
+/** What `finish` stored: nothing usable (an object, or an error), or a primitive value. */
+export const STORED_NONE = 0;
+export const STORED_VALUE = 1;
 
 const STATE = 0;
 const OWNER = 1;
@@ -32,6 +42,8 @@ const ARG_KIND = 4;
 const ARG_LEN = 5;
 /** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current one. */
 const TASK = 6;
+/** FINISHED only: the result code (high bits) and how the value is stored (low bits). */
+const RESULT = 7;
 const WORDS_PER_SLOT = 8;
 
 const ARG_NONE = 0;
@@ -111,6 +123,39 @@ export class TaskTable {
     const seen = Atomics.compareExchange(this.words, base + STATE, QUEUED, RUNNING);
     if (seen === QUEUED) Atomics.store(this.words, base + OWNER, worker);
     return seen;
+  }
+
+  /**
+   * Worker: RUNNING → FINISHED with result `code`. A primitive value is kept in the slot
+   * (the argument's words are free by now); anything else travels only in the batch.
+   */
+  finish(id: number, code: number, value: unknown): void {
+    const base = id * WORDS_PER_SLOT;
+    const w = this.words;
+    let stored = STORED_NONE;
+    if (code === RESULT_OK) {
+      if (typeof value === "number") {
+        this.numbers[id] = value;
+        w[base + ARG_KIND] = ARG_NUMBER;
+        stored = STORED_VALUE;
+      } else if (value === undefined || value === null || typeof value === "boolean") {
+        w[base + ARG_KIND] = ARG_NONE;
+        w[base + ARG_LEN] = value === undefined ? 0 : value === null ? 1 : value ? 3 : 2;
+        stored = STORED_VALUE;
+      }
+    }
+    w[base + RESULT] = (code << 4) | stored;
+    Atomics.store(w, base + STATE, FINISHED);
+  }
+
+  /** Submitter, for a FINISHED slot whose result message never came: its code and value, if stored. */
+  finishedResult(id: number): { code: number; stored: boolean; value: unknown } {
+    const base = id * WORDS_PER_SLOT;
+    const w = this.words;
+    const r = w[base + RESULT]!;
+    if ((r & 15) !== STORED_VALUE) return { code: r >> 4, stored: false, value: undefined };
+    const value = w[base + ARG_KIND] === ARG_NUMBER ? this.numbers[id] : [undefined, null, false, true][w[base + ARG_LEN]!];
+    return { code: r >> 4, stored: true, value };
   }
 
   /** Submitter: QUEUED → CANCELLED. True if the task will now never run. */

@@ -11,11 +11,19 @@
  * 2. A slot is reused only after the worker that held its id reported it (task-table.ts).
  * 3. Tasks beyond the table's capacity wait in `backlog` (FIFO) and are published
  *    as results free slots — back-pressure, instead of an unbounded shared ring.
- * 4. A worker that exits while the pool is open is replaced at the same index (it
- *    inherits that index's deques and inbox, so queued work is not lost); the task
- *    it was running (its slots in RUNNING with that owner) fails with `WorkerDiedError`.
+ * 4. A worker that exits while the pool is open is replaced at the same index. What
+ *    it held is accounted for, slot by slot (`workerDied`): unpinned ids in its deques
+ *    and inbox stay there for the replacement (and for thieves) — re-queued, not lost;
+ *    its pinned tasks, which lived in its thread's memory or wait in its inbox for a
+ *    thread that no longer exists, fail with `WorkerDiedError`; a task it was running
+ *    fails with `WorkerDiedError`; a task it had finished but whose result it had not
+ *    sent is settled as finished (from the slot's stored result; see task-table.ts).
  * 5. Workers are `unref`'d while no task is outstanding, so an idle pool — closed or
- *    not — never keeps the process alive.
+ *    not, with original or replacement workers — never keeps the process alive. Every
+ *    listener is attached before the `unref()`: Node 20 re-refs a worker's port when a
+ *    `message` listener is added after it.
+ * 6. A submit's AbortSignal listener lives exactly as long as its task: it is removed
+ *    when the task settles, however it settles.
  *
  * Worker entry: the compiled `worker-main.js` beside this file. When this module
  * runs from TypeScript sources (vitest, `tsx`), the entry is `worker-main.ts`, loaded
@@ -26,67 +34,23 @@
  *   1. stop accepting submissions;
  *   2. mode "drain": wait for every outstanding task; mode "cancel": cancel queued
  *      and backlogged tasks, abort running ones, then wait for those to settle;
+ *      a `deadlineMs` (given to this call or any later one — the earliest wins) fails
+ *      whatever is still outstanding when it passes;
  *   3. terminate every worker and wait for their exit.
  */
 import { availableParallelism } from "node:os";
+import { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../module-worker.js";
 import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
-import { PoolClosedError, PoolHandle, WorkerDiedError } from "./pool-handle.js";
-import { PINNED_BIT, RESULT_OK, RESULT_RELEASED } from "./protocol.js";
-import { RUNNING } from "./task-table.js";
-
-/** A task, described: `module` exports `name(arg, ctx)`. `arg` must be structured-clonable. */
-export interface TaskDescriptor {
-  module: string | URL;
-  name: string;
-  arg?: unknown;
-}
-
-export interface SubmitOptions {
-  priority?: "high" | "low";
-  /** Pin to this worker: it runs there and is never stolen (the book's `spawn_pinned_by_idx`). */
-  worker?: number;
-  /** Cancels the task (queued: removed; running: its `ctx.signal` fires). */
-  signal?: AbortSignal;
-}
-
-export interface ThreadPoolOptions {
-  /** Worker threads (default: available cores). */
-  workers?: number;
-  /** Task-table slots: tasks queued or running at once; more wait in a backlog (default {@link DEFAULT_CAPACITY}). */
-  capacity?: number;
-  /** Seeds each worker's victim choice (worker i uses seed + i). */
-  seed?: number;
-  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's `on_thread_start`. */
-  onWorkerStart?: (index: number, threadId: number, name: string) => void;
-  /** Runs when worker `index` stops, with its exit code — `on_thread_stop`. */
-  onWorkerStop?: (index: number, exitCode: number, name: string) => void;
-  /** Worker thread name prefix: worker i is `${name}-${i}` (the Worker's `name`, and the hooks') — `thread_name`. */
-  name?: string;
-  /** Per-worker stack size in MiB — `thread_stack_size`. */
-  stackSizeMb?: number;
-}
-
-export interface WorkerStats {
-  tasksRun: number;
-  /** Task ids this worker took from others' deques. */
-  steals: number;
-  /** Times it parked (waited on its futex word). */
-  parks: number;
-  /** Ids popped twice — always 0 unless the deque is broken; tests assert it. */
-  duplicates: number;
-}
-
-/**
- * Slots in the shared task table. 16,384 × (32 B words + 8 B number + 256 B payload)
- * ≈ 4.8 MiB: enough that 2–8 workers never starve between result batches, small
- * enough to allocate per pool.
- */
-export const DEFAULT_CAPACITY = 16_384;
+import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from "./pool-handle.js";
+import { PINNED_BIT, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE } from "./protocol.js";
+import { FINISHED, QUEUED, RUNNING } from "./task-table.js";
 
 /** The worker's entry: `worker-main.js` compiled, or `worker-main.ts` through tsx (see module-worker.ts). */
 const WORKER_MAIN = siblingModule(import.meta.url, "worker-main");
+
+export { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
 
 export class ThreadPool {
   readonly size: number;
@@ -102,6 +66,9 @@ export class ThreadPool {
   private closing = false;
   private abandoned = false;
   private closed: Promise<void> | null = null;
+  /** When the close deadline fires (earliest asked for), and its timer. */
+  private deadlineAt = Infinity;
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private exiting = new Set<Worker>();
   private killed = new WeakSet<Worker>();
@@ -146,7 +113,11 @@ export class ThreadPool {
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) handle.cancel();
-      else signal.addEventListener("abort", () => handle.cancel(), { once: true });
+      else if (!handle.finished) {
+        const onAbort = (): void => void handle.cancel();
+        signal.addEventListener("abort", onAbort, { once: true });
+        handle.onSettled = () => signal.removeEventListener("abort", onAbort); // invariant 6
+      }
     }
     return handle as PoolHandle<T>;
   }
@@ -218,7 +189,6 @@ export class ThreadPool {
    * interrupted any other way; its AbortSignal is only seen between turns).
    */
   close(options: { mode?: "drain" | "cancel"; deadlineMs?: number } = {}): Promise<void> {
-    if (this.closed !== null) return this.closed;
     const deadlineMs = options.deadlineMs ?? Infinity;
     if (!(deadlineMs >= 0)) throw new RangeError(`deadlineMs must be >= 0, got ${options.deadlineMs}`);
     this.closing = true;
@@ -226,17 +196,11 @@ export class ThreadPool {
       for (let i = this.backlogHead; i < this.backlog.length; i++) this.backlog[i]!.handle.cancel();
       for (const h of this.bySlot) h?.cancel();
     }
-    this.closed = (async () => {
-      if (this.outstanding > 0) {
-        const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-        if (deadlineMs === Infinity) await idle;
-        else {
-          let timer: NodeJS.Timeout | undefined;
-          const late = await Promise.race([idle.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, deadlineMs, true)))]);
-          clearTimeout(timer);
-          if (late) this.abandon(deadlineMs);
-        }
-      }
+    // A later close may bring a deadline (or an earlier one): it applies to the shutdown under way.
+    if (deadlineMs !== Infinity) this.armDeadline(deadlineMs);
+    this.closed ??= (async () => {
+      if (this.outstanding > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      clearTimeout(this.deadlineTimer);
       const all = this.workers.map((w) => {
         this.exiting.add(w);
         return w.terminate();
@@ -244,6 +208,18 @@ export class ThreadPool {
       await Promise.all(all);
     })();
     return this.closed;
+  }
+
+  private armDeadline(deadlineMs: number): void {
+    const at = performance.now() + deadlineMs;
+    if (at >= this.deadlineAt) return;
+    this.deadlineAt = at;
+    clearTimeout(this.deadlineTimer);
+    // Not ref'd: while tasks are outstanding the workers keep the process alive anyway.
+    this.deadlineTimer = setTimeout(() => {
+      if (this.outstanding > 0) this.abandon(deadlineMs);
+    }, deadlineMs);
+    this.deadlineTimer.unref();
   }
 
   /** The close deadline passed: fail whatever is still outstanding (its workers are terminated next). */
@@ -259,7 +235,6 @@ export class ThreadPool {
       name: this.workerName(index),
       ...(this.options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } } : {}),
     });
-    if (this.outstanding === 0) worker.unref();
     let lastError: unknown;
     let online = false;
     worker.on("message", this.onResults);
@@ -275,6 +250,7 @@ export class ThreadPool {
       if (!online && !this.killed.has(worker)) return this.broken(new Error(`pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`, { cause: lastError }));
       this.workerDied(index, code, lastError);
     });
+    if (this.outstanding === 0) worker.unref(); // after every listener (invariant 5)
     return worker;
   }
 
@@ -289,17 +265,38 @@ export class ThreadPool {
     }
   }
 
+  /** Invariant 4: account for every slot the dead worker could have held, then replace it. */
   private workerDied(index: number, code: number, cause: unknown): void {
     const table = this.views.table;
+    const stillQueued = new Set(this.views.inboxes[index]!.peek());
     for (let slot = 0; slot < this.bySlot.length; slot++) {
       const h = this.bySlot[slot];
-      if (h !== null && h !== undefined && table.state(slot) === RUNNING && table.owner(slot) === index) {
+      if (h === null || h === undefined) continue;
+      const state = table.state(slot);
+      if (state === FINISHED && table.owner(slot) === index) {
+        // It finished; its result died with the thread's unsent batch. Report what the slot kept.
+        const result = table.finishedResult(slot);
+        if (result.stored) this.finish(slot, result.code === RESULT_OK ? "ok" : "failed", result.value);
+        else this.finish(slot, "failed", new ResultLostError(index, result.code === RESULT_OK));
+      } else if (state === RUNNING && table.owner(slot) === index) {
         this.finish(slot, "failed", new WorkerDiedError(index, code, cause));
+      } else if (state === QUEUED && h.worker === index && table.cancel(slot)) {
+        // Pinned to the dead worker: no other thread may run it. If its id still waits in the inbox,
+        // the replacement pops it and reports it released (the slot is freed then); if the id was
+        // in the dead thread's memory, nobody will ever report it, so the slot is free now.
+        h.slot = -1;
+        this.bySlot[slot] = null;
+        if (!stillQueued.has(slot)) {
+          table.release(slot);
+          this.freeSlots.push(slot);
+        }
+        this.settleOutside(h, "failed", new WorkerDiedError(index, code, cause));
       }
     }
     if (this.closing && this.outstanding === 0) return;
     const replacement = this.startWorker(index);
     this.workers[index] = replacement;
+    this.admitBacklog();
   }
 
   private publish(handle: PoolHandle<unknown>, fn: number, priority: number, arg: unknown, worker: number): void {
@@ -346,15 +343,19 @@ export class ThreadPool {
   private readonly onResults = (batch: unknown[]): void => {
     // Past a close deadline every slot was settled already; late results have nobody to go to.
     if (this.abandoned) return;
-    for (let i = 0; i < batch.length; i += 3) {
+    for (let i = 0; i < batch.length; i += RESULT_STRIDE) {
       const slot = batch[i] as number;
-      const code = batch[i + 1] as number;
+      const task = batch[i + 1] as number;
+      const code = batch[i + 2] as number;
       if (code === RESULT_RELEASED) {
         this.views.table.release(slot);
         this.freeSlots.push(slot);
         continue;
       }
-      this.finish(slot, code === RESULT_OK ? "ok" : "failed", batch[i + 2]);
+      // Settled already (its worker died and the slot was accounted for, maybe reused since): not ours.
+      const h = this.bySlot[slot];
+      if (h === null || h === undefined || (h.id | 0) !== task) continue;
+      this.finish(slot, code === RESULT_OK ? "ok" : "failed", batch[i + 3]);
     }
     this.admitBacklog();
   };

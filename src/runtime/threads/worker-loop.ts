@@ -25,7 +25,23 @@
  *
  * Results are batched: a worker posts one message per {@link RESULT_BATCH} results,
  * per {@link RESULT_FLUSH_MS}, or when it runs out of work — never one message per
- * tiny task (the cost that dominates per-task pools).
+ * tiny task (the cost that dominates per-task pools). The flush bound must hold while
+ * a long synchronous task runs, when nothing can flush: so before starting a task
+ * with results waiting, the loop flushes — unless it is working through a backlog
+ * (at least {@link BATCH_QUEUE_DEPTH} tasks queued here) of a function that has been
+ * quick here lately (its recent longest run, plus the batch's age, stays under the
+ * bound). "Recent longest" halves with every run and jumps to any longer run, so one
+ * run slowed by a GC pause or a preempted thread does not end batching for good. A
+ * function's first run counts as long. Sparse work pays a message per result, which it
+ * can afford; a flood of tiny tasks keeps its batches. The gap: in a flood of one
+ * function that was quick, a run that is suddenly long holds that batch past the bound.
+ *
+ * A finished task's slot is marked FINISHED (with a primitive result inline) before
+ * its result is batched, so a worker that dies with an unsent batch leaves enough for
+ * the submitter to report those tasks as finished, not as died (task-table.ts).
+ *
+ * A task's return value is inspected (`poll`, `then`) inside a try: a hostile value
+ * — a getter that throws — fails that task, never the worker.
  *
  * A task is `fn(arg, ctx)`: it may return a value, a promise, or a Future of this
  * library (run on the worker's own LiveRuntime — the project's executor, per thread).
@@ -35,7 +51,10 @@ import { seededRandom, randomInt, type Rng } from "../rng.js";
 import { EMPTY, type LocalDeque } from "./chase-lev-deque.js";
 import { CANCELLED, QUEUED } from "./task-table.js";
 import { HIGH, LOW, NOTIFIED, PARKED, PoolViews, RUNNING_STATE, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS, type PoolMemory } from "./pool-memory.js";
-import { PINNED_BIT, RESULT_BATCH, RESULT_FLUSH_MS, RESULT_ERROR, RESULT_OK, RESULT_RELEASED, TURN_MS } from "./protocol.js";
+import { PINNED_BIT, RESULT_BATCH, RESULT_FLUSH_MS, RESULT_ERROR, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE, TURN_MS } from "./protocol.js";
+
+/** Queued tasks at which the loop keeps batching results across a quick function's runs (see the module doc). */
+export const BATCH_QUEUE_DEPTH = 8;
 
 /** `Atomics.waitAsync` (Node >= 16); typed here because the ES2023 lib does not declare it. */
 const waitAsync = (Atomics as unknown as {
@@ -94,6 +113,8 @@ export class WorkerLoop {
   private readonly pinned: number[] = [];
   private readonly rng: Rng;
   private readonly fns = new Map<number, TaskFn>();
+  /** Recent longest synchronous run per function index, in ms (a hole: never run here); see the module doc. */
+  private readonly longest: number[] = [];
   private readonly loading = new Map<number, Promise<TaskFn>>();
   /** Tasks of this worker that are not finished when its turn ends (loading their module, or async): slot → context. */
   private readonly live = new Map<number, TaskContext>();
@@ -231,7 +252,7 @@ export class WorkerLoop {
     const table = this.views.table;
     const seen = table.claim(id, this.index);
     if (seen !== QUEUED) {
-      if (seen === CANCELLED) this.report(id, RESULT_RELEASED, undefined);
+      if (seen === CANCELLED) this.report(id, table.task(id), RESULT_RELEASED, undefined);
       else this.views.bump(this.index, STAT_DUPLICATES);
       return;
     }
@@ -254,7 +275,7 @@ export class WorkerLoop {
       (error) => {
         this.inFlight--;
         this.live.delete(id);
-        this.report(id, RESULT_ERROR, error);
+        this.done(ctx, RESULT_ERROR, error);
         this.flushAndWake();
       },
     );
@@ -276,34 +297,62 @@ export class WorkerLoop {
   }
 
   private call(fn: TaskFn, ctx: TaskContext, arg: unknown): void {
-    const id = ctx.id;
+    const fnIndex = this.views.table.fn(ctx.id);
+    if (this.results.length > 0) {
+      const longest = this.longest[fnIndex];
+      const queued = this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length;
+      if (queued < BATCH_QUEUE_DEPTH || longest === undefined || performance.now() - this.batchStart + longest >= RESULT_FLUSH_MS) this.flush();
+    }
     let value: unknown;
+    const t0 = performance.now();
     try {
       value = fn(arg, ctx);
     } catch (error) {
-      return this.report(id, RESULT_ERROR, error);
+      this.took(fnIndex, t0);
+      return this.done(ctx, RESULT_ERROR, error);
     }
-    if (value !== null && typeof value === "object") {
-      const v = value as { poll?: unknown; then?: unknown };
-      if (typeof v.poll === "function") value = this.runtime.spawn(value as never).toPromise();
-      if (typeof (value as { then?: unknown }).then === "function") {
-        this.inFlight++;
-        this.live.set(id, ctx);
-        (value as Promise<unknown>).then(
-          (result) => this.settleAsync(id, RESULT_OK, result),
-          (error) => this.settleAsync(id, RESULT_ERROR, error),
-        );
-        return;
+    this.took(fnIndex, t0);
+    let thenable: Promise<unknown> | null = null;
+    try {
+      if (value !== null && (typeof value === "object" || typeof value === "function")) {
+        const v = value as { poll?: unknown; then?: unknown };
+        if (typeof v.poll === "function") value = this.runtime.spawn(value as never).toPromise();
+        const then = (value as { then?: unknown }).then;
+        if (typeof then === "function") {
+          // Adopt it the way `await` would, but through one call we control: a `then` that throws
+          // or calls back twice is the task's problem, not the loop's.
+          thenable = new Promise<unknown>((resolve, reject) => (then as (a: unknown, b: unknown) => void).call(value, resolve, reject));
+        }
       }
+    } catch (error) {
+      return this.done(ctx, RESULT_ERROR, error);
     }
-    this.report(id, RESULT_OK, value);
+    if (thenable === null) return this.done(ctx, RESULT_OK, value);
+    this.inFlight++;
+    this.live.set(ctx.id, ctx);
+    thenable.then(
+      (result) => this.settleAsync(ctx, RESULT_OK, result),
+      (error) => this.settleAsync(ctx, RESULT_ERROR, error),
+    );
   }
 
-  private settleAsync(id: number, code: number, value: unknown): void {
+  private took(fnIndex: number, t0: number): void {
+    const ms = performance.now() - t0;
+    const decayed = (this.longest[fnIndex] ?? 0) * 0.5;
+    this.longest[fnIndex] = ms > decayed ? ms : decayed;
+  }
+
+  private settleAsync(ctx: TaskContext, code: number, value: unknown): void {
     this.inFlight--;
-    this.live.delete(id);
-    this.report(id, code, value);
+    this.live.delete(ctx.id);
+    this.done(ctx, code, value);
     this.flushAndWake();
+  }
+
+  /** A task ended: mark its slot FINISHED (what a dead worker leaves behind), then batch its result. */
+  private done(ctx: TaskContext, code: number, value: unknown): void {
+    this.views.table.finish(ctx.id, code, value);
+    this.report(ctx.id, ctx.task, code, value);
   }
 
   /** An async completion: deliver it now, and wake the loop if it is parked with waitAsync. */
@@ -312,10 +361,10 @@ export class WorkerLoop {
     if (Atomics.compareExchange(this.views.parking, this.parkWord, PARKED, NOTIFIED) === PARKED) Atomics.notify(this.views.parking, this.parkWord, 1);
   }
 
-  private report(id: number, code: number, value: unknown): void {
+  private report(id: number, task: number, code: number, value: unknown): void {
     if (this.results.length === 0) this.batchStart = performance.now();
-    this.results.push(id, code, value);
-    if (this.results.length >= RESULT_BATCH * 3 || performance.now() - this.batchStart >= RESULT_FLUSH_MS) this.flush();
+    this.results.push(id, task, code, value);
+    if (this.results.length >= RESULT_BATCH * RESULT_STRIDE || performance.now() - this.batchStart >= RESULT_FLUSH_MS) this.flush();
   }
 
   private flush(): void {
@@ -326,11 +375,11 @@ export class WorkerLoop {
       this.post(batch);
     } catch {
       // Some value in the batch is not structured-clonable: send entry by entry so only its task fails.
-      for (let i = 0; i < batch.length; i += 3) {
+      for (let i = 0; i < batch.length; i += RESULT_STRIDE) {
         try {
-          this.post([batch[i], batch[i + 1], batch[i + 2]]);
+          this.post(batch.slice(i, i + RESULT_STRIDE));
         } catch (error) {
-          this.post([batch[i], RESULT_ERROR, new TypeError(`task result could not be sent to the pool: ${(error as Error).message}`)]);
+          this.post([batch[i], batch[i + 1], RESULT_ERROR, new TypeError(`task result could not be sent to the pool: ${(error as Error).message}`)]);
         }
       }
     }
