@@ -12,8 +12,9 @@
  * The states, in the order a chunk passes through them:
  *   SIZE      the first hex digit of a chunk size (anything else: 400)
  *   SIZE_MORE more hex digits, `;` (→ EXT) or CR (→ SIZE_LF)
- *   EXT       chunk extensions: `;` name [`=` token | quoted-string], checked, ignored
- *   EXT_QUOTE inside a quoted extension value (`\` escapes the next byte)
+ *   EXT …     chunk extensions: `;` name [`=` token | quoted-string], checked the
+ *             way llhttp checks them (EXT_NAME, EXT_VALUE, EXT_QUOTE, EXT_ESCAPE
+ *             after a `\`, EXT_QUOTED after the closing quote), then ignored
  *   SIZE_LF   the LF after the size line's CR; then DATA, or TRAILER after size 0
  *   DATA      `remaining` body bytes, copied in one go when they are buffered
  *   DATA_CR / DATA_LF  the CRLF that must close every chunk's data
@@ -25,7 +26,8 @@
 import { HttpParseError } from "./http-error.js";
 import { badSectionByte, fieldMap, parseFieldLines, type FieldMap } from "./http-fields.js";
 
-const SIZE = 0, SIZE_MORE = 1, EXT = 2, EXT_QUOTE = 3, EXT_ESCAPE = 4, SIZE_LF = 5, DATA = 6, DATA_CR = 7, DATA_LF = 8, TRAILER = 9, TRAILER_LF = 10, DONE = 11;
+const SIZE = 0, SIZE_MORE = 1, EXT = 2, EXT_NAME = 3, EXT_VALUE = 4, EXT_QUOTE = 5, EXT_ESCAPE = 6, EXT_QUOTED = 7, SIZE_LF = 8;
+const DATA = 9, DATA_CR = 10, DATA_LF = 11, TRAILER = 12, TRAILER_LF = 13, DONE = 14;
 
 /** Longest chunk-size line (size and extensions) we read before answering 400. */
 const MAX_SIZE_LINE = 4096;
@@ -96,15 +98,24 @@ export class ChunkedDecoder {
           break;
         }
         case EXT:
-          // Extensions are ignored, but checked: a CR, LF or CTL hidden in one is how a
-          // lenient parser and a strict one end up reading different chunk boundaries.
-          if (c === 13) state = SIZE_LF;
-          else if (c === 34 /* " */) state = EXT_QUOTE;
-          else if (TCHAR[c] === 0 && c !== 59 && c !== 61 && c !== 32 && c !== 9) throw new HttpParseError(400, "invalid character in a chunk extension");
+          // Extensions are ignored, but checked (as llhttp does): a CR, LF or CTL hidden
+          // in one is how a lenient parser and a strict one come to read different
+          // chunk boundaries. After `;` comes a name — not a space, not the line's end.
+          if (c === 32 || c === 13 || c === 10) throw new HttpParseError(400, "invalid character in a chunk extension");
+          state = EXT_NAME;
+          break; // the same byte is read again as part of the name
+        case EXT_NAME:
+        case EXT_VALUE:
+          if (TCHAR[c] === 1) { /* name or token value continues */ }
+          else if (c === 59 /* ; */) state = EXT;
+          else if (c === 13) state = SIZE_LF;
+          else if (c === 61 /* = */ && state === EXT_NAME) state = EXT_VALUE;
+          else if (c === 34 /* " */ && state === EXT_VALUE) state = EXT_QUOTE;
+          else throw new HttpParseError(400, "invalid character in a chunk extension");
           i++;
           break;
         case EXT_QUOTE:
-          if (c === 34) state = EXT;
+          if (c === 34) state = EXT_QUOTED;
           else if (c === 92 /* \ */) state = EXT_ESCAPE;
           else if ((c < 32 && c !== 9) || c === 127) throw new HttpParseError(400, "invalid character in a chunk extension");
           i++;
@@ -112,6 +123,12 @@ export class ChunkedDecoder {
         case EXT_ESCAPE:
           if ((c < 32 && c !== 9) || c === 127) throw new HttpParseError(400, "invalid character in a chunk extension");
           state = EXT_QUOTE;
+          i++;
+          break;
+        case EXT_QUOTED:
+          if (c === 59) state = EXT;
+          else if (c === 13) state = SIZE_LF;
+          else throw new HttpParseError(400, "invalid character after a quoted chunk extension");
           i++;
           break;
         case SIZE_LF:
