@@ -47,6 +47,20 @@ const DELIBERATE: { reason: string; applies: (bytes: string, ours: Outcome, node
     applies: (_b, o, n) => o.seen.length > n.seen.length && o.seen.slice(n.seen.length).some((r) => !http.METHODS.includes(r.method)),
   },
   {
+    reason: "a request line with no HTTP version (`GET /x`): llhttp takes it for HTTP/0.9 and still reads headers and a body; RFC 9112 has no such request and we answer 400",
+    applies: (b, o, n) => stricter(o, n) && (!/^[^ \r\n]+ [^ \r\n]+ HTTP\/1\.[01]\r\n/.test(b) || b.split("\r\n").some((l) => /^[A-Za-z]+ [^ ]+$/.test(l)) || n.seen.some((r) => /HTTP\/\d\.\d$/.test(r.target))),
+  },
+  {
+    reason: "requests pipelined behind an HTTP/1.1 request without Host: Node answers that one 400 (Connection: close) but still parses and runs the requests behind it, whose answers are lost; we stop reading at the first rejected request",
+    applies: (b, o, n) =>
+      stricter(o, n) && n.statuses.includes(400) && JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) &&
+      b.split("\r\n\r\n").some((h) => / HTTP\/1\.1(\r\n|$)/.test(h) && !/\r\nhost:/i.test(h)),
+  },
+  {
+    reason: "HTTP/1.0 with `Connection: keep-alive, close`: RFC 9112 §9.3 says `close` ends the connection; llhttp lets `keep-alive` win for 1.0 and reads the next request",
+    applies: (b, o, n) => stricter(o, n) && JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) && /HTTP\/1\.0\r\n(?:[^\r]*\r\n)*connection:[^\r]*close/i.test(b),
+  },
+  {
     reason: "two Host lines: RFC 9112 §3.2 says a server MUST answer 400; Node joins them (and req.headers keeps the first)",
     applies: (b, o, n) => stricter(o, n) && count(b, /^host:/i) > 1,
   },
@@ -229,6 +243,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const p = inHead[i % inHead.length]!;
     return s.slice(0, p) + line + s.slice(p);
   }),
+  fc.constant<Mutation>((s) => s.replace(/\r\n/g, "\n")),
+  fc.tuple(fc.nat(), fc.constantFrom(" folded", "\tfolded", "X-Sp : v", "X-Obs: caf\xe9", "X-Nul: a\x00b", "X-Vt: \x0bv", "X-Empty:", ": no-name", "X-Nbsp: \xa0v")).map(([i, line]): Mutation => (s) => {
+    const headEnd = s.indexOf("\r\n\r\n");
+    const lines = [...s.matchAll(/\r\n/g)].map((m) => m.index! + 2).filter((p) => headEnd < 0 || p <= headEnd);
+    if (lines.length === 0) return s;
+    const p = lines[i % lines.length]!;
+    return `${s.slice(0, p)}${line}\r\n${s.slice(p)}`;
+  }),
   fc.tuple(fc.nat(), fc.constantFrom("Host: example.test\r\n", "Transfer-Encoding: chunked\r\n", "Content-Length: ")).map(([_i, line]): Mutation => (s) => s.replace(line, "")),
   fc.tuple(fc.nat(), fc.constantFrom(" ", "\t", "0", "00", "x", ";", "; a", ";a=\"b", ";\x00", "g", "-", "+", "ffffffffffffffffff")).map(([i, junk]): Mutation => (s) => {
     // Mangle a chunk-size line: insert junk into one (lines that start with a hex digit after the head).
@@ -243,6 +265,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 const testCase = fc.record({
   spec: requestSpec,
+  /** A second request pipelined behind the first: mutations may land in either, or shift the boundary. */
+  next: fc.option(requestSpec, { freq: 4 }),
   mutations: fc.oneof(fc.constant<Mutation[]>([]), fc.array(mutation, { minLength: 1, maxLength: 2 })),
   splits: fc.array(fc.nat(), { maxLength: 3 }),
 });
@@ -263,8 +287,8 @@ describe(`differential fuzzer vs Node's http server (${RUNS} cases, seed ${SEED}
   it("accepts and rejects what Node does, and parses accepted requests alike", async () => {
     const tally = { cases: 0, valid: 0, accepted: 0, deliberate: new Map<string, number>() };
     await fc.assert(
-      fc.asyncProperty(testCase, async ({ spec, mutations, splits }) => {
-        let bytes = render(spec);
+      fc.asyncProperty(testCase, async ({ spec, next, mutations, splits }) => {
+        let bytes = render(spec) + (next === null ? "" : render(next));
         for (const m of mutations) bytes = m(bytes);
         const parts = pieces(bytes, splits);
         const [o, n] = await Promise.all([outcomeOf(ours.port, parts, "ours"), outcomeOf(node.address() && (node.address() as net.AddressInfo).port, parts, "node")]);

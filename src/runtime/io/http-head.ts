@@ -26,6 +26,13 @@ import type { Framing, ParsedHead } from "./http-message.js";
 const DIGITS = /^[0-9]{1,15}$/;
 /** A request target is visible ASCII only: no CTL, no space, no byte ≥ 0x80 (RFC 9112 §3.2). */
 const TARGET = /^[\x21-\x7e]+$/;
+/**
+ * Its form (RFC 9112 §3.2): origin-form `/…`, asterisk-form `*`, absolute-form
+ * `scheme://authority[/…|?…]` whose authority holds only RFC 3986 authority
+ * characters and at most one `@`; authority-form `host:port` only for CONNECT.
+ * Anything else (`!x`, `a:b`, `http://a b`) is a 400 — llhttp's rules too.
+ */
+const TARGET_FORM = /^(?:[/*]|[A-Za-z]+:\/\/[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*(?:@[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*)?(?:[/?]|$))/;
 const STATUS = /^[1-9][0-9][0-9]$/;
 
 /** Parse the head `buf[0, end)` (end = index of `\r\n\r\n`). `isRequest` picks the start-line grammar. */
@@ -70,6 +77,7 @@ function parseRequestLine(text: string, end: number): [string, string, "1.0" | "
   const target = text.slice(sp1 + 1, sp2);
   if (!TOKEN.test(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method.slice(0, 40))}`);
   if (!TARGET.test(target)) throw new HttpParseError(400, "invalid request target (empty, or holding a control, space or non-ASCII byte)");
+  if (method !== "CONNECT" && !TARGET_FORM.test(target)) throw new HttpParseError(400, `invalid request target ${JSON.stringify(target.slice(0, 40))}`);
   return [method, target, httpVersion(text.slice(sp2 + 1, end), 400)];
 }
 

@@ -97,9 +97,10 @@ export class MessageReader {
     let searchFrom = 0;
     let checked = 0;
     for (;;) {
-      if (isRequest && this.buf.length >= 2 && this.buf[0] === 13 && this.buf[1] === 10) {
-        // RFC 9112 §2.2: empty lines before a request line are ignored (Node does too).
-        this.buf = this.buf.subarray(2);
+      if (isRequest && this.buf.length > 0 && (this.buf[0] === 10 || (this.buf[0] === 13 && this.buf[1] === 10))) {
+        // RFC 9112 §2.2: empty lines before a request line are ignored. Node skips a bare
+        // LF there too; it cannot move a message boundary, so we follow.
+        this.buf = this.buf.subarray(this.buf[0] === 10 ? 1 : 2);
         searchFrom = checked = 0;
         continue;
       }
