@@ -89,6 +89,8 @@ export function badSectionByte(text: string): string | null {
 /** `Connection` as a token list (RFC 9110 §7.6.1): does it name `token`? */
 export function hasToken(list: string | undefined, token: string): boolean {
   if (list === undefined) return false;
+  // One option (the usual `keep-alive` or `close`): no list to split.
+  if (list.indexOf(",") < 0) return trimOws(list, 0, list.length).toLowerCase() === token;
   for (const part of list.split(",")) if (trimOws(part, 0, part.length).toLowerCase() === token) return true;
   return false;
 }
