@@ -2,9 +2,9 @@
  * `lab bench io`: HTTP over keep-alive, ours against Node's.
  *
  * - `server_hello_keepalive`: autocannon (in this process) loads a hello-world server
- *   running in a child process — our `HttpServer` on our runtime, then Node's `http`
- *   server, same run, same settings. The server gets its own process so the load
- *   generator does not share its thread (on 2 cores: one for each).
+ *   running in a child process — our `HttpServer` on our runtime and Node's `http`
+ *   server, same run, same settings, taking turns (see `serverCase`). Each server
+ *   gets its own process so the load generator does not share its thread.
  * - `client_keepalive`: sequential GETs from this process to a Node `http` server in a
  *   child process, over one kept-alive connection: our `HttpClient` vs Node's
  *   `http.request` with a keep-alive agent vs `fetch` (undici).
@@ -61,22 +61,38 @@ async function load(port: number, seconds: number): Promise<{ rps: number; rme: 
   return { rps: r.requests.average, rme: r.requests.average > 0 ? (100 * 1.96 * r.requests.stddev) / Math.sqrt(samples) / r.requests.average : 0, errors };
 }
 
+/**
+ * Both servers run at once (one child process each) and take turns under load, in
+ * ABBA order, one second a turn: on a shared machine the load from elsewhere drifts
+ * over a run, and measuring one server after the other would hand the drift to
+ * whichever went second. Each subject's figure is the median of its turns.
+ */
 async function serverCase(options: BenchOptions): Promise<BenchRow[]> {
-  const seconds = Math.max(2, Math.round(options.time / 1000));
-  const rows: BenchRow[] = [];
-  for (const [subject, which] of [["async-lab", "ours"], ["native", "native"]] as const) {
-    const server = await startServer(which);
-    try {
-      await load(server.port, 1); // warm-up: JIT, connection setup
-      const r = await load(server.port, seconds);
-      if (r.errors > 0) throw new Error(`server_hello_keepalive/${subject}: ${r.errors} errors, timeouts or non-2xx answers`);
-      rows.push({ case: "server_hello_keepalive", subject, opsPerSec: r.rps, rme: r.rme, samples: seconds, connections: LOAD_CONNECTIONS });
-      options.log(`  server_hello_keepalive · ${subject}: ${r.rps.toFixed(0)} req/s`);
-    } finally {
-      await server.stop();
+  const turns = 2 * Math.max(2, Math.round(options.time / 1000)); // per subject, even
+  const subjects = [["async-lab", "ours"], ["native", "native"]] as const;
+  const servers = await Promise.all(subjects.map(([, which]) => startServer(which)));
+  try {
+    for (const s of servers) await load(s.port, 1); // warm-up: JIT, connection setup
+    const rps: number[][] = [[], []];
+    for (let t = 0; t < turns; t++) {
+      const order = t % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const r = await load(servers[i]!.port, 1);
+        if (r.errors > 0) throw new Error(`server_hello_keepalive/${subjects[i]![0]}: ${r.errors} errors, timeouts or non-2xx answers`);
+        rps[i]!.push(r.rps);
+      }
     }
+    return subjects.map(([subject], i) => {
+      const sorted = [...rps[i]!].sort((x, y) => x - y);
+      const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+      const mean = sorted.reduce((x, y) => x + y, 0) / sorted.length;
+      const sd = Math.sqrt(sorted.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, sorted.length - 1));
+      options.log(`  server_hello_keepalive · ${subject}: median ${median.toFixed(0)} req/s over ${sorted.length} one-second turns (${sorted.map((v) => v.toFixed(0)).join(", ")})`);
+      return { case: "server_hello_keepalive", subject, opsPerSec: median, rme: median > 0 ? (100 * 1.96 * sd) / Math.sqrt(sorted.length) / median : 0, samples: sorted.length, connections: LOAD_CONNECTIONS };
+    });
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
   }
-  return rows;
 }
 
 /** Body bytes of the chunked CPU case (under the 8 MiB body limit). */
