@@ -285,3 +285,40 @@ describe("responses", () => {
     expect(head).not.toMatch(/Set-Cookie/i);
   });
 });
+
+describe("what already held keeps holding", () => {
+  it("backpressure: a client that pipelines requests and never reads stops the server reading; once it reads, every response arrives in order", async () => {
+    const big = "r".repeat(64 * 1024);
+    let handled = 0;
+    const listener = await blockOn(Listener.bind({ port: 0 }));
+    const server = HttpServer.serve(listener, (req) => {
+      handled++;
+      return { status: 200, body: `${req.target}:${big}` };
+    });
+    open.push(server);
+    const n = 400; // 400 × 64 KiB = 25 MiB of answers: beyond the socket buffers on the way
+    const s = net.connect({ port: server.port, host: "127.0.0.1" });
+    await new Promise((r) => s.once("connect", r));
+    s.pause();
+    let requests = "";
+    for (let i = 0; i < n; i++) requests += `GET /${i} HTTP/1.1\r\nHost: x\r\n${i === n - 1 ? "Connection: close\r\n" : ""}\r\n`;
+    s.write(requests);
+    // Wait until the server stops making progress (two equal looks 300 ms apart).
+    let last = -1;
+    while (handled !== last) {
+      last = handled;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(handled).toBeGreaterThan(0);
+    expect(handled).toBeLessThan(n);
+    const parts: Buffer[] = [];
+    s.on("data", (d: Buffer) => parts.push(d));
+    s.resume();
+    await new Promise((r) => s.once("close", r));
+    expect(handled).toBe(n);
+    const all = Buffer.concat(parts);
+    const targets: number[] = [];
+    for (let at = all.indexOf("\r\n\r\n/"); at >= 0; at = all.indexOf("\r\n\r\n/", at + 4)) targets.push(Number(all.toString("latin1", at + 5, all.indexOf(":", at + 5))));
+    expect(targets).toEqual(Array.from({ length: n }, (_, i) => i));
+  }, 60_000);
+});
