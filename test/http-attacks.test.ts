@@ -267,6 +267,13 @@ describe("Expect", () => {
     expect(seen.map((r) => r.body.toString())).toEqual(["body"]);
   });
 
+  it("`100-continue` with a body over the limit gets the 413 at once, not an invitation to send it", async () => {
+    const { server, seen } = await serve({ maxBodySize: 100 });
+    const reply = await exchange(server.port, ["POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 101\r\n\r\n"]);
+    expect(statuses(reply)).toEqual([413]);
+    expect(seen).toEqual([]);
+  });
+
   it("an unknown expectation is a 417 and the handler is not called", async () => {
     const { server, seen } = await serve();
     expect(statusOf(await exchange(server.port, ["POST / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\nhi"]))).toBe(417);

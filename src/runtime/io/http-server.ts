@@ -138,6 +138,8 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       // Node ignores Expect in HTTP/1.0 (RFC 9110 §10.1.1: a 1.0 client cannot mean it).
       if (expect !== undefined && version === "1.1") {
         if (expect.toLowerCase() !== "100-continue") throw new HttpParseError(417, `unsupported expectation ${JSON.stringify(expect)}`);
+        // A body we would refuse gets its 413 instead of an invitation to send it.
+        if (head.framing.kind === "length" && head.framing.length > server.limits.maxBody) throw new HttpParseError(413, `body larger than ${server.limits.maxBody} bytes`);
         if (head.framing.kind !== "none") yield* stream.writeAll(CONTINUE);
       }
       const body = yield* reader.readBody(head.framing);
