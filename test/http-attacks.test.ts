@@ -293,6 +293,44 @@ describe("responses", () => {
   });
 });
 
+describe("responses frame themselves", () => {
+  async function serveWith(answer: () => { status: number; headers?: Record<string, string>; body?: string }): Promise<HttpServer> {
+    const server = HttpServer.serve(await blockOn(Listener.bind({ port: 0 })), answer);
+    open.push(server);
+    return server;
+  }
+
+  it("a handler's own Content-Length never doubles ours: a matching one is sent once, a wrong one is a 500", async () => {
+    const right = await serveWith(() => ({ status: 200, headers: { "content-length": "2" }, body: "ok" }));
+    const reply = await exchange(right.port, ["GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]);
+    expect(reply.match(/content-length/gi)).toHaveLength(1);
+    const wrong = await serveWith(() => ({ status: 200, headers: { "Content-Length": "5" }, body: "ok" }));
+    expect(statusOf(await exchange(wrong.port, ["GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]))).toBe(500);
+  });
+
+  it("a handler's `Connection: close` closes the connection after its response", async () => {
+    const server = await serveWith(() => ({ status: 200, headers: { Connection: "close" }, body: "bye" }));
+    const reply = await exchange(server.port, ["GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"]);
+    expect(statuses(reply)).toEqual([200]);
+    expect(reply.match(/connection:/gi)).toHaveLength(1);
+  });
+
+  it("an HTTP/1.0 keep-alive request is told `Connection: keep-alive` (a 1.0 client assumes close otherwise)", async () => {
+    const server = await serveWith(() => ({ status: 200, body: "k" }));
+    const reply = await exchange(server.port, ["GET /1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n"]);
+    expect(statuses(reply)).toEqual([200, 200]);
+    expect(reply.split("HTTP/1.1 200")[1]).toMatch(/Connection: keep-alive\r\n/);
+    expect(reply.split("HTTP/1.1 200")[2]).toMatch(/Connection: close\r\n/);
+  });
+
+  it("a status that is not a 3-digit integer is a 500, never written into the status line", async () => {
+    const server = await serveWith(() => ({ status: "200 OK\r\nX-Injected: 1\r\n" as unknown as number, body: "x" }));
+    const reply = await exchange(server.port, ["GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]);
+    expect(statusOf(reply)).toBe(500);
+    expect(reply.slice(0, reply.indexOf("\r\n\r\n"))).not.toMatch(/X-Injected/);
+  });
+});
+
 describe("what already held keeps holding", () => {
   it("backpressure: a client that pipelines requests and never reads stops the server reading; once it reads, every response arrives in order", async () => {
     const big = "r".repeat(64 * 1024);

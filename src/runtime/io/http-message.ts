@@ -8,7 +8,7 @@
  * as Node's `ERR_INVALID_CHAR` does, so a handler or a caller can never inject a
  * header or split a response.
  */
-import { checkOutgoingField, TOKEN } from "./http-fields.js";
+import { checkOutgoingField, hasToken, TOKEN } from "./http-fields.js";
 
 export { HttpParseError } from "./http-error.js";
 export { parseHead } from "./http-head.js";
@@ -71,20 +71,32 @@ function httpDate(): string {
 }
 
 /** Serialise a response: head and body in one Buffer, so it leaves in one write. */
-export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false): Buffer {
+export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
+  const status = res.status;
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError(`invalid HTTP status ${String(status)}`);
   const body = res.body === undefined ? "" : res.body;
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
   const h = res.headers;
   if (h !== undefined) {
     for (const k in h) {
       const v = h[k]!;
       checkOutgoingField(k, v);
+      if (isFramingField(k)) {
+        // Framing is ours: the body is written whole with our Content-Length, and our
+        // Connection line says what we will do. A second, different Content-Length
+        // would let the client and a proxy split the stream in different places.
+        const lower = k.toLowerCase();
+        if (lower === "content-length" && v.trim() !== String(bodyLength)) throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        if (lower === "transfer-encoding") throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
+        continue;
+      }
       head += `${k}: ${v}\r\n`;
     }
   }
   head += `Content-Length: ${bodyLength}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
+  else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
   head += "\r\n";
   const headLength = head.length; // latin1: one byte per char
   const out = Buffer.allocUnsafe(headLength + (headRequest ? 0 : bodyLength));
@@ -94,6 +106,22 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
     else body.copy(out, headLength);
   }
   return out;
+}
+
+/** `Connection`, `Content-Length`, `Transfer-Encoding` (checked by length first: this runs per response header). */
+function isFramingField(name: string): boolean {
+  const n = name.length;
+  if (n !== 10 && n !== 14 && n !== 17) return false;
+  const lower = name.toLowerCase();
+  return lower === "connection" || lower === "content-length" || lower === "transfer-encoding";
+}
+
+/** Whether a handler's response asks to close the connection (`Connection: close` among its headers). */
+export function responseCloses(res: HttpResponse): boolean {
+  const h = res.headers;
+  if (h === undefined) return false;
+  for (const k in h) if (k.length === 10 && k.toLowerCase() === "connection" && hasToken(h[k], "close")) return true;
+  return false;
 }
 
 /**

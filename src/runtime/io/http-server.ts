@@ -29,7 +29,7 @@ import { MAX_HTTP_BODY, MAX_HTTP_HEAD } from "../config.js";
 import { spawnerHere } from "../current.js";
 import type { JoinHandle } from "../task.js";
 import { HttpTimeout, NODE_TIMEOUTS, ReadDeadline, type ReadTimeouts } from "./http-deadline.js";
-import { HttpParseError, serializeResponse, type HttpRequest, type HttpResponse } from "./http-message.js";
+import { HttpParseError, responseCloses, serializeResponse, type HttpRequest, type HttpResponse } from "./http-message.js";
 import { IncompleteMessage, MessageReader, type MessageLimits } from "./http-reader.js";
 import type { Listener } from "./listener.js";
 import type { PollStream } from "./stream.js";
@@ -147,16 +147,18 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       const request: HttpRequest = { method, target, version, headers: head.headers, body, keepAlive: head.keepAlive };
       server.stats.requests++;
       let bytes: Buffer;
+      let keepAlive = request.keepAlive;
       try {
         const answer = server.handler(request);
         const response = isFuture(answer) ? yield* awaitable(answer) : answer;
-        bytes = serializeResponse(response, request.keepAlive, method === "HEAD");
+        keepAlive = keepAlive && !responseCloses(response);
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       } catch (error) {
         const response = { status: 500, headers: { "Content-Type": "text/plain" }, body: `internal error: ${error instanceof Error ? error.message : String(error)}\n` };
-        bytes = serializeResponse(response, request.keepAlive, method === "HEAD");
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       }
       yield* stream.writeAll(bytes);
-      if (!request.keepAlive) {
+      if (!keepAlive) {
         yield* stream.shutdown();
         return;
       }
