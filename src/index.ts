@@ -98,6 +98,12 @@ export { HttpServer } from "./runtime/io/http-server.js";
 export type { HttpHandler, HttpServerStats } from "./runtime/io/http-server.js";
 export { HttpClient } from "./runtime/io/http-client.js";
 export type { ClientRequest, ClientResponse, HttpClientOptions } from "./runtime/io/http-client.js";
+export { HttpClientTimeout } from "./runtime/io/http-client.js";
+export type { HttpServerOptions } from "./runtime/io/http-server.js";
+export { ChunkedDecoder } from "./runtime/io/http-chunked.js";
+export { HttpTimeout, NODE_TIMEOUTS } from "./runtime/io/http-deadline.js";
+export type { ReadTimeouts } from "./runtime/io/http-deadline.js";
+export type { MessageLimits } from "./runtime/io/http-reader.js";
 
 // --- scheduling (chapter 3): policies, the runtime builder, the sim driver, traces ---
 export { Runtime } from "./runtime/builder.js";

@@ -73,9 +73,9 @@ describe("HttpServer", () => {
     const bad = await raw(server.port, "THIS IS NOT HTTP\r\n\r\n");
     expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(bad).toMatch(/Connection: close/);
-    const smuggle = await raw(server.port, "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const smuggle = await raw(server.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n");
     expect(smuggle).toMatch(/^HTTP\/1\.1 400 .*\r\n[\s\S]*both Content-Length and Transfer-Encoding/);
-    const badLength = await raw(server.port, "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n");
+    const badLength = await raw(server.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
     expect(badLength).toMatch(/400 Bad Request[\s\S]*invalid Content-Length/);
     expect(server.stats.malformed).toBe(3);
     expect(await (await fetch(`http://127.0.0.1:${server.port}/still`)).text()).toBe("GET /still ");

@@ -266,24 +266,37 @@ async function serveForever(opts: LabOptions): Promise<ExperimentResult> {
   const raw = opts.extra["port"];
   const port = raw === undefined ? 8080 : Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got ${JSON.stringify(raw)}`);
+  const timeouts: Record<string, number> = {};
+  for (const [key, flag] of [["keepAliveTimeout", "--keep-alive-timeout"], ["headersTimeout", "--headers-timeout"], ["requestTimeout", "--request-timeout"]] as const) {
+    const v = opts.extra[key];
+    if (v === undefined) continue;
+    const ms = Number(v);
+    if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`${flag} must be a number of ms ≥ 0 (0 = off), got ${JSON.stringify(v)}`);
+    timeouts[key] = ms;
+  }
   const listener = await blockOn(Listener.bind({ host: "127.0.0.1", port }));
   const server = HttpServer.serve(listener, (req) => {
     opts.log(`${req.method} ${req.target}`);
     return page(req);
-  });
+  }, timeouts);
   opts.log(`serving on http://127.0.0.1:${server.port}/ — try: curl -i http://127.0.0.1:${server.port}/   (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) resolve();
     else opts.signal.addEventListener("abort", () => resolve(), { once: true });
   });
   server.close();
-  return { blocks: [{ kind: "table", title: "served", columns: [{ header: "connections" }, { header: "requests" }, { header: "malformed" }, { header: "abandoned" }], rows: [[server.stats.connections, server.stats.requests, server.stats.malformed, server.stats.abandoned]] }] };
+  return { blocks: [{ kind: "table", title: "served", columns: [{ header: "connections" }, { header: "requests" }, { header: "malformed" }, { header: "abandoned" }, { header: "timed out" }], rows: [[server.stats.connections, server.stats.requests, server.stats.malformed, server.stats.abandoned, server.stats.timedOut]] }] };
 }
 
 export const ch4: Chapter = {
   id: "ch4",
   title: "Integrating Networking Into Our Own Async Runtime",
-  options: [{ flags: "--port <n>", description: "port for `lab ch4 serve` (default 8080)" }],
+  options: [
+    { flags: "--port <n>", description: "port for `lab ch4 serve` (default 8080)" },
+    { flags: "--keep-alive-timeout <ms>", description: "`lab ch4 serve`: idle ms between requests before closing (default 5000, Node's; 0 = off)" },
+    { flags: "--headers-timeout <ms>", description: "`lab ch4 serve`: ms to receive a request head, then 408 (default 60000, Node's; 0 = off)" },
+    { flags: "--request-timeout <ms>", description: "`lab ch4 serve`: ms to receive a whole request, then 408 (default 300000, Node's; 0 = off)" },
+  ],
   experiments: [
     { id: "reactor", book: "E4.1", title: "A library bound to another runtime's reactor", summary: "sleep() outside a runtime fails; fetch() works through the fromPromise adapter", run: reactor },
     { id: "fetch", book: "E4.2", title: "Our HTTP client on our executor (HTTPS + plain, loopback)", summary: "GET a local HTTPS (self-signed) and plain server, print the page", run: fetchLocal },

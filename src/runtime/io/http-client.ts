@@ -11,12 +11,29 @@
  * A pooled connection the server has since closed is detected before reuse (its
  * stream is already at end or closed) and replaced — the race where the server closes
  * it while our request is in flight is not retried (it would need idempotency rules).
+ *
+ * Hardening, each for a reason:
+ * - Any byte the server sent beyond a response (an unsolicited second response, a
+ *   body after a HEAD answer) means we and the server disagree on framing: that
+ *   connection is closed, at release or when it is next taken, never read from by
+ *   the next request.
+ * - The method, target and every field are checked before a byte is sent (a
+ *   `TypeError`, like Node's `ERR_INVALID_HTTP_TOKEN` / `ERR_INVALID_CHAR`): a CR or
+ *   LF in a value would let a caller's data inject headers or a second request.
+ * - Every body framing obeys `maxBodySize`, a close-delimited one too.
+ * - `connectTimeout`, `headersTimeout` (until the final response head) and `timeout`
+ *   (the whole request) end the request with an {@link HttpClientTimeout}; the
+ *   cancelled future's `finally` closes the socket, so nothing is left open.
  */
 import type { ConnectionOptions } from "node:tls";
 import { co, type Co } from "../../futures/generator-future.js";
 import type { BaseFuture } from "../../futures/base-future.js";
+import { TimeoutError } from "../../futures/errors.js";
+import type { Future } from "../../futures/poll.js";
+import { timeout } from "../../futures/select.js";
+import { MAX_HTTP_BODY } from "../config.js";
 import { connect } from "./connect.js";
-import { serializeRequest, type Headers } from "./http-message.js";
+import { serializeRequest, type Headers, type ParsedHead } from "./http-message.js";
 import { MessageReader } from "./http-reader.js";
 import type { PollStream } from "./stream.js";
 
@@ -24,6 +41,17 @@ export interface ClientRequest {
   method?: string;
   headers?: Headers;
   body?: string | Buffer;
+  /** Override the client's {@link HttpClientOptions.timeout} for this request (ms). */
+  timeout?: number;
+}
+
+/** Which of the client's timeouts expired. */
+export class HttpClientTimeout extends TimeoutError {
+  constructor(readonly phase: "connect" | "headers" | "total", ms: number) {
+    super(ms);
+    this.name = "HttpClientTimeout";
+    this.message = `${phase === "connect" ? "connect" : phase === "headers" ? "response headers" : "request"} timed out after ${ms} ms`;
+  }
 }
 
 export interface ClientResponse {
@@ -42,6 +70,14 @@ interface Idle {
 export interface HttpClientOptions {
   /** TLS options for `https:` (e.g. `{ ca }` for a self-signed server, or `rejectUnauthorized: false`). */
   tls?: ConnectionOptions;
+  /** ms to establish a connection (TCP connect and TLS handshake); default none. */
+  connectTimeout?: number;
+  /** ms from sending the request to the final response head; default none. */
+  headersTimeout?: number;
+  /** ms for the whole request, connect to last body byte; default none. */
+  timeout?: number;
+  /** Largest response body in bytes, any framing (default 8 MiB). */
+  maxBodySize?: number;
 }
 
 export class HttpClient {
@@ -53,7 +89,9 @@ export class HttpClient {
 
   /** Send one request; the future resolves with the whole response. */
   request(url: string | URL, init: ClientRequest = {}): BaseFuture<ClientResponse> {
-    return co(sendRequest, this, typeof url === "string" ? new URL(url) : url, init);
+    const total = init.timeout ?? this.options.timeout;
+    const send = co(sendRequest, this, typeof url === "string" ? new URL(url) : url, init);
+    return total === undefined ? send : co(within, send, total, "total" as const);
   }
 
   /** Close all idle connections. */
@@ -73,8 +111,12 @@ export class HttpClient {
     return undefined;
   }
 
-  /** @internal */
+  /** @internal Pool `c` again; a connection with bytes beyond its response is closed instead. */
   release(origin: string, c: Idle): void {
+    if (c.reader.buffered > 0 || c.stream.readable) {
+      c.stream.close();
+      return;
+    }
     let list = this.idle.get(origin);
     if (list === undefined) this.idle.set(origin, (list = []));
     list.push(c);
@@ -87,20 +129,24 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
+  const method = init.method ?? "GET";
+  const body = init.body === undefined ? null : typeof init.body === "string" ? Buffer.from(init.body) : init.body;
+  // Built (and so validated) before any connection is touched.
+  const request = serializeRequest(method, url.pathname + url.search, url.host, init.headers ?? {}, body);
+  const options = client.options;
   let conn = client.takeIdle(origin);
   if (conn === undefined) {
-    const stream = yield* (secure ? connect({ host, port, tls: client.options.tls ?? {} }) : connect({ host, port }));
+    const connecting = secure ? connect({ host, port, tls: options.tls ?? {} }) : connect({ host, port });
+    const stream = options.connectTimeout === undefined ? yield* connecting : yield* within(connecting, options.connectTimeout, "connect");
     client.connectsMade++;
-    conn = { stream, reader: new MessageReader(stream) };
+    conn = { stream, reader: new MessageReader(stream, null, { maxBody: options.maxBodySize ?? MAX_HTTP_BODY }) };
   }
   const { stream, reader } = conn;
   let reusable = false;
   try {
-    const method = init.method ?? "GET";
-    const body = init.body === undefined ? null : typeof init.body === "string" ? Buffer.from(init.body) : init.body;
-    yield* stream.writeAll(serializeRequest(method, url.pathname + url.search, url.host, init.headers ?? {}, body));
-    let head = yield* reader.readHead(false);
-    while (head !== null && head.start[0].startsWith("1")) head = yield* reader.readHead(false); // skip 100 Continue
+    yield* stream.writeAll(request);
+    const reading = co(finalHead, reader);
+    const head = options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
     if (head === null) throw new Error(`${origin} closed the connection without a response`);
     const status = Number(head.start[0]);
     const noBody = method === "HEAD" || status === 204 || status === 304;
@@ -110,6 +156,23 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   } finally {
     if (reusable) client.release(origin, conn);
     else stream.close();
+  }
+}
+
+/** The response head after any 1xx interim responses (`100 Continue`, `103 Early Hints`). */
+function* finalHead(reader: MessageReader): Co<ParsedHead | null> {
+  let head = yield* reader.readHead(false);
+  while (head !== null && head.start[0].startsWith("1")) head = yield* reader.readHead(false);
+  return head;
+}
+
+/** `f`, or an {@link HttpClientTimeout} for `phase` after `ms` (the loser is cancelled, which closes its socket). */
+function* within<T>(f: Future<T>, ms: number, phase: "connect" | "headers" | "total"): Co<T> {
+  try {
+    return yield* timeout(f, ms);
+  } catch (error) {
+    if (error instanceof TimeoutError && !(error instanceof HttpClientTimeout)) throw new HttpClientTimeout(phase, ms);
+    throw error;
   }
 }
 

@@ -1,24 +1,20 @@
 /**
- * HTTP/1.1 messages: parsing a head out of a Buffer and writing one back.
+ * HTTP/1.1 messages: the types a server and a client exchange, and writing them.
+ * Parsing lives beside this file: a head in `http-head.ts`, field lines in
+ * `http-fields.ts`, chunked bodies in `http-chunked.ts` (re-exported here).
  *
- * Invariant: a head is parsed only once the whole head (`\r\n\r\n`) is buffered, by
- * `Buffer.indexOf` and string slicing — never a per-byte JavaScript loop (that is
- * what makes a JS parser slow next to llhttp). Anything that does not follow RFC 9112
- * closely enough to frame the body safely is an {@link HttpParseError} with the
- * status to answer (400, or 431 for an oversized head); a request is never guessed at.
- * Body framing: `Transfer-Encoding: chunked`, else `Content-Length`, else (requests)
- * no body / (responses) read until close. Both framings at once is rejected
- * (request smuggling).
+ * Invariant for writing: what we send is one field per line — a name or value that
+ * would break the line grammar (CR, LF, other CTLs) throws before any byte leaves,
+ * as Node's `ERR_INVALID_CHAR` does, so a handler or a caller can never inject a
+ * header or split a response.
  */
+import { checkOutgoingField, hasToken, TOKEN } from "./http-fields.js";
 
-/** A parse failure, with the status code the server answers. */
-export class HttpParseError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = "HttpParseError";
-  }
-}
+export { HttpParseError } from "./http-error.js";
+export { parseHead } from "./http-head.js";
+export { ChunkedDecoder, decodeChunked } from "./http-chunked.js";
 
+/** Field names → values; parsed maps are prototype-free with lower-case names. */
 export type Headers = Record<string, string>;
 
 /** How the body that follows a head is delimited. */
@@ -50,113 +46,6 @@ export interface ParsedHead {
 
 export const CRLF = Buffer.from("\r\n");
 export const HEAD_END = Buffer.from("\r\n\r\n");
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const DIGITS = /^[0-9]{1,15}$/;
-
-/** Parse the head `buf[0, end)` (end = index of `\r\n\r\n`). `isRequest` picks the start-line grammar. */
-export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedHead {
-  const text = buf.toString("latin1", 0, end);
-  let lineEnd = text.indexOf("\r\n");
-  if (lineEnd < 0) lineEnd = text.length;
-  const start = isRequest ? parseRequestLine(text, lineEnd) : parseStatusLine(text, lineEnd);
-  const headers: Headers = {};
-  let pos = lineEnd + 2;
-  while (pos < text.length) {
-    let next = text.indexOf("\r\n", pos);
-    if (next < 0) next = text.length;
-    const colon = text.indexOf(":", pos);
-    if (colon < 0 || colon >= next) throw new HttpParseError(400, `malformed header line: ${JSON.stringify(text.slice(pos, Math.min(next, pos + 60)))}`);
-    const name = text.slice(pos, colon);
-    if (!TOKEN.test(name)) throw new HttpParseError(400, `invalid header name ${JSON.stringify(name)}`);
-    const key = name.toLowerCase();
-    const value = text.slice(colon + 1, next).trim();
-    const prev = headers[key];
-    headers[key] = prev === undefined ? value : `${prev}, ${value}`;
-    pos = next + 2;
-  }
-  const version = start[2];
-  const conn = headers["connection"]?.toLowerCase();
-  const keepAlive = version === "1.1" ? conn !== "close" : conn === "keep-alive";
-  const te = headers["transfer-encoding"];
-  const cl = headers["content-length"];
-  let framing: Framing;
-  if (te !== undefined) {
-    if (cl !== undefined) throw new HttpParseError(400, "both Content-Length and Transfer-Encoding");
-    if (te.toLowerCase() !== "chunked") throw new HttpParseError(400, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-    framing = { kind: "chunked" };
-  } else if (cl !== undefined) {
-    if (!DIGITS.test(cl)) throw new HttpParseError(400, `invalid Content-Length ${JSON.stringify(cl)}`);
-    const length = Number(cl);
-    framing = length === 0 ? { kind: "none" } : { kind: "length", length };
-  } else {
-    framing = isRequest ? { kind: "none" } : { kind: "close" };
-  }
-  return { start, headers, framing, keepAlive };
-}
-
-function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
-  const sp1 = text.indexOf(" ");
-  const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || sp2 >= end) throw new HttpParseError(400, `malformed request line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
-  const method = text.slice(0, sp1);
-  const target = text.slice(sp1 + 1, sp2);
-  const version = text.slice(sp2 + 1, end);
-  if (!TOKEN.test(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method)}`);
-  if (target.length === 0 || target.includes(" ")) throw new HttpParseError(400, "invalid request target");
-  return [method, target, httpVersion(version)];
-}
-
-function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
-  const sp1 = text.indexOf(" ");
-  if (sp1 <= 0 || sp1 >= end) throw new HttpParseError(502, `malformed status line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
-  let sp2 = text.indexOf(" ", sp1 + 1);
-  if (sp2 < 0 || sp2 > end) sp2 = end;
-  const status = text.slice(sp1 + 1, sp2);
-  if (!/^[1-5][0-9][0-9]$/.test(status)) throw new HttpParseError(502, `invalid status ${JSON.stringify(status)}`);
-  return [status, text.slice(sp2 + 1, end), httpVersion(text.slice(0, sp1))];
-}
-
-function httpVersion(v: string): "1.0" | "1.1" {
-  if (v === "HTTP/1.1") return "1.1";
-  if (v === "HTTP/1.0") return "1.0";
-  throw new HttpParseError(400, `unsupported HTTP version ${JSON.stringify(v)}`);
-}
-
-/**
- * Decode a complete chunked body at the start of `buf`: `[body, bytesConsumed]`, or
- * `null` if more bytes are needed. Trailers are skipped.
- */
-export function decodeChunked(buf: Buffer): [Buffer, number] | null {
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const lineEnd = buf.indexOf(CRLF, pos);
-    if (lineEnd < 0) {
-      if (buf.length - pos > 1024) throw new HttpParseError(400, "chunk size line too long");
-      return null;
-    }
-    let sizeText = buf.toString("latin1", pos, lineEnd);
-    const semi = sizeText.indexOf(";");
-    if (semi >= 0) sizeText = sizeText.slice(0, semi);
-    sizeText = sizeText.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new HttpParseError(400, `invalid chunk size ${JSON.stringify(sizeText)}`);
-    const size = parseInt(sizeText, 16);
-    pos = lineEnd + 2;
-    if (size === 0) {
-      // Trailers, then an empty line.
-      for (;;) {
-        const end = buf.indexOf(CRLF, pos);
-        if (end < 0) return null;
-        if (end === pos) return [parts.length === 1 ? parts[0]! : Buffer.concat(parts), end + 2];
-        pos = end + 2;
-      }
-    }
-    if (buf.length < pos + size + 2) return null;
-    if (buf[pos + size] !== 13 || buf[pos + size + 1] !== 10) throw new HttpParseError(400, "chunk not followed by CRLF");
-    parts.push(buf.subarray(pos, pos + size));
-    pos += size + 2;
-  }
-}
 
 /** Encode `body` as one chunk plus the terminating zero chunk. */
 export function encodeChunked(body: Buffer): Buffer {
@@ -165,8 +54,8 @@ export function encodeChunked(body: Buffer): Buffer {
 
 const REASONS: Record<number, string> = {
   200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
-  400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
-  431: "Request Header Fields Too Large", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+  400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large",
+  417: "Expectation Failed", 431: "Request Header Fields Too Large", 501: "Not Implemented", 505: "HTTP Version Not Supported", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
 };
 
 let cachedDate = "";
@@ -182,14 +71,32 @@ function httpDate(): string {
 }
 
 /** Serialise a response: head and body in one Buffer, so it leaves in one write. */
-export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false): Buffer {
+export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
+  const status = res.status;
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError(`invalid HTTP status ${String(status)}`);
   const body = res.body === undefined ? "" : res.body;
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
   const h = res.headers;
-  if (h !== undefined) for (const k in h) head += `${k}: ${h[k]}\r\n`;
+  if (h !== undefined) {
+    for (const k in h) {
+      const v = h[k]!;
+      checkOutgoingField(k, v);
+      if (isFramingField(k)) {
+        // Framing is ours: the body is written whole with our Content-Length, and our
+        // Connection line says what we will do. A second, different Content-Length
+        // would let the client and a proxy split the stream in different places.
+        const lower = k.toLowerCase();
+        if (lower === "content-length" && v.trim() !== String(bodyLength)) throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        if (lower === "transfer-encoding") throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
+        continue;
+      }
+      head += `${k}: ${v}\r\n`;
+    }
+  }
   head += `Content-Length: ${bodyLength}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
+  else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
   head += "\r\n";
   const headLength = head.length; // latin1: one byte per char
   const out = Buffer.allocUnsafe(headLength + (headRequest ? 0 : bodyLength));
@@ -201,10 +108,43 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
   return out;
 }
 
-/** Serialise a request head (the client side). `body` gets a Content-Length. */
+/** `Connection`, `Content-Length`, `Transfer-Encoding` (checked by length first: this runs per response header). */
+function isFramingField(name: string): boolean {
+  const n = name.length;
+  if (n !== 10 && n !== 14 && n !== 17) return false;
+  const lower = name.toLowerCase();
+  return lower === "connection" || lower === "content-length" || lower === "transfer-encoding";
+}
+
+/** Whether a handler's response asks to close the connection (`Connection: close` among its headers). */
+export function responseCloses(res: HttpResponse): boolean {
+  const h = res.headers;
+  if (h === undefined) return false;
+  for (const k in h) if (k.length === 10 && k.toLowerCase() === "connection" && hasToken(h[k], "close")) return true;
+  return false;
+}
+
+/**
+ * Serialise a request (the client side). `body` gets a Content-Length; a `Host` in
+ * `headers` replaces the default one. Throws a `TypeError` before anything is built
+ * for a method that is not a token, a target with a space or CTL, or a field that
+ * could not be sent as one line; framing fields are ours to set (a caller's
+ * `Content-Length` or `Transfer-Encoding` could disagree with the body we write).
+ */
 export function serializeRequest(method: string, target: string, host: string, headers: Headers, body: Buffer | null): Buffer {
-  let head = `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n`;
-  for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
+  if (!TOKEN.test(method)) throw new TypeError(`invalid HTTP method ${JSON.stringify(method)}`);
+  if (!/^[\x21-\x7e]+$/.test(target)) throw new TypeError(`invalid request target ${JSON.stringify(target)}`);
+  let fields = "";
+  let hostGiven = false;
+  for (const k in headers) {
+    const v = headers[k]!;
+    checkOutgoingField(k, v);
+    const lower = k.toLowerCase();
+    if (lower === "content-length" || lower === "transfer-encoding") throw new TypeError(`${k} is set by the client from the body`);
+    if (lower === "host") hostGiven = true;
+    fields += `${k}: ${v}\r\n`;
+  }
+  let head = hostGiven ? `${method} ${target} HTTP/1.1\r\n${fields}` : `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${fields}`;
   if (body !== null) head += `Content-Length: ${body.length}\r\n`;
   head += "\r\n";
   const headBuf = Buffer.from(head, "latin1");

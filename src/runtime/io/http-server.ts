@@ -4,13 +4,18 @@
  *
  * Per connection (one generator coroutine, `serveConnection`):
  *   1. read a head (`MessageReader`); a clean close here ends the connection;
- *   2. read the body its framing describes (Content-Length or chunked);
- *   3. call the handler (its answer may be a value or a future);
- *   4. write the response in one buffer; loop if keep-alive, else half-close.
- * A malformed request gets its 400 (or 413 / 431) with `Connection: close`, and the
- * connection ends; a client that disconnects mid-request just ends its task; a
- * handler that throws gets a 500. None of them reach the accept loop, so the server
- * keeps serving.
+ *   2. answer `Expect`: `100-continue` gets `100 Continue` before the body is read
+ *      (the client is waiting for it), anything else a 417 (RFC 9110 §10.1.1);
+ *   3. read the body its framing describes (Content-Length or chunked);
+ *   4. call the handler (its answer may be a value or a future);
+ *   5. write the response in one buffer; loop if keep-alive, else half-close.
+ * A malformed request gets its 400 (or 413 / 417 / 431 / 505) with
+ * `Connection: close`, and the connection ends; a request that runs out of time
+ * (headers or request timeout) gets a 408 the same way, an idle keep-alive connection
+ * is closed quietly (see `http-deadline.ts`); a client that disconnects mid-request
+ * just ends its task; a handler that throws gets a 500. None of them reach the accept
+ * loop, so the server keeps serving. An error reply is written under a short grace
+ * period: a client that does not read cannot hold the connection open through it.
  *
  * Invariant for `close()`: the listener is closed, then every live connection's
  * socket is destroyed; each connection task then ends (its read throws or returns
@@ -19,14 +24,33 @@
 import { awaitable } from "../../futures/base-future.js";
 import { co, type Co } from "../../futures/generator-future.js";
 import { isFuture, type Future } from "../../futures/poll.js";
+import { timeout } from "../../futures/select.js";
+import { MAX_HTTP_BODY, MAX_HTTP_HEAD } from "../config.js";
 import { spawnerHere } from "../current.js";
 import type { JoinHandle } from "../task.js";
-import { HttpParseError, serializeResponse, type HttpRequest, type HttpResponse } from "./http-message.js";
-import { IncompleteMessage, MessageReader } from "./http-reader.js";
+import { HttpTimeout, NODE_TIMEOUTS, ReadDeadline, type ReadTimeouts } from "./http-deadline.js";
+import { HttpParseError, responseCloses, serializeResponse, type HttpRequest, type HttpResponse } from "./http-message.js";
+import { IncompleteMessage, MessageReader, type MessageLimits } from "./http-reader.js";
 import type { Listener } from "./listener.js";
 import type { PollStream } from "./stream.js";
 
 export type HttpHandler = (request: HttpRequest) => HttpResponse | Future<HttpResponse>;
+
+/**
+ * Server options. Timeouts are in ms, default to Node's (`keepAliveTimeout` 5 s,
+ * `headersTimeout` 60 s, `requestTimeout` 300 s); 0 turns one off.
+ */
+export interface HttpServerOptions extends Partial<ReadTimeouts> {
+  /** Largest request head in bytes before a 431 (default 16 KiB, Node's `maxHeaderSize`). */
+  maxHeaderSize?: number;
+  /** Largest request body in bytes before a 413 (default 8 MiB: this server buffers whole bodies). */
+  maxBodySize?: number;
+}
+
+/** How long an error reply (400, 408, …) may take to leave before the connection is simply closed. */
+const ERROR_REPLY_GRACE_MS = 1_000;
+
+const CONTINUE = Buffer.from("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
 
 export interface HttpServerStats {
   connections: number;
@@ -35,18 +59,36 @@ export interface HttpServerStats {
   malformed: number;
   /** Connections the client closed in the middle of a request. */
   abandoned: number;
+  /** Connections closed by a timeout (408 sent for a pending request; idle ones closed quietly). */
+  timedOut: number;
 }
 
 export class HttpServer {
-  readonly stats: HttpServerStats = { connections: 0, requests: 0, malformed: 0, abandoned: 0 };
+  readonly stats: HttpServerStats = { connections: 0, requests: 0, malformed: 0, abandoned: 0, timedOut: 0 };
   private readonly live = new Set<PollStream>();
   private acceptLoop: JoinHandle<void> | null = null;
+  /** The read timeouts in force (ms; `Infinity` = off). */
+  readonly timeouts: Readonly<ReadTimeouts>;
+  /** @internal */
+  readonly limits: MessageLimits;
 
-  private constructor(readonly listener: Listener, readonly handler: HttpHandler) {}
+  private constructor(readonly listener: Listener, readonly handler: HttpHandler, options: HttpServerOptions) {
+    const pick = (ms: number | undefined, fallback: number): number => {
+      if (ms === undefined) return fallback;
+      if (!(ms >= 0)) throw new RangeError(`an HTTP server timeout must be a number of ms ≥ 0 (0 = off), got ${ms}`);
+      return ms === 0 ? Infinity : ms;
+    };
+    this.timeouts = Object.freeze({
+      keepAliveTimeout: pick(options.keepAliveTimeout, NODE_TIMEOUTS.keepAliveTimeout),
+      headersTimeout: pick(options.headersTimeout, NODE_TIMEOUTS.headersTimeout),
+      requestTimeout: pick(options.requestTimeout, NODE_TIMEOUTS.requestTimeout),
+    });
+    this.limits = { maxHead: options.maxHeaderSize ?? MAX_HTTP_HEAD, maxBody: options.maxBodySize ?? MAX_HTTP_BODY };
+  }
 
   /** Serve `listener` with `handler` on the current runtime. */
-  static serve(listener: Listener, handler: HttpHandler): HttpServer {
-    const server = new HttpServer(listener, handler);
+  static serve(listener: Listener, handler: HttpHandler, options: HttpServerOptions = {}): HttpServer {
+    const server = new HttpServer(listener, handler, options);
     server.acceptLoop = spawnerHere().spawn(co(acceptConnections, server), { name: "http-accept" });
     return server;
   }
@@ -85,23 +127,38 @@ function* acceptConnections(server: HttpServer): Co<void> {
 }
 
 function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
-  const reader = new MessageReader(stream);
+  const deadline = new ReadDeadline(server.timeouts);
+  const reader = new MessageReader(stream, deadline, server.limits);
   try {
     for (;;) {
       const head = yield* reader.readHead(true);
       if (head === null) return;
+      const [method, target, version] = head.start;
+      const expect = head.headers["expect"];
+      // Node ignores Expect in HTTP/1.0 (RFC 9110 §10.1.1: a 1.0 client cannot mean it).
+      if (expect !== undefined && version === "1.1") {
+        if (expect.toLowerCase() !== "100-continue") throw new HttpParseError(417, `unsupported expectation ${JSON.stringify(expect)}`);
+        // A body we would refuse gets its 413 instead of an invitation to send it.
+        if (head.framing.kind === "length" && head.framing.length > server.limits.maxBody) throw new HttpParseError(413, `body larger than ${server.limits.maxBody} bytes`);
+        if (head.framing.kind !== "none") yield* stream.writeAll(CONTINUE);
+      }
       const body = yield* reader.readBody(head.framing);
-      const request: HttpRequest = { method: head.start[0], target: head.start[1], version: head.start[2], headers: head.headers, body, keepAlive: head.keepAlive };
+      deadline.enter("off", false);
+      const request: HttpRequest = { method, target, version, headers: head.headers, body, keepAlive: head.keepAlive };
       server.stats.requests++;
-      let response: HttpResponse;
+      let bytes: Buffer;
+      let keepAlive = request.keepAlive;
       try {
         const answer = server.handler(request);
-        response = isFuture(answer) ? yield* awaitable(answer) : answer;
+        const response = isFuture(answer) ? yield* awaitable(answer) : answer;
+        keepAlive = keepAlive && !responseCloses(response);
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       } catch (error) {
-        response = { status: 500, headers: { "Content-Type": "text/plain" }, body: `internal error: ${error instanceof Error ? error.message : String(error)}\n` };
+        const response = { status: 500, headers: { "Content-Type": "text/plain" }, body: `internal error: ${error instanceof Error ? error.message : String(error)}\n` };
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       }
-      yield* stream.writeAll(serializeResponse(response, request.keepAlive, request.method === "HEAD"));
-      if (!request.keepAlive) {
+      yield* stream.writeAll(bytes);
+      if (!keepAlive) {
         yield* stream.shutdown();
         return;
       }
@@ -109,11 +166,10 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
   } catch (error) {
     if (error instanceof HttpParseError) {
       server.stats.malformed++;
-      if (!stream.closed) {
-        const reply = { status: error.status, headers: { "Content-Type": "text/plain" }, body: `${error.message}\n` };
-        yield* stream.writeAll(serializeResponse(reply, false));
-        yield* stream.shutdown();
-      }
+      yield* replyAndClose(stream, error.status, error.message);
+    } else if (error instanceof HttpTimeout) {
+      server.stats.timedOut++;
+      if (error.phase !== "idle") yield* replyAndClose(stream, 408, error.message);
     } else if (error instanceof IncompleteMessage) {
       server.stats.abandoned++;
     } else if (!(error instanceof Error && "code" in error)) {
@@ -121,7 +177,22 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       throw error;
     }
   } finally {
+    deadline.dispose();
     stream.close();
     server.track(stream, false);
+  }
+}
+
+/** Send a short error reply with `Connection: close`, within the grace period; never throws. */
+function* replyAndClose(stream: PollStream, status: number, message: string): Co<void> {
+  if (stream.closed) return;
+  const reply = serializeResponse({ status, headers: { "Content-Type": "text/plain" }, body: `${message}\n` }, false);
+  try {
+    yield* timeout(co(function* (): Co<void> {
+      yield* stream.writeAll(reply);
+      yield* stream.shutdown();
+    }), ERROR_REPLY_GRACE_MS);
+  } catch {
+    // Timed out or the socket failed: closing is all that is left, and `finally` does it.
   }
 }

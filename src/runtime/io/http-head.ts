@@ -1,0 +1,98 @@
+/**
+ * Parsing a message head (RFC 9112 §2–§6): start line, field lines, and the body
+ * framing they imply.
+ *
+ * Invariant: a head is parsed only once the whole head (`\r\n\r\n`) is buffered, by
+ * `Buffer.indexOf`, one regular expression and string slicing — never a per-byte
+ * JavaScript loop (that is what makes a JS parser slow next to llhttp). Anything
+ * that does not follow RFC 9112 closely enough to frame the body without guessing is
+ * an {@link HttpParseError}; where the RFC leaves a choice we do what Node does,
+ * unless Node's choice lets two parsers read different messages from the same bytes
+ * (then we are stricter, and the differential fuzzer lists the case).
+ *
+ * Framing, in RFC 9112 §6.3's order:
+ *   1. `Transfer-Encoding` and `Content-Length` together → 400 (smuggling: a proxy
+ *      may frame by one and we by the other). Node rejects it too.
+ *   2. `Transfer-Encoding` must be exactly `chunked` → chunked. A coding list
+ *      (`gzip, chunked`) is a 400 here — we decode no other coding, and Node's
+ *      acceptance of it hands the handler bytes it cannot read.
+ *   3. `Content-Length`: 1–15 digits, at most once (a list such as `5, 5` is a 400).
+ *   4. Otherwise a request has no body; a response runs until the connection closes.
+ */
+import { HttpParseError } from "./http-error.js";
+import { badSectionByte, fieldMap, hasToken, parseFieldLines, TOKEN } from "./http-fields.js";
+import type { Framing, ParsedHead } from "./http-message.js";
+
+const DIGITS = /^[0-9]{1,15}$/;
+/** A request target is visible ASCII only: no CTL, no space, no byte ≥ 0x80 (RFC 9112 §3.2). */
+const TARGET = /^[\x21-\x7e]+$/;
+/**
+ * Its form (RFC 9112 §3.2): origin-form `/…`, asterisk-form `*`, absolute-form
+ * `scheme://authority[/…|?…]` whose authority holds only RFC 3986 authority
+ * characters and at most one `@`; authority-form `host:port` only for CONNECT.
+ * Anything else (`!x`, `a:b`, `http://a b`) is a 400 — llhttp's rules too.
+ */
+const TARGET_FORM = /^(?:[/*]|[A-Za-z]+:\/\/[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*(?:@[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*)?(?:[/?]|$))/;
+const STATUS = /^[1-9][0-9][0-9]$/;
+
+/** Parse the head `buf[0, end)` (end = index of `\r\n\r\n`). `isRequest` picks the start-line grammar. */
+export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedHead {
+  const text = buf.toString("latin1", 0, end);
+  const bad = badSectionByte(text);
+  // A request's fault is the client's (400); a response's is the upstream's (502).
+  const status = isRequest ? 400 : 502;
+  if (bad !== null) throw new HttpParseError(status, `${bad} in the head`);
+  let lineEnd = text.indexOf("\r\n");
+  if (lineEnd < 0) lineEnd = text.length;
+  const start = isRequest ? parseRequestLine(text, lineEnd) : parseStatusLine(text, lineEnd);
+  const headers = parseFieldLines(text, lineEnd + 2, text.length, fieldMap(), "header");
+  const version = start[2];
+  if (isRequest && version === "1.1" && headers["host"] === undefined) throw new HttpParseError(400, "HTTP/1.1 request without Host");
+  const conn = headers["connection"];
+  let keepAlive = version === "1.1" ? !hasToken(conn, "close") : hasToken(conn, "keep-alive") && !hasToken(conn, "close");
+  const te = headers["transfer-encoding"];
+  const cl = headers["content-length"];
+  let framing: Framing;
+  if (te !== undefined) {
+    if (cl !== undefined) throw new HttpParseError(status, "both Content-Length and Transfer-Encoding");
+    if (te.toLowerCase() !== "chunked") throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    framing = { kind: "chunked" };
+    // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 cannot be trusted by every hop; close after it.
+    if (version === "1.0") keepAlive = false;
+  } else if (cl !== undefined) {
+    if (!DIGITS.test(cl)) throw new HttpParseError(status, `invalid Content-Length ${JSON.stringify(cl)}`);
+    const length = Number(cl);
+    framing = length === 0 ? { kind: "none" } : { kind: "length", length };
+  } else {
+    framing = isRequest ? { kind: "none" } : { kind: "close" };
+  }
+  return { start, headers, framing, keepAlive };
+}
+
+function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
+  const sp1 = text.indexOf(" ");
+  const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || sp2 >= end) throw new HttpParseError(400, `malformed request line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
+  const method = text.slice(0, sp1);
+  const target = text.slice(sp1 + 1, sp2);
+  if (!TOKEN.test(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method.slice(0, 40))}`);
+  if (!TARGET.test(target)) throw new HttpParseError(400, "invalid request target (empty, or holding a control, space or non-ASCII byte)");
+  if (method !== "CONNECT" && !TARGET_FORM.test(target)) throw new HttpParseError(400, `invalid request target ${JSON.stringify(target.slice(0, 40))}`);
+  return [method, target, httpVersion(text.slice(sp2 + 1, end), 400)];
+}
+
+function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
+  const sp1 = text.indexOf(" ");
+  if (sp1 <= 0 || sp1 >= end) throw new HttpParseError(502, `malformed status line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
+  let sp2 = text.indexOf(" ", sp1 + 1);
+  if (sp2 < 0 || sp2 > end) sp2 = end;
+  const status = text.slice(sp1 + 1, sp2);
+  if (!STATUS.test(status)) throw new HttpParseError(502, `invalid status ${JSON.stringify(status)}`);
+  return [status, text.slice(sp2 + 1, end), httpVersion(text.slice(0, sp1), 502)];
+}
+
+function httpVersion(v: string, status: number): "1.0" | "1.1" {
+  if (v === "HTTP/1.1") return "1.1";
+  if (v === "HTTP/1.0") return "1.0";
+  throw new HttpParseError(status === 400 && /^HTTP\/[0-9]\.[0-9]$/.test(v) ? 505 : status, `unsupported HTTP version ${JSON.stringify(v.slice(0, 20))}`);
+}
