@@ -4,18 +4,21 @@
  * error. Cancelling it cancels the spawned task.
  *
  * Invariant: it leaves its owner's resources exactly once — when `work` completes or
- * throws (`forgetResource`), or when the owner cancels it while releasing them all.
+ * throws (`ended`), or when the owner cancels it while releasing them all.
  */
 import { BaseFuture } from "../futures/base-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers } from "../futures/poll.js";
 import type { JoinHandle } from "../runtime/task.js";
 import type { Cancellable, Phase } from "./actor.js";
+import type { Mailbox } from "./mailbox.js";
 
 /** What a background task needs from the actor that started it. */
 export interface BackgroundOwner<M> {
-  forgetResource(resource: Cancellable): void;
+  readonly name: string;
+  readonly mailbox: Mailbox<unknown>;
+  ended(task: Cancellable): void;
   reportFailure(phase: Phase, error: unknown): void;
-  tryTell(message: M): boolean;
+  undelivered(message: M, why: "mailbox-full" | "stopped"): void;
 }
 
 export class BackgroundTask<M, T> extends BaseFuture<void> implements Cancellable {
@@ -35,13 +38,13 @@ export class BackgroundTask<M, T> extends BaseFuture<void> implements Cancellabl
     try {
       value = this.work.poll(cx);
     } catch (error) {
-      this.owner.forgetResource(this);
+      this.owner.ended(this);
       this.owner.reportFailure("run", error);
       return undefined;
     }
     if (value === PENDING) return PENDING;
-    this.owner.forgetResource(this);
-    this.owner.tryTell(this.toMessage(value as T));
+    this.owner.ended(this);
+    this.owner.mailbox.offer(this.toMessage(value as T));
     return undefined;
   }
   override cancel(): void {

@@ -10,7 +10,8 @@ import type { Timers } from "../futures/poll.js";
 import type { Spawner } from "../runtime/current.js";
 import { getDefaultRuntime } from "../runtime/live-runtime.js";
 import type { ActorFactory, ActorRef, SpawnActorOptions } from "./actor.js";
-import { ActorCell } from "./actor-cell.js";
+import { startActor } from "./actor-cell.js";
+import type { ActorHost } from "./actor-host.js";
 import { Registry } from "./registry.js";
 import { RestartPolicy, type SupervisionOptions } from "./supervision.js";
 
@@ -23,13 +24,13 @@ export interface ActorSystemOptions {
   supervision?: SupervisionOptions;
 }
 
-export class ActorSystem {
+export class ActorSystem implements ActorHost {
   readonly registry = new Registry();
   readonly spawner: Spawner;
   readonly timers: Timers | undefined;
   /** @internal */
   readonly rootPolicy: RestartPolicy;
-  private nextId = 1;
+  private ids = 1;
 
   constructor(options: ActorSystemOptions = {}) {
     this.spawner = options.runtime ?? getDefaultRuntime();
@@ -39,15 +40,17 @@ export class ActorSystem {
 
   /** Start a top-level actor. */
   spawn<M, R = unknown>(factory: ActorFactory<M, R>, options?: SpawnActorOptions): ActorRef<M, R> {
-    return this.spawnCell(factory, options, null);
+    return startActor(this, factory, options, null);
   }
 
-  /** @internal also used by `ctx.spawn` for children. */
-  spawnCell<M, R>(factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
-    if (typeof factory !== "function") throw new TypeError("spawn needs a factory function that returns a fresh actor");
-    const cell = new ActorCell<M, R>(this.nextId++, factory, this, parent, options);
-    cell.handle = this.spawner.spawn(cell, options?.name === undefined ? undefined : { name: options.name });
-    return cell;
+  /** @internal ActorHost */
+  nextId(): number {
+    return this.ids++;
+  }
+
+  /** @internal ActorHost: an actor ended. */
+  actorEnded(ref: ActorRef<any, any>): void {
+    this.registry.forget(ref);
   }
 
   register(name: string, ref: ActorRef<any, any>): void {

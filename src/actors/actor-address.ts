@@ -1,0 +1,79 @@
+/**
+ * The address face of an actor (`ActorRef`): what other code holds to talk to it.
+ *
+ * Invariants:
+ * 1. An address is not a future. The actor's task is a separate object
+ *    (`ActorTask` in actor-cell.ts), so a handler that replies with a ref — its own,
+ *    or a child's — replies with a value; the loop only awaits explicit futures,
+ *    generators and promises (step.ts), and no ref can be mistaken for one.
+ * 2. Everything here only queues a message or sets a request flag and wakes the
+ *    loop (`requestStop` / `requestKill`): the loop acts on it in its next poll, so
+ *    the actor's state never changes under a running handler.
+ * 3. `tell` is the hot path: one `offer` into the mailbox, nothing allocated.
+ */
+import { ASK_TIMEOUT_MS } from "../runtime/config.js";
+import type { JoinHandle } from "../runtime/task.js";
+import type { ActorExit, ActorRef } from "./actor.js";
+import { AskEnvelope } from "./ask.js";
+import type { ActorHost } from "./actor-host.js";
+import { ActorStopped, MailboxFull } from "./errors.js";
+import { Mailbox } from "./mailbox.js";
+import { SendFuture } from "./send.js";
+
+export abstract class ActorAddress<M, R> implements ActorRef<M, R> {
+  readonly mailbox: Mailbox<unknown>;
+  /** @internal set by whoever spawned the actor's task. */
+  handle!: JoinHandle<ActorExit>;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    capacity: number | undefined,
+    /** @internal */
+    readonly host: ActorHost,
+  ) {
+    this.mailbox = new Mailbox(capacity);
+  }
+
+  tell(message: M): void {
+    if (!this.mailbox.offer(message)) this.rejected();
+  }
+
+  tryTell(message: M): boolean {
+    return this.mailbox.offer(message);
+  }
+
+  send(message: M): SendFuture<M> {
+    return new SendFuture(this.mailbox, message, this.name);
+  }
+
+  ask(message: M, timeoutMs: number = ASK_TIMEOUT_MS): AskEnvelope<M, R> {
+    if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
+    const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name, this.host.timers);
+    if (!this.mailbox.offer(envelope)) envelope.fail(this.mailbox.closed ? new ActorStopped(this.name) : new MailboxFull(this.name, this.mailbox.capacity));
+    return envelope;
+  }
+
+  stop(): void {
+    this.requestStop();
+  }
+
+  kill(): void {
+    this.requestKill();
+  }
+
+  join(): JoinHandle<ActorExit> {
+    return this.handle;
+  }
+
+  abstract get isAlive(): boolean;
+  /** Finish what is queued, then stop (the loop acts on it). */
+  protected abstract requestStop(): void;
+  /** Stop now (the loop acts on it). */
+  protected abstract requestKill(): void;
+
+  private rejected(): never {
+    if (this.mailbox.closed) throw new ActorStopped(this.name);
+    throw new MailboxFull(this.name, this.mailbox.capacity);
+  }
+}
