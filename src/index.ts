@@ -134,3 +134,5 @@ export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated
 export { Mailbox } from "./actors/mailbox.js";
 export { RestartPolicy } from "./actors/supervision.js";
 export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
+export { DeadLetters } from "./actors/dead-letters.js";
+export type { DeadLetter, DeadLetterListener, DeadLetterReason } from "./actors/dead-letters.js";

@@ -9,18 +9,23 @@
  * 2. Everything here only queues a message or sets a request flag and wakes the
  *    loop (`requestStop` / `requestKill`): the loop acts on it in its next poll, so
  *    the actor's state never changes under a running handler.
- * 3. `tell` is the hot path: one `offer` into the mailbox, nothing allocated.
+ * 3. `tell` is the hot path: one `offer` into the mailbox, nothing allocated. A
+ *    message that cannot be queued is a dead letter (dead-letters.ts) and the
+ *    caller is told (`tell` throws, `tryTell` answers false).
+ * 4. `ask` on a full bounded mailbox does not fail: the envelope waits for room,
+ *    like `send`, within its timeout.
  */
 import { ASK_TIMEOUT_MS } from "../runtime/config.js";
 import type { JoinHandle } from "../runtime/task.js";
 import type { ActorExit, ActorRef } from "./actor.js";
-import { AskEnvelope } from "./ask.js";
+import { AskEnvelope, type AskLoss } from "./ask.js";
+import type { DeadLetterReason } from "./dead-letters.js";
 import type { ActorHost } from "./actor-host.js";
 import { ActorStopped, MailboxFull } from "./errors.js";
 import { Mailbox } from "./mailbox.js";
 import { SendFuture } from "./send.js";
 
-export abstract class ActorAddress<M, R> implements ActorRef<M, R> {
+export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
   readonly mailbox: Mailbox<unknown>;
   /** @internal set by whoever spawned the actor's task. */
   handle!: JoinHandle<ActorExit>;
@@ -36,11 +41,13 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R> {
   }
 
   tell(message: M): void {
-    if (!this.mailbox.offer(message)) this.rejected();
+    if (!this.mailbox.offer(message)) this.rejected(message);
   }
 
   tryTell(message: M): boolean {
-    return this.mailbox.offer(message);
+    if (this.mailbox.offer(message)) return true;
+    this.lost(message, this.mailbox.closed ? "stopped" : "mailbox-full");
+    return false;
   }
 
   send(message: M): SendFuture<M> {
@@ -50,7 +57,15 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R> {
   ask(message: M, timeoutMs: number = ASK_TIMEOUT_MS): AskEnvelope<M, R> {
     if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
     const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name, this.host.timers);
-    if (!this.mailbox.offer(envelope)) envelope.fail(this.mailbox.closed ? new ActorStopped(this.name) : new MailboxFull(this.name, this.mailbox.capacity));
+    envelope.loss = this;
+    if (!this.mailbox.offer(envelope)) {
+      if (this.mailbox.closed) {
+        this.lost(message, "stopped");
+        envelope.fail(new ActorStopped(this.name));
+      } else {
+        envelope.queueLater(this.mailbox); // a full mailbox: the ask waits for room, like send
+      }
+    }
     return envelope;
   }
 
@@ -72,8 +87,17 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R> {
   /** Stop now (the loop acts on it). */
   protected abstract requestKill(): void;
 
-  private rejected(): never {
-    if (this.mailbox.closed) throw new ActorStopped(this.name);
+  /** @internal a message for this actor was lost (dead letters). Only on the losing branches. */
+  lost(message: unknown, reason: DeadLetterReason): void {
+    this.host.deadLetters.record(this.name, this.id, message, reason);
+  }
+
+  private rejected(message: M): never {
+    if (this.mailbox.closed) {
+      this.lost(message, "stopped");
+      throw new ActorStopped(this.name);
+    }
+    this.lost(message, "mailbox-full");
     throw new MailboxFull(this.name, this.mailbox.capacity);
   }
 }

@@ -77,6 +77,8 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   private runStep: Future<unknown> | null = null;
   private failure: { phase: Phase; error: unknown } | null = null;
   private restartDelay = 0;
+  /** Children of a discarded instance that have not ended yet (a restart waits for them). */
+  private orphans = 0;
   private exit: ActorExit | null = null;
   private cx: Context | null = null;
   private resources: ActorResources<M> | null = null;
@@ -114,7 +116,7 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
 
   protected requestKill(): void {
     if (this.state === DONE || (this.flags & KILL_REQUESTED) !== 0) return;
-    this.failAsks(this.mailbox.close(true));
+    this.dropQueued(this.mailbox.close(true));
     this.flags |= KILL_REQUESTED;
     this.wakeLoop();
   }
@@ -191,8 +193,11 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
           if (this.pollRunning(cx) === PENDING) return PENDING;
           break;
         case BACKOFF:
-          // The backoff delay: a sleep, which does not throw.
-          if (this.step!.poll(cx) === PENDING) return PENDING;
+          // First the old instance's children end (childEnded wakes us), so the new
+          // instance can re-register their names; then the backoff delay, a sleep
+          // (which does not throw).
+          if (this.orphans > 0) return PENDING;
+          if (this.step !== null && this.step.poll(cx) === PENDING) return PENDING;
           this.step = null;
           this.state = STARTING;
           break;
@@ -334,7 +339,9 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     const { directive, delayMs } = policy.decide(error, this.name, this.now());
     switch (directive) {
       case "resume":
-        if (phase === "handle" && this.state === RUNNING) return; // keep state; only that message is lost
+        // Keep the state: a handler loses only its message; a background task, a
+        // source or `run` loses only that piece of work (`run` is called again).
+        if ((phase === "handle" || phase === "run") && this.state === RUNNING) return;
         this.finish({ kind: "failed", phase, error });
         return;
       case "stop":
@@ -369,14 +376,10 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   private restart(delayMs: number): void {
     this.flags &= ~(RESTART_REQUESTED | STARTED);
     this.dropInFlight();
-    this.releaseResources();
+    this.orphans += this.releaseResources().length;
     this.instance = null;
-    if (delayMs > 0) {
-      this.state = BACKOFF;
-      this.step = sleep(delayMs);
-    } else {
-      this.state = STARTING;
-    }
+    this.step = delayMs > 0 ? sleep(delayMs) : null;
+    this.state = this.orphans > 0 || delayMs > 0 ? BACKOFF : STARTING;
   }
 
   private beginKill(): void {
@@ -407,12 +410,18 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   private finish(exit: ActorExit): void {
     this.dropInFlight();
     this.releaseResources();
-    this.failAsks(this.mailbox.close(true));
+    this.dropQueued(this.mailbox.close(true));
     this.instance = null;
     this.state = DONE;
     this.exit = exit;
     this.host.actorEnded(this);
-    this.parent?.children?.remove(this);
+    this.parent?.childEnded(this);
+  }
+
+  /** A child ended: out of the list; if it belonged to a discarded instance, a restart may be waiting for it. */
+  private childEnded(child: ActorCell<any, any>): void {
+    if (this.children?.remove(child)) return;
+    if (this.orphans > 0 && --this.orphans === 0 && this.state === BACKOFF) this.wakeLoop();
   }
 
   /** Cancel timers, sources and tasks, kill the children; their join handles. */
@@ -434,10 +443,21 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   }
 
   /** @internal a timer's or task's message could not be queued. */
-  undelivered(_message: M, _why: "mailbox-full" | "stopped"): void {}
+  undelivered(message: M, why: "mailbox-full" | "stopped"): void {
+    this.lost(message, why);
+  }
 
-  private failAsks(dropped: unknown[]): void {
-    for (const m of dropped) if (m instanceof AskEnvelope) m.fail(new ActorStopped(this.name));
+  /** Messages dropped from the mailbox by a kill or a failure: dead letters; their asks fail. */
+  private dropQueued(dropped: unknown[]): void {
+    for (const m of dropped) {
+      if (m instanceof AskEnvelope) {
+        if (m.abandoned) continue;
+        m.fail(new ActorStopped(this.name));
+        this.lost(m.message, "killed");
+      } else {
+        this.lost(m, "killed");
+      }
+    }
   }
 
   /** @internal */

@@ -31,9 +31,12 @@ export class Children<C extends Child> {
     this.list.push(child);
   }
 
-  remove(child: C): void {
+  /** False if `child` was not in the list (a child of a discarded instance). */
+  remove(child: C): boolean {
     const i = this.list.indexOf(child);
-    if (i >= 0) this.list.splice(i, 1);
+    if (i < 0) return false;
+    this.list.splice(i, 1);
+    return true;
   }
 
   /** Restart the siblings of `failed` that `strategy` touches (not `failed` itself). */

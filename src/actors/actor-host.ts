@@ -7,6 +7,7 @@
 import type { Timers } from "../futures/poll.js";
 import type { Spawner } from "../runtime/current.js";
 import type { ActorRef } from "./actor.js";
+import type { DeadLetters } from "./dead-letters.js";
 import type { RestartPolicy } from "./supervision.js";
 
 export interface ActorHost {
@@ -18,6 +19,8 @@ export interface ActorHost {
   readonly rootPolicy: RestartPolicy;
   /** A fresh actor id (unique within the system). */
   nextId(): number;
+  /** Where undeliverable messages are recorded. */
+  readonly deadLetters: DeadLetters;
   /** An actor ended: drop the names that point at it. */
   actorEnded(ref: ActorRef<any, any>): void;
 }

@@ -19,7 +19,7 @@ import { BackgroundTask } from "./background-task.js";
 import type { Mailbox } from "./mailbox.js";
 import { SourceSet } from "./source-set.js";
 
-/** What the resources need from their actor. */
+/** What the resources need from their actor. `undelivered` records a dead letter. */
 export interface ResourceOwner<M> {
   readonly name: string;
   readonly mailbox: Mailbox<unknown>;
@@ -71,7 +71,7 @@ export class ActorResources<M> {
     const held = this.held;
     const owner = this.owner;
     const background = new BackgroundTask<M, T>(
-      { mailbox: owner.mailbox, name: owner.name, ended: (t) => held.delete(t), reportFailure: (p, e) => owner.reportFailure(p, e), undelivered: (m, why) => owner.undelivered(m, why) },
+      { mailbox: owner.mailbox, ended: (t) => held.delete(t), reportFailure: (p, e) => owner.reportFailure(p, e), undelivered: (m, why) => owner.undelivered(m, why) },
       work,
       toMessage,
       timers,

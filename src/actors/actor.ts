@@ -6,6 +6,12 @@
  * A step (a hook's or handler's result) may be a plain value, a future, a generator
  * (`*handle(msg) { const v = yield* sleep(10); ... }`) or a promise. Plain values cost
  * nothing extra: a synchronous handler is called and done, with no future built.
+ *
+ * The reply rule: a handler's result is awaited only if it is a future (has `poll`),
+ * a generator, or a promise (has `then`); anything else is the reply as is. An
+ * `ActorRef` is none of those (the actor's task is a separate object), so a handler
+ * can reply with a ref — its own, a child's — and the asker gets the ref. To reply
+ * with a future itself rather than its value, wrap it (`{ future }`).
  */
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
@@ -70,9 +76,18 @@ export interface Recipient<M, R = unknown> {
   tell(message: M): void;
   /** Like `tell` but answers false instead of throwing. */
   tryTell(message: M): boolean;
-  /** A future that waits for room in a bounded mailbox, then queues `message`. */
-  send(message: M): Future<void> & Iterable<Future<unknown>>;
-  /** Request/reply: the handler's value. Fails with the handler's error, `ActorStopped` or `RequestTimeout`. */
+  /**
+   * A future that waits for room in a bounded mailbox, then queues `message`. Nothing
+   * is queued until it is driven: `yield* ref.send(m)` in a task, or `await ref.send(m)`.
+   * Fails `ActorStopped` if the actor stops first. Cancel-safe: a send that gives up
+   * leaves the line and passes on a wake-up it had not used.
+   */
+  send(message: M): Future<void> & PromiseLike<void> & Iterable<Future<unknown>>;
+  /**
+   * Request/reply: the handler's value. Fails with the handler's error, `ActorStopped`
+   * or `RequestTimeout`. On a full bounded mailbox it waits for room like `send`
+   * (within its timeout). Any number of awaiters; awaiting it again gives the same outcome.
+   */
   ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Iterable<Future<unknown>>;
 }
 

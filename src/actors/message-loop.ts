@@ -51,6 +51,8 @@ export interface LoopCell<M, R> extends StepOwner {
   takeFromSources(): unknown;
   /** Empty, and stop was asked: move to STOPPING (true), else false. */
   stopIfAsked(): boolean;
+  /** A message was not delivered (dead letters). */
+  lost(message: unknown, reason: "ask-timed-out"): void;
 }
 
 /** One poll of a RUNNING actor with concurrency 1. */
@@ -77,7 +79,10 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
     }
     let ask: AskEnvelope<M, R> | null = null;
     if (message instanceof AskEnvelope) {
-      if (message.abandoned) continue;
+      if (message.abandoned) {
+        cell.lost(message.message, "ask-timed-out");
+        continue;
+      }
       ask = message;
       message = message.message;
     }
@@ -147,7 +152,10 @@ export function runConcurrent<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
     }
     let ask: AskEnvelope<M, R> | null = null;
     if (message instanceof AskEnvelope) {
-      if (message.abandoned) continue;
+      if (message.abandoned) {
+        cell.lost(message.message, "ask-timed-out");
+        continue;
+      }
       ask = message;
       message = message.message;
     }

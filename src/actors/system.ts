@@ -12,6 +12,7 @@ import { getDefaultRuntime } from "../runtime/live-runtime.js";
 import type { ActorFactory, ActorRef, SpawnActorOptions } from "./actor.js";
 import { startActor } from "./actor-cell.js";
 import type { ActorHost } from "./actor-host.js";
+import { DeadLetters } from "./dead-letters.js";
 import { Registry } from "./registry.js";
 import { RestartPolicy, type SupervisionOptions } from "./supervision.js";
 
@@ -26,6 +27,8 @@ export interface ActorSystemOptions {
 
 export class ActorSystem implements ActorHost {
   readonly registry = new Registry();
+  /** Messages that could not be delivered, with why (counter, per-reason counts, subscribe). */
+  readonly deadLetters = new DeadLetters();
   readonly spawner: Spawner;
   readonly timers: Timers | undefined;
   /** @internal */
