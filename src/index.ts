@@ -136,3 +136,6 @@ export { RestartPolicy } from "./actors/supervision.js";
 export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
 export { DeadLetters } from "./actors/dead-letters.js";
 export type { DeadLetter, DeadLetterListener, DeadLetterReason } from "./actors/dead-letters.js";
+export { WeakActorRef } from "./actors/weak-ref.js";
+export type { ActorMetricsSnapshot } from "./actors/actor-metrics.js";
+export { Deadlock } from "./actors/errors.js";

@@ -20,7 +20,10 @@ import type { JoinHandle } from "../runtime/task.js";
 import type { ActorExit, ActorRef } from "./actor.js";
 import { AskEnvelope, type AskLoss } from "./ask.js";
 import type { DeadLetterReason } from "./dead-letters.js";
+import type { WaitForGraph } from "./deadlock.js";
+import { WeakActorRef } from "./weak-ref.js";
 import type { ActorHost } from "./actor-host.js";
+import type { ActorMetricsSnapshot } from "./actor-metrics.js";
 import { ActorStopped, MailboxFull } from "./errors.js";
 import { Mailbox } from "./mailbox.js";
 import { SendFuture } from "./send.js";
@@ -58,6 +61,8 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
     if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
     const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name, this.host.timers);
     envelope.loss = this;
+    const graph = this.host.deadlocks;
+    if (graph !== null && graph.current !== null && this.trackAsk(graph, envelope)) return envelope;
     if (!this.mailbox.offer(envelope)) {
       if (this.mailbox.closed) {
         this.lost(message, "stopped");
@@ -67,6 +72,18 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
       }
     }
     return envelope;
+  }
+
+  /** Queue `message` in the priority lane: handled before anything in the normal mailbox (rsactor's `tell_priority`). */
+  tellPriority(message: M): void {
+    if (this.mailbox.offerPriority(message)) return;
+    this.lost(message, "stopped");
+    throw new ActorStopped(this.name);
+  }
+
+  /** A weak ref: the identity, and the ref again via `upgrade()` while the actor lives. */
+  downgrade(): WeakActorRef<M, R> {
+    return new WeakActorRef(this);
   }
 
   stop(): void {
@@ -82,6 +99,7 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
   }
 
   abstract get isAlive(): boolean;
+  abstract metrics(): ActorMetricsSnapshot | undefined;
   /** Finish what is queued, then stop (the loop acts on it). */
   protected abstract requestStop(): void;
   /** Stop now (the loop acts on it). */
@@ -89,7 +107,20 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
 
   /** @internal a message for this actor was lost (dead letters). Only on the losing branches. */
   lost(message: unknown, reason: DeadLetterReason): void {
+    if (reason === "stopped" && this.host.shuttingDown) reason = "shutdown";
     this.host.deadLetters.record(this.name, this.id, message, reason);
+  }
+
+  /** Deadlock detection is on and an actor is asking: add the wait edge, or fail the ask at once (true). */
+  private trackAsk(graph: WaitForGraph, envelope: AskEnvelope<M, R>): boolean {
+    const asker = graph.current!;
+    const deadlock = graph.enter(asker, this);
+    if (deadlock !== null) {
+      envelope.fail(deadlock);
+      return true;
+    }
+    envelope.release = () => graph.leave(asker, this);
+    return false;
   }
 
   private rejected(message: M): never {

@@ -25,11 +25,14 @@ import type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellabl
 import { ActorAddress } from "./actor-address.js";
 import { Children } from "./actor-children.js";
 import type { ActorHost } from "./actor-host.js";
+import { AllEnded, EndFuture } from "./actor-end.js";
+import { ActorMetrics, type ActorMetricsSnapshot } from "./actor-metrics.js";
 import { ActorResources } from "./actor-resources.js";
 import { AskEnvelope } from "./ask.js";
 import { ActorStopped, Escalated } from "./errors.js";
 import { AGAIN, runConcurrent, runSequential, type InFlight, type LoopCell } from "./message-loop.js";
 import { sleep } from "../futures/sleep.js";
+import { WaiterList } from "../futures/waiter-list.js";
 import { PLAIN, pollStep, THREW, toStep } from "./step.js";
 import { RestartPolicy } from "./supervision.js";
 
@@ -80,6 +83,16 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   /** Children of a discarded instance that have not ended yet (a restart waits for them). */
   private orphans = 0;
   private exit: ActorExit | null = null;
+  /** @internal those waiting for this actor's end (actor-end.ts). */
+  endWaiters: WaiterList | null = null;
+  /** @internal null unless metrics are kept (actor-metrics.ts). */
+  readonly metricsKept: ActorMetrics | null;
+  /** @internal when the handler step in flight started (metrics only). */
+  stepStart = 0;
+  /** @internal the system's list of top-level actors (shutdown walks it). */
+  prevRoot: ActorCell<any, any> | null = null;
+  /** @internal */
+  nextRoot: ActorCell<any, any> | null = null;
   private cx: Context | null = null;
   private resources: ActorResources<M> | null = null;
   private children: Children<ActorCell<any, any>> | null = null;
@@ -100,11 +113,38 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     }
     this.concurrency = concurrency;
     this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
+    this.metricsKept = options?.metrics ?? host.metricsByDefault ? new ActorMetrics() : null;
   }
 
   // ------------------------------------------------------- the address face
   get isAlive(): boolean {
     return this.state !== DONE;
+  }
+
+  /** @internal how the actor ended, once it has (actor-end.ts). */
+  get exitValue(): ActorExit | null {
+    return this.exit;
+  }
+
+  metrics(): ActorMetricsSnapshot | undefined {
+    return this.metricsKept?.snapshot(this.mailbox.size);
+  }
+
+  /** @internal resolves when the actor ended (no task needed: a plain waker on the end line). */
+  whenEnded(): Promise<ActorExit> {
+    const exit = this.exit;
+    if (exit !== null) return Promise.resolve(exit);
+    return new Promise((resolve) => {
+      (this.endWaiters ??= new WaiterList()).register(null, { wake: () => resolve(this.exit!) });
+    });
+  }
+
+  /** @internal shutdown: each child's subtree first (leaves first), then this actor; resolves when it ended. */
+  async stopTree(): Promise<void> {
+    const children = this.children?.list.slice() ?? [];
+    await Promise.all(children.map((c) => c.stopTree()));
+    this.stop();
+    await this.whenEnded();
   }
 
   protected requestStop(): void {
@@ -162,9 +202,36 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     return this.own().task(this.host.spawner, step as Future<T>, toMessage, this.cx?.timers ?? this.host.timers);
   }
 
+  stopChildren(): AllEnded {
+    const children = this.children?.list.slice() ?? [];
+    for (const child of children) child.stop();
+    return new AllEnded(children);
+  }
+
+  restartChildren(): void {
+    for (const child of this.children?.list ?? []) child.requestRestart(0);
+  }
+
+  watch<X>(actor: ActorRef<X, any>, toMessage: (exit: ActorExit) => M): Cancellable {
+    if (!(actor instanceof ActorCell)) throw new TypeError(`actor ${this.name}: watch needs a local actor ref`);
+    return this.task(new EndFuture(actor), toMessage);
+  }
+
   // ------------------------------------------------------- the state machine
-  /** @internal the actor task's poll. */
+  /** @internal the actor task's poll. With deadlock detection on, asks made during it are this actor's. */
   pollLoop(taskCx: Context): Poll<ActorExit> {
+    const graph = this.host.deadlocks;
+    if (graph === null) return this.pollStates(taskCx);
+    const previous = graph.current;
+    graph.current = this;
+    try {
+      return this.pollStates(taskCx);
+    } finally {
+      graph.current = previous;
+    }
+  }
+
+  private pollStates(taskCx: Context): Poll<ActorExit> {
     let cx = this.cx;
     if (cx === null) cx = this.cx = { waker: taskCx.waker, timers: this.host.timers ?? taskCx.timers };
     for (;;) {
@@ -414,6 +481,7 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     this.instance = null;
     this.state = DONE;
     this.exit = exit;
+    this.endWaiters?.wakeAll();
     this.host.actorEnded(this);
     this.parent?.childEnded(this);
   }

@@ -8,6 +8,7 @@ import type { Timers } from "../futures/poll.js";
 import type { Spawner } from "../runtime/current.js";
 import type { ActorRef } from "./actor.js";
 import type { DeadLetters } from "./dead-letters.js";
+import type { WaitForGraph } from "./deadlock.js";
 import type { RestartPolicy } from "./supervision.js";
 
 export interface ActorHost {
@@ -21,6 +22,12 @@ export interface ActorHost {
   nextId(): number;
   /** Where undeliverable messages are recorded. */
   readonly deadLetters: DeadLetters;
+  /** The ask wait-for graph, when deadlock detection is on. */
+  readonly deadlocks: WaitForGraph | null;
+  /** Whether actors keep metrics unless their spawn options say otherwise. */
+  readonly metricsByDefault: boolean;
+  /** True once `shutdown()` began: undeliverable messages count as `shutdown`. */
+  readonly shuttingDown: boolean;
   /** An actor ended: drop the names that point at it. */
   actorEnded(ref: ActorRef<any, any>): void;
 }

@@ -16,7 +16,9 @@
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import type { JoinHandle } from "../runtime/task.js";
+import type { ActorMetricsSnapshot } from "./actor-metrics.js";
 import type { SupervisionOptions } from "./supervision.js";
+import type { WeakActorRef } from "./weak-ref.js";
 
 /** Where an actor was when it failed (rsactor's OnStart / OnRun / OnStop, plus handle). */
 export type Phase = "start" | "run" | "handle" | "stop";
@@ -67,6 +69,8 @@ export interface SpawnActorOptions {
   concurrency?: number;
   /** How this actor supervises the children it spawns. */
   supervision?: SupervisionOptions;
+  /** Keep per-actor metrics (`ref.metrics()`); default: the system's `metrics` option. */
+  metrics?: boolean;
 }
 
 /** The sender's side, type-erased to the message type (spawned's / thespis' `Recipient<M>`). */
@@ -100,6 +104,12 @@ export interface ActorRef<M, R = unknown> extends Recipient<M, R> {
   /** Resolves with how the actor ended. */
   join(): JoinHandle<ActorExit>;
   readonly isAlive: boolean;
+  /** Queue `message` in the priority lane, served before the normal mailbox (unbounded; throws `ActorStopped`). */
+  tellPriority(message: M): void;
+  /** A weak ref: keeps the identity, not the actor (`upgrade()` → the ref while it lives). */
+  downgrade(): WeakActorRef<M, R>;
+  /** A snapshot of the actor's metrics, if it keeps them (spawn option or system option `metrics`). */
+  metrics(): ActorMetricsSnapshot | undefined;
 }
 
 /** What handlers and hooks get besides the message. */
@@ -121,8 +131,18 @@ export interface ActorContext<M, R = unknown> {
    * every source. Cancelled (`return()` on the iterator) when the actor stops or restarts.
    */
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable;
-  /** Run `work` in the background; its value arrives as `toMessage(value)`, its error goes to supervision (phase `run`). */
+  /**
+   * Run `work` in the background; its value arrives as `toMessage(value)` (waiting
+   * for room in a full bounded mailbox), its error goes to supervision (phase `run`;
+   * `resume` keeps the actor going).
+   */
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable;
+  /** Stop every child (each finishes its queue) and wait until all have ended: `yield* ctx.stopChildren()`. */
+  stopChildren(): Future<void> & Iterable<Future<unknown>>;
+  /** Restart every child now (fresh state, same address), as a one-for-all restart would. */
+  restartChildren(): void;
+  /** When `actor` (a local actor) ends for good — not at a restart — `toMessage(exit)` arrives here. Cancelled when this actor stops or restarts. */
+  watch<X>(actor: ActorRef<X, any>, toMessage: (exit: ActorExit) => M): Cancellable;
 }
 
 export interface Cancellable {

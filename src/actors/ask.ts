@@ -62,6 +62,8 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry, Wake
   private promise: Promise<R> | null = null;
   /** @internal where lost replies are reported. */
   loss: AskLoss | null = null;
+  /** @internal called once when the ask settles or is withdrawn (the wait-for graph's edge). */
+  release: (() => void) | null = null;
 
   constructor(
     readonly message: M,
@@ -138,6 +140,7 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry, Wake
     if (this.others !== null && this.others.length > 0) return;
     this.abandoned = true;
     if (this.timers !== null && this.slot !== -1) this.timers.cancel(this);
+    this.released();
     this.waiters?.leave(this.key);
     this.key = null;
     if (this.mailbox !== null) {
@@ -184,6 +187,15 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry, Wake
     }
     this.key = null;
     this.others = null;
+    this.released();
     this.waiters?.wakeAll();
+  }
+
+  private released(): void {
+    const release = this.release;
+    if (release !== null) {
+      this.release = null;
+      release();
+    }
   }
 }

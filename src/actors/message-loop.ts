@@ -23,6 +23,7 @@
 import { PENDING, type Context, type Future } from "../futures/poll.js";
 import { ACTOR_MESSAGES_PER_POLL } from "../runtime/config.js";
 import type { Actor, ActorContext } from "./actor.js";
+import { ActorMetrics } from "./actor-metrics.js";
 import { AskEnvelope } from "./ask.js";
 import type { Mailbox } from "./mailbox.js";
 import { PLAIN, pollStep, THREW, toStep, type StepOwner } from "./step.js";
@@ -34,6 +35,8 @@ export const AGAIN = 0;
 export interface InFlight<R> {
   readonly step: Future<unknown>;
   readonly ask: AskEnvelope<any, R> | null;
+  /** When its handler was called (metrics only). */
+  readonly start: number;
 }
 
 /** The loop's view of the cell. */
@@ -51,6 +54,10 @@ export interface LoopCell<M, R> extends StepOwner {
   takeFromSources(): unknown;
   /** Empty, and stop was asked: move to STOPPING (true), else false. */
   stopIfAsked(): boolean;
+  /** Metrics, if kept (actor-metrics.ts); one null check per message otherwise. */
+  readonly metricsKept: ActorMetrics | null;
+  /** When the sequential handler step in flight started (metrics only). */
+  stepStart: number;
   /** A message was not delivered (dead letters). */
   lost(message: unknown, reason: "ask-timed-out"): void;
 }
@@ -65,12 +72,15 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
     cell.step = null;
     const ask = cell.asking;
     cell.asking = null;
+    cell.metricsKept?.handled(cell.stepStart);
     ask?.reply(out as R);
   }
   const mailbox = cell.mailbox;
   const ctx = cell.context;
+  const metrics = cell.metricsKept;
   for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
     if (cell.interrupted()) return AGAIN;
+    if (metrics !== null) metrics.sawQueue(mailbox.size);
     let message = mailbox.take();
     if (message === undefined && (message = cell.takeFromSources()) === undefined) {
       if (cell.stopIfAsked()) return AGAIN;
@@ -86,6 +96,7 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
       ask = message;
       message = message.message;
     }
+    const start = metrics !== null ? ActorMetrics.now() : 0;
     let result: unknown;
     try {
       result = actor.handle(message as M, ctx);
@@ -102,12 +113,14 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
         if (out === THREW) return AGAIN;
         if (out === PENDING) {
           cell.step = s;
+          cell.stepStart = start;
           return PENDING;
         }
         cell.asking = null;
         result = out;
       }
     }
+    if (metrics !== null) metrics.handled(start);
     ask?.reply(result as R);
   }
   cx.waker.wake(); // more may be queued: continue after the other tasks had a turn
@@ -134,15 +147,18 @@ export function runConcurrent<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
     flights.splice(i, 1);
     if (out === THREW) return AGAIN; // resume: the other flights go on; else they are dropped
     cell.asking = null;
+    cell.metricsKept?.handled(flight.start);
     flight.ask?.reply(out as R);
   }
   cell.asking = null;
   const mailbox = cell.mailbox;
   const ctx = cell.context;
   const limit = cell.concurrency;
+  const metrics = cell.metricsKept;
   for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
     if (cell.interrupted()) return AGAIN;
     if (flights.length >= limit) return PENDING; // full: a finishing flight wakes us
+    if (metrics !== null) metrics.sawQueue(mailbox.size);
     let message = mailbox.take();
     if (message === undefined && (message = cell.takeFromSources()) === undefined) {
       if (flights.length > 0 && cell.mailbox.closed) return PENDING; // stop waits for every handler in flight
@@ -159,6 +175,7 @@ export function runConcurrent<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
       ask = message;
       message = message.message;
     }
+    const start = metrics !== null ? ActorMetrics.now() : 0;
     let result: unknown;
     try {
       result = actor.handle(message as M, ctx);
@@ -174,10 +191,11 @@ export function runConcurrent<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
       if (result === THREW) return AGAIN;
       cell.asking = null;
       if (result === PENDING) {
-        flights.push({ step: s, ask });
+        flights.push({ step: s, ask, start });
         continue;
       }
     }
+    if (metrics !== null) metrics.handled(start);
     ask?.reply(result as R);
   }
   cx.waker.wake();
