@@ -139,3 +139,13 @@ export type { DeadLetter, DeadLetterListener, DeadLetterReason } from "./actors/
 export { WeakActorRef } from "./actors/weak-ref.js";
 export type { ActorMetricsSnapshot } from "./actors/actor-metrics.js";
 export { Deadlock } from "./actors/errors.js";
+export { Peer } from "./actors/remote/peer.js";
+export type { ByteStream, PeerEvent, PeerOptions } from "./actors/remote/peer.js";
+export { connectPeer, servePeers, portPeer } from "./actors/remote/connect-peer.js";
+export { ServiceMap, service, fnv1a32 } from "./actors/remote/service-map.js";
+export type { Service } from "./actors/remote/service-map.js";
+export { RemoteRef, RemoteAsk } from "./actors/remote/remote-ref.js";
+export { RemoteError, ConnectionClosed } from "./actors/remote/remote-errors.js";
+export { PortStream } from "./actors/remote/port-stream.js";
+export { FrameReader, FrameError, encodeFrame, encodePayload, decodePayload, REPLY as FRAME_REPLY, ERROR as FRAME_ERROR, HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from "./actors/remote/wire.js";
+export type { Frame, RemoteErrorKind } from "./actors/remote/wire.js";
