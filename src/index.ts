@@ -149,3 +149,7 @@ export { RemoteError, ConnectionClosed } from "./actors/remote/remote-errors.js"
 export { PortStream } from "./actors/remote/port-stream.js";
 export { FrameReader, FrameError, encodeFrame, encodePayload, decodePayload, REPLY as FRAME_REPLY, ERROR as FRAME_ERROR, HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from "./actors/remote/wire.js";
 export type { Frame, RemoteErrorKind } from "./actors/remote/wire.js";
+export { spawnThreadActor, ThreadActorRef } from "./actors/thread/thread-actor.js";
+export type { ThreadActorOptions } from "./actors/thread/thread-actor.js";
+export { BlockingActorRef } from "./actors/thread/blocking.js";
+export type { BlockingDescriptor } from "./actors/thread/blocking.js";

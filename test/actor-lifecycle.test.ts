@@ -204,7 +204,7 @@ describe("dead letters: counted, with the reason for each cause", () => {
 
   it("verbose: one log line per dead letter", async () => {
     const lines: string[] = [];
-    const { system } = fixture({ verbose: (l) => lines.push(l) });
+    const { system } = fixture({ verbose: (l) => lines.push(l), slowPollMs: 0 });
     const ref = system.spawn<string, void>(() => ({ handle: () => {} }), { name: "quiet" });
     ref.stop();
     await settle();

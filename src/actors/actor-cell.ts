@@ -17,7 +17,11 @@
  *    are cancelled, children killed, names unregistered, queued asks failed.
  * 4. The cell is not a future: its task is an `ActorTask`, so a ref is never
  *    mistaken for something to await (actor-address.ts).
+ * 5. A poll longer than the host's `slowPollMs` (default 10 ms) is counted and may be
+ *    logged (spawned's warning for its async backend): such an actor stalls every
+ *    other task on its thread — move it to a thread (thread/thread-actor.ts).
  */
+import { performance } from "node:perf_hooks";
 import { BaseFuture } from "../futures/base-future.js";
 import type { Co } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers } from "../futures/poll.js";
@@ -220,15 +224,26 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   // ------------------------------------------------------- the state machine
   /** @internal the actor task's poll. With deadlock detection on, asks made during it are this actor's. */
   pollLoop(taskCx: Context): Poll<ActorExit> {
-    const graph = this.host.deadlocks;
-    if (graph === null) return this.pollStates(taskCx);
-    const previous = graph.current;
-    graph.current = this;
-    try {
-      return this.pollStates(taskCx);
-    } finally {
-      graph.current = previous;
+    const host = this.host;
+    const slowMs = host.slowPollMs;
+    const start = slowMs > 0 ? performance.now() : 0;
+    const graph = host.deadlocks;
+    let out: Poll<ActorExit>;
+    if (graph === null) out = this.pollStates(taskCx);
+    else {
+      const previous = graph.current;
+      graph.current = this;
+      try {
+        out = this.pollStates(taskCx);
+      } finally {
+        graph.current = previous;
+      }
     }
+    if (slowMs > 0) {
+      const ms = performance.now() - start;
+      if (ms > slowMs) host.slowPoll(this, ms);
+    }
+    return out;
   }
 
   private pollStates(taskCx: Context): Poll<ActorExit> {

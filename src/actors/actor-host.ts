@@ -28,6 +28,9 @@ export interface ActorHost {
   readonly metricsByDefault: boolean;
   /** True once `shutdown()` began: undeliverable messages count as `shutdown`. */
   readonly shuttingDown: boolean;
+  /** A poll longer than this many ms is reported (`slowPoll`); 0 turns the check off. */
+  readonly slowPollMs: number;
+  slowPoll(actor: ActorRef<any, any>, ms: number): void;
   /** An actor ended: drop the names that point at it. */
   actorEnded(ref: ActorRef<any, any>): void;
 }

@@ -28,8 +28,10 @@ export interface ActorSystemOptions {
   deadlockDetection?: boolean;
   /** Keep metrics for every actor (`ref.metrics()`) unless its spawn options say otherwise (default false). */
   metrics?: boolean;
-  /** Write one line per dead letter (`log`, default stderr) — the CLI's `--verbose`. */
+  /** Write one line per dead letter and per slow poll (`log`, default stderr) — the CLI's `--verbose`. */
   verbose?: boolean | ((line: string) => void);
+  /** A poll of one actor longer than this is counted in `slowPolls` (default 10 ms; 0: off, no clock reads). */
+  slowPollMs?: number;
 }
 
 export class ActorSystem implements ActorHost {
@@ -46,6 +48,11 @@ export class ActorSystem implements ActorHost {
   readonly metricsByDefault: boolean;
   /** @internal */
   shuttingDown = false;
+  /** @internal */
+  readonly slowPollMs: number;
+  /** Polls that took longer than `slowPollMs`: an actor blocked its thread that long. */
+  slowPolls = 0;
+  private log: ((line: string) => void) | null = null;
   /** Live top-level actors, newest first (an intrusive list: O(1) to add and remove). */
   private roots: ActorCell<any, any> | null = null;
   private ids = 1;
@@ -56,9 +63,10 @@ export class ActorSystem implements ActorHost {
     this.rootPolicy = new RestartPolicy(options.supervision ?? { directive: "stop" });
     this.deadlocks = options.deadlockDetection === true ? new WaitForGraph() : null;
     this.metricsByDefault = options.metrics === true;
+    this.slowPollMs = options.slowPollMs ?? 10;
     const verbose = options.verbose;
     if (verbose !== undefined && verbose !== false) {
-      const log = typeof verbose === "function" ? verbose : (line: string) => void process.stderr.write(line + "\n");
+      const log = (this.log = typeof verbose === "function" ? verbose : (line: string) => void process.stderr.write(line + "\n"));
       this.deadLetters.subscribe((l) => log(`dead letter (${l.reason}): to ${l.actor}#${l.actorId}: ${describe(l.message)}`));
     }
   }
@@ -88,6 +96,12 @@ export class ActorSystem implements ActorHost {
   /** @internal ActorHost */
   nextId(): number {
     return this.ids++;
+  }
+
+  /** @internal ActorHost: one poll of `actor` took `ms`. */
+  slowPoll(actor: ActorRef<any, any>, ms: number): void {
+    this.slowPolls++;
+    this.log?.(`slow poll: actor ${actor.name}#${actor.id} held its thread for ${ms.toFixed(1)} ms (> ${this.slowPollMs} ms)`);
   }
 
   /** @internal ActorHost: an actor ended. */

@@ -37,6 +37,6 @@ export function servePeers(listener: Listener, options: PeerOptions, onPeer: (pe
 }
 
 /** A peer over a `MessagePort` (one end of a `MessageChannel`, e.g. to a worker thread). */
-export function portPeer(port: MessagePort, options?: PeerOptions): Peer {
-  return new Peer(new PortStream(port), options);
+export function portPeer(port: MessagePort, options?: PeerOptions, unref = false): Peer {
+  return new Peer(new PortStream(port, unref), options);
 }

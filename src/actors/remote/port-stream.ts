@@ -5,8 +5,9 @@
  * Invariants: each `postMessage` carries one chunk of bytes (a copy: the sender may
  * reuse its buffer); chunks arrive in order (a port is FIFO) and are read like socket
  * data — a frame may span chunks or share one. A `close()` on either side is end of
- * stream on the other (the port's `close` event). The port is unref'd: an open peer
- * does not by itself keep the process alive (whoever waits on it does).
+ * stream on the other (the port's `close` event). With `unref` an open port does not
+ * by itself keep its thread alive (a thread actor's owner side uses that; the worker
+ * side must keep it, or its event loop would end at once).
  */
 import type { MessagePort } from "node:worker_threads";
 import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
@@ -18,7 +19,11 @@ export class PortStream implements AsyncRead, AsyncWrite {
   private reader: Waker | null = null;
   private closedHere = false;
 
-  constructor(readonly port: MessagePort) {
+  constructor(
+    readonly port: MessagePort,
+    /** Let the process (or thread) exit while this port is open — for an owner that does not need it to stay up. */
+    unref = false,
+  ) {
     port.on("message", (data: Uint8Array) => {
       this.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       this.wakeReader();
@@ -27,7 +32,7 @@ export class PortStream implements AsyncRead, AsyncWrite {
       this.eof = true;
       this.wakeReader();
     });
-    port.unref();
+    if (unref) port.unref();
   }
 
   pollRead(cx: Context, max = Infinity): Poll<Buffer | null> {
