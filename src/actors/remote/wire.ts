@@ -111,18 +111,27 @@ export class FrameReader {
   }
 
   private peek(n: number): Buffer {
-    if (this.chunks[0]!.length < n) this.chunks = [Buffer.concat(this.chunks)];
+    this.gather(n);
     return this.chunks[0]!;
   }
 
   private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length < n) this.chunks = [Buffer.concat(this.chunks)];
+    this.gather(n);
     const all = this.chunks[0]!;
     const out = all.subarray(0, n);
     if (all.length === n) this.chunks.shift();
     else this.chunks[0] = all.subarray(n);
     this.buffered -= n;
     return out;
+  }
+
+  /** Make the first chunk at least `n` bytes long, joining only as many chunks as that needs (not the whole backlog). */
+  private gather(n: number): void {
+    const chunks = this.chunks;
+    if (chunks[0]!.length >= n) return;
+    let count = 0;
+    let size = 0;
+    while (size < n) size += chunks[count++]!.length;
+    chunks.splice(0, count, Buffer.concat(chunks.slice(0, count), size));
   }
 }
