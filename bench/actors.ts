@@ -9,6 +9,8 @@
  * Peers: nact (dispatch/query), xstate (createActor/send, synchronous), and a
  * plain native-promise queue (a counter whose messages are awaited microtasks) —
  * in every case they can express (ask: no xstate request/reply; spawn: no native actor).
+ * Remote and thread rows (tcp-/unix-/thread- tell and ask, beside their raw-frame
+ * floor as `native`): actors-remote.ts.
  */
 import { createActor, createMachine, assign } from "xstate";
 import * as nact from "nact";
@@ -16,6 +18,7 @@ import { ActorSystem } from "../src/actors/system.js";
 import type { ActorRef } from "../src/actors/actor.js";
 import { blockOn } from "../src/runtime/spawn.js";
 import type { Co } from "../src/futures/generator-future.js";
+import { remoteRows } from "./actors-remote.js";
 import { measureCase, settledHeap } from "./harness.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 
@@ -47,7 +50,7 @@ function* askLoop(ref: ActorRef<Msg, number>): Co<number> {
 export const actorsSuite: BenchSuite = {
   id: "actors",
   summary: "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; vs nact, xstate, promise queue",
-  cases: ["tell", "ask", "spawn", "fan-out"],
+  cases: ["tell", "ask", "spawn", "fan-out", "tcp-tell", "tcp-ask", "unix-tell", "unix-ask", "thread-tell", "thread-ask"],
   async run(options) {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
     const rows: BenchRow[] = [];
@@ -156,6 +159,7 @@ export const actorsSuite: BenchSuite = {
       for (const r of xFan) r.stop();
     }
     nact.stop(nactSystem);
+    rows.push(...(await remoteRows(options, want)));
     return rows;
   },
 };

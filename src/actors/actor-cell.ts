@@ -1,49 +1,44 @@
 /**
- * The actor loop: one task per actor, whose future is this cell. The cell is also
- * the actor's address (`ActorRef`) and the context its handlers get — one object
- * per actor instead of three, because an idle actor should cost under 1 KiB.
+ * One actor: its address (actor-address.ts), the context its handlers get, and the
+ * lifecycle state machine its task drives. The message loop (message-loop.ts), the
+ * children (actor-children.ts) and the resources (actor-resources.ts) live in their
+ * own files; this one decides which of them runs, and what a failure does.
  *
  * States: STARTING (factory + `started`) → RUNNING (messages, and `run` alongside)
  * → STOPPING (`stopped(killed)`) → DONE; BACKOFF waits before a restart's STARTING.
  *
  * Invariants:
- * 1. One message at a time: the next is taken only after the current handler's
- *    step completed (or failed). With `concurrency` N > 1 (opt-in, see
- *    `SpawnActorOptions`): at most N handler steps in flight, the next message taken
- *    only while fewer than N are — so a bounded mailbox still fills and pushes back.
- * 2. A poll handles at most ACTOR_MESSAGES_PER_POLL messages, then wakes itself —
- *    many messages per task switch, but no actor can hog the worker. Rejected
- *    alternative: a promise per message (`await handler()`), measured ~20× slower.
- * 3. Requests from outside the poll (stop, kill, restart, a child's escalation) only
- *    set a flag and wake the task; the poll acts on them. So state changes happen
- *    in one place, never in the middle of a handler.
- * 4. The mailbox comes before the sources (`ctx.addSource`): a source item is taken
- *    only when the mailbox is empty, then by source priority (source-set.ts). speare
- *    selects between its channel and its sources; we choose the mailbox first because
- *    it carries asks and control messages whose senders wait, so a never-ending source
- *    can starve later sources (as in speare) but never the actor's own mailbox — and
- *    the `tell` hot path pays nothing for sources. The price: a flood of tells delays
- *    sources until it drains.
- * 5. On DONE nothing of the actor stays armed: timers, sources and background tasks
+ * 1. Requests from outside the poll (stop, kill, restart, a child's escalation, a
+ *    background failure) only set a flag and wake the task; the poll acts on them.
+ *    So state changes happen in one place, never in the middle of a handler.
+ * 2. Every throw of a hook or handler goes through `stepFailed(phase, error)`: the
+ *    step is dropped, a waiting ask fails, and supervision decides (step.ts).
+ * 3. On DONE nothing of the actor stays armed: timers, sources and background tasks
  *    are cancelled, children killed, names unregistered, queued asks failed.
+ * 4. The cell is not a future: its task is an `ActorTask`, so a ref is never
+ *    mistaken for something to await (actor-address.ts).
+ * 5. A poll longer than the host's `slowPollMs` (default 10 ms) is counted and may be
+ *    logged (spawned's warning for its async backend): such an actor stalls every
+ *    other task on its thread — move it to a thread (thread/thread-actor.ts).
  */
+import { performance } from "node:perf_hooks";
 import { BaseFuture } from "../futures/base-future.js";
 import type { Co } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers } from "../futures/poll.js";
-import { sleep } from "../futures/sleep.js";
-import { ACTOR_MESSAGES_PER_POLL, ASK_TIMEOUT_MS } from "../runtime/config.js";
-import type { JoinHandle } from "../runtime/task.js";
 import type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
-import { ActorTimer } from "./actor-timer.js";
+import { ActorAddress } from "./actor-address.js";
+import { Children } from "./actor-children.js";
+import type { ActorHost } from "./actor-host.js";
+import { AllEnded, EndFuture } from "./actor-end.js";
+import { ActorMetrics, type ActorMetricsSnapshot } from "./actor-metrics.js";
+import { ActorResources } from "./actor-resources.js";
 import { AskEnvelope } from "./ask.js";
-import { BackgroundTask } from "./background-task.js";
-import { ActorStopped, Escalated, MailboxFull } from "./errors.js";
-import { Mailbox } from "./mailbox.js";
-import { SendFuture } from "./send.js";
-import { SourceSet } from "./source-set.js";
-import { PLAIN, toStep } from "./step.js";
+import { ActorStopped, Escalated } from "./errors.js";
+import { AGAIN, runConcurrent, runSequential, type InFlight, type LoopCell } from "./message-loop.js";
+import { sleep } from "../futures/sleep.js";
+import { WaiterList } from "../futures/waiter-list.js";
+import { PLAIN, pollStep, THREW, toStep } from "./step.js";
 import { RestartPolicy } from "./supervision.js";
-import type { ActorSystem } from "./system.js";
 
 const STARTING = 0;
 const RUNNING = 1;
@@ -57,94 +52,124 @@ const KILLED = 4;
 const RESTART_REQUESTED = 8;
 const STARTED = 16;
 
-/** `runMessages` result: the state changed, go round the outer loop again. */
-const AGAIN = 0;
+/** Start an actor on `host`: build its cell and spawn its task. */
+export function startActor<M, R>(host: ActorHost, factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
+  if (typeof factory !== "function") throw new TypeError("spawn needs a factory function that returns a fresh actor");
+  const cell = new ActorCell<M, R>(host.nextId(), factory, host, parent, options);
+  cell.handle = host.spawner.spawn(new ActorTask(cell), options?.name === undefined ? undefined : { name: options.name });
+  return cell;
+}
 
-export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M, R>, ActorContext<M, R> {
-  readonly mailbox: Mailbox<unknown>;
-  readonly name: string;
-  handle!: JoinHandle<ActorExit>;
+/** The actor's task future: the cell's loop, behind an object that is not the ref. */
+class ActorTask extends BaseFuture<ActorExit> {
+  constructor(private readonly cell: ActorCell<any, any>) {
+    super();
+  }
+  poll(cx: Context): Poll<ActorExit> {
+    return this.cell.pollLoop(cx);
+  }
+}
+
+export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<M, R>, LoopCell<M, R> {
   private instance: Actor<M, R> | null = null;
   private state = STARTING;
   private flags = 0;
-  /** The start / handle / stop / backoff step in flight. */
-  private step: Future<unknown> | null = null;
-  private asking: AskEnvelope<M, R> | null = null;
-  /** Handlers in flight when `concurrency` > 1 (the sequential path uses `step`/`asking`). */
-  private flights: InFlight<R>[] | null = null;
-  private readonly concurrency: number;
+  /** @internal the start / handle / stop / backoff step in flight. */
+  step: Future<unknown> | null = null;
+  /** @internal the ask the handler step in flight will answer. */
+  asking: AskEnvelope<M, R> | null = null;
+  /** @internal handlers in flight when `concurrency` > 1. */
+  flights: InFlight<R>[] | null = null;
+  readonly concurrency: number;
   private runStep: Future<unknown> | null = null;
   private failure: { phase: Phase; error: unknown } | null = null;
   private restartDelay = 0;
+  /** Children of a discarded instance that have not ended yet (a restart waits for them). */
+  private orphans = 0;
   private exit: ActorExit | null = null;
+  /** @internal those waiting for this actor's end (actor-end.ts). */
+  endWaiters: WaiterList | null = null;
+  /** @internal null unless metrics are kept (actor-metrics.ts). */
+  readonly metricsKept: ActorMetrics | null;
+  /** @internal when the handler step in flight started (metrics only). */
+  stepStart = 0;
+  /** @internal the system's list of top-level actors (shutdown walks it). */
+  prevRoot: ActorCell<any, any> | null = null;
+  /** @internal */
+  nextRoot: ActorCell<any, any> | null = null;
   private cx: Context | null = null;
-  private resources: Set<Cancellable> | null = null;
-  private sources: SourceSet<M> | null = null;
-  private children: ActorCell<any, any>[] | null = null;
+  private resources: ActorResources<M> | null = null;
+  private children: Children<ActorCell<any, any>> | null = null;
   /** How this actor supervises its children (null: the system's default). */
   private readonly policy: RestartPolicy | null;
 
   constructor(
-    readonly id: number,
+    id: number,
     private readonly factory: ActorFactory<M, R>,
-    private readonly system: ActorSystem,
+    host: ActorHost,
     private readonly parent: ActorCell<any, any> | null,
     options: SpawnActorOptions | undefined,
   ) {
-    super();
-    this.name = options?.name ?? `actor-${id}`;
-    this.mailbox = new Mailbox(options?.capacity);
+    super(id, options?.name ?? `actor-${id}`, options?.capacity, host);
     const concurrency = options?.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`actor ${this.name}: concurrency must be an integer >= 1, got ${concurrency}`);
     }
     this.concurrency = concurrency;
     this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
+    this.metricsKept = options?.metrics ?? host.metricsByDefault ? new ActorMetrics() : null;
   }
 
-  // ---------------------------------------------------------------- ActorRef
-  tell(message: M): void {
-    if (!this.mailbox.offer(message)) this.rejected();
+  // ------------------------------------------------------- the address face
+  get isAlive(): boolean {
+    return this.state !== DONE;
   }
 
-  tryTell(message: M): boolean {
-    return this.mailbox.offer(message);
+  /** @internal how the actor ended, once it has (actor-end.ts). */
+  get exitValue(): ActorExit | null {
+    return this.exit;
   }
 
-  send(message: M): SendFuture<M> {
-    return new SendFuture(this.mailbox, message, this.name);
+  metrics(): ActorMetricsSnapshot | undefined {
+    return this.metricsKept?.snapshot(this.mailbox.size);
   }
 
-  ask(message: M, timeoutMs: number = ASK_TIMEOUT_MS): AskEnvelope<M, R> {
-    if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
-    const envelope = new AskEnvelope<M, R>(message, timeoutMs, this.name, this.system.timers);
-    if (!this.mailbox.offer(envelope)) envelope.fail(this.mailbox.closed ? new ActorStopped(this.name) : new MailboxFull(this.name, this.mailbox.capacity));
-    return envelope;
+  /** @internal resolves when the actor ended (no task needed: a plain waker on the end line). */
+  whenEnded(): Promise<ActorExit> {
+    const exit = this.exit;
+    if (exit !== null) return Promise.resolve(exit);
+    return new Promise((resolve) => {
+      (this.endWaiters ??= new WaiterList()).register(null, { wake: () => resolve(this.exit!) });
+    });
   }
 
-  stop(): void {
+  /** @internal shutdown: each child's subtree first (leaves first), then this actor; resolves when it ended. */
+  async stopTree(): Promise<void> {
+    const children = this.children?.list.slice() ?? [];
+    await Promise.all(children.map((c) => c.stopTree()));
+    this.stop();
+    await this.whenEnded();
+  }
+
+  protected requestStop(): void {
     if (this.mailbox.closed) return;
     this.mailbox.close(false);
     this.flags |= STOP_REQUESTED;
     this.wakeLoop();
   }
 
-  kill(): void {
+  protected requestKill(): void {
     if (this.state === DONE || (this.flags & KILL_REQUESTED) !== 0) return;
-    this.failAsks(this.mailbox.close(true));
+    this.dropQueued(this.mailbox.close(true));
     this.flags |= KILL_REQUESTED;
     this.wakeLoop();
   }
 
-  join(): JoinHandle<ActorExit> {
-    return this.handle;
-  }
-
-  get isAlive(): boolean {
-    return this.state !== DONE;
-  }
-
   // ----------------------------------------------------------- ActorContext
+  get context(): ActorContext<M, R> {
+    return this;
+  }
+
   get self(): ActorRef<M, R> {
     return this;
   }
@@ -154,44 +179,76 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   }
 
   spawn<CM, CR>(factory: ActorFactory<CM, CR>, options?: SpawnActorOptions): ActorRef<CM, CR> {
-    const child = this.system.spawnCell(factory, options, this);
-    (this.children ??= []).push(child);
+    const child = startActor(this.host, factory, options, this);
+    (this.children ??= new Children()).add(child);
     return child;
   }
 
   sendAfter(message: M, ms: number): Cancellable {
-    return this.addTimer(message, 0, ms);
+    return this.own().timer(this.timers(), message, 0, ms);
   }
 
   sendInterval(message: M, ms: number): Cancellable {
     if (!(ms > 0)) throw new RangeError(`interval must be > 0 ms, got ${ms}`);
-    return this.addTimer(message, ms, ms);
+    return this.own().timer(this.timers(), message, ms, ms);
   }
 
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable {
     if (source === null || typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] !== "function") {
       throw new TypeError(`actor ${this.name}: addSource needs an async iterable`);
     }
-    const sources = (this.sources ??= new SourceSet<M>(
-      () => this.wakeLoop(),
-      (error) => this.reportFailure("run", error),
-    ));
-    return sources.add(source, toMessage);
+    return this.own().source(source, toMessage);
   }
 
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable {
     const step = toStep(work);
     if (step === PLAIN) throw new TypeError("ctx.task needs a future or a generator");
-    const background = new BackgroundTask(this, step as Future<T>, toMessage, this.cx?.timers ?? this.system.timers);
-    (this.resources ??= new Set()).add(background);
-    background.handle = this.system.spawner.spawn(background);
-    return background;
+    return this.own().task(this.host.spawner, step as Future<T>, toMessage, this.cx?.timers ?? this.host.timers);
   }
 
-  // ------------------------------------------------------ the loop (Future)
-  poll(taskCx: Context): Poll<ActorExit> {
+  stopChildren(): AllEnded {
+    const children = this.children?.list.slice() ?? [];
+    for (const child of children) child.stop();
+    return new AllEnded(children);
+  }
+
+  restartChildren(): void {
+    for (const child of this.children?.list ?? []) child.requestRestart(0);
+  }
+
+  watch<X>(actor: ActorRef<X, any>, toMessage: (exit: ActorExit) => M): Cancellable {
+    if (!(actor instanceof ActorCell)) throw new TypeError(`actor ${this.name}: watch needs a local actor ref`);
+    return this.task(new EndFuture(actor), toMessage);
+  }
+
+  // ------------------------------------------------------- the state machine
+  /** @internal the actor task's poll. With deadlock detection on, asks made during it are this actor's. */
+  pollLoop(taskCx: Context): Poll<ActorExit> {
+    const host = this.host;
+    const slowMs = host.slowPollMs;
+    const start = slowMs > 0 ? performance.now() : 0;
+    const graph = host.deadlocks;
+    let out: Poll<ActorExit>;
+    if (graph === null) out = this.pollStates(taskCx);
+    else {
+      const previous = graph.current;
+      graph.current = this;
+      try {
+        out = this.pollStates(taskCx);
+      } finally {
+        graph.current = previous;
+      }
+    }
+    if (slowMs > 0) {
+      const ms = performance.now() - start;
+      if (ms > slowMs) host.slowPoll(this, ms);
+    }
+    return out;
+  }
+
+  private pollStates(taskCx: Context): Poll<ActorExit> {
     let cx = this.cx;
-    if (cx === null) cx = this.cx = { waker: taskCx.waker, timers: this.system.timers ?? taskCx.timers };
+    if (cx === null) cx = this.cx = { waker: taskCx.waker, timers: this.host.timers ?? taskCx.timers };
     for (;;) {
       const flags = this.flags;
       if (this.state < STOPPING) {
@@ -215,22 +272,17 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
           if (this.pollStart(cx) === PENDING) return PENDING;
           break;
         case RUNNING:
-          if (this.runMessages(cx) === PENDING) return PENDING;
+          if (this.pollRunning(cx) === PENDING) return PENDING;
           break;
-        case BACKOFF: {
-          let out: unknown;
-          try {
-            out = this.step!.poll(cx);
-          } catch (error) {
-            this.step = null;
-            this.finish({ kind: "failed", phase: "start", error });
-            break;
-          }
-          if (out === PENDING) return PENDING;
+        case BACKOFF:
+          // First the old instance's children end (childEnded wakes us), so the new
+          // instance can re-register their names; then the backoff delay, a sleep
+          // (which does not throw).
+          if (this.orphans > 0) return PENDING;
+          if (this.step !== null && this.step.poll(cx) === PENDING) return PENDING;
           this.step = null;
           this.state = STARTING;
           break;
-        }
         case STOPPING:
           if (this.pollStop(cx) === PENDING) return PENDING;
           break;
@@ -248,21 +300,15 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
         const instance = (this.instance = this.factory());
         result = instance.started?.(this);
       } catch (error) {
-        this.failed("start", error);
+        this.stepFailed("start", error);
         return AGAIN;
       }
       const s = toStep(result);
       if (s === PLAIN) return this.enterRunning();
       step = this.step = s;
     }
-    let out: unknown;
-    try {
-      out = step.poll(cx);
-    } catch (error) {
-      this.step = null;
-      this.failed("start", error);
-      return AGAIN;
-    }
+    const out = pollStep(step, cx, this, "start");
+    if (out === THREW) return AGAIN;
     if (out === PENDING) return PENDING;
     this.step = null;
     return this.enterRunning();
@@ -274,181 +320,34 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     return AGAIN;
   }
 
-  private runMessages(cx: Context): typeof PENDING | typeof AGAIN {
+  private pollRunning(cx: Context): typeof PENDING | typeof AGAIN {
     const actor = this.instance!;
     if (actor.run !== undefined && (this.flags & STOP_REQUESTED) === 0 && this.pollRun(actor, cx) === AGAIN) return AGAIN;
-    if (this.concurrency !== 1) return this.runConcurrent(actor, cx);
-    const step = this.step;
-    if (step !== null) {
-      let out: unknown;
-      try {
-        out = step.poll(cx);
-      } catch (error) {
-        return this.handlerFailed(error);
-      }
-      if (out === PENDING) return PENDING;
-      this.step = null;
-      const ask = this.asking;
-      this.asking = null;
-      ask?.reply(out as R);
-    }
-    const mailbox = this.mailbox;
-    for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
-      if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
-      let message = mailbox.take();
-      if (message === undefined && (message = this.takeFromSources()) === undefined) {
-        if ((this.flags & STOP_REQUESTED) !== 0) {
-          this.state = STOPPING;
-          return AGAIN;
-        }
-        mailbox.park(cx.waker);
-        return PENDING;
-      }
-      let ask: AskEnvelope<M, R> | null = null;
-      if (message instanceof AskEnvelope) {
-        if (message.abandoned) continue;
-        ask = message;
-        message = message.message;
-      }
-      let result: unknown;
-      try {
-        result = actor.handle(message as M, this);
-      } catch (error) {
-        ask?.fail(error);
-        this.failed("handle", error);
-        return AGAIN;
-      }
-      if (typeof result === "object" && result !== null) {
-        const s = toStep(result);
-        if (s !== PLAIN) {
-          let out: unknown;
-          try {
-            out = s.poll(cx);
-          } catch (error) {
-            ask?.fail(error);
-            this.failed("handle", error);
-            return AGAIN;
-          }
-          if (out === PENDING) {
-            this.step = s;
-            this.asking = ask;
-            return PENDING;
-          }
-          result = out;
-        }
-      }
-      ask?.reply(result as R);
-    }
-    cx.waker.wake(); // more may be queued: continue after the other tasks had a turn
-    return PENDING;
-  }
-
-  /**
-   * `runMessages` for `concurrency` > 1. Every flight is polled on each wake: they
-   * share the actor task's waker, so the poll cannot tell which one woke it. The limit
-   * is small, so N polls are cheaper than a waker + context object per message (the
-   * rejected alternative). Flights are kept in start order, so replies that become
-   * ready in the same poll are sent in the order the messages arrived.
-   */
-  private runConcurrent(actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
-    const flights = (this.flights ??= []);
-    for (let i = 0; i < flights.length; ) {
-      const flight = flights[i]!;
-      let out: unknown;
-      try {
-        out = flight.step.poll(cx);
-      } catch (error) {
-        flights.splice(i, 1);
-        flight.ask?.fail(error);
-        this.failed("handle", error); // resume: the other flights go on; else they are dropped
-        return AGAIN;
-      }
-      if (out === PENDING) {
-        i++;
-        continue;
-      }
-      flights.splice(i, 1);
-      flight.ask?.reply(out as R);
-    }
-    const mailbox = this.mailbox;
-    const limit = this.concurrency;
-    for (let n = 0; n < ACTOR_MESSAGES_PER_POLL; n++) {
-      if ((this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null) return AGAIN;
-      if (flights.length >= limit) return PENDING; // full: a finishing flight wakes us
-      let message = mailbox.take();
-      if (message === undefined && (message = this.takeFromSources()) === undefined) {
-        if ((this.flags & STOP_REQUESTED) !== 0) {
-          if (flights.length > 0) return PENDING; // stop waits for every handler in flight
-          this.state = STOPPING;
-          return AGAIN;
-        }
-        mailbox.park(cx.waker);
-        return PENDING;
-      }
-      let ask: AskEnvelope<M, R> | null = null;
-      if (message instanceof AskEnvelope) {
-        if (message.abandoned) continue;
-        ask = message;
-        message = message.message;
-      }
-      let result: unknown;
-      try {
-        result = actor.handle(message as M, this);
-        const s = toStep(result);
-        if (s !== PLAIN) {
-          result = s.poll(cx);
-          if (result === PENDING) {
-            flights.push({ step: s, ask });
-            continue;
-          }
-        }
-      } catch (error) {
-        ask?.fail(error);
-        this.failed("handle", error);
-        return AGAIN;
-      }
-      ask?.reply(result as R);
-    }
-    cx.waker.wake();
-    return PENDING;
-  }
-
-  /** The mailbox is empty: a source item by priority, if one is ready (none once stop was asked: stop drains the mailbox only). */
-  private takeFromSources(): unknown {
-    const sources = this.sources;
-    if (sources === null || (this.flags & STOP_REQUESTED) !== 0) return undefined;
-    return sources.take();
-  }
-
-  private handlerFailed(error: unknown): typeof AGAIN {
-    this.step = null;
-    const ask = this.asking;
-    this.asking = null;
-    ask?.fail(error);
-    this.failed("handle", error);
-    return AGAIN;
+    return this.concurrency === 1 ? runSequential(this, actor, cx) : runConcurrent(this, actor, cx);
   }
 
   /** Drive `run` alongside messages; AGAIN if it failed (the state changed). */
   private pollRun(actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
     let run = this.runStep;
-    try {
-      if (run === null) {
-        const s = toStep(actor.run!(this));
-        if (s === PLAIN) {
-          cx.waker.wake(); // synchronous run step: call it again next poll, after others ran
-          return PENDING;
-        }
-        run = this.runStep = s;
+    if (run === null) {
+      let s: Future<unknown> | typeof PLAIN;
+      try {
+        s = toStep(actor.run!(this));
+      } catch (error) {
+        this.stepFailed("run", error);
+        return AGAIN;
       }
-      if (run.poll(cx) !== PENDING) {
-        this.runStep = null;
-        cx.waker.wake();
+      if (s === PLAIN) {
+        cx.waker.wake(); // synchronous run step: call it again next poll, after others ran
+        return PENDING;
       }
-    } catch (error) {
+      run = this.runStep = s;
+    }
+    const out = pollStep(run, cx, this, "run");
+    if (out === THREW) return AGAIN;
+    if (out !== PENDING) {
       this.runStep = null;
-      this.failed("run", error);
-      return AGAIN;
+      cx.waker.wake();
     }
     return PENDING;
   }
@@ -458,12 +357,11 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
     if (step === null) {
       this.releaseResources();
       const killed = (this.flags & KILLED) !== 0;
-      const actor = this.instance;
       let result: unknown;
       try {
-        result = actor?.stopped?.(this, killed);
+        result = this.instance?.stopped?.(this, killed);
       } catch (error) {
-        this.finish({ kind: "failed", phase: "stop", error });
+        this.stepFailed("stop", error);
         return AGAIN;
       }
       const s = toStep(result);
@@ -473,29 +371,59 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
       }
       step = this.step = s;
     }
-    let out: unknown;
-    try {
-      out = step.poll(cx);
-    } catch (error) {
-      this.step = null;
-      this.finish({ kind: "failed", phase: "stop", error });
-      return AGAIN;
-    }
+    const out = pollStep(step, cx, this, "stop");
+    if (out === THREW) return AGAIN;
     if (out === PENDING) return PENDING;
     this.step = null;
     this.finish({ kind: "completed", killed: (this.flags & KILLED) !== 0 });
     return AGAIN;
   }
 
+  // ------------------------------------------------------------- LoopCell
+  /** @internal */
+  interrupted(): boolean {
+    return (this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null;
+  }
+
+  /** @internal the mailbox is empty: a source item (none once stop was asked: stop drains the mailbox only). */
+  takeFromSources(): unknown {
+    const resources = this.resources;
+    if (resources === null || (this.flags & STOP_REQUESTED) !== 0) return undefined;
+    return resources.takeSourceItem();
+  }
+
+  /** @internal */
+  stopIfAsked(): boolean {
+    if ((this.flags & STOP_REQUESTED) === 0) return false;
+    this.state = STOPPING;
+    return true;
+  }
+
+  /** @internal a hook or handler threw in `phase` (invariant 2). */
+  stepFailed(phase: Phase, error: unknown): void {
+    if (phase === "run") {
+      this.runStep = null;
+    } else {
+      this.step = null;
+      const ask = this.asking;
+      this.asking = null;
+      ask?.fail(error);
+    }
+    if (phase === "stop") this.finish({ kind: "failed", phase, error });
+    else this.failed(phase, error);
+  }
+
   // ------------------------------------------------------------ supervision
   /** A failure in `phase`: ask the supervisor (the parent, else the system) what to do. */
   private failed(phase: Phase, error: unknown): void {
     const parent = this.parent;
-    const policy = parent?.policy ?? this.system.rootPolicy;
+    const policy = parent?.policy ?? this.host.rootPolicy;
     const { directive, delayMs } = policy.decide(error, this.name, this.now());
     switch (directive) {
       case "resume":
-        if (phase === "handle" && this.state === RUNNING) return; // keep state; only that message is lost
+        // Keep the state: a handler loses only its message; a background task, a
+        // source or `run` loses only that piece of work (`run` is called again).
+        if ((phase === "handle" || phase === "run") && this.state === RUNNING) return;
         this.finish({ kind: "failed", phase, error });
         return;
       case "stop":
@@ -505,25 +433,21 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
         this.finish({ kind: "failed", phase, error });
         parent?.reportFailure("handle", new Escalated(this.name, error));
         return;
-      case "restart": {
-        if (parent !== null && policy.strategy !== "one-for-one") {
-          const siblings = parent.children ?? [];
-          const from = policy.strategy === "one-for-all" ? 0 : siblings.indexOf(this) + 1;
-          for (const sibling of siblings.slice(from)) if (sibling !== this) sibling.requestRestart(delayMs);
-        }
+      case "restart":
+        parent?.children?.restartSiblings(policy.strategy, this, delayMs);
         this.restart(delayMs);
-      }
     }
   }
 
-  /** Fail from outside the loop (a child escalated, a background task threw). */
+  /** @internal fail from outside the loop (a child escalated, a background task threw). */
   reportFailure(phase: Phase, error: unknown): void {
     if (this.state >= STOPPING || this.failure !== null) return;
     this.failure = { phase, error };
     this.wakeLoop();
   }
 
-  private requestRestart(delayMs: number): void {
+  /** @internal a sibling's restart touches this actor (one-for-all, rest-for-one). */
+  requestRestart(delayMs: number): void {
     if (this.state >= STOPPING) return;
     this.flags |= RESTART_REQUESTED;
     this.restartDelay = delayMs;
@@ -534,14 +458,10 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   private restart(delayMs: number): void {
     this.flags &= ~(RESTART_REQUESTED | STARTED);
     this.dropInFlight();
-    this.releaseResources();
+    this.orphans += this.releaseResources().length;
     this.instance = null;
-    if (delayMs > 0) {
-      this.state = BACKOFF;
-      this.step = sleep(delayMs);
-    } else {
-      this.state = STARTING;
-    }
+    this.step = delayMs > 0 ? sleep(delayMs) : null;
+    this.state = this.orphans > 0 || delayMs > 0 ? BACKOFF : STARTING;
   }
 
   private beginKill(): void {
@@ -572,75 +492,66 @@ export class ActorCell<M, R> extends BaseFuture<ActorExit> implements ActorRef<M
   private finish(exit: ActorExit): void {
     this.dropInFlight();
     this.releaseResources();
-    this.failAsks(this.mailbox.close(true));
+    this.dropQueued(this.mailbox.close(true));
     this.instance = null;
     this.state = DONE;
     this.exit = exit;
-    this.system.registry.forget(this);
+    this.endWaiters?.wakeAll();
+    this.host.actorEnded(this);
     this.parent?.childEnded(this);
   }
 
-  private releaseResources(): void {
-    const sources = this.sources;
-    if (sources !== null) {
-      this.sources = null;
-      sources.close();
-    }
+  /** A child ended: out of the list; if it belonged to a discarded instance, a restart may be waiting for it. */
+  private childEnded(child: ActorCell<any, any>): void {
+    if (this.children?.remove(child)) return;
+    if (this.orphans > 0 && --this.orphans === 0 && this.state === BACKOFF) this.wakeLoop();
+  }
+
+  /** Cancel timers, sources and tasks, kill the children; their join handles. */
+  private releaseResources(): ReturnType<Children<any>["killAll"]> {
     const resources = this.resources;
     if (resources !== null) {
       this.resources = null;
-      for (const r of [...resources]) r.cancel();
+      resources.release();
     }
     const children = this.children;
-    if (children !== null) {
-      this.children = null;
-      for (const child of children) child.kill();
-    }
-  }
-
-  private childEnded(child: ActorCell<any, any>): void {
-    const children = this.children;
-    if (children === null) return;
-    const i = children.indexOf(child);
-    if (i >= 0) children.splice(i, 1);
+    if (children === null) return [];
+    this.children = null;
+    return children.killAll();
   }
 
   // ---------------------------------------------------------------- helpers
-  /** @internal a background task finished: it no longer needs cancelling. */
-  forgetResource(resource: Cancellable): void {
-    this.resources?.delete(resource);
+  private own(): ActorResources<M> {
+    return (this.resources ??= new ActorResources<M>(this));
   }
 
-  private failAsks(dropped: unknown[]): void {
-    for (const m of dropped) if (m instanceof AskEnvelope) m.fail(new ActorStopped(this.name));
+  /** @internal a timer's or task's message could not be queued. */
+  undelivered(message: M, why: "mailbox-full" | "stopped"): void {
+    this.lost(message, why);
   }
 
-  private rejected(): never {
-    if (this.mailbox.closed) throw new ActorStopped(this.name);
-    throw new MailboxFull(this.name, this.mailbox.capacity);
+  /** Messages dropped from the mailbox by a kill or a failure: dead letters; their asks fail. */
+  private dropQueued(dropped: unknown[]): void {
+    for (const m of dropped) {
+      if (m instanceof AskEnvelope) {
+        if (m.abandoned) continue;
+        m.fail(new ActorStopped(this.name));
+        this.lost(m.message, "killed");
+      } else {
+        this.lost(m, "killed");
+      }
+    }
   }
 
-  private wakeLoop(): void {
+  /** @internal */
+  wakeLoop(): void {
     // Before the first poll the task is already scheduled: nothing to wake.
     this.cx?.waker.wake();
   }
 
   private timers(): Timers {
-    const timers = this.cx?.timers ?? this.system.timers;
+    const timers = this.cx?.timers ?? this.host.timers;
     if (timers === undefined) throw new Error(`actor ${this.name}: no timers (use sendAfter/now inside the actor's hooks)`);
     return timers;
   }
-
-  private addTimer(message: M, periodMs: number, delayMs: number): Cancellable {
-    const resources = (this.resources ??= new Set());
-    const timer: ActorTimer<M> = new ActorTimer(this.timers(), (m) => void this.mailbox.offer(m), message, periodMs, delayMs, (t) => resources.delete(t));
-    resources.add(timer);
-    return timer;
-  }
-}
-
-/** A handler step in flight (concurrency > 1) and the ask waiting for its value. */
-interface InFlight<R> {
-  readonly step: Future<unknown>;
-  readonly ask: AskEnvelope<any, R> | null;
 }

@@ -6,11 +6,19 @@
  * A step (a hook's or handler's result) may be a plain value, a future, a generator
  * (`*handle(msg) { const v = yield* sleep(10); ... }`) or a promise. Plain values cost
  * nothing extra: a synchronous handler is called and done, with no future built.
+ *
+ * The reply rule: a handler's result is awaited only if it is a future (has `poll`),
+ * a generator, or a promise (has `then`); anything else is the reply as is. An
+ * `ActorRef` is none of those (the actor's task is a separate object), so a handler
+ * can reply with a ref — its own, a child's — and the asker gets the ref. To reply
+ * with a future itself rather than its value, wrap it (`{ future }`).
  */
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import type { JoinHandle } from "../runtime/task.js";
+import type { ActorMetricsSnapshot } from "./actor-metrics.js";
 import type { SupervisionOptions } from "./supervision.js";
+import type { WeakActorRef } from "./weak-ref.js";
 
 /** Where an actor was when it failed (rsactor's OnStart / OnRun / OnStop, plus handle). */
 export type Phase = "start" | "run" | "handle" | "stop";
@@ -61,6 +69,8 @@ export interface SpawnActorOptions {
   concurrency?: number;
   /** How this actor supervises the children it spawns. */
   supervision?: SupervisionOptions;
+  /** Keep per-actor metrics (`ref.metrics()`); default: the system's `metrics` option. */
+  metrics?: boolean;
 }
 
 /** The sender's side, type-erased to the message type (spawned's / thespis' `Recipient<M>`). */
@@ -70,9 +80,18 @@ export interface Recipient<M, R = unknown> {
   tell(message: M): void;
   /** Like `tell` but answers false instead of throwing. */
   tryTell(message: M): boolean;
-  /** A future that waits for room in a bounded mailbox, then queues `message`. */
-  send(message: M): Future<void> & Iterable<Future<unknown>>;
-  /** Request/reply: the handler's value. Fails with the handler's error, `ActorStopped` or `RequestTimeout`. */
+  /**
+   * A future that waits for room in a bounded mailbox, then queues `message`. Nothing
+   * is queued until it is driven: `yield* ref.send(m)` in a task, or `await ref.send(m)`.
+   * Fails `ActorStopped` if the actor stops first. Cancel-safe: a send that gives up
+   * leaves the line and passes on a wake-up it had not used.
+   */
+  send(message: M): Future<void> & PromiseLike<void> & Iterable<Future<unknown>>;
+  /**
+   * Request/reply: the handler's value. Fails with the handler's error, `ActorStopped`
+   * or `RequestTimeout`. On a full bounded mailbox it waits for room like `send`
+   * (within its timeout). Any number of awaiters; awaiting it again gives the same outcome.
+   */
   ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Iterable<Future<unknown>>;
 }
 
@@ -85,6 +104,12 @@ export interface ActorRef<M, R = unknown> extends Recipient<M, R> {
   /** Resolves with how the actor ended. */
   join(): JoinHandle<ActorExit>;
   readonly isAlive: boolean;
+  /** Queue `message` in the priority lane, served before the normal mailbox (unbounded; throws `ActorStopped`). */
+  tellPriority(message: M): void;
+  /** A weak ref: keeps the identity, not the actor (`upgrade()` → the ref while it lives). */
+  downgrade(): WeakActorRef<M, R>;
+  /** A snapshot of the actor's metrics, if it keeps them (spawn option or system option `metrics`). */
+  metrics(): ActorMetricsSnapshot | undefined;
 }
 
 /** What handlers and hooks get besides the message. */
@@ -106,8 +131,18 @@ export interface ActorContext<M, R = unknown> {
    * every source. Cancelled (`return()` on the iterator) when the actor stops or restarts.
    */
   addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable;
-  /** Run `work` in the background; its value arrives as `toMessage(value)`, its error goes to supervision (phase `run`). */
+  /**
+   * Run `work` in the background; its value arrives as `toMessage(value)` (waiting
+   * for room in a full bounded mailbox), its error goes to supervision (phase `run`;
+   * `resume` keeps the actor going).
+   */
   task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable;
+  /** Stop every child (each finishes its queue) and wait until all have ended: `yield* ctx.stopChildren()`. */
+  stopChildren(): Future<void> & Iterable<Future<unknown>>;
+  /** Restart every child now (fresh state, same address), as a one-for-all restart would. */
+  restartChildren(): void;
+  /** When `actor` (a local actor) ends for good — not at a restart — `toMessage(exit)` arrives here. Cancelled when this actor stops or restarts. */
+  watch<X>(actor: ActorRef<X, any>, toMessage: (exit: ActorExit) => M): Cancellable;
 }
 
 export interface Cancellable {

@@ -39,3 +39,11 @@ export class Escalated extends Error {
     this.name = "Escalated";
   }
 }
+
+/** An ask that would close a wait-for cycle (A asks B while B waits for A; an actor asking itself). */
+export class Deadlock extends Error {
+  constructor(readonly cycle: string[]) {
+    super(`ask deadlock: ${[...cycle, cycle[0]].join(" → ")}`);
+    this.name = "Deadlock";
+  }
+}

@@ -10,7 +10,10 @@ import type { Timers } from "../futures/poll.js";
 import type { Spawner } from "../runtime/current.js";
 import { getDefaultRuntime } from "../runtime/live-runtime.js";
 import type { ActorFactory, ActorRef, SpawnActorOptions } from "./actor.js";
-import { ActorCell } from "./actor-cell.js";
+import { startActor, type ActorCell } from "./actor-cell.js";
+import { WaitForGraph } from "./deadlock.js";
+import type { ActorHost } from "./actor-host.js";
+import { DeadLetters } from "./dead-letters.js";
 import { Registry } from "./registry.js";
 import { RestartPolicy, type SupervisionOptions } from "./supervision.js";
 
@@ -21,33 +24,95 @@ export interface ActorSystemOptions {
   timers?: Timers;
   /** What happens when a top-level actor fails (default: `stop` — it ends, `join()` says why). */
   supervision?: SupervisionOptions;
+  /** Ask deadlock detection (deadlock.ts): off by default; it costs a graph update per ask made by an actor. */
+  deadlockDetection?: boolean;
+  /** Keep metrics for every actor (`ref.metrics()`) unless its spawn options say otherwise (default false). */
+  metrics?: boolean;
+  /** Write one line per dead letter and per slow poll (`log`, default stderr) — the CLI's `--verbose`. */
+  verbose?: boolean | ((line: string) => void);
+  /** A poll of one actor longer than this is counted in `slowPolls` (default 10 ms; 0: off, no clock reads). */
+  slowPollMs?: number;
 }
 
-export class ActorSystem {
+export class ActorSystem implements ActorHost {
   readonly registry = new Registry();
+  /** Messages that could not be delivered, with why (counter, per-reason counts, subscribe). */
+  readonly deadLetters = new DeadLetters();
   readonly spawner: Spawner;
   readonly timers: Timers | undefined;
   /** @internal */
   readonly rootPolicy: RestartPolicy;
-  private nextId = 1;
+  /** @internal the ask wait-for graph (null: detection off). */
+  readonly deadlocks: WaitForGraph | null;
+  /** @internal */
+  readonly metricsByDefault: boolean;
+  /** @internal */
+  shuttingDown = false;
+  /** @internal */
+  readonly slowPollMs: number;
+  /** Polls that took longer than `slowPollMs`: an actor blocked its thread that long. */
+  slowPolls = 0;
+  private log: ((line: string) => void) | null = null;
+  /** Live top-level actors, newest first (an intrusive list: O(1) to add and remove). */
+  private roots: ActorCell<any, any> | null = null;
+  private ids = 1;
 
   constructor(options: ActorSystemOptions = {}) {
     this.spawner = options.runtime ?? getDefaultRuntime();
     this.timers = options.timers;
     this.rootPolicy = new RestartPolicy(options.supervision ?? { directive: "stop" });
+    this.deadlocks = options.deadlockDetection === true ? new WaitForGraph() : null;
+    this.metricsByDefault = options.metrics === true;
+    this.slowPollMs = options.slowPollMs ?? 10;
+    const verbose = options.verbose;
+    if (verbose !== undefined && verbose !== false) {
+      const log = (this.log = typeof verbose === "function" ? verbose : (line: string) => void process.stderr.write(line + "\n"));
+      this.deadLetters.subscribe((l) => log(`dead letter (${l.reason}): to ${l.actor}#${l.actorId}: ${describe(l.message)}`));
+    }
+  }
+
+  /**
+   * Stop every actor, leaves first (a parent stops after all its children ended),
+   * each finishing what is queued; resolves when all have ended. Messages sent
+   * meanwhile to a stopped actor are dead letters with reason `shutdown`.
+   */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const roots: ActorCell<any, any>[] = [];
+    for (let c = this.roots; c !== null; c = c.nextRoot) roots.push(c);
+    await Promise.all(roots.map((c) => c.stopTree()));
   }
 
   /** Start a top-level actor. */
   spawn<M, R = unknown>(factory: ActorFactory<M, R>, options?: SpawnActorOptions): ActorRef<M, R> {
-    return this.spawnCell(factory, options, null);
+    const cell = startActor(this, factory, options, null);
+    const head = this.roots;
+    cell.nextRoot = head;
+    if (head !== null) head.prevRoot = cell;
+    this.roots = cell;
+    return cell;
   }
 
-  /** @internal also used by `ctx.spawn` for children. */
-  spawnCell<M, R>(factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
-    if (typeof factory !== "function") throw new TypeError("spawn needs a factory function that returns a fresh actor");
-    const cell = new ActorCell<M, R>(this.nextId++, factory, this, parent, options);
-    cell.handle = this.spawner.spawn(cell, options?.name === undefined ? undefined : { name: options.name });
-    return cell;
+  /** @internal ActorHost */
+  nextId(): number {
+    return this.ids++;
+  }
+
+  /** @internal ActorHost: one poll of `actor` took `ms`. */
+  slowPoll(actor: ActorRef<any, any>, ms: number): void {
+    this.slowPolls++;
+    this.log?.(`slow poll: actor ${actor.name}#${actor.id} held its thread for ${ms.toFixed(1)} ms (> ${this.slowPollMs} ms)`);
+  }
+
+  /** @internal ActorHost: an actor ended. */
+  actorEnded(ref: ActorRef<any, any>): void {
+    this.registry.forget(ref);
+    const cell = ref as ActorCell<any, any>;
+    const { prevRoot, nextRoot } = cell;
+    if (prevRoot !== null) prevRoot.nextRoot = nextRoot;
+    else if (this.roots === cell) this.roots = nextRoot;
+    if (nextRoot !== null) nextRoot.prevRoot = prevRoot;
+    cell.prevRoot = cell.nextRoot = null;
   }
 
   register(name: string, ref: ActorRef<any, any>): void {
@@ -74,4 +139,14 @@ export function actorSystem(): ActorSystem {
 /** Spawn a top-level actor on the default system. */
 export function spawnActor<M, R = unknown>(factory: ActorFactory<M, R>, options?: SpawnActorOptions): ActorRef<M, R> {
   return actorSystem().spawn(factory, options);
+}
+
+/** A short text for a message in a log line. */
+function describe(message: unknown): string {
+  try {
+    const text = typeof message === "string" ? JSON.stringify(message) : JSON.stringify(message) ?? String(message);
+    return text.length > 120 ? text.slice(0, 117) + "..." : text;
+  } catch {
+    return String(message);
+  }
 }

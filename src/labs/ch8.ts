@@ -8,6 +8,8 @@ import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "..
 import { heartbeatSupervision } from "./ch8/heartbeat-lab.js";
 import { stateRecovery } from "./ch8/recovery-lab.js";
 import { routerPattern } from "./ch8/router-lab.js";
+import { remoteStore } from "./ch8/remote-lab.js";
+import { threadsLab } from "./ch8/threads-lab.js";
 import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "./types.js";
 
 async function basicActor(): Promise<ExperimentResult> {
@@ -117,6 +119,8 @@ export const ch8: Chapter = {
     { id: "vs-mutex", book: "E8.3", title: "Actors vs mutexes", summary: "the same increments via an actor, an async mutex, a mutex + spawn", run: actorsVsMutexes },
     { id: "router", book: "E8.4", title: "Router pattern + key-value store", summary: "a global router forwards get / set / delete to a key-value actor", run: routerPattern },
     { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
+    { id: "remote", book: "E8.4+", title: "The key-value store across processes", summary: "router here, key-value + writer in a child process over a TCP peer; SIGKILL, fail fast, restart, reload from the log", run: remoteStore },
+    { id: "threads", book: "E8.4+", title: "The key-value actor beside a CPU-heavy neighbour, on threads", summary: "get latency with the neighbour on the main thread vs on the thread backend", run: threadsLab },
     { id: "heartbeat", book: "E8.6", title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
   ],
 };

@@ -1,0 +1,10 @@
+/** The port floor's echo worker (actors-remote.ts): raw frames in, a reply frame per ask frame out. */
+import { workerData, type MessagePort } from "node:worker_threads";
+import { FrameReader, encodeFrame, encodePayload } from "../src/actors/remote/wire.js";
+
+const port = (workerData as { port: MessagePort }).port;
+const frames = new FrameReader();
+port.on("message", (d: Uint8Array) => {
+  frames.push(Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+  for (let f = frames.next(); f !== null; f = frames.next()) if (f.correlation !== 0) port.postMessage(new Uint8Array(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0))));
+});

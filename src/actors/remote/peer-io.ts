@@ -1,0 +1,139 @@
+/**
+ * The two tasks of a peer: the reader (bytes → frames → dispatch) and the writer
+ * (queued frames → bytes). Each is a future spawned on the peer's runtime and polls
+ * the stream's `pollRead` / `pollWrite` — readiness-based I/O on the project's reactor,
+ * not stream events.
+ *
+ * Invariants:
+ * 1. Backpressure in: while `inFlight` incoming asks reach the cap, the reader does
+ *    not dispatch and does not read: bytes stay in the socket, the kernel buffers
+ *    fill, TCP slows the sender. The end of an incoming ask wakes the reader.
+ * 2. A bad frame (length over the limit, under the header) is a `FrameError`: the
+ *    peer reports it and closes; nothing of the announced size is allocated.
+ * 3. The writer coalesces queued frames (up to WRITE_BATCH_BYTES) into one write: a
+ *    burst of small tells costs a few syscalls, not one per frame.
+ * 4. Both end when the peer is closed (their poll returns).
+ */
+import { BaseFuture } from "../../futures/base-future.js";
+import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
+import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
+import type { Frame, FrameReader } from "./wire.js";
+
+const WRITE_BATCH_BYTES = 64 * 1024;
+
+/** What the reader needs from its peer. */
+export interface ReaderHost {
+  readonly open: boolean;
+  readonly frames: FrameReader;
+  /** Incoming asks being handled now, and the cap. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  dispatch(frame: Frame): void;
+  /** The stream ended (null) or failed, or a frame was bad. */
+  ended(reason: "eof" | "error", error?: unknown): void;
+  readerWaker: Waker | null;
+}
+
+export class PeerReader extends BaseFuture<void> {
+  constructor(
+    private readonly host: ReaderHost,
+    private readonly stream: AsyncRead,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const host = this.host;
+    for (;;) {
+      if (!host.open) return undefined;
+      // Dispatch what is buffered, as far as the in-flight cap allows.
+      while (host.inFlight < host.maxInFlight) {
+        let frame: Frame | null;
+        try {
+          frame = host.frames.next();
+        } catch (error) {
+          host.ended("error", error);
+          return undefined;
+        }
+        if (frame === null) break;
+        host.dispatch(frame);
+        if (!host.open) return undefined;
+      }
+      if (host.inFlight >= host.maxInFlight) {
+        host.readerWaker = cx.waker; // an incoming ask's end wakes us; the socket is not read meanwhile
+        return PENDING;
+      }
+      let chunk: Buffer | null | typeof PENDING;
+      try {
+        chunk = this.stream.pollRead(cx);
+      } catch (error) {
+        host.ended("error", error);
+        return undefined;
+      }
+      if (chunk === PENDING) {
+        host.readerWaker = cx.waker;
+        return PENDING;
+      }
+      if (chunk === null) {
+        host.ended("eof");
+        return undefined;
+      }
+      host.frames.push(chunk);
+    }
+  }
+}
+
+/** What the writer needs from its peer. */
+export interface WriterHost {
+  readonly open: boolean;
+  readonly outbox: Buffer[];
+  writerWaker: Waker | null;
+  ended(reason: "error", error: unknown): void;
+}
+
+export class PeerWriter extends BaseFuture<void> {
+  private current: Buffer | null = null;
+
+  constructor(
+    private readonly host: WriterHost,
+    private readonly stream: AsyncWrite,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const host = this.host;
+    for (;;) {
+      if (!host.open) return undefined;
+      let bytes = this.current;
+      if (bytes === null) {
+        const outbox = host.outbox;
+        if (outbox.length === 0) {
+          host.writerWaker = cx.waker;
+          return PENDING;
+        }
+        bytes = outbox.length === 1 ? outbox.pop()! : this.batch(outbox);
+      }
+      let n: number | typeof PENDING;
+      try {
+        n = this.stream.pollWrite(cx, bytes);
+      } catch (error) {
+        host.ended("error", error);
+        return undefined;
+      }
+      if (n === PENDING) {
+        this.current = bytes;
+        return PENDING;
+      }
+      this.current = n === bytes.length ? null : bytes.subarray(n);
+    }
+  }
+
+  /** Up to WRITE_BATCH_BYTES of queued frames as one buffer (invariant 3). */
+  private batch(outbox: Buffer[]): Buffer {
+    let count = 0;
+    let size = 0;
+    while (count < outbox.length && (count === 0 || size + outbox[count]!.length <= WRITE_BATCH_BYTES)) size += outbox[count++]!.length;
+    return Buffer.concat(outbox.splice(0, count), size);
+  }
+}

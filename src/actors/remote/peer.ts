@@ -1,0 +1,294 @@
+/**
+ * A peer: one connection between two actor systems over any byte stream — a TCP or
+ * Unix socket (`PollStream`, on the project's reactor) or a `MessagePort`
+ * (`PortStream`). Each side exposes services (service-map.ts) and gets typed remote
+ * addresses for the other side's (`peer.address(svc)`, remote-ref.ts). Frames:
+ * wire.ts.
+ *
+ * Invariants:
+ * 1. States: OPEN → CLOSED, once. Closing — here (`close()`), by the remote (end of
+ *    stream), or by an error (I/O, a bad frame) — fails every pending outgoing ask
+ *    at once with `ConnectionClosed`, emits exactly one event (`closed`,
+ *    `closed-by-remote`, `error`), settles `whenClosed()`, and closes the stream.
+ * 2. Incoming: a tell is told to the service's handler; an ask is asked, and its
+ *    answer (or a typed error) goes back with the ask's correlation id. At most
+ *    `maxInFlight` incoming asks are handled at once (peer-io.ts).
+ * 3. Everything that goes wrong on the other side comes back typed: an unknown
+ *    service, a handler failure, a payload that does not decode — as the failure of
+ *    that ask, or (for a tell) as a `remote-error` event on the sender's peer.
+ */
+import type { Spawner } from "../../runtime/current.js";
+import { spawnerHere } from "../../runtime/current.js";
+import { BaseFuture } from "../../futures/base-future.js";
+import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
+import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
+import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
+import { PeerReader, PeerWriter, type ReaderHost, type WriterHost } from "./peer-io.js";
+import { ConnectionClosed, RemoteError } from "./remote-errors.js";
+import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
+import { IncomingAsk } from "./incoming-ask.js";
+import type { Service, ServiceMap } from "./service-map.js";
+import { DEFAULT_MAX_FRAME_BYTES, decodePayload, encodeFrame, encodePayload, ERROR, FrameReader, REPLY, type Frame, type RemoteErrorKind } from "./wire.js";
+
+export type ByteStream = AsyncRead & AsyncWrite & { close(): void };
+
+export interface PeerOptions {
+  /** The services this side exposes (default: none — a client). */
+  services?: ServiceMap;
+  /** For addresses, errors and events (default `peer-<n>`). */
+  name?: string;
+  /** Largest frame read or written, header included (default 1 MiB). */
+  maxFrameBytes?: number;
+  /** Incoming asks handled at once; past it the socket is not read (default 64). */
+  maxInFlight?: number;
+  /** Default timeout of outgoing asks (default 60 s, as thespis_remote). */
+  askTimeoutMs?: number;
+  /** Where the reader, writer and incoming asks run (default: the current runtime). */
+  runtime?: Spawner;
+}
+
+export type PeerEvent =
+  | { readonly kind: "closed" }
+  | { readonly kind: "closed-by-remote" }
+  | { readonly kind: "error"; readonly error: unknown }
+  | { readonly kind: "remote-error"; readonly error: RemoteError };
+
+let peers = 0;
+
+export class Peer implements ReaderHost, WriterHost, AskChannel {
+  readonly name: string;
+  readonly maxInFlight: number;
+  readonly askTimeoutMs: number;
+  /** @internal */ readonly frames: FrameReader;
+  /** @internal */ readonly outbox: Buffer[] = [];
+  /** @internal */ inFlight = 0;
+  /** @internal */ readerWaker: Waker | null = null;
+  /** @internal */ writerWaker: Waker | null = null;
+  private readonly maxFrameBytes: number;
+  private readonly services: ServiceMap | null;
+  private readonly spawner: Spawner;
+  private readonly pending = new Map<number, RemoteAsk<unknown>>();
+  private nextCorrelation = 1;
+  private listeners: ((event: PeerEvent) => void)[] = [];
+  private closeEvent: PeerEvent | null = null;
+  private closeWaiters: ((event: PeerEvent) => void)[] = [];
+  private readonly closeLine = new WaiterList();
+
+  constructor(
+    private readonly stream: ByteStream,
+    options: PeerOptions = {},
+  ) {
+    this.name = options.name ?? `peer-${++peers}`;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxInFlight = options.maxInFlight ?? 64;
+    this.askTimeoutMs = options.askTimeoutMs ?? 60_000;
+    this.services = options.services ?? null;
+    this.spawner = options.runtime ?? spawnerHere();
+    this.frames = new FrameReader(this.maxFrameBytes);
+    this.spawner.spawn(new PeerReader(this, stream)).detach();
+    this.spawner.spawn(new PeerWriter(this, stream)).detach();
+  }
+
+  get open(): boolean {
+    return this.closeEvent === null;
+  }
+
+  /** A typed address of `svc` on the other side. */
+  address<M, R>(svc: Service<M, R>): RemoteRef<M, R> {
+    return new RemoteRef<M, R>(this, svc);
+  }
+
+  /** Hear every event (closed, closed-by-remote, error, remote-error); returns the unsubscribe function. */
+  subscribe(listener: (event: PeerEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /**
+   * A future of the event that closes the connection — for a supervising actor:
+   * `ctx.task(peer.closed(), (event) => ({ kind: "peer-down", event }))`, then reconnect.
+   */
+  closed(): BaseFuture<PeerEvent> {
+    const peer = this;
+    let key: Waiter | null = null;
+    return new (class extends BaseFuture<PeerEvent> {
+      poll(cx: Context): Poll<PeerEvent> {
+        const event = peer.closeEvent;
+        if (event !== null) return event;
+        key = peer.closeLine.register(key, cx.waker);
+        return PENDING;
+      }
+      override cancel(): void {
+        peer.closeLine.leave(key);
+        key = null;
+      }
+    })();
+  }
+
+  /** Resolves with the event that closed the connection. */
+  whenClosed(): Promise<PeerEvent> {
+    const event = this.closeEvent;
+    if (event !== null) return Promise.resolve(event);
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  /** Close the connection; pending asks fail `ConnectionClosed`. Idempotent. */
+  close(): void {
+    this.finish({ kind: "closed" }, "closed here");
+  }
+
+  /** Outgoing asks waiting for their answer. */
+  get pendingAsks(): number {
+    return this.pending.size;
+  }
+
+  // ------------------------------------------------------------ AskChannel
+  /** @internal */
+  write(service: number, correlation: number, payload: Uint8Array, serviceName: string): void {
+    if (this.closeEvent !== null) throw new ConnectionClosed(this.name, "the connection is closed");
+    if (payload.length + 12 > this.maxFrameBytes) {
+      throw new RemoteError("frame-too-large", `a ${payload.length + 12}-byte frame exceeds the limit of ${this.maxFrameBytes}`, serviceName);
+    }
+    this.outbox.push(encodeFrame(service, correlation, payload));
+    const writer = this.writerWaker;
+    if (writer !== null) {
+      this.writerWaker = null;
+      writer.wake();
+    }
+  }
+
+  /** @internal */
+  startAsk(service: number, payload: Uint8Array, ask: RemoteAsk<unknown>, serviceName: string): number {
+    let correlation = this.nextCorrelation;
+    this.nextCorrelation = correlation === 0xffff_ffff ? 1 : correlation + 1;
+    while (this.pending.has(correlation)) correlation++;
+    this.write(service, correlation, payload, serviceName);
+    this.pending.set(correlation, ask);
+    return correlation;
+  }
+
+  /** @internal */
+  forgetAsk(correlation: number): void {
+    this.pending.delete(correlation);
+  }
+
+  // ------------------------------------------------------------ ReaderHost
+  /** @internal one incoming frame. */
+  dispatch(frame: Frame): void {
+    const { service, correlation, payload } = frame;
+    if (service === REPLY || service === ERROR) return this.answer(frame);
+    const entry = this.services?.lookup(service);
+    if (entry === undefined) return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
+    let message: unknown;
+    try {
+      message = decodePayload(payload);
+    } catch (error) {
+      return this.reject(correlation, "decode", `payload for ${entry.name} could not be decoded: ${(error as Error).message}`, entry.name);
+    }
+    if (correlation === 0) {
+      try {
+        entry.ref.tell(message);
+      } catch (error) {
+        this.reject(0, "stopped", `${entry.name}: ${(error as Error).message}`, entry.name);
+      }
+      return;
+    }
+    this.inFlight++;
+    this.spawner.spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs))).detach();
+  }
+
+  /** @internal an incoming ask was answered (value, or a typed error). */
+  answered(correlation: number, outcome: { value: unknown } | { error: unknown }, serviceName: string): void {
+    this.inFlight--;
+    if (this.closeEvent === null) {
+      if ("value" in outcome) {
+        let payload: Uint8Array | null = null;
+        try {
+          payload = encodePayload(outcome.value);
+        } catch (error) {
+          this.reject(correlation, "handler", `the reply could not be encoded: ${(error as Error).message}`, serviceName);
+        }
+        if (payload !== null) {
+          try {
+            this.write(REPLY, correlation, payload, serviceName);
+          } catch (error) {
+            this.reject(correlation, "frame-too-large", (error as Error).message, serviceName);
+          }
+        }
+      } else {
+        const e = outcome.error as Error;
+        const kind: RemoteErrorKind = e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
+        this.reject(correlation, kind, e instanceof Error ? `${e.name}: ${e.message}` : String(e), serviceName);
+      }
+    }
+    const reader = this.readerWaker;
+    this.readerWaker = null;
+    reader?.wake();
+  }
+
+  /** @internal the stream ended or failed, or a frame was bad. */
+  ended(reason: "eof" | "error", error?: unknown): void {
+    if (reason === "eof") this.finish({ kind: "closed-by-remote" }, "closed by the remote");
+    else this.finish({ kind: "error", error }, error instanceof Error ? error.message : String(error));
+  }
+
+  private answer({ service, correlation, payload }: Frame): void {
+    if (service === ERROR) {
+      let body: { kind?: RemoteErrorKind; message?: string; service?: string } = {};
+      try {
+        body = decodePayload(payload) as typeof body;
+      } catch {
+        body = { kind: "decode", message: "an error frame could not be decoded" };
+      }
+      const error = new RemoteError(body.kind ?? "handler", body.message ?? "remote error", body.service ?? "");
+      if (correlation === 0) return this.emit({ kind: "remote-error", error });
+      const ask = this.pending.get(correlation);
+      this.pending.delete(correlation);
+      ask?.settleError(error);
+      return;
+    }
+    const ask = this.pending.get(correlation);
+    if (ask === undefined) return; // it timed out or was cancelled: the late reply is dropped
+    this.pending.delete(correlation);
+    ask.settleOk(payload);
+  }
+
+  /** Send an ERROR frame (if the connection is still open). */
+  private reject(correlation: number, kind: RemoteErrorKind, message: string, service: string): void {
+    if (this.closeEvent !== null) return;
+    try {
+      this.write(ERROR, correlation, encodePayload({ kind, message, service }), service);
+    } catch {
+      // Closed meanwhile, or the message itself is too large: nothing more to say.
+    }
+  }
+
+  private finish(event: PeerEvent, reason: string): void {
+    if (this.closeEvent !== null) return;
+    this.closeEvent = event;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.outbox.length = 0;
+    this.stream.close();
+    const error = new ConnectionClosed(this.name, reason);
+    for (const ask of pending) ask.settleError(error);
+    for (const w of [this.readerWaker, this.writerWaker]) w?.wake();
+    this.readerWaker = this.writerWaker = null;
+    this.emit(event);
+    for (const resolve of this.closeWaiters.splice(0)) resolve(event);
+    this.closeLine.wakeAll();
+  }
+
+  private emit(event: PeerEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not break the connection's bookkeeping.
+      }
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * A remote address: `tell` / `ask` to a service on the other side of a peer — the
+ * same `Recipient<M, R>` a local `ActorRef` is, so code written against `Recipient`
+ * works with either (location transparency).
+ *
+ * Invariants:
+ * 1. `tell` encodes and queues the frame at once (or throws: `ConnectionClosed`, a
+ *    TypeError for a value CBOR cannot carry, `RemoteError` frame-too-large).
+ * 2. An ask is sent at once; its answer settles it once — the reply, a typed
+ *    `RemoteError`, `RequestTimeout` (default 60 s, thespis_remote's), or
+ *    `ConnectionClosed` the moment the connection drops. Like a local ask it can be
+ *    awaited by any number of awaiters (waiter list) and gives the same outcome again.
+ */
+import { BaseFuture } from "../../futures/base-future.js";
+import { PENDING, type Context, type Poll, type TimerEntry, type Timers, type Waker } from "../../futures/poll.js";
+import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
+import { spawn } from "../../runtime/spawn.js";
+import type { Recipient } from "../actor.js";
+import { unwrapJoinError } from "../ask.js";
+import { RequestTimeout } from "../errors.js";
+import { RemoteError } from "./remote-errors.js";
+import type { Service } from "./service-map.js";
+import { decodePayload, encodePayload } from "./wire.js";
+
+/** What a remote ref needs from its peer. */
+export interface AskChannel {
+  readonly name: string;
+  /** Queue a frame (throws if the connection is closed or the frame too large). */
+  write(service: number, correlation: number, payload: Uint8Array, serviceName: string): void;
+  /** Register `ask` under a fresh correlation id and send it; returns the id. */
+  startAsk(service: number, payload: Uint8Array, ask: RemoteAsk<unknown>, serviceName: string): number;
+  /** The ask gave up: its reply, if it comes, is dropped. */
+  forgetAsk(correlation: number): void;
+  readonly askTimeoutMs: number;
+}
+
+const WAITING = 0;
+const OK = 1;
+const FAILED = 2;
+
+export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, TimerEntry, Waker {
+  deadline = 0;
+  readonly waker: Waker = this;
+  slot = -1;
+  correlation = 0;
+  private state = WAITING;
+  private outcome: unknown = undefined;
+  private timers: Timers | null = null;
+  private readonly waiters = new WaiterList();
+  private keys: Waiter[] = [];
+  private promise: Promise<R> | null = null;
+
+  constructor(
+    private readonly channel: AskChannel,
+    private readonly service: string,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  /** @internal the reply's payload arrived. */
+  settleOk(payload: Uint8Array): void {
+    let value: unknown;
+    try {
+      value = decodePayload(payload);
+    } catch (error) {
+      this.settle(FAILED, new RemoteError("decode", `reply could not be decoded: ${(error as Error).message}`, this.service));
+      return;
+    }
+    this.settle(OK, value);
+  }
+
+  /** @internal the ask failed (remote error, connection closed). */
+  settleError(error: unknown): void {
+    this.settle(FAILED, error);
+  }
+
+  poll(cx: Context): Poll<R> {
+    if (this.state === OK) return this.outcome as R;
+    if (this.state === FAILED) throw this.outcome;
+    if (this.timers === null && this.timeoutMs !== Infinity && cx.timers !== undefined) {
+      this.timers = cx.timers;
+      this.deadline = cx.timers.now() + this.timeoutMs;
+      cx.timers.register(this);
+    }
+    const waker = cx.waker;
+    for (const k of this.keys) if (k.waiting && k.waker === waker) return PENDING;
+    this.keys.push(this.waiters.register(null, waker));
+    return PENDING;
+  }
+
+  /** The timeout fired. */
+  wake(): void {
+    this.slot = -1;
+    this.channel.forgetAsk(this.correlation);
+    this.settle(FAILED, new RequestTimeout(`${this.service}@${this.channel.name}`, this.timeoutMs));
+  }
+
+  /** The only awaiter gave up: the reply, if it comes, is dropped. With several awaiters the ask stays (see ask.ts). */
+  override cancel(): void {
+    if (this.state !== WAITING || this.keys.length > 1) return;
+    this.channel.forgetAsk(this.correlation);
+    if (this.timers !== null && this.slot !== -1) this.timers.cancel(this);
+    for (const k of this.keys) this.waiters.leave(k);
+    this.keys = [];
+  }
+
+  then<T1 = R, T2 = never>(onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+    return (this.promise ??= spawn(this).toPromise().catch(unwrapJoinError)).then(onFulfilled, onRejected);
+  }
+
+  private settle(state: number, outcome: unknown): void {
+    if (this.state !== WAITING) return;
+    this.state = state;
+    this.outcome = outcome;
+    if (this.timers !== null && this.slot !== -1) this.timers.cancel(this);
+    this.keys = [];
+    this.waiters.wakeAll();
+  }
+}
+
+/** A future that is ready at once (a remote `send`: the frame is queued when it is made). */
+class Queued extends BaseFuture<void> implements PromiseLike<void> {
+  constructor(private readonly error: unknown) {
+    super();
+  }
+  poll(): Poll<void> {
+    if (this.error !== undefined) throw this.error;
+    return undefined;
+  }
+  then<T1 = void, T2 = never>(onFulfilled?: ((v: void) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+    return (this.error === undefined ? Promise.resolve() : Promise.reject(this.error)).then(onFulfilled, onRejected);
+  }
+}
+
+export class RemoteRef<M, R = unknown> implements Recipient<M, R> {
+  readonly name: string;
+  constructor(
+    private readonly channel: AskChannel,
+    readonly service: Service<M, R>,
+  ) {
+    this.name = `${service.name}@${channel.name}`;
+  }
+
+  tell(message: M): void {
+    this.channel.write(this.service.id, 0, encodePayload(message), this.service.name);
+  }
+
+  tryTell(message: M): boolean {
+    try {
+      this.tell(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Queued at once (the peer's writer drains it); the future reports a failure to queue. */
+  send(message: M): Queued {
+    try {
+      this.tell(message);
+      return new Queued(undefined);
+    } catch (error) {
+      return new Queued(error);
+    }
+  }
+
+  ask(message: M, timeoutMs: number = this.channel.askTimeoutMs): RemoteAsk<R> {
+    if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
+    const ask = new RemoteAsk<R>(this.channel, this.service.name, timeoutMs);
+    let payload: Uint8Array;
+    try {
+      payload = encodePayload(message);
+      ask.correlation = this.channel.startAsk(this.service.id, payload, ask as RemoteAsk<unknown>, this.service.name);
+    } catch (error) {
+      ask.settleError(error);
+    }
+    return ask;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The wire format of a peer connection (thespis_remote's, in spirit).
+ *
+ * A connection carries frames, in both directions, each:
+ *
+ *     offset  size  field
+ *     0       4     length: u32 big-endian, the bytes that follow (8 + payload)
+ *     4       4     service id: u32 big-endian (see below)
+ *     8       4     correlation id: u32 big-endian
+ *     12      n     payload: one CBOR data item (RFC 8949), encoded by cborg
+ *
+ * Service ids: a service's id is FNV-1a (32 bit) of `"namespace::Type"` (service-map.ts),
+ * which never takes the two reserved values:
+ *   - 0xFFFF_FFFF REPLY: the successful answer to the ask whose correlation id it echoes;
+ *   - 0xFFFF_FFFE ERROR: a failure, payload `{ kind, message }` (`RemoteErrorKind`):
+ *     with the correlation id of an ask, that ask failed; with correlation id 0, a
+ *     connection-level error (a tell to an unknown service, a bad frame) for the
+ *     receiver to report as a `remote-error` event.
+ * Correlation ids: 0 for a tell (no reply), else a fresh non-zero id per outgoing ask,
+ * local to the connection and its direction, echoed by the reply.
+ *
+ * Limits: a frame whose announced length exceeds the reader's limit is an error —
+ * the reader reports it and closes, without allocating the announced size; so is a
+ * length under 8. A frame over the writer's limit is refused before it is written.
+ *
+ * Why CBOR via cborg: a self-describing binary format with an RFC (no schema to keep in
+ * step across processes), and cborg is strict — it refuses malformed or trailing input
+ * instead of guessing, which is what lets a decode error come back as a typed error —
+ * and deterministic (the same value always encodes to the same bytes, so the golden
+ * frames in the tests are stable). Pure JavaScript with no native build step
+ * (msgpackr's speed comes with an optional native addon). Pinned at 6.1.5, which runs
+ * on Node 20. Shapes: null, undefined, booleans, numbers (NaN, ±Infinity; -0 arrives as 0),
+ * strings, Uint8Array, arrays and plain objects with string keys, bigint within ±2^64
+ * (in the safe integer range it arrives as a number). A class instance arrives as a plain object.
+ */
+import { decode, encode } from "cborg";
+
+export const HEADER_BYTES = 12;
+export const REPLY = 0xffff_ffff;
+export const ERROR = 0xffff_fffe;
+/** Default largest frame (header included) a peer reads or writes. */
+export const DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+export type RemoteErrorKind = "unknown-service" | "handler" | "decode" | "timeout" | "frame-too-large" | "stopped";
+
+export interface Frame {
+  readonly service: number;
+  readonly correlation: number;
+  readonly payload: Uint8Array;
+}
+
+/** Encode `value` as a payload (throws a TypeError for what CBOR cannot carry, e.g. a function). */
+export function encodePayload(value: unknown): Uint8Array {
+  return encode(value);
+}
+
+/** Decode a payload; throws on malformed input. */
+export function decodePayload(payload: Uint8Array): unknown {
+  return decode(payload);
+}
+
+/** One frame's bytes: header + payload. */
+export function encodeFrame(service: number, correlation: number, payload: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  frame.writeUInt32BE(8 + payload.length, 0);
+  frame.writeUInt32BE(service >>> 0, 4);
+  frame.writeUInt32BE(correlation >>> 0, 8);
+  frame.set(payload, HEADER_BYTES);
+  return frame;
+}
+
+/** A framing error: the connection cannot go on. */
+export class FrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FrameError";
+  }
+}
+
+/**
+ * Cuts a byte stream into frames. Feed it chunks as they arrive; `next()` gives the
+ * next complete frame or null. Keeps at most one partial frame's bytes.
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  constructor(private readonly maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+  }
+
+  /** Bytes received but not yet returned as frames. */
+  get pending(): number {
+    return this.buffered;
+  }
+
+  /** The next complete frame, or null; throws FrameError on a bad length. */
+  next(): Frame | null {
+    if (this.buffered < 4) return null;
+    const head = this.peek(4);
+    const length = head.readUInt32BE(0);
+    if (length < 8) throw new FrameError(`frame length ${length} is under the 8-byte header`);
+    if (length + 4 > this.maxFrameBytes) throw new FrameError(`frame of ${length + 4} bytes exceeds the limit of ${this.maxFrameBytes}`);
+    if (this.buffered < length + 4) return null;
+    const bytes = this.take(length + 4);
+    return { service: bytes.readUInt32BE(4), correlation: bytes.readUInt32BE(8), payload: bytes.subarray(HEADER_BYTES) };
+  }
+
+  private peek(n: number): Buffer {
+    this.gather(n);
+    return this.chunks[0]!;
+  }
+
+  private take(n: number): Buffer {
+    this.gather(n);
+    const all = this.chunks[0]!;
+    const out = all.subarray(0, n);
+    if (all.length === n) this.chunks.shift();
+    else this.chunks[0] = all.subarray(n);
+    this.buffered -= n;
+    return out;
+  }
+
+  /** Make the first chunk at least `n` bytes long, joining only as many chunks as that needs (not the whole backlog). */
+  private gather(n: number): void {
+    const chunks = this.chunks;
+    if (chunks[0]!.length >= n) return;
+    let count = 0;
+    let size = 0;
+    while (size < n) size += chunks[count++]!.length;
+    chunks.splice(0, count, Buffer.concat(chunks.slice(0, count), size));
+  }
+}
