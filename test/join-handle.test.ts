@@ -241,4 +241,29 @@ describe("JoinHandle: any number of awaiters", () => {
     gate.open("still here");
     expect(await child).toBe("still here");
   });
+
+  it("re-polling never grows the awaiter list: 100 polls with one waker, and a task that loses 50 selects in a row, each hold one place at most", async () => {
+    const rt = new LiveRuntime();
+    const gate = new Gate<string>();
+    const h = rt.spawn(gate) as Task<string>;
+    const waker = { wake() {} };
+    for (let i = 0; i < 100; i++) expect(h.poll({ waker })).toBe(PENDING);
+    expect(h.awaiters).toBe(1);
+    const seen: number[] = [];
+    const looper = rt.spawn(
+      co(function* () {
+        for (let i = 0; i < 50; i++) {
+          const r = yield* select(h, sleep(0));
+          expect(r.index).toBe(1);
+          seen.push(h.awaiters);
+        }
+      }),
+    );
+    await looper;
+    expect(Math.max(...seen)).toBe(1); // only the hand-polled waker is left between rounds
+    expect(h.awaiters).toBe(1);
+    gate.open("done");
+    expect(await h).toBe("done");
+    expect(h.awaiters).toBe(0);
+  });
 });

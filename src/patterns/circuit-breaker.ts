@@ -14,6 +14,7 @@
  * we count *consecutive* failures — a success resets the count — so a rare error cannot
  * open the circuit after a long healthy run. With the book's run (pass, err ×3) both agree.
  */
+import { abandon } from "../futures/abandon.js";
 import { BaseFuture } from "../futures/base-future.js";
 import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "../futures/poll.js";
 
@@ -128,7 +129,7 @@ class BreakerCall<T> extends BaseFuture<T> {
   override cancel(): void {
     // An abandoned probe must not keep the breaker half-open forever.
     if (!this.done && this.inner !== null) {
-      this.inner.cancel?.();
+      abandon(this.inner);
       this.breaker.settle(false, Number.NaN);
     }
     this.done = true;

@@ -7,6 +7,7 @@
  * (`#[cfg(feature = "logging_decorator")]`); JavaScript has no compile-time features,
  * so `withLogging(f, enabled)` decides at run time (the lab's `--feature logging`).
  */
+import { abandon } from "../futures/abandon.js";
 import { BaseFuture } from "../futures/base-future.js";
 import { awaitable } from "../futures/base-future.js";
 import type { Context, Future, Poll } from "../futures/poll.js";
@@ -20,7 +21,7 @@ export class LoggingFuture<T> extends BaseFuture<T> {
     return this.inner.poll(cx);
   }
   override cancel(): void {
-    this.inner.cancel?.();
+    abandon(this.inner);
   }
 }
 
