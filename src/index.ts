@@ -98,18 +98,12 @@ export type { SchedulerConfig } from "./runtime/config.js";
 export { AtomicCell } from "./reactive/atomic-cell.js";
 export type { CompareExchange } from "./reactive/atomic-cell.js";
 export { WatchedCell } from "./reactive/watched-cell.js";
-export { HeaterSubjects, BOOK_HEATER, startHeater, summarizeHeater } from "./reactive/heater.js";
-export type { HeaterParams, HeaterTrace, HeaterRun, HeaterSummary, ObserverDesign } from "./reactive/heater.js";
-export { simulateHeater, SIM_POLL_COST_MS } from "./reactive/simulate-heater.js";
-export type { SimulatedHeater } from "./reactive/simulate-heater.js";
 export { EventBus, EventHandle } from "./reactive/event-bus.js";
 export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
 
 // --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---
 export { VirtualTimers, VirtualRuntime } from "./patterns/virtual-clock.js";
 export type { VirtualRuntimeOptions } from "./patterns/virtual-clock.js";
-export { transition } from "./patterns/state-machine.js";
-export type { SwitchState, SwitchEvent } from "./patterns/state-machine.js";
 export { retry } from "./patterns/retry.js";
 export type { RetryOptions } from "./patterns/retry.js";
 export { CircuitBreaker, CircuitOpenError } from "./patterns/circuit-breaker.js";

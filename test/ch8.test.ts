@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { ch8 } from "../src/labs/ch8.js";
+import { ch8 } from "../src/labs/ch8/index.js";
 import type { LabOptions } from "../src/labs/types.js";
 
 const opts = (extra: LabOptions["extra"] = {}, driver: LabOptions["driver"] = "live"): LabOptions => ({ seed: 1, timeScale: 0.01, driver, extra, log: () => {}, signal: new AbortController().signal });

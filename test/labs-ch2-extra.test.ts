@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ch2 } from "../src/labs/ch2.js";
+import { ch2 } from "../src/labs/ch2/index.js";
 import type { Block, LabOptions, TableBlock, TextBlock } from "../src/labs/types.js";
 
 function options(seed = 1): LabOptions {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ch4 } from "../src/labs/ch4.js";
+import { ch4 } from "../src/labs/ch4/index.js";
 import { UsageError, type ExperimentResult, type LabOptions, type TableBlock, type TextBlock } from "../src/labs/types.js";
 
 function options(extra: LabOptions["extra"] = {}, signal = new AbortController().signal, log: (line: string) => void = () => {}): LabOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ch6 } from "../src/labs/ch6.js";
-import { ch9 } from "../src/labs/ch9.js";
+import { ch6 } from "../src/labs/ch6/index.js";
+import { ch9 } from "../src/labs/ch9/index.js";
 import type { LabOptions, TextBlock } from "../src/labs/types.js";
 
 const opts = (extra: LabOptions["extra"] = {}): LabOptions => ({ seed: 1, timeScale: 0.01, driver: "sim", extra, log: () => {}, signal: new AbortController().signal });

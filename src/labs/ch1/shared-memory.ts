@@ -6,7 +6,7 @@
  * Then the reason a mutex exists: two threads incrementing one counter —
  * unlocked (updates lost), under the mutex (exact), and with `Atomics.add`.
  */
-import { startModuleWorker, siblingModule, workerResult } from "../../runtime/module-worker.js";
+import { startModuleWorker, siblingModule, workerResult } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
 import { CELL, CELLS, type SharedJob, type StampedLine } from "./shared-memory-layout.js";
 

@@ -12,7 +12,7 @@
  */
 import { availableParallelism, cpus } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { siblingModule, startModuleWorker } from "../../runtime/module-worker.js";
+import { siblingModule, startModuleWorker } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
 
 const workerModule = siblingModule(import.meta.url, "stress-worker");

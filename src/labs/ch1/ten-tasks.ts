@@ -15,7 +15,7 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { co, joinAll, LiveRuntime, sleep, ThreadPool, yieldNow, type Co } from "../../index.js";
-import { siblingModule } from "../../runtime/module-worker.js";
+import { siblingModule } from "../../index.js";
 import type { Block, LabOptions, TableBlock } from "../types.js";
 import { exited, onLines, spawnChild } from "./child-process.js";
 import type { TenTasksArg } from "./tasks.js";

@@ -7,11 +7,12 @@
  * real time, scaled by --time-scale.
  */
 import {
-  CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, transition, waterfall, withLogging,
-  type Chapter, type Co, type ExperimentResult, type LabOptions, type SwitchEvent, type SwitchState,
-} from "../index.js";
-import { blockingSleep } from "../index.js";
-import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./ch9-async-mod.js";
+  CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, waterfall, withLogging,
+  type Chapter, type Co, type ExperimentResult, type LabOptions,
+} from "../../index.js";
+import { transition, type SwitchEvent, type SwitchState } from "./state-machine.js";
+import { blockingSleep } from "../../index.js";
+import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./async-mod.js";
 
 const BOOK_SECOND = 1000;
 /** E9.1: `async_add` sleeps 1 book second, main sleeps 2 (the book's durations are cut off; finishing first is what it shows). */

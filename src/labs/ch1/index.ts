@@ -7,14 +7,14 @@
  * PIDs, threads are `worker_threads` (the project's pool, or workers sharing a
  * `SharedArrayBuffer`), async is this project's futures on a `LiveRuntime`.
  */
-import { fileWatcherBlocks, runFileWatcher } from "./ch1/file-watcher.js";
-import { httpBlocks, runHttp } from "./ch1/http-requests.js";
-import { outOfOrderBlocks, runOutOfOrder } from "./ch1/out-of-order.js";
-import { processBlocks, runEcho, runKill } from "./ch1/process-interaction.js";
-import { runCondvar, runCounters, sharedMemoryBlocks } from "./ch1/shared-memory.js";
-import { runStress, stressBlocks } from "./ch1/stress.js";
-import { runTenTasks, tenTasksBlocks } from "./ch1/ten-tasks.js";
-import type { Chapter, Experiment } from "./types.js";
+import { fileWatcherBlocks, runFileWatcher } from "./file-watcher.js";
+import { httpBlocks, runHttp } from "./http-requests.js";
+import { outOfOrderBlocks, runOutOfOrder } from "./out-of-order.js";
+import { processBlocks, runEcho, runKill } from "./process-interaction.js";
+import { runCondvar, runCounters, sharedMemoryBlocks } from "./shared-memory.js";
+import { runStress, stressBlocks } from "./stress.js";
+import { runTenTasks, tenTasksBlocks } from "./ten-tasks.js";
+import type { Chapter, Experiment } from "../types.js";
 
 const stress: Experiment = {
   id: "stress",

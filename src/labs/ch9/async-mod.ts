@@ -9,10 +9,10 @@
  * wait for async work on its own thread. The handle map lives in the worker with the
  * runtime (the book's `MAP`), so ids are the only thing the caller ever holds.
  */
-import { IsolatedRuntime } from "../index.js";
+import { IsolatedRuntime } from "../../index.js";
 
 /** From dist the jobs are .js; from the sources (tests, tsx) the worker loads the .ts. */
-const JOBS = new URL(`./ch9-async-jobs.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
+const JOBS = new URL(`./async-jobs.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
 
 let runtime: IsolatedRuntime | null = null;
 const privateRuntime = (): IsolatedRuntime => (runtime ??= new IsolatedRuntime(JOBS));

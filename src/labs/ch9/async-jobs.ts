@@ -3,7 +3,7 @@
  * isolated runtime's worker thread. Nothing here is reachable from the synchronous side
  * except by job name, as the book keeps `async_add` and its runtime private.
  */
-import { co, sleep, type Co, type IsolatedJob } from "../index.js";
+import { co, sleep, type Co, type IsolatedJob } from "../../index.js";
 
 function* asyncAdd(a: number, b: number, sleepMs: number, log: (line: string) => void): Co<number> {
   log("starting async_add");

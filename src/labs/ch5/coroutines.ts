@@ -6,7 +6,7 @@
  * point is the handle the coroutine keeps between resumes, not async file I/O.
  */
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import { fromGenerator, randomInt, type Coroutine, type CoroutineState, type Mutex, type Rng } from "../index.js";
+import { fromGenerator, randomInt, type Coroutine, type CoroutineState, type Mutex, type Rng } from "../../index.js";
 
 // ------------------------------------------------------------ E5.1 write numbers
 

@@ -6,8 +6,7 @@
  * event that does not apply leaves the state as it was (the book's "No transition
  * possible"). The `switch` is exhaustive; adding a state breaks the build, not the run.
  */
-import { BaseFuture } from "../futures/base-future.js";
-import { ready } from "../futures/basic.js";
+import { ready, type BaseFuture } from "../../index.js";
 
 export type SwitchState = "On" | "Off";
 export type SwitchEvent = "SwitchOn" | "SwitchOff";

@@ -8,10 +8,12 @@
  * screen cannot be returned as data. Without a TTY the scripted key sequence is replayed.
  */
 import {
-  AtomicCell, EventBus, LiveRuntime, VirtualRuntime, co, simulateHeater, sleep, startHeater, summarizeHeater, yieldNow,
-  type BackpressurePolicy, type Chapter, type Co, type ExperimentResult, type HeaterTrace, type LabOptions, type ObserverDesign,
-} from "../index.js";
-import { runInteractiveHeater } from "./ch6-interactive.js";
+  AtomicCell, EventBus, LiveRuntime, VirtualRuntime, co, sleep, yieldNow,
+  type BackpressurePolicy, type Chapter, type Co, type ExperimentResult, type LabOptions,
+} from "../../index.js";
+import { startHeater, summarizeHeater, type HeaterTrace, type ObserverDesign } from "./heater.js";
+import { simulateHeater } from "./simulate-heater.js";
+import { runInteractiveHeater } from "./interactive.js";
 
 const BOOK_SECOND = 1000;
 /** Simulated run for the chart and the reaction-delay table: 10 book minutes. */

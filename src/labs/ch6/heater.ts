@@ -15,13 +15,10 @@
  * jitters the heat-loss interval) comes from one seeded RNG drawn once per loss step in
  * both designs. Values are hundredths of a degree, as in the book (2090 = 20.90 °C).
  */
-import type { Context, Poll, TimerEntry, Timers, Waker } from "../futures/poll.js";
-import { PENDING } from "../futures/poll.js";
-import { BaseFuture } from "../futures/base-future.js";
-import type { JoinHandle } from "../runtime/task.js";
-import type { Spawner } from "../runtime/current.js";
-import { seededRandom, type Rng } from "../runtime/rng.js";
-import { WatchedCell } from "./watched-cell.js";
+import {
+  BaseFuture, PENDING, seededRandom, WatchedCell,
+  type Context, type JoinHandle, type Poll, type Rng, type Spawner, type TimerEntry, type Timers, type Waker,
+} from "../../index.js";
 
 export type ObserverDesign = "busy" | "waker";
 

@@ -14,8 +14,8 @@ import { join } from "node:path";
 import {
   BaseFuture, blockOn, co, connect, fromPromise, HttpClient, HttpServer, Listener, LiveRuntime, PENDING, Poller, READABLE, sleep, WRITABLE,
   type Co, type Context, type HttpRequest, type HttpResponse, type Poll, type PollStream,
-} from "../index.js";
-import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "./types.js";
+} from "../../index.js";
+import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "../types.js";
 
 const PAGE = `<!DOCTYPE html>
 <html lang="en">

@@ -4,11 +4,11 @@
  * key-value store, E8.5 state recovery (writer actor), E8.6 heartbeat supervisor.
  * The key-value system of E8.4–E8.6 lives in ./ch8/ (one actor per file).
  */
-import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "../index.js";
-import { heartbeatSupervision } from "./ch8/heartbeat-lab.js";
-import { stateRecovery } from "./ch8/recovery-lab.js";
-import { routerPattern } from "./ch8/router-lab.js";
-import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "./types.js";
+import { ActorSystem, Mutex, blockOn, spawn, type Co, type JoinHandle } from "../../index.js";
+import { heartbeatSupervision } from "./heartbeat-lab.js";
+import { stateRecovery } from "./recovery-lab.js";
+import { routerPattern } from "./router-lab.js";
+import { UsageError, type Chapter, type ExperimentResult, type LabOptions } from "../types.js";
 
 async function basicActor(): Promise<ExperimentResult> {
   const lines: string[] = [];

@@ -8,8 +8,8 @@
  * thread shares (`performance.timeOrigin + performance.now()`), and the lab merges
  * the lines in time order.
  */
-import { blockingSleep, co, sleep, yieldNow, type BaseFuture, type Co, type TaskContext } from "../index.js";
-import { cpuWork, type CpuWork } from "./ch1/work.js";
+import { blockingSleep, co, sleep, yieldNow, type BaseFuture, type Co, type TaskContext } from "../../index.js";
+import { cpuWork, type CpuWork } from "../ch1/work.js";
 
 /** Milliseconds since the epoch, comparable across threads (each thread's `performance.now()` has its own origin). */
 export function wallNow(): number {

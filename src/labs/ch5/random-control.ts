@@ -1,0 +1,18 @@
+/**
+ * E5.7 externally controlled random coroutines: the caller decides when each stops.
+ */
+import { seededRandom } from "../../index.js";
+import { externalControl } from "./coroutines.js";
+
+import type { ExperimentResult, LabOptions } from "../types.js";
+
+export async function randomControl(opts: LabOptions): Promise<ExperimentResult> {
+  const rows = [5, 7, 9].map((cutoff) => {
+    const r = externalControl(seededRandom(opts.seed), 10, cutoff);
+    return [cutoff, r.rounds, r.draws.length, r.total];
+  });
+  return { blocks: [
+    { kind: "table", title: `10 RandCoRoutines, killed when value < cut-off (seed ${opts.seed})`, columns: [{ header: "cut-off" }, { header: "rounds" }, { header: "resumes" }, { header: "Total", best: "max" }], rows },
+    { kind: "notice", lines: ["The caller, not the coroutine, decides when it stops: a lower cut-off keeps coroutines alive longer, so the total is higher (the book's point)."] },
+  ] };
+}
