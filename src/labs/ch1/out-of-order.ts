@@ -13,6 +13,7 @@
 import { createServer } from "node:http";
 import { co, HttpClient, join, LiveRuntime, sleep, type Co } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's delays in seconds (L862-866, L868-871). */
 export const FETCH_DELAY_S = 5;
@@ -105,7 +106,7 @@ function* inTurn(client: HttpClient, base: string, say: (line: string) => void, 
 }
 
 export async function runOutOfOrder(opts: LabOptions): Promise<OutOfOrderRun> {
-  const bookSecondMs = Math.max(MIN_BOOK_SECOND_MS, 1000 * opts.timeScale);
+  const bookSecondMs = bookMs(opts, 1, MIN_BOOK_SECOND_MS);
   const server = await startDelayServer(bookSecondMs);
   const rt = new LiveRuntime();
   const runs: OrderRun[] = [];

@@ -9,6 +9,7 @@
 import { startModuleWorker, siblingModule, workerResult } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
 import { CELL, CELLS, type SharedJob, type StampedLine } from "./shared-memory-layout.js";
+import { bookMs } from "../book-time.js";
 
 const workerModule = siblingModule(import.meta.url, "shared-memory-worker");
 
@@ -28,7 +29,7 @@ export interface CondvarRun {
 
 export async function runCondvar(opts: LabOptions): Promise<CondvarRun> {
   const sab = new SharedArrayBuffer(CELLS * 4);
-  const gap = Math.max(MIN_UPDATE_GAP_MS, 4000 * opts.timeScale);
+  const gap = bookMs(opts, 4, MIN_UPDATE_GAP_MS);
   const [heard, said] = await Promise.all([
     start<StampedLine[]>({ role: "listener", sab, n: 0 }),
     start<StampedLine[]>({ role: "updater", sab, n: gap }),

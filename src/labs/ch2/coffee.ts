@@ -4,6 +4,7 @@
  */
 import type { Block, Experiment } from "../types.js";
 import { breakfastSequential, breakfastJoined, runKitchen } from "./kitchen.js";
+import { bookMs } from "../book-time.js";
 
 export const coffee: Experiment = {
   id: "coffee",
@@ -14,7 +15,7 @@ export const coffee: Experiment = {
     const seq = await runKitchen(opts, (k) => breakfastSequential(k));
     const joined = await runKitchen(opts, (k) => breakfastJoined(k, false));
     const early = await runKitchen(opts, (k) => breakfastJoined(k, true));
-    const scale = 1000 * opts.timeScale;
+    const scale = bookMs(opts, 1);
     const row = (name: string, book: number | null, r: { seconds: number }) => [
       name, book, r.seconds * scale, r.seconds, book === null ? null : r.seconds / book,
     ];

@@ -5,6 +5,7 @@
 import { BaseFuture, blockingSleep, join, LiveRuntime, PENDING, timeout, TimeoutError, type Context, type Poll } from "../../index.js";
 
 import type { Experiment } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's CounterFuture: counts its polls; wakes itself (or not) until it has been polled 3 times. */
 class CounterFuture extends BaseFuture<number> {
@@ -30,7 +31,7 @@ export const counter: Experiment = {
   title: "CounterFuture: two tasks polled through a waker — and what happens without one",
   summary: "Pending/Ready and the waker: forget to wake and the task is never polled again",
   async run(opts) {
-    const blockMs = 1000 * opts.timeScale;
+    const blockMs = bookMs(opts, 1);
     const run = async (wake: boolean) => {
       const out: string[] = [];
       const rt = new LiveRuntime();

@@ -5,6 +5,7 @@
 import { BaseFuture, blockingSleep, co, join, LiveRuntime, Mutex, PENDING, yieldNow, type Co, type Context, type Poll } from "../../index.js";
 
 import type { Experiment } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** E2.6: try_lock inside poll. On failure: report, wake, and try again later — never block. */
 class SharedCounterFuture extends BaseFuture<void> {
@@ -57,7 +58,7 @@ export const sharedCounter: Experiment = {
   title: "Two futures sharing a counter: try_lock inside poll, then an async mutex",
   summary: "increment and decrement through one lock; never block the executor waiting for it",
   async run(opts) {
-    const blockMs = 100 * opts.timeScale; // the book's 1 s steps, shortened 10× more: the point is the order
+    const blockMs = bookMs(opts, 0.1); // the book's 1 s steps, shortened 10× more: the point is the order
     const tryOut: string[] = [];
     const data = new Mutex(0);
     const rt = new LiveRuntime();

@@ -9,6 +9,7 @@
 import { Runtime, LiveLoopsRuntime, SimRuntime, type Future, type SchedulerReport, type TraceEvent } from "../../index.js";
 import type { Block, ExperimentResult, LabOptions, TimelineBlock } from "../types.js";
 import { Blocker } from "./book-futures.js";
+import { bookMs } from "../book-time.js";
 
 /** Either driver; experiments are written once for both. */
 export type Rt = SimRuntime | LiveLoopsRuntime;
@@ -18,7 +19,7 @@ export type Rt = SimRuntime | LiveLoopsRuntime;
  * time is scaled by `--time-scale` so a chapter stays short.
  */
 export function bookSecond(opts: LabOptions): number {
-  return opts.driver === "sim" ? 1000 : 1000 * opts.timeScale;
+  return opts.driver === "sim" ? 1000 : bookMs(opts, 1);
 }
 
 export function build(builder: Runtime, opts: LabOptions): Rt {

@@ -5,6 +5,7 @@ import { BaseFuture, co, LiveRuntime, PENDING, seededRandom, randomInt, sleep, y
 import { externalControl } from "./coroutines.js";
 
 import type { ExperimentResult, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's `NestingFuture`: holds another future and forwards each poll to it (L4029-4040). Counts its polls. */
 class NestingFuture<T> extends BaseFuture<T> {
@@ -97,9 +98,9 @@ export async function nestingFuture(opts: LabOptions): Promise<ExperimentResult>
   rows.push(["NestingFuture(Steps(3))", r1.taskPolls, one.polls, leaf.polls]);
 
   const resumes = { n: 0 };
-  const gen = new NestingFuture(co(yieldsThenSleep, 3, 1000 * opts.timeScale, resumes));
+  const gen = new NestingFuture(co(yieldsThenSleep, 3, bookMs(opts, 1), resumes));
   const r2 = await polled(gen);
-  rows.push([`NestingFuture(co: 3 × yieldNow, then sleep ${1000 * opts.timeScale} ms)`, r2.taskPolls, gen.polls, `${resumes.n} resumes`]);
+  rows.push([`NestingFuture(co: 3 × yieldNow, then sleep ${bookMs(opts, 1)} ms)`, r2.taskPolls, gen.polls, `${resumes.n} resumes`]);
 
   const deepLeaf = new Steps(3);
   const middle = new NestingFuture(deepLeaf);

@@ -6,9 +6,10 @@ import { asFuture, joinAll, LiveRuntime } from "../../index.js";
 import { runRoundRobin, SleepCoroutine } from "./coroutines.js";
 
 import type { ExperimentResult, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 export async function sleepCoroutines(opts: LabOptions): Promise<ExperimentResult> {
-  const second = 1000 * opts.timeScale;
+  const second = bookMs(opts, 1);
   const now = () => performance.now();
   const passes: string[] = [];
   let t = now();

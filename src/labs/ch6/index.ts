@@ -13,6 +13,7 @@ import {
 } from "../../index.js";
 import { startHeater, summarizeHeater, type HeaterTrace, type ObserverDesign } from "./heater.js";
 import { simulateHeater } from "./simulate-heater.js";
+import { bookMs, toBookSeconds } from "../book-time.js";
 import { runInteractiveHeater } from "./interactive.js";
 
 const BOOK_SECOND = 1000;
@@ -33,18 +34,18 @@ function chartOf(trace: HeaterTrace, endMs: number) {
   return { points, spans };
 }
 
-async function liveRun(design: ObserverDesign, scale: number) {
+async function liveRun(design: ObserverDesign, opts: LabOptions) {
   const rt = new LiveRuntime();
   const cpu0 = process.cpuUsage();
-  const run = startHeater(rt, design, { heatStepMs: 3000 * scale, lossEveryMs: 3000 * scale });
-  await new Promise((r) => setTimeout(r, LIVE_RUN_BOOK_S * BOOK_SECOND * scale));
+  const run = startHeater(rt, design, { heatStepMs: bookMs(opts, 3), lossEveryMs: bookMs(opts, 3) });
+  await new Promise((r) => setTimeout(r, bookMs(opts, LIVE_RUN_BOOK_S)));
   run.stop();
   const cpu = process.cpuUsage(cpu0);
   const t0 = run.trace.samples[0]?.[0] ?? 0;
   const shifted = { ...run.trace, samples: run.trace.samples.map(([t, a, b, c]) => [t - t0, a, b, c] as [number, number, number, number]) };
   const s = summarizeHeater(shifted);
   const polls = run.trace.polls.display + run.trace.polls.heater + run.trace.polls.heatLoss;
-  return [design === "busy" ? "busy-poll (book)" : "waker-driven", s.timeToTargetMs / scale / 1000, s.amplitude, s.switches, polls / LIVE_RUN_BOOK_S, (cpu.user + cpu.system) / 1000];
+  return [design === "busy" ? "busy-poll (book)" : "waker-driven", toBookSeconds(opts, s.timeToTargetMs), s.amplitude, s.switches, polls / LIVE_RUN_BOOK_S, (cpu.user + cpu.system) / 1000];
 }
 
 async function heater(opts: LabOptions): Promise<ExperimentResult> {
@@ -54,7 +55,7 @@ async function heater(opts: LabOptions): Promise<ExperimentResult> {
   }
   const sim = simulateHeater("waker", SIM_RUN_MS, { seed: opts.seed });
   const { points, spans } = chartOf(sim.trace, SIM_RUN_MS);
-  const compare = [await liveRun("busy", opts.timeScale), await liveRun("waker", opts.timeScale)];
+  const compare = [await liveRun("busy", opts), await liveRun("waker", opts)];
   const delays = [0, 1, 3, 10].map((d) => {
     const s = summarizeHeater(simulateHeater("waker", SIM_RUN_MS, { seed: opts.seed, reactionDelayMs: d * BOOK_SECOND }).trace);
     return [d, s.timeToTargetMs / 1000, s.bandLow, s.bandHigh, s.amplitude, s.switches];

@@ -7,14 +7,14 @@
  */
 import { LiveRuntime, type LabOptions } from "../../index.js";
 import { startHeater } from "./heater.js";
+import { bookMs } from "../book-time.js";
 
 /** How often the screen is redrawn without a key, in ms (the display observer's changes are picked up by this). */
 const REDRAW_MS = 50;
 
 export function runInteractiveHeater(opts: LabOptions): Promise<void> {
   const rt = new LiveRuntime();
-  const scale = opts.timeScale;
-  const run = startHeater(rt, "waker", { seed: opts.seed, heatStepMs: 3000 * scale, lossEveryMs: 3000 * scale });
+  const run = startHeater(rt, "waker", { seed: opts.seed, heatStepMs: bookMs(opts, 3), lossEveryMs: bookMs(opts, 3) });
   const out = process.stdout;
   let input = "";
   const draw = (): void => {

@@ -7,8 +7,10 @@ import { BaseFuture, blockingSleep, co, LiveRuntime, Runtime, burn, yieldNow, ty
 import type { Stamped } from "./tasks.js";
 import { calibrateCpuWork } from "../ch1/work.js";
 
-import type { Block, ExperimentResult, LabOptions } from "../types.js";
+import type { Block, Cell, ExperimentResult, LabOptions } from "../types.js";
 import { cores, task, bookSecond, wallNow, startedPool, sortLines } from "./pool-harness.js";
+import { col, table } from "../table.js";
+import { workerCountNotice } from "./notices.js";
 
 // ---------------------------------------------------------------- E7.1 configured runtime
 
@@ -41,18 +43,19 @@ export async function configExperiment(opts: LabOptions): Promise<ExperimentResu
   await pool.close();
 
   const knobs = await knobEffects(opts);
+  const starts = lines.filter((l) => l[1].startsWith("thread starting")).length;
   return {
     blocks: [
       { kind: "text", title: `the book's sleep_example on a configured pool (4 workers, named, 3 MiB stacks; 1 book-second = ${SECOND} ms)`, lines: sortLines(lines, t0) },
-      { kind: "table", title: "the builder's knobs: tokio's and ours", columns: [{ header: "tokio (E7.1)" }, { header: "book's value" }, { header: "ours" }, { header: "value here" }],
+      { kind: "table", title: "the builder's knobs: tokio's and ours", columns: [{ header: "tokio (E7.1)" }, { header: "book's value" }, { header: "ours" }, { header: "here (measured, or marked config)" }],
         rows: [
-          ["worker_threads(4)", "4", "new ThreadPool({ workers })", 4],
+          ["worker_threads(4)", "4", "new ThreadPool({ workers })", `${starts} workers started`],
           ["thread_name(...)", "our custom runtime A", "{ name } → worker i is `${name}-${i}`", pool.workerName(0)],
-          ["thread_stack_size(3 MiB)", "3 MiB (default 2 MiB)", "{ stackSizeMb } (Worker resourceLimits)", "3 MiB"],
-          ["on_thread_start / on_thread_stop", "prints per thread", "{ onWorkerStart, onWorkerStop } (index, threadId / exit code, name)", `${lines.filter((l) => l[1].startsWith("thread starting")).length} starts, ${lines.filter((l) => l[1].startsWith("thread stopping")).length} stops`],
+          ["thread_stack_size(3 MiB)", "3 MiB (default 2 MiB)", "{ stackSizeMb } (Worker resourceLimits)", "3 MiB (config)"],
+          ["on_thread_start / on_thread_stop", "prints per thread", "{ onWorkerStart, onWorkerStop } (index, threadId / exit code, name)", `${starts} starts, ${lines.filter((l) => l[1].startsWith("thread stopping")).length} stops`],
           ["on_thread_park", "prints per park", "pool.stats()[i].parks (a counter: a park is an Atomics.wait)", `${parks} parks`],
-          ["global_queue_interval(61)", "31 single / 61 multi", "withConfig({ globalQueueInterval }) (work-stealing policy)", "see below"],
-          ["event_interval / coop budget", "—", "new LiveRuntime({ pollBudget })", "see below"],
+          ["global_queue_interval(61)", "31 single / 61 multi", "withConfig({ globalQueueInterval }) (work-stealing policy)", "measured below"],
+          ["event_interval / coop budget", "—", "new LiveRuntime({ pollBudget })", "measured below"],
           ["max_blocking_threads(1)", "1", "— (a separate pool: blocking work goes to its own ThreadPool)", "—"],
           ["thread_keep_alive(60 s)", "60 s", "— (workers live until close(); idle ones are parked, not reaped)", "—"],
         ] },
@@ -71,7 +74,7 @@ export async function configExperiment(opts: LabOptions): Promise<ExperimentResu
 async function knobEffects(opts: LabOptions): Promise<Block[]> {
   // Worker count: 8 CPU tasks of ~25 ms each (a fixed amount of work, see tasks.ts).
   const amount = calibrateCpuWork(25);
-  const workerRows: (string | number)[][] = [];
+  const workerRows: Cell[][] = [];
   let oneWorker = 0;
   for (const workers of [1, 2, 4]) {
     const pool = await startedPool({ workers, name: `count-${workers}` });
@@ -86,7 +89,7 @@ async function knobEffects(opts: LabOptions): Promise<Block[]> {
   }
 
   // Poll budget per turn: 4 tasks that yield 25,000 times each, and a setImmediate probe measuring how long Node's own loop waits.
-  const budgetRows: (string | number)[][] = [];
+  const budgetRows: Cell[][] = [];
   for (const pollBudget of [16, 256, 4096, 65_536]) {
     const rt = new LiveRuntime({ pollBudget, timeSliceMs: 1000 });
     const probe = { runs: 0, worstGap: 0, last: performance.now(), on: true };
@@ -106,15 +109,20 @@ async function knobEffects(opts: LabOptions): Promise<Block[]> {
   }
 
   // Global-queue interval: one worker busy with a chain of 1 ms tasks it spawns itself; a task injected from outside waits for the next global check.
-  const intervalRows: (string | number)[][] = [];
+  const intervalRows: Cell[][] = [];
   for (const interval of [1, 31, 61, 1000]) intervalRows.push([interval, injectedWait(interval, opts.seed)]);
 
   return [
-    { kind: "table", title: `worker count: 8 CPU tasks of ~25 ms each (fibonacci, calibrated on one core; this machine has ${cores} cores)`, columns: [{ header: "workers" }, { header: "makespan", unit: "ms", digits: 0, best: "min" }, { header: "speed-up", unit: "×", digits: 2, best: "max" }, { header: "tasks per worker" }], rows: workerRows },
-    { kind: "table", title: "poll budget per turn (live executor): 4 tasks × 25,000 yields, time slice out of the way", columns: [{ header: "pollBudget" }, { header: "executor turns" }, { header: "Node callbacks meanwhile" }, { header: "worst wait of a Node callback", unit: "ms", digits: 2, best: "min" }, { header: "total", unit: "ms", digits: 0, best: "min" }], rows: budgetRows },
-    { kind: "table", title: "global-queue interval (work-stealing policy, sim driver, 1 worker busy with self-spawned 1 ms tasks)", columns: [{ header: "globalQueueInterval" }, { header: "wait of a task injected from outside", unit: "ms", digits: 1, best: "min" }], rows: intervalRows },
+    table(`worker count: 8 CPU tasks of ~25 ms each (fibonacci, calibrated on one core; ${cores} cores here)`,
+      ["workers", col("makespan", "ms", 0, "min"), col("speed-up", "×", 2, "max"), "tasks per worker"], workerRows),
+    table("poll budget per turn (live executor): 4 tasks × 25,000 yields, time slice out of the way", [
+      "pollBudget", "executor turns", "Node callbacks meanwhile",
+      col("worst wait of a Node callback", "ms", 2, "min"), col("total", "ms", 0, "min"),
+    ], budgetRows),
+    table("global-queue interval (work-stealing policy, sim driver: virtual ms; 1 worker busy with self-spawned 1 ms tasks)",
+      ["globalQueueInterval", col("wait of a task injected from outside (virtual)", "ms", 1, "min")], intervalRows),
     { kind: "notice", lines: [
-      `Worker count: past the number of cores more workers only share them (${cores} cores here).`,
+      workerCountNotice(workerRows.map((r) => [r[0] as number, r[2] as number]), cores),
       "Poll budget: a small budget hands the thread back to Node often (timers, sockets stay prompt); a big one polls longer per turn — fewer turns, longer waits for everything else.",
       "Global-queue interval: a worker that always has local work looks at injected work only every N-th tick, so injected work waits about N task-lengths — tokio's 61 trades that latency for locality.",
     ] },

@@ -12,6 +12,7 @@ import type { Stamped } from "./tasks.js";
 import { FIB_N } from "../ch1/work.js";
 
 import type { LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 export const cores = availableParallelism();
 
@@ -20,7 +21,7 @@ export const task = (name: string, arg?: unknown): TaskDescriptor => ({ module: 
 
 /** The book's second, scaled (`--time-scale`, default 0.01 → 10 ms), never below 5 ms so thread start-up cannot swamp it. */
 export function bookSecond(opts: LabOptions): number {
-  return Math.max(5, 1000 * opts.timeScale);
+  return bookMs(opts, 1, 5);
 }
 
 export const wallNow = (): number => performance.timeOrigin + performance.now();

@@ -19,6 +19,7 @@ import type { HeartbeatConfig } from "./kv-config.js";
 import { KvClient } from "./kv-client.js";
 import { debugOption, type RoutingMessage } from "./messages.js";
 import { startKvSystem } from "./router.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's durations (L6443, L6527, L6612), in ms. */
 const BOOK = { everyMs: 200, cutoffMs: 500, resetPauseMs: 100 };
@@ -68,7 +69,7 @@ function* stalledWriter(kv: KvClient, router: { tell(m: RoutingMessage): void },
 export async function heartbeatSupervision(opts: LabOptions): Promise<ExperimentResult> {
   const sim = opts.driver === "sim" ? new SimRuntime({ seed: opts.seed }) : null;
   const scale = sim !== null ? 1 : Math.max(opts.timeScale, LIVE_MIN_SCALE);
-  const ms = (bookMs: number) => bookMs * scale;
+  const ms = (bookMilliseconds: number) => bookMs({ timeScale: scale }, bookMilliseconds / 1000);
   const system = new ActorSystem(sim !== null ? { runtime: sim } : {});
   const now = () => (sim !== null ? sim.timers.now() : performance.now());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-lab-ch8-"));

@@ -13,8 +13,8 @@ import {
 import { transition, type SwitchEvent, type SwitchState } from "./state-machine.js";
 import { blockingSleep } from "../../index.js";
 import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./async-mod.js";
+import { bookMs } from "../book-time.js";
 
-const BOOK_SECOND = 1000;
 /** E9.1: `async_add` sleeps 1 book second, main sleeps 2 (the book's durations are cut off; finishing first is what it shows). */
 const ADD_SLEEP_BOOK_S = 1;
 const MAIN_SLEEP_BOOK_S = 2;
@@ -25,7 +25,7 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
 
 /** E9.1 — synchronous code calls the isolated async module; lines of both threads merged by time. */
 async function isolatedExperiment(opts: LabOptions): Promise<ExperimentResult> {
-  const addMs = ADD_SLEEP_BOOK_S * BOOK_SECOND * opts.timeScale;
+  const addMs = bookMs(opts, ADD_SLEEP_BOOK_S);
   setAddSleep(addMs);
   const lines: { at: number; line: string }[] = [];
   const println = (line: string): void => void lines.push({ at: wallClock(), line });
@@ -34,7 +34,7 @@ async function isolatedExperiment(opts: LabOptions): Promise<ExperimentResult> {
     println("Hello, world!");
     const id = sendAdd(1, 2);
     println(`id: ${id}`);
-    blockingSleep(MAIN_SLEEP_BOOK_S * BOOK_SECOND * opts.timeScale);
+    blockingSleep(bookMs(opts, MAIN_SLEEP_BOOK_S));
     println("main sleep done");
     const result = getAdd(id);
     println(`result: ${result}`);
