@@ -4,9 +4,8 @@
  */
 import { co, LiveRuntime } from "../../index.js";
 
-import { bookClock } from "../book-time.js";
 import type { Experiment } from "../types.js";
-import { Kitchen, breakfastSequential, breakfastJoined } from "./kitchen.js";
+import { newKitchen, breakfastSequential, breakfastJoined } from "./kitchen.js";
 
 export const people: Experiment = {
   id: "people",
@@ -15,9 +14,8 @@ export const people: Experiment = {
   summary: "a task is a series of futures; two people sharing one thread",
   async run(opts) {
     const measure = async (n: number, joined: boolean) => {
-      const clock = bookClock(opts);
+      const { k, clock } = newKitchen(opts, true);
       const rt = new LiveRuntime();
-      const k: Kitchen = { ms: clock.ms, say: () => {} };
       const handles = Array.from({ length: n }, () =>
         rt.spawn(joined ? breakfastJoined(k, true) : breakfastSequential(k)),
       );
