@@ -124,6 +124,30 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
+/**
+ * Consecutive `error for X : try_lock failed` lines become one line naming every entry
+ * and how many lines it stands for, so the printout reads in one sitting.
+ */
+export function collapseErrors(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let names: string[] = [];
+  const flush = (): void => {
+    if (names.length === 1) out.push(`error for ${names[0]} : try_lock failed`);
+    else if (names.length > 1) out.push(`error for ${names.join(", ")} : try_lock failed   (×${names.length} lines collapsed)`);
+    names = [];
+  };
+  for (const line of lines) {
+    const m = /^error for (\S+) : try_lock failed$/.exec(line);
+    if (m !== null) names.push(m[1]!);
+    else {
+      flush();
+      out.push(line);
+    }
+  }
+  flush();
+  return out;
+}
+
 export const auditLogger: Experiment = {
   id: "audit-logger",
   book: "E2.8",
@@ -138,7 +162,11 @@ export const auditLogger: Experiment = {
       const failures = (r: AuditRun) => [...r.log.failures.values()].reduce((a, b) => a + b, 0);
       return {
         blocks: [
-          { kind: "text", title: "printout, book's spawn order (a retry's error is printed once per write, not once per poll)", lines: bookOrder.log.lines },
+          {
+            kind: "text",
+            title: `printout, book's spawn order — collapsed: an error prints once per write, not per poll (${failures(bookOrder)} failed polls), and consecutive errors share one line`,
+            lines: collapseErrors(bookOrder.log.lines),
+          },
           {
             kind: "table",
             title: "spawn order vs what ended up in the files",
