@@ -8,7 +8,7 @@ import { CounterFuture, FourAsyncFns } from "./book-futures.js";
 
 export const basicQueue: Experiment = {
   id: "basic-queue",
-  book: "E3.1, E3.2",
+  book: "E3.1",
   title: "One queue, one loop: CounterFuture and a blocking async fn",
   summary: "the book's interleaved printout: queue count, runnable accepted, polling with result",
   default: true,

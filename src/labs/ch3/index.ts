@@ -16,6 +16,7 @@
  */
 import type { Chapter } from "../types.js";
 import { basicQueue } from "./basic-queue.js";
+import { asyncSleep } from "./async-sleep.js";
 import { moreWorkers } from "./more-workers.js";
 import { priorityQueues } from "./priority.js";
 import { stealing } from "./stealing.js";
@@ -26,5 +27,5 @@ import { background } from "./background.js";
 export const ch3: Chapter = {
   id: "ch3",
   title: "Building our own async runtime",
-  experiments: [basicQueue, moreWorkers, priorityQueues, stealing, joinExperiment, builder, background],
+  experiments: [basicQueue, asyncSleep, moreWorkers, priorityQueues, stealing, joinExperiment, builder, background],
 };
