@@ -1,0 +1,65 @@
+/**
+ * The pictures where the book has a figure: each is present in its chapter's output,
+ * named after the book's figure where it reproduces one, and has the rows and legend
+ * (span labels) that make it readable. Rendering is checked through the CLI renderer.
+ */
+import { describe, expect, it } from "vitest";
+import { renderBlock } from "../bin/render/report.js";
+import { ch1 } from "../src/labs/ch1/index.js";
+import { ch2 } from "../src/labs/ch2/index.js";
+import type { Block, LabOptions, TimelineBlock } from "../src/labs/types.js";
+
+const options = (timeScale = 0.01): LabOptions => ({
+  seed: 1, timeScale, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal,
+});
+const timelines = (blocks: Block[]) => blocks.filter((b): b is TimelineBlock => b.kind === "timeline");
+const run = async (chapter: typeof ch1, id: string, opts = options()) => (await chapter.experiments.find((e) => e.id === id)!.run(opts)).blocks;
+
+describe("timelines", () => {
+  it("E1.2–E1.4 draws the book's Figure 1-1: four requests in turn, four joined", async () => {
+    const [t] = timelines(await run(ch1, "http"));
+    expect(t!.title).toMatch(/^Figure 1-1 \(book\)/);
+    expect(t!.workers.filter((w) => w.startsWith("awaited in turn"))).toHaveLength(4);
+    expect(t!.workers.filter((w) => w.startsWith("joined"))).toHaveLength(4);
+    // In turn, each request starts after the previous one ended; joined, all start before any ends.
+    const seq = t!.spans.slice(0, 4);
+    for (let i = 1; i < 4; i++) expect(seq[i]!.from).toBeGreaterThanOrEqual(seq[i - 1]!.to);
+    const joined = t!.spans.slice(4);
+    expect(Math.max(...joined.map((s) => s.from))).toBeLessThan(Math.min(...joined.map((s) => s.to)));
+    expect(renderBlock(t!)).toMatch(/w=waiting for the response/);
+  });
+
+  it("E1.12 draws each future of both runs; joined, the login ends before the fetch", async () => {
+    const [t] = timelines(await run(ch1, "out-of-order"));
+    expect(t!.title).toMatch(/E1\.12/);
+    expect(t!.workers).toEqual([
+      "joined: calculate_last_login()", "joined: fetch_data(5)",
+      "awaited in turn: calculate_last_login()", "awaited in turn: fetch_data(5)",
+    ]);
+    const [login, fetch, login2, fetch2] = t!.spans;
+    expect(login!.to).toBeLessThan(fetch!.to);
+    expect(login2!.from).toBeGreaterThanOrEqual(fetch2!.to);
+    const text = renderBlock(t!);
+    expect(text).toMatch(/l=login \(1 s\)/);
+    expect(text).toMatch(/f=fetch \(5 s\)/);
+  });
+
+  it("E2.1 draws both joined runs per future, with blocking and waiting in the legend", async () => {
+    const blocks = await run(ch2, "coffee", options(0.002));
+    const ts = timelines(blocks);
+    expect(ts).toHaveLength(2);
+    for (const t of ts) expect(t.workers).toEqual(["mug future", "coffee future", "toast future"]);
+    const text = renderBlock(ts[0]!);
+    expect(text).toMatch(/b=blocking: the thread is held/);
+    expect(text).toMatch(/w=waiting: a timer will wake it/);
+    // Mug first (24 s run): kettle and toaster start waiting only after the mug's blocking ends.
+    const [first, second] = ts;
+    const mugEnd = Math.max(...first!.spans.filter((s) => s.worker === 0).map((s) => s.to));
+    const kettle = first!.spans.find((s) => s.worker === 1 && s.label.startsWith("waiting"))!;
+    expect(kettle.from).toBeGreaterThanOrEqual(mugEnd);
+    // Early yield (18 s run): the kettle is already waiting while the mug blocks.
+    const mugBlock = second!.spans.find((s) => s.worker === 0 && s.label.startsWith("blocking"))!;
+    const kettle2 = second!.spans.find((s) => s.worker === 1 && s.label.startsWith("waiting"))!;
+    expect(kettle2.from).toBeLessThan(mugBlock.from);
+  });
+});
