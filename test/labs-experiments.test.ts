@@ -69,3 +69,30 @@ describe("E3.2 AsyncSleep", () => {
     expect(JSON.stringify(blocks)).not.toMatch(/virtual/i);
   });
 });
+
+describe("E8.3 actors vs mutexes", () => {
+  it("spawns all then awaits all; a one-thread mutex never contends; the cross-thread run counts every increment", async () => {
+    const { ch8 } = await import("../src/labs/ch8/index.js");
+    const { blocks } = await find(ch8, "vs-mutex").run(options({ extra: { increments: "3000", crossIncrements: "200" } }));
+    const [one, cross] = tables(blocks);
+    expect(one!.title).toMatch(/spawned, then all awaited/);
+    expect(one!.rows.map((r) => r[0])).toEqual(["actor (send + await the reply)", "async mutex", "async mutex, update spawned as a task"]);
+    expect(one!.rows[1]![3]).toBe(0);
+    expect(one!.rows[2]![3]).toBe(0);
+    expect(cross!.rows.map((r) => r[1])).toEqual([200, 10_000]);
+    const notice = blocks.find((b) => b.kind === "notice")!;
+    expect(JSON.stringify(notice)).toMatch(/of 3,000 locks, 0 found the mutex taken/);
+  });
+  it("explains the ratios from the figures, whichever way they fall", async () => {
+    const { vsMutexNotices } = await import("../src/labs/ch8/actors-vs-mutex.js");
+    const cross = { mutexN: 1000, actorN: 100, mutexMs: 1, actorMs: 10, contended: 300 };
+    const inverted = vsMutexNotices({ actorMs: 10, mutexMs: 2, spawnMs: 8, contended: { mutex: 0, spawn: 0 } }, 100, cross);
+    expect(inverted[0]).toMatch(/never contends/);
+    expect(inverted[1]).toMatch(/inverse of the book's 1\.19×/);
+    expect(inverted[2]).toMatch(/300 of 1,000 locks \(30\.0%\)/);
+    const bookWay = vsMutexNotices({ actorMs: 10, mutexMs: 12, spawnMs: 17, contended: { mutex: 40, spawn: 0 } }, 100, { ...cross, mutexMs: 200 });
+    expect(bookWay[0]).toMatch(/40 of 100 locks found the mutex taken/);
+    expect(bookWay[1]).toMatch(/the book's direction/);
+    expect(bookWay[2]).toMatch(/the book's direction/);
+  });
+});
