@@ -63,3 +63,36 @@ describe("timelines", () => {
     expect(kettle2.from).toBeLessThan(mugBlock.from);
   });
 });
+
+describe("actor tree", () => {
+  it("E8.6 draws Figure 8-2 from the run: router → key-value → writer, supervisor, restarts marked", async () => {
+    const { ch8 } = await import("../src/labs/ch8/index.js");
+    const blocks = await run(ch8 as typeof ch1, "heartbeat");
+    const tree = blocks.find((b) => b.kind === "tree");
+    expect(tree).toBeDefined();
+    if (tree?.kind !== "tree") throw new Error("no tree");
+    expect(tree.title).toMatch(/^Figure 8-2 \(book\)/);
+    expect(tree.root.label).toBe("router");
+    const [kv, supervisor] = tree.root.children!;
+    expect(kv!.label).toBe("key-value actor");
+    expect(kv!.note).toMatch(/↻ 2 restarts \(1 manual, 1 by the supervisor\): 3 instances/);
+    expect(kv!.children![0]!.label).toBe("writer actor");
+    expect(supervisor!.label).toBe("heartbeat supervisor");
+    const text = renderBlock(tree);
+    expect(text).toMatch(/├─ key-value actor/);
+    expect(text).toMatch(/│  └─ writer actor/);
+    expect(text).toMatch(/└─ heartbeat supervisor/);
+    expect(text).toMatch(/↻ = replaced by a new instance \(a restart\)/);
+  });
+
+  it("E8.6 collapses the repeated writer-instance lines into a count and says so", async () => {
+    const { ch8 } = await import("../src/labs/ch8/index.js");
+    const blocks = await run(ch8 as typeof ch1, "heartbeat");
+    const part1 = blocks.find((b) => b.kind === "text")!;
+    if (part1.kind !== "text") throw new Error("no text");
+    expect(part1.title).toMatch(/collapsed/);
+    const writer = part1.lines.filter((l) => l.startsWith("writer instance"));
+    expect(writer).toHaveLength(1);
+    expect(writer[0]).toMatch(/\(×\d+, collapsed\)$/);
+  });
+});
