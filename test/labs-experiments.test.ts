@@ -104,3 +104,50 @@ describe("collapseRepeats", () => {
     expect(collapseRepeats([])).toEqual([]);
   });
 });
+
+describe("E3.7 try-join, the book's way", () => {
+  it("returns one result per task beside ours, which stops at the first error", async () => {
+    const { blocks } = await find(ch3, "join").run(options());
+    const lines = texts(blocks)[0]!.lines;
+    expect(lines.find((l) => l.startsWith("tryJoin(x, y)"))).toMatch(/→ error: .*y failed/);
+    expect(lines.find((l) => l.startsWith("join(settle(x), settle(y))"))).toMatch(/→ \[Ok\("x \(3 s\)"\), Err\(".*y failed"\)\]/);
+    expect(JSON.stringify(blocks)).toMatch(/1 Ok and 1 Err/);
+  });
+  it("SettleFuture turns a throw into Err and a value into Ok", async () => {
+    const { SettleFuture } = await import("../src/labs/ch3/join.js");
+    const { noopWaker } = await import("../src/index.js");
+    const cx = { waker: noopWaker };
+    expect(new SettleFuture({ poll: () => 7 }).poll(cx)).toEqual({ ok: true, value: 7 });
+    expect(new SettleFuture({ poll: () => { throw new Error("boom"); } }).poll(cx)).toEqual({ ok: false, error: "boom" });
+  });
+});
+
+describe("E3.5 lazy queues", () => {
+  it("behind --lazy-queues: high loops that never start never steal; one empty high task starts them", async () => {
+    const plain = await find(ch3, "stealing").run(options());
+    expect(JSON.stringify(plain.blocks)).not.toMatch(/lazy-queues/);
+    const { blocks } = await find(ch3, "stealing").run(options({ extra: { lazyQueues: true } }));
+    const lazy = tables(blocks).find((t) => t.title!.startsWith("--lazy-queues"))!;
+    const [never, started] = lazy.rows;
+    expect(never![3]).toBe(0);
+    expect(started![3] as number).toBeGreaterThan(0);
+    expect(started![1] as number).toBeLessThan(never![1] as number);
+    expect(JSON.stringify(blocks)).toMatch(/The book's warning holds/);
+  });
+  it("the lazy sentence follows the figures", async () => {
+    const { lazyNotice } = await import("../src/labs/ch3/stealing.js");
+    expect(lazyNotice([[18, 0], [6, 12]])).toMatch(/warning holds/);
+    expect(lazyNotice([[6, 4], [6, 12]])).toMatch(/not the book's warning/);
+  });
+});
+
+describe("sim time is labelled virtual, live time is not", () => {
+  it("ch3 tables and timelines say (virtual) under sim and never under live", async () => {
+    const sim = await find(ch3, "more-workers").run(options());
+    const simTable = tables(sim.blocks)[0]!;
+    expect(simTable.columns.some((c) => /\(virtual\)/.test(c.header))).toBe(true);
+    expect(sim.blocks.filter((b) => b.kind === "timeline").every((b) => /virtual/.test(b.title ?? ""))).toBe(true);
+    const live = await find(ch3, "basic-queue").run(options({ driver: "live", timeScale: 0.002 }));
+    expect(JSON.stringify(live.blocks)).not.toMatch(/virtual/i);
+  });
+});

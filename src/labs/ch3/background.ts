@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { Rt, bookSecond, build, runOn, Printout, timeline, bookSeconds, result } from "./harness.js";
+import { Rt, bookSecond, build, runOn, Printout, timeline, bookSeconds, result, virtual } from "./harness.js";
 import { Blocker, BackgroundProcess } from "./book-futures.js";
 
 export const background: Experiment = {
@@ -38,7 +38,7 @@ export const background: Experiment = {
     }
     return result(
       [
-        { kind: "text", title: "printout, detach() (virtual time)", lines: shownOut!.render() },
+        { kind: "text", title: `printout, detach()${virtual(opts)}`, lines: shownOut!.render() },
         {
           kind: "table",
           title: `run for ${bookSeconds(runFor, SECOND)} book-seconds`,

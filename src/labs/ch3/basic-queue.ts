@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { bookSecond, build, runOn, Printout, timeline, bookSeconds, queueCountAfter, result } from "./harness.js";
+import { bookSecond, build, runOn, Printout, timeline, bookSeconds, queueCountAfter, result, virtual } from "./harness.js";
 import { CounterFuture, FourAsyncFns } from "./book-futures.js";
 
 export const basicQueue: Experiment = {
@@ -31,7 +31,7 @@ export const basicQueue: Experiment = {
     const handles = [t1, t2, t3];
     return result(
       [
-        { kind: "text", title: "printout (virtual time)", lines: out.render() },
+        { kind: "text", title: `printout${virtual(opts)}`, lines: out.render() },
         timeline(rt, "one loop: every blocking poll holds the only worker"),
         {
           kind: "table",

@@ -60,7 +60,9 @@ export class Printout {
 
 export function timeline(rt: Rt, title: string): TimelineBlock {
   const data = rt.trace!.timeline();
-  return { kind: "timeline", title, unit: "ms", workers: data.workers, spans: data.spans.slice(0, MAX_TIMELINE_SPANS) };
+  // The sim's clock is virtual; say so on every picture drawn from it (and never under live).
+  const shown = rt instanceof SimRuntime && !/\(virtual/.test(title) ? `${title} (virtual time)` : title;
+  return { kind: "timeline", title: shown, unit: "ms", workers: data.workers, spans: data.spans.slice(0, MAX_TIMELINE_SPANS) };
 }
 
 /** Driver ms → the book's seconds. */
@@ -91,13 +93,20 @@ export function reportRow(label: string, r: SchedulerReport, second: number): (s
   return [label, bookSeconds(r.makespanMs, second), r.utilisation, r.steals, r.polls];
 }
 
-export const reportColumns = [
-  { header: "run" },
-  { header: "makespan (book s)", unit: "s", digits: 1, best: "min" as const },
-  { header: "utilisation", unit: "%", digits: 0, best: "max" as const },
-  { header: "steals" },
-  { header: "polls" },
-];
+/** " (virtual)" under the sim driver, where every time shown is virtual; nothing under live. */
+export function virtual(opts: LabOptions): string {
+  return opts.driver === "sim" ? " (virtual)" : "";
+}
+
+export function reportColumns(opts: LabOptions) {
+  return [
+    { header: "run" },
+    { header: `makespan (book s)${virtual(opts)}`, unit: "s", digits: 1, best: "min" as const },
+    { header: "utilisation", unit: "%", digits: 0, best: "max" as const },
+    { header: "steals" },
+    { header: "polls" },
+  ];
+}
 
 /** E3.3's load: six tasks that each block their loop for 1 s, three times. */
 export function sixBlockers(rt: Rt, SECOND: number, priority?: string): void {

@@ -23,7 +23,7 @@ export const moreWorkers: Experiment = {
     }
     return result(
       [
-        { kind: "table", title: "6 tasks × 3 polls × 1 s blocking", columns: reportColumns, rows },
+        { kind: "table", title: "6 tasks × 3 polls × 1 s blocking", columns: reportColumns(opts), rows },
         timeline(last!, "3 loops on one queue"),
         {
           kind: "notice",

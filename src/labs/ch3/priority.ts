@@ -27,7 +27,7 @@ export const priorityQueues: Experiment = {
         {
           kind: "table",
           title: "high × 2 + low × 1 loops, strict priority (no stealing)",
-          columns: [...reportColumns, { header: "polls on high loops" }, { header: "polls on low loop" }],
+          columns: [...reportColumns(opts), { header: "polls on high loops" }, { header: "polls on low loop" }],
           rows: [
             [...reportRow("6 low tasks (default priority)", lowReport, SECOND), perQueue(onlyLow, 0), perQueue(onlyLow, 1)],
             [...reportRow("3 high + 3 low tasks", mixedReport, SECOND), perQueue(mixed, 0), perQueue(mixed, 1)],
