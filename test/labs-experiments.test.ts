@@ -151,3 +151,44 @@ describe("sim time is labelled virtual, live time is not", () => {
     expect(JSON.stringify(live.blocks)).not.toMatch(/virtual/i);
   });
 });
+
+describe("E9.3 decorator", () => {
+  it("the default run shows the logging-on output beside the book's, with one poll line as the book's", async () => {
+    const { ch9 } = await import("../src/labs/ch9/index.js");
+    const { blocks } = await find(ch9, "decorator").run(options());
+    const on = texts(blocks).find((t) => t.title!.startsWith("logging on"))!;
+    expect(on.lines).toEqual(["Polling the future!", "Result of async computation"]);
+    const off = texts(blocks).find((t) => t.title!.startsWith("logging off"))!;
+    expect(off.lines).toEqual(["Result of async computation"]);
+    const book = blocks.find((b) => b.kind === "book")!;
+    expect(JSON.stringify(book)).toMatch(/1 poll line, as the book's/);
+  });
+});
+
+describe("E9.4 StateFuture", () => {
+  it("polls only the current state's future, stays Pending, and follows each transition", async () => {
+    const { ch9 } = await import("../src/labs/ch9/index.js");
+    const { blocks } = await find(ch9, "state-machine").run(options());
+    const t = tables(blocks)[0]!;
+    expect(t.rows.map((r) => r[1])).toEqual(["On", "Off", "On"]);
+    for (const r of t.rows) {
+      const [on, off] = [r[2] as number, r[3] as number];
+      if (r[1] === "On") expect([on > 0, off]).toEqual([true, 0]);
+      else expect([on, off > 0]).toEqual([0, true]);
+    }
+  });
+  it("StateFuture never completes and wakes itself on every poll", async () => {
+    const { StateFuture, Ticker } = await import("../src/labs/ch9/state-future.js");
+    const { PENDING } = await import("../src/index.js");
+    let wakes = 0;
+    const cx = { waker: { wake: () => void wakes++, wakeByRef: () => void wakes++ } } as never;
+    const cell = { state: "Off" as "On" | "Off" };
+    const [onT, offT] = [new Ticker(), new Ticker()];
+    const sf = new StateFuture(cell, onT, offT);
+    expect(sf.poll(cx)).toBe(PENDING);
+    cell.state = "On";
+    expect(sf.poll(cx)).toBe(PENDING);
+    expect(sf.poll(cx)).toBe(PENDING);
+    expect([onT.ticks, offT.ticks, wakes]).toEqual([2, 1, 3]);
+  });
+});

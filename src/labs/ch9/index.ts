@@ -11,6 +11,8 @@ import {
   type Chapter, type Co, type ExperimentResult, type LabOptions,
 } from "../../index.js";
 import { transition, type SwitchEvent, type SwitchState } from "./state-machine.js";
+import { StateFuture, Ticker, type StateCell } from "./state-future.js";
+import { table } from "../table.js";
 import { blockingSleep } from "../../index.js";
 import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./async-mod.js";
 import { bookMs } from "../book-time.js";
@@ -99,18 +101,35 @@ async function waterfallExperiment(): Promise<ExperimentResult> {
 }
 
 async function decoratorExperiment(opts: LabOptions): Promise<ExperimentResult> {
-  const enabled = opts.extra.feature === "logging";
-  const lines: string[] = [];
+  const chosen = opts.extra.feature === "logging";
   const rt = new VirtualRuntime();
   const greeting = co(function* (): Co<string> { return "Hello, World!"; });
   const excited = co(function* (): Co<string> { const g = yield* greeting; return `${g} I'm so excited to be here!`; });
-  lines.push(rt.runToCompletion(rt.spawn(excited)));
-  const work = co(function* (): Co<string> { yield* sleep(1); return "Result of async computation"; });
-  lines.push(rt.runToCompletion(rt.spawn(withLogging(work, enabled, (l) => lines.push(l)))));
+  const greetingLine = rt.runToCompletion(rt.spawn(excited));
+  // The book's inner future is ready on its first poll, so the wrapper logs once.
+  const build = (logging: boolean): string[] => {
+    const lines: string[] = [];
+    const work = co(function* (): Co<string> { return "Result of async computation"; });
+    lines.push(rt.runToCompletion(rt.spawn(withLogging(work, logging, (l) => lines.push(l)))));
+    return lines;
+  };
+  const on = build(true);
+  const off = build(false);
+  // A future that waits once is polled twice: the wrapper logs every poll.
+  const waiting: string[] = [];
+  const slow = co(function* (): Co<string> { yield* sleep(1); return "Result of async computation"; });
+  waiting.push(rt.runToCompletion(rt.spawn(withLogging(slow, true, (l) => waiting.push(l)))));
+  const polls = on.filter((l) => l === "Polling the future!").length;
   return { blocks: [
-    { kind: "text", title: `decorator (logging ${enabled ? "on: --feature logging" : "off; add --feature logging"})`, lines },
-    { kind: "book", rows: [{ label: "with logging_decorator", book: "Polling the future! / Result of async computation", ours: lines.slice(1).join(" / ") }] },
-    { kind: "notice", lines: ["The wrapper is polled in place of the inner future: one log line per poll (two here: before and after the sleep).", "Rust picks the wrapper at compile time (Cargo feature); we pick it at run time from the flag."] },
+    { kind: "text", title: "ExcitedGreeting decorating HelloWorld", lines: [greetingLine] },
+    { kind: "text", title: `logging on (the book's \`--features logging_decorator\`)${chosen ? " — chosen with --feature logging" : ""}`, lines: on },
+    { kind: "text", title: "logging off (the default build)", lines: off },
+    { kind: "book", rows: [{ label: "with logging_decorator", book: "Polling the future! / Result of async computation (L7091-7092)", ours: on.join(" / "), note: `${polls} poll line${polls === 1 ? "" : "s"}, as the book's` }] },
+    { kind: "text", title: "beyond the book: the same wrapper around a future that waits once", lines: waiting },
+    { kind: "notice", lines: [
+      `The wrapper is polled in place of the inner future: one log line per poll — ${polls} for the book's future (ready at once), ${waiting.length - 1} for one that waits once.`,
+      "Rust picks the wrapper at compile time (Cargo feature); we build both and print both; --feature logging marks the one you chose.",
+    ] },
   ] };
 }
 
@@ -120,10 +139,65 @@ async function stateMachineExperiment(): Promise<ExperimentResult> {
   const rt = new VirtualRuntime();
   for (const e of ["SwitchOff", "SwitchOn", "SwitchOn"] as SwitchEvent[]) state = rt.runToCompletion(rt.spawn(transition(state, e, (l) => lines.push(l))));
   lines.push(`State machine is in the ${state} state`);
+  const periods = runStateFuture();
   return { blocks: [
     { kind: "text", title: "state machine: On → SwitchOff, SwitchOn, SwitchOn", lines },
-    { kind: "notice", lines: ["An event that does not apply in the current state leaves it unchanged — the transition function is total."] },
+    table("StateFuture: polls the On or the Off future by state, always Pending (1 virtual ms per poll)", [
+      "period (virtual ms)", "state", "On future polled", "Off future polled",
+    ], periods.map((p) => [`${p.from}–${p.to}`, p.state, p.on, p.off])),
+    { kind: "book", rows: [
+      { label: "printout (L7190-7193)", book: "4 lines: Off, On, no transition, On", ours: sameLines(lines, BOOK_STATE_LINES) ? "the same 4 lines (above)" : lines.join(" / ") },
+      { label: "StateFuture", book: "polls on_future or off_future by state; wake_by_ref; Pending", ours: `${periods.length} periods, ${periods.filter((p) => (p.state === "On" ? p.off : p.on) === 0).length} with only the state's future polled` },
+    ] },
+    { kind: "notice", lines: [
+      "An event that does not apply in the current state leaves it unchanged — the transition function is total.",
+      stateFutureNotice(periods),
+    ] },
   ] };
+}
+
+/** The book's printout of E9.4 (L7190-7193). */
+const BOOK_STATE_LINES = [
+  "Transitioning to the Off state",
+  "Transitioning to the On state",
+  "No transition possible, staying in the current state",
+  "State machine is in the On state",
+];
+
+const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+
+interface StatePeriod {
+  from: number;
+  to: number;
+  state: SwitchState;
+  on: number;
+  off: number;
+}
+
+/** Run a StateFuture for three periods, flipping its state with `transition` between them. */
+function runStateFuture(): StatePeriod[] {
+  const rt = new VirtualRuntime({ pollCostMs: 1 });
+  const cell: StateCell = { state: "On" };
+  const sf = new StateFuture(cell, new Ticker(), new Ticker());
+  rt.spawn(sf);
+  const periods: StatePeriod[] = [];
+  let from = 0;
+  for (const [event, until] of [[null, 100], ["SwitchOff", 250], ["SwitchOn", 300]] as const) {
+    if (event !== null) cell.state = rt.runToCompletion(rt.spawn(transition(cell.state, event, () => {})));
+    const before = { ...sf.polls };
+    rt.runUntil(until);
+    periods.push({ from, to: until, state: cell.state, on: sf.polls.On - before.On, off: sf.polls.Off - before.Off });
+    from = until;
+  }
+  return periods;
+}
+
+/** What the StateFuture periods show, computed from the poll counts. */
+export function stateFutureNotice(periods: readonly StatePeriod[]): string {
+  const clean = periods.every((p) => (p.state === "On" ? p.off === 0 && p.on > 0 : p.on === 0 && p.off > 0));
+  return clean
+    ? "The StateFuture never finishes: every poll runs only the current state's future and wakes itself; a transition switches which one the very next poll runs."
+    : `The StateFuture polled the other state's future in some period (${periods.map((p) => `${p.state}: on ${p.on}, off ${p.off}`).join("; ")}).`;
 }
 
 async function retryExperiment(opts: LabOptions): Promise<ExperimentResult> {
@@ -200,8 +274,8 @@ export const ch9: Chapter = {
   experiments: [
     { id: "isolated", book: "E9.1", title: "Isolated module with synchronous entry points", summary: "send_add/get_add over a private runtime in a worker; the caller blocks with Atomics.wait", run: isolatedExperiment },
     { id: "waterfall", book: "E9.2", title: "Waterfall and branching", summary: "chain steps with `?`-style early exit; branch on a value", run: waterfallExperiment },
-    { id: "decorator", book: "E9.3", title: "Decorator: a logging future", summary: "wrap a future to log each poll (--feature logging)", run: decoratorExperiment },
-    { id: "state-machine", book: "E9.4", title: "On/off state machine", summary: "the book's transitions and printout", run: stateMachineExperiment },
+    { id: "decorator", book: "E9.3", title: "Decorator: a logging future", summary: "wrap a future to log each poll: logging on beside the book's line, and off", run: decoratorExperiment },
+    { id: "state-machine", book: "E9.4", title: "On/off state machine", summary: "the book's transitions and printout; a StateFuture polling the On/Off futures, always Pending", run: stateMachineExperiment },
     { id: "retry", book: "E9.5", title: "Retry with exponential backoff", summary: "5 attempts, 1000 ms doubling, optional jitter, virtual clock", run: retryExperiment },
     { id: "breaker", book: "E9.6", title: "Circuit breaker", summary: "opens on the 3rd error; half-open, timed close; 0–90 % failure sweep", run: breakerExperiment },
   ],
