@@ -192,3 +192,28 @@ describe("E9.4 StateFuture", () => {
     expect([onT.ticks, offT.ticks, wakes]).toEqual([2, 1, 3]);
   });
 });
+
+describe("E1.9 fibonacci on 1 vs 4 threads", () => {
+  it("prints the book's 39.67 s / 42.60 s beside ours, and the same jobs on the one-thread runtime", async () => {
+    const { ch1 } = await import("../src/labs/ch1/index.js");
+    const { blocks } = await find(ch1, "fib-threads").run(options({ timeScale: 0.001 }));
+    const t = tables(blocks)[0]!;
+    expect(t.rows.map((r) => r[1])).toEqual([39.665599542, 42.601305333, null]);
+    expect(t.rows[2]![0]).toMatch(/futures on one thread/);
+    // Four jobs on one thread do four times the work of one.
+    expect(t.rows[2]![2] as number).toBeGreaterThan(t.rows[0]![2] as number);
+    expect(JSON.stringify(blocks.find((b) => b.kind === "book"))).toMatch(/42\.601305333s/);
+  });
+  it("its sentences follow the figures and the core count", async () => {
+    const { fibNotices } = await import("../src/labs/ch1/fib-threads.js");
+    const ok = fibNotices({ oneMs: 100, threadsMs: 210, asyncMs: 400, cores: 2 });
+    expect(ok[0]).toMatch(/2\.10× one job's time: with 2 cores, each core runs 2 of the 4 jobs/);
+    expect(ok[1]).toMatch(/one after another/);
+    const fourCores = fibNotices({ oneMs: 100, threadsMs: 107, asyncMs: 400, cores: 8 });
+    expect(fourCores[0]).toMatch(/1\.07×/);
+    expect(fourCores[0]).not.toMatch(/too busy/);
+    const busy = fibNotices({ oneMs: 100, threadsMs: 390, asyncMs: 150, cores: 2 });
+    expect(busy[0]).toMatch(/should give about 2×: the machine was too busy/);
+    expect(busy[1]).toMatch(/not the ~4×/);
+  });
+});
