@@ -217,3 +217,32 @@ describe("E1.9 fibonacci on 1 vs 4 threads", () => {
     expect(busy[1]).toMatch(/not the ~4×/);
   });
 });
+
+describe("E7.5 ctrl-c", () => {
+  it("real SIGINTs: the loop handles three and exits; blocked before its handler the child dies without cleanup; handler first, it waits and runs", async () => {
+    const { ch7 } = await import("../src/labs/ch7/index.js");
+    const { blocks } = await find(ch7, "ctrl-c").run(options());
+    const t = tables(blocks)[0]!;
+    expect(t.rows).toEqual([
+      ["the book's loop", 3, 3, true, "exit 0"],
+      ["blocked before the handler", 1, 0, false, "killed by SIGINT"],
+      ["handler first, then blocked", 3, 3, true, "exit 0"],
+    ]);
+    const fixed = texts(blocks)[2]!.lines;
+    expect(fixed.indexOf("ctrl-c received!")).toBeGreaterThan(fixed.indexOf("main thread free again"));
+  });
+  it("its sentences follow how the children ended", async () => {
+    const { ctrlCNotices } = await import("../src/labs/ch7/ctrl-c.js");
+    expect(ctrlCNotices("SIGINT", ["main thread free again", "ctrl-c received!"])[0]).toMatch(/the book's pitfall/);
+    const other = ctrlCNotices(null, ["ctrl-c received!", "main thread free again"]);
+    expect(other[0]).toMatch(/was not killed/);
+    expect(other[1]).toMatch(/did not come after the block/);
+  });
+  it("the shutdown experiment interrupts itself with a real SIGINT by default", async () => {
+    const { ch7 } = await import("../src/labs/ch7/index.js");
+    const before = process.listeners("SIGINT").length;
+    const { blocks } = await find(ch7, "shutdown").run(options());
+    expect(texts(blocks)[0]!.lines.join("\n")).toMatch(/SIGINT \(sent by the lab to itself halfway/);
+    expect(process.listeners("SIGINT").length).toBe(before);
+  });
+});

@@ -53,6 +53,24 @@ async function produce(pool: ThreadPool, rounds: number, stop: (submitted: numbe
   return done;
 }
 
+/**
+ * Send this process a real SIGINT and resolve when it has been delivered. The handlers
+ * already installed (the CLI's: first ctrl-c = stop, second = exit 130) are set aside
+ * until it arrives, so the lab's own signal is not taken for the user's ctrl-c; they
+ * are restored the moment it is handled.
+ */
+function sigintToSelf(): Promise<void> {
+  const saved = process.listeners("SIGINT");
+  for (const l of saved) process.off("SIGINT", l);
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => {
+      for (const l of saved) process.on("SIGINT", l);
+      resolve();
+    });
+    process.kill(process.pid, "SIGINT");
+  });
+}
+
 export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentResult> {
   const SECOND = bookSecond(opts);
   const untilSignal = opts.extra.untilSignal === true;
@@ -92,11 +110,15 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
       self.abort();
     }, UNTIL_SIGNAL_CAP_MS);
   }
-  // Without --until-signal: halfway through, interrupt ourselves (chunks are still in flight then).
+  // Without --until-signal: halfway through, send ourselves a real SIGINT (chunks are still in flight then).
+  let sent = false;
   const stopOrHalfway = (done: number): boolean => {
-    if (!untilSignal && !stop() && done >= ROUNDS / 2) {
-      reason = "simulated ctrl-c (no signal arrived; halfway through the rounds)";
-      self.abort();
+    if (!untilSignal && !sent && !stop() && done >= ROUNDS / 2) {
+      sent = true;
+      void sigintToSelf().then(() => {
+        reason = "SIGINT (sent by the lab to itself halfway: process.kill(process.pid, \"SIGINT\"))";
+        self.abort();
+      });
     }
     return stop();
   };
@@ -131,12 +153,12 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
       { kind: "book", rows: [
         { label: "complete", book: "Complete counter: {1: 200000, 4: 200000, 2: 20000...} (L5749; 100,000 rounds)", ours: `${show(complete)} (${ROUNDS.toLocaleString("en")} rounds)` },
         { label: "interrupted", book: "e.g. {2: 100000, 3: 32290, 1: 200000...} (L5750)", ours: show(partial) },
-        { label: "exit", book: "ctrl-c handler, then the program exits", ours: exit === 0 ? "no signal: exit 0 (send SIGINT → 130, SIGTERM → 143)" : `exit ${exit}` },
+        { label: "exit", book: "ctrl-c handler, then the program exits", ours: exit === 0 ? "our own SIGINT handled, the run goes on: exit 0 (yours → 130, SIGTERM → 143)" : `exit ${exit}` },
       ] },
       { kind: "notice", lines: [
         "Node does not die on SIGINT once a handler is installed: the CLI's handler turns it into an AbortSignal, this experiment stops producing, lets in-flight tasks end within the deadline, reads every thread's state through tasks pinned by index, then cleans up.",
         "A blocking task cannot be interrupted from outside its thread; past the deadline close() terminates the workers (those tasks fail with PoolClosedError).",
-        "A second ctrl-c exits at once (130), like the book's third ctrl-c.",
+        "A second ctrl-c exits at once (130); `lab ch7 ctrl-c` runs the book's three-ctrl-c loop and its blocked-main-thread pitfall in a child process.",
       ] },
     ],
   };
