@@ -14,7 +14,8 @@
  */
 import type { ConnectionOptions } from "node:tls";
 import { co, type Co } from "../../futures/generator-future.js";
-import type { BaseFuture } from "../../futures/base-future.js";
+import { awaitable, type BaseFuture } from "../../futures/base-future.js";
+import type { Future } from "../../futures/poll.js";
 import { connect } from "./connect.js";
 import { serializeRequest, type Headers } from "./http-message.js";
 import { MessageReader } from "./http-reader.js";
@@ -42,6 +43,17 @@ interface Idle {
 export interface HttpClientOptions {
   /** TLS options for `https:` (e.g. `{ ca }` for a self-signed server, or `rejectUnauthorized: false`). */
   tls?: ConnectionOptions;
+  /**
+   * Where a request runs: called with each request's future, returns the future the
+   * caller awaits (hyper's `Executor`: e.g. spawn it as a task). Default: run in place.
+   */
+  executor?: <T>(request: BaseFuture<T>) => Future<T>;
+  /**
+   * How a connection is opened for a URL (hyper's connector: scheme → plain or TLS
+   * stream, DNS, errors for schemes it does not speak). Default: `connect` by scheme,
+   * http: and https: only.
+   */
+  connector?: (url: URL) => BaseFuture<PollStream>;
 }
 
 export class HttpClient {
@@ -53,7 +65,8 @@ export class HttpClient {
 
   /** Send one request; the future resolves with the whole response. */
   request(url: string | URL, init: ClientRequest = {}): BaseFuture<ClientResponse> {
-    return co(sendRequest, this, typeof url === "string" ? new URL(url) : url, init);
+    const request = co(sendRequest, this, typeof url === "string" ? new URL(url) : url, init);
+    return this.options.executor === undefined ? request : awaitable(this.options.executor(request));
   }
 
   /** Close all idle connections. */
@@ -83,13 +96,13 @@ export class HttpClient {
 
 function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<ClientResponse> {
   const secure = url.protocol === "https:";
-  if (!secure && url.protocol !== "http:") throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
+  if (client.options.connector === undefined && !secure && url.protocol !== "http:") throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
   let conn = client.takeIdle(origin);
   if (conn === undefined) {
-    const stream = yield* (secure ? connect({ host, port, tls: client.options.tls ?? {} }) : connect({ host, port }));
+    const stream = yield* (client.options.connector !== undefined ? client.options.connector(url) : secure ? connect({ host, port, tls: client.options.tls ?? {} }) : connect({ host, port }));
     client.connectsMade++;
     conn = { stream, reader: new MessageReader(stream) };
   }
