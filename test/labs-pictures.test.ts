@@ -71,7 +71,7 @@ describe("actor tree", () => {
     const tree = blocks.find((b) => b.kind === "tree");
     expect(tree).toBeDefined();
     if (tree?.kind !== "tree") throw new Error("no tree");
-    expect(tree.title).toMatch(/^Figure 8-2 \(book\)/);
+    expect(tree.title).toMatch(/^Figures 8-2 and 8-3 \(book\)/);
     expect(tree.root.label).toBe("router");
     const [kv, supervisor] = tree.root.children!;
     expect(kv!.label).toBe("key-value actor");
@@ -94,5 +94,13 @@ describe("actor tree", () => {
     const writer = part1.lines.filter((l) => l.startsWith("writer instance"));
     expect(writer).toHaveLength(1);
     expect(writer[0]).toMatch(/\(×\d+, collapsed\)$/);
+  });
+});
+
+describe("book figures named", () => {
+  it("E3.5's stealing timeline is named after the book's Figure 3-2", async () => {
+    const { ch3 } = await import("../src/labs/ch3/index.js");
+    const blocks = await run(ch3 as typeof ch1, "stealing");
+    expect(timelines(blocks).some((t) => /^Figure 3-2 \(book\): task stealing/.test(t.title ?? ""))).toBe(true);
   });
 });

@@ -64,7 +64,7 @@ const HOW: Record<CounterRow["how"], string> = {
 
 export function sharedMemoryBlocks(condvar: CondvarRun, counters: CounterRow[]): Block[] {
   return [
-    { kind: "text", title: "E1.10 updater and listener threads, a mutex and a condvar on Atomics", lines: condvar.lines },
+    { kind: "text", title: "E1.10 updater and listener threads, a mutex and a condvar on Atomics (the book's Figure 1-4: a condvar alerting another thread)", lines: condvar.lines },
     {
       kind: "book",
       rows: [{ label: "E1.10 output", book: "4 pairs: Updating value to X... / Received value: X", ours: `${condvar.lines.filter((l) => l.startsWith("Received")).length} values received of ${condvar.lines.filter((l) => l.startsWith("Updating")).length} sent` }],

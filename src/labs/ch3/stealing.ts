@@ -54,7 +54,7 @@ export const stealing: Experiment = {
           { kind: "table" as const, title: "--lazy-queues: loops start with their queue's first task (the book's lazy statics)", columns: reportColumns(opts), rows: lazyRows },
           { kind: "notice" as const, lines: [lazyNotice(lazyRows.map((r) => [r[1] as number, r[3] as number]))] },
         ]),
-        timeline(shown!, "priority-steal: the high loops take low work"),
+        timeline(shown!, "Figure 3-2 (book): task stealing — with priority-steal the high loops take low work"),
         {
           kind: "table",
           title: "CPU-heavy high queue + network-light low queue",

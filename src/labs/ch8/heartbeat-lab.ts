@@ -148,7 +148,7 @@ export function actorTree(printed: readonly string[], everyMs: number, cutoffMs:
   const restarts = Math.max(0, kvStarts - 1);
   return {
     kind: "tree",
-    title: "Figure 8-2 (book): the router and its actors, as this run spawned them",
+    title: "Figures 8-2 and 8-3 (book): the writer backup actor system, as this run spawned it",
     root: {
       label: "router",
       note: "global, registered by name; forwards get / set / reset",

@@ -15,8 +15,10 @@ async function basicActor(): Promise<ExperimentResult> {
   const lines: string[] = [];
   const system = new ActorSystem();
   let state = 0;
+  let handled = 0;
   const ref = system.spawn<number>(() => ({
     handle(value: number) {
+      handled++;
       state += value;
       lines.push(`Received: ${value}`, `State: ${state}`);
     },
@@ -27,7 +29,7 @@ async function basicActor(): Promise<ExperimentResult> {
   return {
     blocks: [
       { kind: "text", title: "printout (book E8.1: Received / State for 0..9)", lines },
-      { kind: "table", columns: [{ header: "messages" }, { header: "final state" }], rows: [[10, state]] },
+      { kind: "table", columns: [{ header: "messages sent" }, { header: "messages handled (counted by the actor)" }, { header: "final state" }], rows: [[10, handled, state]] },
     ],
   };
 }
