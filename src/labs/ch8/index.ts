@@ -59,7 +59,8 @@ export const ch8: Chapter = {
     { flags: "--increments <n>", description: "tasks in the one-thread actors-vs-mutexes run (default 200,000)" },
     { flags: "--cross-increments <n>", description: "increments in the cross-thread actors-vs-mutexes run (default 20,000)" },
     { flags: "--writes <n>", description: "timed writes per store in the state-recovery run (default 1,000; a twentieth with fsync)" },
-    { flags: "--requests <n>", description: "round trips per request kind in the router run (default 20,000)" },
+    { flags: "--requests <n>", description: "round trips per request kind in the router run's --timings (default 20,000)" },
+    { flags: "--timings", description: "router: also time each request kind through the router vs straight to the key-value actor" },
   ],
   experiments: [
     { id: "basic", book: "E8.1", title: "Basic actor", summary: "state += value, one message at a time", run: basicActor },
