@@ -121,3 +121,30 @@ describe("ch7 worker count (E7.1)", () => {
     expect(workerCountNotice([[1, 1], [2, 1.0]], 1)).toMatch(/has 1 core, so extra workers can only share it/);
   });
 });
+
+describe("ch1 E1.6: which figure compares with the book's 1.99×", () => {
+  it("prints the in-children speed-up as the comparable one, and the whole-program one with its start-up cost", async () => {
+    const { tenTasksBlocks } = await import("../src/labs/ch1/ten-tasks.js");
+    const variant = (kind: "sleep" | "cpu", v: "sequential" | "processes" | "threads" | "async", ms: number, extra = {}) =>
+      ({ kind, variant: v, ms, units: ["u"], perUnit: [10], ...extra });
+    const run = {
+      taskMs: 50, work: { n: 22, reps: 50 }, sequentialPrintout: [], load: 0.5, cores: 2,
+      results: [
+        variant("sleep", "sequential", 500), variant("sleep", "processes", 700, { workedMs: 252, lines: [] }), variant("sleep", "threads", 260), variant("sleep", "async", 55),
+        variant("cpu", "sequential", 500), variant("cpu", "processes", 720, { workedMs: 260, lines: [] }), variant("cpu", "threads", 270), variant("cpu", "async", 500),
+      ],
+    };
+    const blocks = tenTasksBlocks(run as never, { timeScale: 0.01 } as never);
+    const book = blocks.find((b) => b.kind === "book");
+    if (book?.kind !== "book") throw new Error("no book block");
+    const inside = book.rows.find((r) => r.label === "speed-up, time inside the children")!;
+    expect(inside.book).toBe("1.99×");
+    expect(inside.ours).toBe("1.98×");
+    expect(inside.note).toMatch(/compares with the book's/);
+    const whole = book.rows.find((r) => r.label === "speed-up, whole program")!;
+    expect(whole.ours).toBe("0.71×");
+    expect(whole.note).toMatch(/starting Node twice \(448 ms\)/);
+    const notice = blocks.find((b) => b.kind === "notice");
+    expect(JSON.stringify(notice)).toMatch(/should help both workloads, but here/);
+  });
+});
