@@ -148,3 +148,20 @@ describe("ch1 E1.6: which figure compares with the book's 1.99×", () => {
     expect(JSON.stringify(notice)).toMatch(/should help both workloads, but here/);
   });
 });
+
+describe("ch2 / ch5 / ch9 comparisons", () => {
+  it("E2.2, E5.5, E5.7 and E9.1 lines follow their figures", async () => {
+    const { peopleNotice } = await import("../src/labs/ch2/people.js");
+    expect(peopleNotice([[2, 28.2], [3, 42.1]])).toMatch(/^So n people take about 14·n s/);
+    expect(peopleNotice([[2, 40], [3, 60]])).toMatch(/too busy/);
+    const { sleepOverlapNotice } = await import("../src/labs/ch5/sleep-coroutines.js");
+    expect(sleepOverlapNotice(1.02, 5000)).toMatch(/overlapped: three took 1\.02 ×/);
+    expect(sleepOverlapNotice(2.9, 5000)).toMatch(/too busy/);
+    const { randomControlNotice } = await import("../src/labs/ch5/random-control.js");
+    expect(randomControlNotice([[5, 90], [7, 40], [9, 12]])).toMatch(/the total is higher/);
+    expect(randomControlNotice([[5, 10], [7, 40], [9, 12]])).toMatch(/did not fall/);
+    const { inFlightNotice } = await import("../src/labs/ch9/index.js");
+    expect(inFlightNotice([[1, 1.1], [100, 1.4]])).toMatch(/100 adds took 1\.40 × one sleep, not 100/);
+    expect(inFlightNotice([[1, 1.1], [100, 80]])).toMatch(/too busy/);
+  });
+});
