@@ -246,3 +246,17 @@ describe("E7.5 ctrl-c", () => {
     expect(process.listeners("SIGINT").length).toBe(before);
   });
 });
+
+describe("virtual time is labelled in ch6, ch9 and compare", () => {
+  it("sim-time tables and charts say virtual", async () => {
+    const { ch9 } = await import("../src/labs/ch9/index.js");
+    const retry = await find(ch9, "retry").run(options());
+    expect(tables(retry.blocks)[0]!.columns.filter((c) => /^(at|waited)\b/.test(c.header)).every((c) => /\(virtual\)/.test(c.header))).toBe(true);
+    const { compare } = await import("../src/labs/compare.js");
+    const sim = await compare.experiments[0]!.run(options({ extra: { tasks: "200" } }));
+    const t = tables(sim.blocks)[0]!;
+    expect(t.columns.find((c) => c.header.startsWith("makespan"))!.header).toBe("makespan (virtual)");
+    const live = await compare.experiments[0]!.run(options({ driver: "live", extra: { tasks: "50" } }));
+    expect(tables(live.blocks)[0]!.columns.some((c) => /virtual/.test(c.header))).toBe(false);
+  });
+});

@@ -61,12 +61,12 @@ async function heater(opts: LabOptions): Promise<ExperimentResult> {
     return [d, s.timeToTargetMs / 1000, s.bandLow, s.bandHigh, s.amplitude, s.switches];
   });
   const blocks: ExperimentResult["blocks"] = [
-    { kind: "chart", title: `heater (E6.1), simulated ${SIM_RUN_MS / 60000} min, seed ${opts.seed}`, xLabel: "time (s)", yLabel: "°C", series: [{ name: "temperature", points }], hlines: [{ name: "desired", y: 21 }], spans },
+    { kind: "chart", title: `heater (E6.1), simulated ${SIM_RUN_MS / 60000} min (virtual), seed ${opts.seed}`, xLabel: "time (s, virtual)", yLabel: "°C", series: [{ name: "temperature", points }], hlines: [{ name: "desired", y: 21 }], spans },
     { kind: "table", title: `busy-poll vs waker-driven observers, live runtime, ${LIVE_RUN_BOOK_S} book s at time scale ${opts.timeScale}`, columns: [
       { header: "observers" }, { header: "to 21.00", unit: "book s", digits: 1 }, { header: "amplitude", unit: "°C", digits: 3 }, { header: "switches" },
       { header: "polls / book s", digits: 0, best: "min" }, { header: "CPU", unit: "ms", digits: 0, best: "min" },
     ], rows: compare },
-    { kind: "table", title: "reaction delay on the display (simulated, 10 min)", columns: [
+    { kind: "table", title: "reaction delay on the display (simulated, 10 min, virtual)", columns: [
       { header: "delay", unit: "s" }, { header: "to 21.00", unit: "s", digits: 1 }, { header: "low", unit: "°C", digits: 2 }, { header: "high", unit: "°C", digits: 2 }, { header: "amplitude", unit: "°C", digits: 3 }, { header: "switches" },
     ], rows: delays },
     { kind: "notice", lines: [
@@ -162,7 +162,7 @@ async function eventBus(opts: LabOptions): Promise<ExperimentResult> {
     { kind: "book", rows: [{ label: "chamber", book: "{1: [], 0: []} then {}", ours: `${out.at(-2)} then ${out.at(-1)}` }] },
     { kind: "table", title: "leak: a handle that is never disposed (no `using`, no [Symbol.dispose]())", columns: [{ header: "events sent" }, { header: "its backlog" }, { header: "reclaimed by GC" }], rows: leakRows },
     { kind: "table", title: "backpressure: producer 1 event/ms for 1000 ms, slow consumer 1 event/10 ms, capacity 32 (virtual time)", columns: [
-      { header: "policy" }, { header: "backlog max" }, { header: "dropped" }, { header: "rejected (sender told)" }, { header: "received" }, { header: "producer done", unit: "ms" },
+      { header: "policy" }, { header: "backlog max" }, { header: "dropped" }, { header: "rejected (sender told)" }, { header: "received" }, { header: "producer done (virtual)", unit: "ms" },
     ], rows: policyRows },
     { kind: "notice", lines: [
       "Disposing a handle only tombstones it; the GC task reclaims its queue (and its id) at its next round.",

@@ -216,8 +216,8 @@ async function retryExperiment(opts: LabOptions): Promise<ExperimentResult> {
     lines.push(`Outcome: Err("${(e as Error).message}")`);
   }
   return { blocks: [
-    { kind: "text", title: "retry: 5 attempts, 1000 ms doubling (virtual clock)", lines },
-    { kind: "table", title: "attempts", columns: [{ header: "attempt" }, { header: "at", unit: "ms", digits: 0 }, { header: "waited", unit: "ms", digits: 0 }], rows },
+    { kind: "text", title: "retry: 5 attempts, 1000 ms doubling (virtual)", lines },
+    { kind: "table", title: "attempts (virtual)", columns: [{ header: "attempt" }, { header: "at (virtual)", unit: "ms", digits: 0 }, { header: "waited (virtual)", unit: "ms", digits: 0 }], rows },
     { kind: "book", rows: [{ label: "total waiting", book: "≈15 s (1+2+4+8)", ours: `${(rt.now() / 1000).toFixed(1)} s virtual${jitter > 0 ? ` (jitter ±${jitter * 100}%)` : ""}` }] },
   ] };
 }
@@ -257,8 +257,8 @@ async function breakerExperiment(opts: LabOptions): Promise<ExperimentResult> {
   const rows = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((p) => breakerRun(p, opts.seed));
   return { blocks: [
     { kind: "text", title: "circuit breaker: pass, error ×3, pass", lines: out },
-    { kind: "table", title: "failure-rate sweep: 1000 calls every 20 ms, 10 ms each; opens after 3 consecutive errors, half-open after 1 s (virtual clock)", columns: [
-      { header: "failure", unit: "%", digits: 0 }, { header: "attempted" }, { header: "rejected fast", best: "max" }, { header: "mean latency", unit: "ms", digits: 2 }, { header: "state changes" },
+    { kind: "table", title: "failure-rate sweep: 1000 calls every 20 ms, 10 ms each; opens after 3 consecutive errors, half-open after 1 s (virtual)", columns: [
+      { header: "failure", unit: "%", digits: 0 }, { header: "attempted" }, { header: "rejected fast", best: "max" }, { header: "mean latency (virtual)", unit: "ms", digits: 2 }, { header: "state changes" },
     ], rows },
     { kind: "notice", lines: ["As failures rise, more calls are rejected at once (0 ms) instead of waiting 10 ms for an error: the service is spared and callers get answers sooner.", "The book's breaker never closes; ours probes once after 1 s (half-open) and closes on success."] },
   ] };
