@@ -34,7 +34,7 @@ export const joinExperiment: Experiment = {
   id: "join",
   book: "E3.7",
   title: "join and tryJoin: results in argument order",
-  summary: "three tasks finishing out of order; tryJoin with one failure",
+  summary: "three tasks finishing out of order; tryJoin stops at the first error, the book's try_join! gives one result per task",
   default: true,
   async run(opts) {
     const SECOND = bookSecond(opts);

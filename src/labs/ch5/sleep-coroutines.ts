@@ -25,7 +25,7 @@ export async function sleepCoroutines(opts: LabOptions): Promise<ExperimentResul
   return { blocks: [
     { kind: "text", title: "hand-written executor", lines: [...passes, "…", `Took ${tookRoundRobin.toFixed(1)} ms (${resumes.toLocaleString("en")} resumes)`] },
     { kind: "table", title: `three sleep coroutines of "1 s" = ${second} ms (time scale ${opts.timeScale})`, columns: [{ header: "driven by" }, { header: "took", unit: "ms", digits: 1 }, { header: "÷ one sleep", unit: "×", digits: 2 }],
-      rows: [["round-robin queue (the book's first executor)", tookRoundRobin, tookRoundRobin / second], ["asFuture adapter + joinAll on LiveRuntime", tookAdapter, tookAdapter / second]] },
+      rows: [["round-robin queue (the book's first executor)", tookRoundRobin, tookRoundRobin / second], ["asFuture adapter + joinAll on LiveRuntime (the book's Figure 5-2: a coroutine as an async adapter)", tookAdapter, tookAdapter / second]] },
     { kind: "book", rows: [{ label: "3 × 1 s SleepCoroutine", book: "about one second", ours: `${(tookRoundRobin / second).toFixed(2)} × one sleep` }] },
     { kind: "notice", lines: [sleepOverlapNotice(tookRoundRobin / second, resumes)] },
   ] };

@@ -147,7 +147,7 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
   const exit = opts.signal.aborted ? (opts.signal.reason === "SIGTERM" ? 143 : 130) : 0;
   return {
     blocks: [
-      { kind: "text", title: "graceful shutdown (4 pinned worker threads, per-thread tallies)", lines },
+      { kind: "text", title: "graceful shutdown (4 pinned worker threads, per-thread tallies; the book's Figure 7-3: state extracted from every thread)", lines },
       { kind: "table", title: `the workload: ${ROUNDS.toLocaleString("en")} rounds × ${KEYS.length} keys, each task bumps its key twice`, columns: [{ header: "run" }, { header: "rounds submitted" }, { header: "total counted" }, { header: "time", unit: "ms", digits: 0 }],
         rows: [["complete", ROUNDS, Object.values(complete).reduce((a, b) => a + b, 0), fullMs], ["interrupted", submitted, Object.values(partial).reduce((a, b) => a + b, 0), performance.now() - t2]] },
       { kind: "book", rows: [

@@ -60,7 +60,7 @@ async function isolatedExperiment(opts: LabOptions): Promise<ExperimentResult> {
       return [n, sent, total, total / addMs, correct ? "yes" : "NO"];
     });
     return { blocks: [
-      { kind: "text", title: "the book's main: send_add(1, 2), std::thread::sleep, get_add(id) — lines from both threads, merged by time", lines: printout },
+      { kind: "text", title: "the book's main: send_add(1, 2), std::thread::sleep, get_add(id) — lines from both threads, merged by time (the book's Figure 9-1: an isolated async module)", lines: printout },
       { kind: "book", rows: [{ label: "order", book: "Hello, world! / starting async_add / id / finished async_add / main sleep done / result: 3", ours: printout.map((l) => (l.startsWith("id: ") ? "id" : l)).join(" / ") }] },
       { kind: "text", title: "wrong input", lines: errors },
       { kind: "table", title: `n adds in flight, each sleeping ${addMs} ms in the worker's runtime; the caller blocks in get_add`, columns: [
