@@ -1,6 +1,6 @@
 /** lab ch3 and lab compare: the experiments run, measure, and export valid traces. */
 import { describe, expect, it } from "vitest";
-import { ch3 } from "../src/labs/ch3.js";
+import { ch3 } from "../src/labs/ch3/index.js";
 import { compare, compareParams, runStrategy } from "../src/labs/compare.js";
 import type { LabOptions, TableBlock, TextBlock } from "../src/labs/types.js";
 

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { asFuture, joinAll, LiveRuntime, Mutex, seededRandom } from "../src/index.js";
 import {
   externalControl, MutexCoroutine, readCoroutine, runRoundRobin, shuttle, SleepCoroutine, symmetricReader, symmetricWriter, transfer, writeCoroutine,
-} from "../src/labs/ch5-coroutines.js";
-import { mutexSteps } from "../src/labs/ch5.js";
+} from "../src/labs/ch5/coroutines.js";
+import { mutexSteps } from "../src/labs/ch5/mutex-coroutine.js";
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ch7 } from "../src/labs/ch7.js";
+import { ch7 } from "../src/labs/ch7/index.js";
 import type { Block, LabOptions, TableBlock, TextBlock } from "../src/labs/types.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

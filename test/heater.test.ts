@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { simulateHeater } from "../src/reactive/simulate-heater.js";
-import { summarizeHeater, startHeater } from "../src/reactive/heater.js";
+import { simulateHeater } from "../src/labs/ch6/simulate-heater.js";
+import { summarizeHeater, startHeater } from "../src/labs/ch6/heater.js";
 import { VirtualRuntime } from "../src/runtime/virtual-runtime.js";
 import { AtomicCell } from "../src/reactive/atomic-cell.js";
 import { WatchedCell } from "../src/reactive/watched-cell.js";

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ch4 } from "../src/labs/ch4.js";
+import { ch4 } from "../src/labs/ch4/index.js";
 import { UsageError, type ExperimentResult, type LabOptions, type TableBlock, type TextBlock } from "../src/labs/types.js";
 
 function options(extra: LabOptions["extra"] = {}, signal = new AbortController().signal, log: (line: string) => void = () => {}): LabOptions {
@@ -25,18 +25,21 @@ const hasOpenssl = (() => {
 })();
 
 describe("lab ch4", () => {
-  it("E4.1: sleep() outside a runtime fails; fetch through fromPromise and our client both get 200", async () => {
+  it("E4.1: sleep() outside a runtime fails; fetch through the live runtime's adapter and our client both get 200", async () => {
     const lines = textOf(await run("reactor"));
     expect(lines[0]).toMatch(/^sleep\(10\) polled outside any runtime → Error: /);
-    expect(lines[1]).toMatch(/through fromPromise → status 200$/);
-    expect(lines[2]).toMatch(/^HttpClient .* → status 200, \d+ bytes$/);
+    expect(lines[2]).toMatch(/fromPromise wakes the task\) → status 200$/);
+    expect(lines[3]).toMatch(/^HttpClient .* → status 200, \d+ bytes$/);
   });
 
   it("E4.2: the page is printed, and the keep-alive request opens no new connection", async () => {
     const r = await run("fetch");
     const printed = textOf(r);
-    expect(printed.filter((l) => l === "sending request").length).toBe(hasOpenssl ? 4 : 2);
-    expect(printed.filter((l) => l.trim() === "<h1>Rust</h1>").length).toBe(hasOpenssl ? 2 : 1); // the body, once per server
+    // The book's main: one request, so one "sending request" (from the executor hook) and the page.
+    expect(printed.filter((l) => l === "sending request").length).toBe(1);
+    expect(printed.filter((l) => l.trim() === "<h1>Rust</h1>").length).toBe(1);
+    const notice = r.blocks.find((b) => b.kind === "notice");
+    expect(notice?.kind === "notice" && notice.lines[0]).toMatch(new RegExp(`^"sending request" was printed ${hasOpenssl ? 5 : 3} times`));
     const rows = tableOf(r).rows;
     expect(rows.length).toBe(hasOpenssl ? 4 : 2);
     for (const row of rows) expect(row[2]).toBe(200);
@@ -81,5 +84,45 @@ describe("lab ch4", () => {
 
   it("serve rejects a bad --port as a usage error", async () => {
     await expect(run("serve", options({ port: "99999" }))).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe("E4.1 / E4.2 faithful to the book's hyper set-up", () => {
+  const opts = { seed: 1, timeScale: 0.01, driver: "sim" as const, extra: {}, log: () => {}, signal: new AbortController().signal };
+  it("E4.1: Node's fetch cannot finish on a runtime that never yields to Node's loop; the live runtime adapts it", async () => {
+    const r = await ch4.experiments.find((e) => e.id === "reactor")!.run(opts);
+    const text = r.blocks.find((b) => b.kind === "text");
+    const lines = text?.kind === "text" ? text.lines : [];
+    expect(lines[1]).toMatch(/^fetch\(\) on our virtual runtime .* → Error: virtual runtime: task not finished .*runnable 0, timers 0/);
+    expect(lines[2]).toMatch(/fetch\(\) on our live runtime .* → status 200$/);
+  });
+  it("E4.2: the executor hook prints 'sending request' per request; the connector picks by scheme and rejects others", async () => {
+    const r = await ch4.experiments.find((e) => e.id === "fetch")!.run(opts);
+    const texts = r.blocks.filter((b) => b.kind === "text");
+    const first = texts[0]?.kind === "text" ? texts[0].lines : [];
+    expect(first[0]).toBe("sending request");
+    expect(first[1]).toBe("<!DOCTYPE html>");
+    const extra = texts[1]?.kind === "text" ? texts[1].lines : [];
+    expect(extra[0]).toMatch(/unsupported scheme "ftp"/);
+    expect(extra[1]).toMatch(/^DNS on the thread pool: localhost → /);
+    const table = r.blocks.find((b) => b.kind === "table");
+    const rows = table?.kind === "table" ? table.rows : [];
+    for (const row of rows.filter((x) => x[1] === "keep-alive")) expect([row[4], row[5]]).toEqual([0, 0]);
+    for (const row of rows.filter((x) => x[1] === "first")) expect([row[4], row[5]]).toEqual([1, 1]);
+  });
+  it("HttpClient: the executor hook sees every request, and a custom connector replaces the scheme check", async () => {
+    const { HttpClient, LiveRuntime, spawn } = await import("../src/index.js");
+    const seen: number[] = [];
+    const client = new HttpClient({
+      executor: (req) => { seen.push(1); return spawn(req); },
+      connector: (url) => { throw new Error(`no ${url.protocol}`); },
+    });
+    await expect(new LiveRuntime().blockOn(client.request("gopher://x/"))).rejects.toThrow(/no gopher:/);
+    expect(seen).toEqual([1]);
+  });
+  it("the keep-alive sentence follows the rows", async () => {
+    const { keepAliveNotice } = await import("../src/labs/ch4/fetch.js");
+    expect(keepAliveNotice([[0, 0], [0, 0]])).toMatch(/reused their connection/);
+    expect(keepAliveNotice([[1, 1], [0, 0]])).toMatch(/1 of 2 keep-alive requests opened a new connection/);
   });
 });

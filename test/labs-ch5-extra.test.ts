@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ch5 } from "../src/labs/ch5.js";
-import { externalControl } from "../src/labs/ch5-coroutines.js";
+import { ch5 } from "../src/labs/ch5/index.js";
+import { externalControl } from "../src/labs/ch5/coroutines.js";
 import { seededRandom } from "../src/runtime/rng.js";
 import type { BookComparisonBlock, LabOptions, TableBlock } from "../src/labs/types.js";
 

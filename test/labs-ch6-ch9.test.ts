@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ch6 } from "../src/labs/ch6.js";
-import { ch9 } from "../src/labs/ch9.js";
+import { ch6 } from "../src/labs/ch6/index.js";
+import { ch9 } from "../src/labs/ch9/index.js";
 import type { LabOptions, TextBlock } from "../src/labs/types.js";
 
 const opts = (extra: LabOptions["extra"] = {}): LabOptions => ({ seed: 1, timeScale: 0.01, driver: "sim", extra, log: () => {}, signal: new AbortController().signal });
@@ -29,9 +29,11 @@ describe("lab printouts", () => {
   it("E9.6 circuit breaker", async () => {
     expect(await text(ch9, "breaker")).toEqual(["passing task running", "error task running", "error task running", "error task running", "opening circuit", 'Error: "Circuit Open"']);
   });
-  it("E9.3 decorator only logs with --feature logging", async () => {
-    expect(await text(ch9, "decorator", { feature: "logging" })).toContain("Polling the future!");
-    expect(await text(ch9, "decorator")).not.toContain("Polling the future!");
+  it("E9.3 decorator: logging on and off both shown by default; only the on build logs", async () => {
+    const r = await ch9.experiments.find((e) => e.id === "decorator")!.run(opts());
+    const block = (prefix: string) => (r.blocks.find((b) => b.kind === "text" && b.title!.startsWith(prefix)) as TextBlock).lines;
+    expect(block("logging on")).toContain("Polling the future!");
+    expect(block("logging off")).not.toContain("Polling the future!");
   });
   it("E6.4 the book's bus run", async () => {
     expect(await text(ch6, "event-bus")).toEqual(["id: 0 value: 1", "id: 1 value: 1", "id: 0 value: 2", "id: 1 value: 2", "id: 0 value: 3", "id: 1 value: 3", "{1: [], 0: []}", "{}"]);

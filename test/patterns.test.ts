@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { transition, type SwitchEvent, type SwitchState } from "../src/patterns/state-machine.js";
+import { transition, type SwitchEvent, type SwitchState } from "../src/labs/ch9/state-machine.js";
 import { retry } from "../src/patterns/retry.js";
 import { CircuitBreaker, CircuitOpenError, type BreakerState } from "../src/patterns/circuit-breaker.js";
 import { LoggingFuture, withLogging } from "../src/patterns/logging-future.js";

@@ -4,6 +4,7 @@ import type { Block, Experiment, ExperimentResult } from "../../src/labs/types.j
 import { renderChart } from "./chart.js";
 import { renderTable } from "./table.js";
 import { renderTimeline } from "./timeline.js";
+import { renderTree } from "./tree.js";
 
 export function renderBlock(block: Block): string {
   switch (block.kind) {
@@ -24,6 +25,8 @@ export function renderBlock(block: Block): string {
       return renderChart(block);
     case "timeline":
       return renderTimeline(block);
+    case "tree":
+      return renderTree(block);
     default: {
       const never: never = block;
       throw new Error(`unknown block kind ${JSON.stringify(never)}`);

@@ -3,15 +3,15 @@
  * cross-chapter labs (`compare`). Adding a chapter = one import and one entry here.
  */
 import type { Chapter } from "./types.js";
-import { ch1 } from "./ch1.js";
-import { ch2 } from "./ch2.js";
-import { ch3 } from "./ch3.js";
-import { ch4 } from "./ch4.js";
-import { ch5 } from "./ch5.js";
-import { ch6 } from "./ch6.js";
-import { ch7 } from "./ch7.js";
-import { ch8 } from "./ch8.js";
-import { ch9 } from "./ch9.js";
+import { ch1 } from "./ch1/index.js";
+import { ch2 } from "./ch2/index.js";
+import { ch3 } from "./ch3/index.js";
+import { ch4 } from "./ch4/index.js";
+import { ch5 } from "./ch5/index.js";
+import { ch6 } from "./ch6/index.js";
+import { ch7 } from "./ch7/index.js";
+import { ch8 } from "./ch8/index.js";
+import { ch9 } from "./ch9/index.js";
 import { compare } from "./compare.js";
 import { exploreLab } from "./explore/index.js";
 

@@ -85,7 +85,24 @@ export interface TimelineBlock {
   spans: { worker: number; from: number; to: number; label: string }[];
 }
 
-export type Block = TableBlock | TextBlock | NoticeBlock | BookComparisonBlock | ChartBlock | TimelineBlock;
+/** One actor (or task) in a supervision tree, with what happened to it. */
+export interface TreeNode {
+  label: string;
+  /** What happened to it, shown after the label ("↻ 2 restarts"). */
+  note?: string;
+  children?: TreeNode[];
+}
+
+/** A tree drawn with box-drawing lines: the actor hierarchy of the book's Figure 8-2, from what ran. */
+export interface TreeBlock {
+  kind: "tree";
+  title?: string;
+  root: TreeNode;
+  /** What the marks in the notes mean ("↻ = restarted"). */
+  legend?: string[];
+}
+
+export type Block = TableBlock | TextBlock | NoticeBlock | BookComparisonBlock | ChartBlock | TimelineBlock | TreeBlock;
 
 /** What one experiment returns. */
 export interface ExperimentResult {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { siblingModule } from "../../runtime/module-worker.js";
+import { siblingModule } from "../../index.js";
 
 const script = siblingModule(import.meta.url, "child");
 

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { co, fromPromise, LiveRuntime, sleep, timeout, watch, type Co, type WatchReceiver, type WatchSender } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's poll interval (L776). */
 export const BOOK_POLL_MS = 100;
@@ -98,7 +99,7 @@ function* mainLoop(
 }
 
 export async function runFileWatcher(opts: LabOptions): Promise<FileWatchRun> {
-  const pollMs = Math.max(MIN_POLL_MS, BOOK_POLL_MS * opts.timeScale);
+  const pollMs = bookMs(opts, BOOK_POLL_MS / 1000, MIN_POLL_MS);
   const dir = mkdtempSync(join(tmpdir(), "async-lab-ch1-"));
   const path = join(dir, "data.txt");
   const rt = new LiveRuntime();

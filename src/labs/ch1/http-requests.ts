@@ -10,7 +10,8 @@
  */
 import { createServer, type Server } from "node:http";
 import { co, HttpClient, joinAll, LiveRuntime, type Co, type Future } from "../../index.js";
-import type { Block } from "../types.js";
+import { TOO_BUSY } from "../claims.js";
+import type { Block, TimelineBlock } from "../types.js";
 
 /** The book's single-request latency (L167-168). */
 export const LATENCY_MS = 140;
@@ -44,51 +45,68 @@ async function startServer(): Promise<Server140> {
   };
 }
 
-function* getTodo(client: HttpClient, base: string, id: number): Co<number> {
+/** When one request started and ended (ms since its run started): a bar in Figure 1-1. */
+export interface RequestSpan {
+  id: number;
+  from: number;
+  to: number;
+}
+
+function* getTodo(client: HttpClient, base: string, id: number, spans: RequestSpan[] = []): Co<number> {
+  const from = performance.now();
   const response = yield* client.request(`${base}/todos/${id}`);
   if (response.status !== 200) throw new Error(`GET /todos/${id} → ${response.status}`);
+  spans.push({ id, from, to: performance.now() });
   return (JSON.parse(response.text()) as { id: number }).id;
 }
 
-function* sequentially(client: HttpClient, base: string): Co<number[]> {
+function* sequentially(client: HttpClient, base: string, spans: RequestSpan[]): Co<number[]> {
   const ids: number[] = [];
-  for (let id = 1; id <= REQUESTS; id++) ids.push(yield* co(getTodo, client, base, id));
+  for (let id = 1; id <= REQUESTS; id++) ids.push(yield* co(getTodo, client, base, id, spans));
   return ids;
 }
 
-function joined(client: HttpClient, base: string) {
-  return joinAll(Array.from({ length: REQUESTS }, (_, i) => co(getTodo, client, base, i + 1)));
+function joined(client: HttpClient, base: string, spans: RequestSpan[]) {
+  return joinAll(Array.from({ length: REQUESTS }, (_, i) => co(getTodo, client, base, i + 1, spans)));
 }
 
 export interface HttpRun {
   oneMs: number;
   sequentialMs: number;
   joinedMs: number;
-  ids: { sequential: number[]; joined: number[] };
+  ids: { one: number[]; sequential: number[]; joined: number[] };
   served: number;
-  connections: { sequential: number; joined: number };
+  connections: { one: number; sequential: number; joined: number };
+  /** Each request's start and end, relative to its run's start (Figure 1-1). */
+  spans: { sequential: RequestSpan[]; joined: RequestSpan[] };
 }
 
 export async function runHttp(): Promise<HttpRun> {
   const server = await startServer();
   const rt = new LiveRuntime();
   try {
-    const timed = async <T>(f: (client: HttpClient) => Future<T> | Co<T>) => {
+    const timed = async <T>(f: (client: HttpClient, spans: RequestSpan[]) => Future<T> | Co<T>) => {
       const client = new HttpClient();
+      const spans: RequestSpan[] = [];
       const start = performance.now();
-      const value = await rt.blockOn(f(client));
+      const value = await rt.blockOn(f(client, spans));
       const ms = performance.now() - start;
       client.close();
-      return { value, ms, connections: client.connectsMade };
+      const relative = spans.map((s) => ({ id: s.id, from: s.from - start, to: s.to - start }));
+      return { value, ms, connections: client.connectsMade, spans: relative };
     };
-    const one = await timed((c) => getTodo(c, server.url, 1));
-    const seq = await timed((c) => sequentially(c, server.url));
-    const join = await timed((c) => joined(c, server.url));
+    // One untimed request first: the first request of a process also pays for loading and
+    // optimising the client's code, which would make "1 request" look slower than it is.
+    await timed((c) => getTodo(c, server.url, 1));
+    const one = await timed((c, spans) => getTodo(c, server.url, 1, spans));
+    const seq = await timed((c, spans) => sequentially(c, server.url, spans));
+    const join = await timed((c, spans) => joined(c, server.url, spans));
     return {
       oneMs: one.ms, sequentialMs: seq.ms, joinedMs: join.ms,
-      ids: { sequential: seq.value, joined: join.value },
+      ids: { one: [one.value], sequential: seq.value, joined: join.value },
       served: server.served(),
-      connections: { sequential: seq.connections, joined: join.connections },
+      connections: { one: one.connections, sequential: seq.connections, joined: join.connections },
+      spans: { sequential: seq.spans, joined: join.spans },
     };
   } finally {
     await server.close();
@@ -105,7 +123,7 @@ export function httpBlocks(run: HttpRun): Block[] {
         { header: "TCP connections" }, { header: "ids back, in order" },
       ],
       rows: [
-        ["1 request", run.oneMs, 140, 1, "1"],
+        ["1 request", run.oneMs, 140, run.connections.one, run.ids.one.join(",")],
         ["4, awaited one after another", run.sequentialMs, 656, run.connections.sequential, run.ids.sequential.join(",")],
         ["4, joined (tokio::join! → join)", run.joinedMs, 137, run.connections.joined, run.ids.joined.join(",")],
       ],
@@ -119,13 +137,40 @@ export function httpBlocks(run: HttpRun): Block[] {
         { label: "speed-up", book: "4.7×", ours: `${(run.sequentialMs / run.joinedMs).toFixed(1)}×`, note: "one thread in both: concurrency, not parallelism" },
       ],
     },
-    {
-      kind: "notice",
-      lines: [
-        "Awaiting one request after another is synchronous code with extra steps: 4 × the latency.",
-        "Joined, the four requests wait at the same time on one thread: about one latency in total, with no extra threads.",
-        "The joined run opens one connection per request (they are in flight together); the sequential one reuses a single keep-alive connection.",
-      ],
-    },
+    httpTimeline(run),
+    { kind: "notice", lines: httpNotices(run) },
   ];
+}
+
+
+/** The book's Figure 1-1, drawn from what ran: each request a row, time across, both runs from 0. */
+export function httpTimeline(run: HttpRun): TimelineBlock {
+  const rows = [
+    ...run.spans.sequential.map((s) => ({ name: `awaited in turn: GET /todos/${s.id}`, s })),
+    ...run.spans.joined.map((s) => ({ name: `joined:          GET /todos/${s.id}`, s })),
+  ];
+  return {
+    kind: "timeline",
+    title: "Figure 1-1 (book): sequential vs concurrent requests — each row one request, both runs from 0 ms",
+    unit: "ms",
+    workers: rows.map((r) => r.name),
+    spans: rows.map((r, i) => ({ worker: i, from: r.s.from, to: r.s.to, label: "waiting for the response" })),
+  };
+}
+
+/** The E1.2–E1.4 lines, computed from the run: how many latencies each took, and the connections used. */
+export function httpNotices(run: Pick<HttpRun, "oneMs" | "sequentialMs" | "joinedMs" | "connections">): string[] {
+  const seqX = run.sequentialMs / run.oneMs;
+  const joinX = run.joinedMs / run.oneMs;
+  const lines = [
+    seqX >= REQUESTS * 0.8
+      ? `Awaiting one request after another is synchronous code with extra steps: ${seqX.toFixed(1)} × one request's time.`
+      : `Awaited one after another, 4 requests took only ${seqX.toFixed(1)} × one request's time — not the ~${REQUESTS}× expected; the single request was slow (${run.oneMs.toFixed(0)} ms).`,
+    joinX <= 1.5
+      ? `Joined, the four requests waited at the same time on one thread: ${joinX.toFixed(1)} × one request's time, with no extra threads.`
+      : `Joined, the four requests took ${joinX.toFixed(1)} × one request's time — they overlapped less than they could: ${TOO_BUSY}.`,
+  ];
+  const c = run.connections;
+  lines.push(`Connections opened: ${c.sequential} for the requests awaited in turn (${c.sequential === 1 ? "one keep-alive connection reused" : "not reused"}), ${c.joined} for the joined ones (${c.joined === REQUESTS ? "one per request: they were in flight together" : "fewer than the requests"}).`);
+  return lines;
 }

@@ -12,13 +12,15 @@
  */
 import { createServer } from "node:http";
 import { co, HttpClient, join, LiveRuntime, sleep, type Co } from "../../index.js";
-import type { Block, LabOptions } from "../types.js";
+import { TOO_BUSY } from "../claims.js";
+import type { Block, TimelineBlock, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's delays in seconds (L862-866, L868-871). */
 export const FETCH_DELAY_S = 5;
 export const LOGIN_DELAY_S = 1;
-/** Floor for one scaled book second: below ~10 ms, timer and connection jitter would rival the 1 s vs 5 s gap. */
-const MIN_BOOK_SECOND_MS = 10;
+/** Floor for one scaled book second: below ~20 ms, timer and connection jitter would rival the 1 s vs 5 s gap. */
+const MIN_BOOK_SECOND_MS = 20;
 
 export interface PrintedLine {
   /** ms since the run started. */
@@ -26,10 +28,33 @@ export interface PrintedLine {
   line: string;
 }
 
+/** One future's life in a run (ms since the run started): a bar in the timeline. */
+export interface FutureSpan {
+  future: "fetch_data(5)" | "calculate_last_login()";
+  from: number;
+  to: number;
+}
+
 export interface OrderRun {
   how: "joined" | "awaited in turn";
   lines: PrintedLine[];
   totalMs: number;
+  spans: FutureSpan[];
+}
+
+/** The clock of one run: what it printed and when each future started and ended. */
+interface RunLog {
+  say: (line: string) => void;
+  now: () => number;
+  spans: FutureSpan[];
+}
+
+/** Await `body` and record, as `future`, when it was first polled and when it finished. */
+function* tracked<T>(log: RunLog, future: FutureSpan["future"], body: Co<T>): Co<T> {
+  const from = log.now();
+  const value = yield* body;
+  log.spans.push({ future, from, to: log.now() });
+  return value;
 }
 
 export interface OutOfOrderRun {
@@ -91,36 +116,40 @@ function debugFormat(r: Response): string {
   return `Ok(Response { url: ${JSON.stringify(r.url)}, args: Object {${Object.keys(r.args).length === 0 ? "" : " … "}} })`;
 }
 
-function* joined(client: HttpClient, base: string, say: (line: string) => void, bookSecondMs: number): Co<void> {
-  const data = co(fetchData, client, base, FETCH_DELAY_S);
-  const timeSince = co(calculateLastLogin, say, bookSecondMs);
+function* joined(client: HttpClient, base: string, log: RunLog, bookSecondMs: number): Co<void> {
+  const data = co(tracked<Response>, log, "fetch_data(5)", fetchData(client, base, FETCH_DELAY_S));
+  const timeSince = co(tracked<void>, log, "calculate_last_login()", calculateLastLogin(log.say, bookSecondMs));
   const [posts] = yield* join(data, timeSince);
-  say(`Fetched ${debugFormat(posts)}`);
+  log.say(`Fetched ${debugFormat(posts)}`);
 }
 
-function* inTurn(client: HttpClient, base: string, say: (line: string) => void, bookSecondMs: number): Co<void> {
-  const posts = yield* co(fetchData, client, base, FETCH_DELAY_S);
-  say(`Fetched ${debugFormat(posts)}`);
-  yield* co(calculateLastLogin, say, bookSecondMs);
+function* inTurn(client: HttpClient, base: string, log: RunLog, bookSecondMs: number): Co<void> {
+  const posts = yield* tracked(log, "fetch_data(5)", fetchData(client, base, FETCH_DELAY_S));
+  log.say(`Fetched ${debugFormat(posts)}`);
+  yield* tracked(log, "calculate_last_login()", calculateLastLogin(log.say, bookSecondMs));
 }
 
 export async function runOutOfOrder(opts: LabOptions): Promise<OutOfOrderRun> {
-  const bookSecondMs = Math.max(MIN_BOOK_SECOND_MS, 1000 * opts.timeScale);
+  const bookSecondMs = bookMs(opts, 1, MIN_BOOK_SECOND_MS);
   const server = await startDelayServer(bookSecondMs);
   const rt = new LiveRuntime();
   const runs: OrderRun[] = [];
   try {
+    // One untimed request first, so neither timed run pays for loading the client's code.
+    const warm = new HttpClient();
+    await rt.blockOn(co(fetchData, warm, server.base, 0)).finally(() => warm.close());
     for (const [how, main] of [["joined", joined], ["awaited in turn", inTurn]] as const) {
       const client = new HttpClient();
       const lines: PrintedLine[] = [];
       const start = performance.now();
-      const say = (line: string) => lines.push({ at: performance.now() - start, line });
+      const now = () => performance.now() - start;
+      const log: RunLog = { say: (line) => lines.push({ at: now(), line }), now, spans: [] };
       try {
-        await rt.blockOn(co(main, client, server.base, say, bookSecondMs));
+        await rt.blockOn(co(main, client, server.base, log, bookSecondMs));
       } finally {
         client.close();
       }
-      runs.push({ how, lines, totalMs: performance.now() - start });
+      runs.push({ how, lines, totalMs: now(), spans: log.spans });
     }
   } finally {
     await server.close();
@@ -155,13 +184,39 @@ export function outOfOrderBlocks(run: OutOfOrderRun): Block[] {
         { label: "total", book: "≈5 s (the longer delay), not 6 (the sum)", ours: `${(joinedRun.totalMs / s).toFixed(2)} book s (${joinedRun.totalMs.toFixed(1)} ms)` },
       ],
     },
-    {
-      kind: "notice",
-      lines: [
-        "fetch_data was started first, yet the login line prints first: joined futures finish in the order their waits end, not the order they were written.",
-        "Joined, the total is about the longer of the two waits; awaited in turn, the waits add up and the printout follows the code.",
-        "The data is used only after the join: await where you need the value, and independent waits overlap.",
-      ],
-    },
+    outOfOrderTimeline(run),
+    { kind: "notice", lines: outOfOrderNotices(run) },
+  ];
+}
+
+
+/** Each future of each run as a row, time across, both runs from 0 (the book describes this; it draws no figure). */
+export function outOfOrderTimeline(run: OutOfOrderRun): TimelineBlock {
+  const rows = run.runs.flatMap((r) => [...r.spans].sort((a, b) => a.future.localeCompare(b.future)).map((sp) => ({ name: `${r.how}: ${sp.future}`, sp })));
+  return {
+    kind: "timeline",
+    title: "E1.12 out-of-order completion, per future: joined, the shorter wait ends first; in turn, the waits add up",
+    unit: "ms",
+    workers: rows.map((r) => r.name),
+    spans: rows.map((r, i) => ({ worker: i, from: r.sp.from, to: r.sp.to, label: r.sp.future.startsWith("fetch") ? "fetch (5 s)" : "login (1 s)" })),
+  };
+}
+
+/** The E1.12 lines, computed from the printout order and the totals they describe. */
+export function outOfOrderNotices(run: OutOfOrderRun): string[] {
+  const joinedRun = run.runs.find((r) => r.how === "joined")!;
+  const inTurnRun = run.runs.find((r) => r.how === "awaited in turn")!;
+  const loginFirst = joinedRun.lines[0]?.line === "Logged in 2 days ago";
+  const joinedS = joinedRun.totalMs / run.bookSecondMs;
+  const inTurnS = inTurnRun.totalMs / run.bookSecondMs;
+  const longer = Math.max(FETCH_DELAY_S, LOGIN_DELAY_S);
+  return [
+    loginFirst
+      ? "fetch_data was started first, yet the login line printed first: joined futures finish in the order their waits end, not the order they were written."
+      : `fetch_data's line printed first this time ("${joinedRun.lines[0]?.line.slice(0, 30) ?? ""}…"): the 1 s wait did not end first — ${TOO_BUSY}.`,
+    inTurnS - joinedS >= 0.5 * LOGIN_DELAY_S
+      ? `Joined, the total was ${joinedS.toFixed(2)} book s, about the longer wait (${longer} s); awaited in turn, ${inTurnS.toFixed(2)} s: the waits add up.`
+      : `Joined took ${joinedS.toFixed(2)} book s and in turn ${inTurnS.toFixed(2)} s — not the expected ≈${longer} s vs ≈${FETCH_DELAY_S + LOGIN_DELAY_S} s: ${TOO_BUSY}.`,
+    "The data is used only after the join: await where you need the value, and independent waits overlap.",
   ];
 }

@@ -13,6 +13,7 @@
 import { constants } from "node:os";
 import type { Block, LabOptions } from "../types.js";
 import { exited, onLines, spawnChild, type ExitStatus } from "./child-process.js";
+import { bookMs } from "../book-time.js";
 
 /** The book's 4 s between the child's prints, time-scaled, but at least this (a print storm teaches nothing). */
 const MIN_LOOP_MS = 20;
@@ -27,7 +28,7 @@ export interface KillRun {
 }
 
 export async function runKill(opts: LabOptions): Promise<KillRun> {
-  const loopMs = Math.max(MIN_LOOP_MS, 4000 * opts.timeScale);
+  const loopMs = bookMs(opts, 4, MIN_LOOP_MS);
   const child = spawnChild(["loop", String(loopMs)]);
   const pid = child.pid!;
   const lines = [`Child process spawned with PID: ${pid}`];

@@ -4,6 +4,8 @@
  * the lines it printed, stamped with a clock all threads share, or a count.
  */
 import { parentPort, workerData } from "node:worker_threads";
+// A worker entry imports the narrow modules it needs, not the public index: a fresh
+// thread would otherwise load (from sources: transpile) the whole library before it starts.
 import { blockingSleep } from "../../runtime/blocking.js";
 import { AtomicCondvar } from "../../runtime/sync/atomic-condvar.js";
 import { AtomicMutex } from "../../runtime/sync/atomic-mutex.js";

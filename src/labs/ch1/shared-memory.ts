@@ -6,9 +6,10 @@
  * Then the reason a mutex exists: two threads incrementing one counter —
  * unlocked (updates lost), under the mutex (exact), and with `Atomics.add`.
  */
-import { startModuleWorker, siblingModule, workerResult } from "../../runtime/module-worker.js";
+import { startModuleWorker, siblingModule, workerResult } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
 import { CELL, CELLS, type SharedJob, type StampedLine } from "./shared-memory-layout.js";
+import { bookMs } from "../book-time.js";
 
 const workerModule = siblingModule(import.meta.url, "shared-memory-worker");
 
@@ -28,7 +29,7 @@ export interface CondvarRun {
 
 export async function runCondvar(opts: LabOptions): Promise<CondvarRun> {
   const sab = new SharedArrayBuffer(CELLS * 4);
-  const gap = Math.max(MIN_UPDATE_GAP_MS, 4000 * opts.timeScale);
+  const gap = bookMs(opts, 4, MIN_UPDATE_GAP_MS);
   const [heard, said] = await Promise.all([
     start<StampedLine[]>({ role: "listener", sab, n: 0 }),
     start<StampedLine[]>({ role: "updater", sab, n: gap }),
@@ -63,7 +64,7 @@ const HOW: Record<CounterRow["how"], string> = {
 
 export function sharedMemoryBlocks(condvar: CondvarRun, counters: CounterRow[]): Block[] {
   return [
-    { kind: "text", title: "E1.10 updater and listener threads, a mutex and a condvar on Atomics", lines: condvar.lines },
+    { kind: "text", title: "E1.10 updater and listener threads, a mutex and a condvar on Atomics (the book's Figure 1-4: a condvar alerting another thread)", lines: condvar.lines },
     {
       kind: "book",
       rows: [{ label: "E1.10 output", book: "4 pairs: Updating value to X... / Received value: X", ours: `${condvar.lines.filter((l) => l.startsWith("Received")).length} values received of ${condvar.lines.filter((l) => l.startsWith("Updating")).length} sent` }],

@@ -12,8 +12,10 @@
  */
 import { availableParallelism, cpus } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { siblingModule, startModuleWorker } from "../../runtime/module-worker.js";
+import { siblingModule, startModuleWorker } from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
+import { bookMs } from "../book-time.js";
+import { TOO_BUSY } from "../claims.js";
 
 const workerModule = siblingModule(import.meta.url, "stress-worker");
 
@@ -86,7 +88,7 @@ function startThread(n: number): { worker: Worker; computing: Promise<void> } {
 }
 
 export async function runStress(opts: LabOptions): Promise<StressRun> {
-  const windowMs = Math.max(MIN_WINDOW_MS, WINDOW_BOOK_S * 1000 * opts.timeScale);
+  const windowMs = bookMs(opts, WINDOW_BOOK_S, MIN_WINDOW_MS);
   const idle = await measureWindow(windowMs);
   const threads = Array.from({ length: STRESS_THREADS }, () => startThread(BOOK_FIB_N));
   let stress: CpuWindow;
@@ -127,9 +129,23 @@ export function stressBlocks(run: StressRun): Block[] {
       kind: "notice",
       lines: [
         `${run.threads} threads on ${run.cores} cores: this process got ${(run.stress.processPct / 100).toFixed(2)} cores' worth of CPU time per second of wall time; the ceiling is ${run.cores}, however many threads (other processes on the machine take their share too).`,
-        "The thread count barely changed, yet the CPU went from idle to saturated: most threads on a machine wait, and waiting costs no CPU.",
+        stressNotice(run.idle.machinePct, run.stress.machinePct),
         "fibonacci(4000) would need ~10^836 calls; the threads are terminated (worker.terminate() interrupts running JavaScript), so the process can exit.",
       ],
     },
   ];
+}
+
+/**
+ * E1.1's point — a handful of busy threads saturate a machine that thousands of
+ * waiting threads leave idle — stated only when the two windows show it.
+ */
+export function stressNotice(idlePct: number, stressPct: number): string {
+  if (idlePct >= 80) {
+    return `The machine was already ${idlePct.toFixed(0)}% busy before the threads started, so this run cannot show idle → saturated (other processes had the cores).`;
+  }
+  if (stressPct >= 90 && stressPct - idlePct >= 20) {
+    return `The thread count barely changed, yet the machine went from ${idlePct.toFixed(0)}% to ${stressPct.toFixed(0)}% busy: most threads on a machine wait, and waiting costs no CPU.`;
+  }
+  return `The machine only went from ${idlePct.toFixed(0)}% to ${stressPct.toFixed(0)}% busy — short of saturated: ${TOO_BUSY}.`;
 }

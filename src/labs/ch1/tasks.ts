@@ -3,7 +3,7 @@
  * closures cannot cross threads). Each returns the index of the worker that ran it,
  * so the lab can show how the ten tasks were spread.
  */
-import type { TaskContext } from "../../runtime/threads/worker-loop.js";
+import type { TaskContext } from "../../index.js";
 import { runTask, type CpuWork, type TaskKind } from "./work.js";
 
 export interface TenTasksArg {

@@ -5,6 +5,8 @@
  * does identical work. Imports stay minimal: a child process loads this file at
  * start-up, and start-up time is part of what the processes variant measures.
  */
+// A child process loads this at start-up, and start-up is part of what E1.6 measures:
+// import the one narrow module needed, not the public index (which loads the whole library).
 import { blockingSleep } from "../../runtime/blocking.js";
 
 /** The book's `fibonacci`: deliberately exponential, a pure CPU burner. */

@@ -19,6 +19,9 @@ import type { HeartbeatConfig } from "./kv-config.js";
 import { KvClient } from "./kv-client.js";
 import { debugOption, type RoutingMessage } from "./messages.js";
 import { startKvSystem } from "./router.js";
+import { bookMs } from "../book-time.js";
+import { collapseRepeats } from "../collapse.js";
+import type { TreeBlock } from "../types.js";
 
 /** The book's durations (L6443, L6527, L6612), in ms. */
 const BOOK = { everyMs: 200, cutoffMs: 500, resetPauseMs: 100 };
@@ -68,7 +71,7 @@ function* stalledWriter(kv: KvClient, router: { tell(m: RoutingMessage): void },
 export async function heartbeatSupervision(opts: LabOptions): Promise<ExperimentResult> {
   const sim = opts.driver === "sim" ? new SimRuntime({ seed: opts.seed }) : null;
   const scale = sim !== null ? 1 : Math.max(opts.timeScale, LIVE_MIN_SCALE);
-  const ms = (bookMs: number) => bookMs * scale;
+  const ms = (bookMilliseconds: number) => bookMs({ timeScale: scale }, bookMilliseconds / 1000);
   const system = new ActorSystem(sim !== null ? { runtime: sim } : {});
   const now = () => (sim !== null ? sim.timers.now() : performance.now());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-lab-ch8-"));
@@ -101,8 +104,9 @@ export async function heartbeatSupervision(opts: LabOptions): Promise<Experiment
   const unit = sim !== null ? "virtual ms" : "ms";
   return {
     blocks: [
-      { kind: "text", title: "printout, part 1: the book's main (set, get ×2, manual reset, get, set)", lines },
-      { kind: "text", title: "printout, part 2: the writer stalls, the heartbeat supervisor resets", lines: part2 },
+      { kind: "text", title: "printout, part 1: the book's main (set, get ×2, manual reset, get, set); identical consecutive lines collapsed into one with a count (the writer prints at every heartbeat)", lines: collapseRepeats(lines) },
+      { kind: "text", title: "printout, part 2: the writer stalls, the heartbeat supervisor resets; identical consecutive lines collapsed", lines: collapseRepeats(part2) },
+      actorTree([...lines, ...part2], ms(BOOK.everyMs), ms(BOOK.cutoffMs), unit),
       {
         kind: "table",
         title: `part 2: a get every ${ms(PROBE_EVERY_MS)} ${unit} while the writer hangs (times since start, ${unit})`,
@@ -128,5 +132,35 @@ export async function heartbeatSupervision(opts: LabOptions): Promise<Experiment
         ],
       },
     ],
+  };
+}
+
+/**
+ * The book's Figure 8-2 drawn from this run: who spawned whom, and how often each was
+ * replaced — counted from the lines the actors printed (each key-value start, each
+ * distinct writer instance, each supervisor reset).
+ */
+export function actorTree(printed: readonly string[], everyMs: number, cutoffMs: number, unit: string): TreeBlock {
+  const kvStarts = printed.filter((l) => l === "Starting key_value_actor").length;
+  const supervisorResets = printed.filter((l) => l.startsWith("-- heartbeat supervisor:")).length;
+  const manualResets = printed.filter((l) => l.startsWith("-- manual reset")).length;
+  const writers = [...new Set(printed.filter((l) => l.startsWith("writer instance: actor")).map((l) => /actor (\d+)/.exec(l)![1]!))];
+  const restarts = Math.max(0, kvStarts - 1);
+  return {
+    kind: "tree",
+    title: "Figures 8-2 and 8-3 (book): the writer backup actor system, as this run spawned it",
+    root: {
+      label: "router",
+      note: "global, registered by name; forwards get / set / reset",
+      children: [
+        {
+          label: "key-value actor",
+          note: `↻ ${restarts} restart${restarts === 1 ? "" : "s"} (${manualResets} manual, ${supervisorResets} by the supervisor): ${kvStarts} instance${kvStarts === 1 ? "" : "s"}`,
+          children: [{ label: "writer actor", note: `↻ dies and restarts with its parent: ${writers.length} instance${writers.length === 1 ? "" : "s"} seen printing (actor ${writers.join(", ")})` }],
+        },
+        { label: "heartbeat supervisor", note: `beats every ${everyMs} ${unit}, reset after ${cutoffMs} ${unit} of silence` },
+      ],
+    },
+    legend: ["↻ = replaced by a new instance (a restart)", "child under parent = spawned by it, dies with it"],
   };
 }

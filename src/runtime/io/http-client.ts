@@ -27,7 +27,7 @@
  */
 import type { ConnectionOptions } from "node:tls";
 import { co, type Co } from "../../futures/generator-future.js";
-import type { BaseFuture } from "../../futures/base-future.js";
+import { awaitable, type BaseFuture } from "../../futures/base-future.js";
 import { TimeoutError } from "../../futures/errors.js";
 import type { Future } from "../../futures/poll.js";
 import { timeout } from "../../futures/select.js";
@@ -78,6 +78,17 @@ export interface HttpClientOptions {
   timeout?: number;
   /** Largest response body in bytes, any framing (default 8 MiB). */
   maxBodySize?: number;
+  /**
+   * Where a request runs: called with each request's future, returns the future the
+   * caller awaits (hyper's `Executor`: e.g. spawn it as a task). Default: run in place.
+   */
+  executor?: <T>(request: BaseFuture<T>) => Future<T>;
+  /**
+   * How a connection is opened for a URL (hyper's connector: scheme → plain or TLS
+   * stream, DNS, errors for schemes it does not speak). Default: `connect` by scheme,
+   * http: and https: only.
+   */
+  connector?: (url: URL) => BaseFuture<PollStream>;
 }
 
 export class HttpClient {
@@ -91,7 +102,8 @@ export class HttpClient {
   request(url: string | URL, init: ClientRequest = {}): BaseFuture<ClientResponse> {
     const total = init.timeout ?? this.options.timeout;
     const send = co(sendRequest, this, typeof url === "string" ? new URL(url) : url, init);
-    return total === undefined ? send : co(within, send, total, "total" as const);
+    const request = total === undefined ? send : co(within, send, total, "total" as const);
+    return this.options.executor === undefined ? request : awaitable(this.options.executor(request));
   }
 
   /** Close all idle connections. */
@@ -125,7 +137,7 @@ export class HttpClient {
 
 function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<ClientResponse> {
   const secure = url.protocol === "https:";
-  if (!secure && url.protocol !== "http:") throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
+  if (client.options.connector === undefined && !secure && url.protocol !== "http:") throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
@@ -136,7 +148,7 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const options = client.options;
   let conn = client.takeIdle(origin);
   if (conn === undefined) {
-    const connecting = secure ? connect({ host, port, tls: options.tls ?? {} }) : connect({ host, port });
+    const connecting = options.connector !== undefined ? options.connector(url) : secure ? connect({ host, port, tls: options.tls ?? {} }) : connect({ host, port });
     const stream = options.connectTimeout === undefined ? yield* connecting : yield* within(connecting, options.connectTimeout, "connect");
     client.connectsMade++;
     conn = { stream, reader: new MessageReader(stream, null, { maxBody: options.maxBodySize ?? MAX_HTTP_BODY }) };
