@@ -39,9 +39,12 @@ export async function startedPool(options: ConstructorParameters<typeof ThreadPo
       if (++started === options.workers) ready();
     },
   });
-  await online;
-  // Load the task module on every worker, so no timed run pays for an import.
-  await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", { n: FIB_N, reps: 1 }), i)));
+  // Load the task module on every worker, so no timed run pays for an import. Submitted
+  // before waiting for the start hooks: an idle pool does not keep the process alive
+  // (thread-pool.ts, invariant 5), so waiting on the hooks alone would let Node exit
+  // while the workers were still starting; outstanding tasks keep it alive.
+  const warm = Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", { n: FIB_N, reps: 1 }), i)));
+  await Promise.all([online, warm]);
   return pool;
 }
 
