@@ -46,6 +46,9 @@ export type { Coroutine, CoroutineState } from "./futures/coroutine.js";
 
 // --- runtime ---
 export { Task, JoinError } from "./runtime/task.js";
+export { abandon, ABANDON } from "./futures/abandon.js";
+export type { Abandonable } from "./futures/abandon.js";
+export type { DetachedErrorHandler } from "./runtime/driver-kit.js";
 export type { JoinHandle, SpawnOptions, TaskScheduler } from "./runtime/task.js";
 export { LiveRuntime, getDefaultRuntime } from "./runtime/live-runtime.js";
 export type { LiveRuntimeOptions, RuntimeStats } from "./runtime/live-runtime.js";
@@ -122,8 +125,9 @@ export { EventBus, EventHandle } from "./reactive/event-bus.js";
 export type { BackpressurePolicy, SubscribeOptions, EventBusOptions, SubscriberStats } from "./reactive/event-bus.js";
 
 // --- patterns: virtual clock, state machine, retry, circuit breaker, decorator, waterfall (issue 7) ---
-export { VirtualTimers, VirtualRuntime } from "./patterns/virtual-clock.js";
-export type { VirtualRuntimeOptions } from "./patterns/virtual-clock.js";
+export { VirtualRuntime } from "./runtime/virtual-runtime.js";
+export { VirtualTimers } from "./runtime/virtual-timers.js";
+export type { VirtualRuntimeOptions } from "./runtime/virtual-runtime.js";
 export { transition } from "./patterns/state-machine.js";
 export type { SwitchState, SwitchEvent } from "./patterns/state-machine.js";
 export { retry } from "./patterns/retry.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventBus } from "../src/reactive/event-bus.js";
-import { VirtualRuntime } from "../src/patterns/virtual-clock.js";
+import { VirtualRuntime } from "../src/runtime/virtual-runtime.js";
 import { co } from "../src/futures/generator-future.js";
 import { PENDING } from "../src/futures/poll.js";
 

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ActorSystem, CLOSED, ChannelClosed, Mutex, Notify, Semaphore, TimeoutError, channel, co, explore, oneshot, sleep, timeout, watch, yieldNow,
-  type Co, type ExploreProgram,
+  type Co, type ExploreOptions, type ExploreProgram,
 } from "../src/index.js";
 
 const SCALE = Number(process.env.EXPLORE_SELF_SCALE ?? 1);
@@ -18,12 +18,12 @@ const PROGRAMS = 10;
 const SCHEDULES = 50 * SCALE;
 
 /** Explore each drawn program under pct depth 2 and 3; a failure fails the property with its replay string. */
-function selfTest<D>(arb: fc.Arbitrary<D>, build: (d: D) => ExploreProgram, seed: number): number {
+function selfTest<D>(arb: fc.Arbitrary<D>, build: (d: D) => ExploreProgram, seed: number, options: Pick<ExploreOptions, "expectedError"> = {}): number {
   let total = 0;
   fc.assert(
     fc.property(arb, (d) => {
       for (const depth of [2, 3]) {
-        const r = explore(build(d), { strategy: "pct", depth, seed, schedules: SCHEDULES, maxSteps: 2000 });
+        const r = explore(build(d), { ...options, strategy: "pct", depth, seed, schedules: SCHEDULES, maxSteps: 2000 });
         total += r.schedules;
         if (r.failure !== null) throw new Error(`${r.failure.kind}: ${r.failure.message} (depth ${depth}, replay ${r.failure.replay})`);
       }
@@ -269,11 +269,10 @@ describe("explore on our own primitives (pct, depth 2 and 3)", () => {
     expect(n).toBeGreaterThanOrEqual(1000);
   });
 
-  // Fails today: a JoinHandle keeps one join waker, so a second awaiter replaces the
-  // first, which then waits forever (the explorer reports a deadlock, shrunk to two
-  // decisions). Issue 11 §1 gives JoinHandle the waiter list (branch `drivers`); when
-  // that lands this turns into an unexpected pass — make it a plain `it` then.
-  it.fails("JoinHandle: any number of tasks awaiting one handle each get its value", () => {
+  // Before the JoinHandle kept a list of join wakers (issue 11 §1), a second awaiter
+  // replaced the first, which then waited forever: the explorer found that deadlock,
+  // shrunk to two decisions.
+  it("JoinHandle: any number of tasks awaiting one handle each get its value (or its error)", () => {
     const arb = fc.record({ awaiters: fc.integer({ min: 2, max: 3 }), work: fc.integer({ min: 0, max: 3 }), fails: fc.boolean() });
     const n = selfTest(arb, ({ awaiters, work, fails }) => (rt) => {
       const target = rt.spawn(co(function* () {
@@ -294,7 +293,7 @@ describe("explore on our own primitives (pct, depth 2 and 3)", () => {
         const expected = fails ? "failed" : "value 7";
         if (got.length !== awaiters || got.some((g) => g !== expected)) throw new Error(`awaiters got ${got.join(", ")}`);
       });
-    }, 17);
+    }, 17, { expectedError: (e) => e instanceof Error && e.message === "expected failure" });
     expect(n).toBeGreaterThanOrEqual(1000);
   });
 

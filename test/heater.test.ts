@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { simulateHeater } from "../src/reactive/simulate-heater.js";
 import { summarizeHeater, startHeater } from "../src/reactive/heater.js";
-import { VirtualRuntime } from "../src/patterns/virtual-clock.js";
+import { VirtualRuntime } from "../src/runtime/virtual-runtime.js";
 import { AtomicCell } from "../src/reactive/atomic-cell.js";
 import { WatchedCell } from "../src/reactive/watched-cell.js";
 import { PENDING } from "../src/futures/poll.js";

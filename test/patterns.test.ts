@@ -4,7 +4,7 @@ import { retry } from "../src/patterns/retry.js";
 import { CircuitBreaker, CircuitOpenError, type BreakerState } from "../src/patterns/circuit-breaker.js";
 import { LoggingFuture, withLogging } from "../src/patterns/logging-future.js";
 import { waterfall } from "../src/patterns/waterfall.js";
-import { VirtualRuntime } from "../src/patterns/virtual-clock.js";
+import { VirtualRuntime } from "../src/runtime/virtual-runtime.js";
 import { co } from "../src/futures/generator-future.js";
 import { pollFn, ready } from "../src/futures/basic.js";
 import { sleep } from "../src/futures/sleep.js";

@@ -20,6 +20,7 @@
  * objects are shared and reused: `yield*` and the driver read `done`/`value` at
  * once and never keep them. Net cost of an await: zero allocations.
  */
+import { abandon } from "./abandon.js";
 import type { Context, Future, Poll } from "./poll.js";
 
 let justStarted: unknown = null;
@@ -79,6 +80,6 @@ class Wrapped<T> extends BaseFuture<T> {
     return this.inner.poll(cx);
   }
   override cancel(): void {
-    this.inner.cancel?.();
+    abandon(this.inner);
   }
 }

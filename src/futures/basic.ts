@@ -2,6 +2,7 @@
  * The smallest futures: `ready`, `pending`, `pollFn`, `yieldNow`, `lazy`.
  * Each is what the book writes by hand in chapter 2 before reaching for Tokio.
  */
+import { abandon } from "./abandon.js";
 import { BaseFuture } from "./base-future.js";
 import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
 
@@ -81,7 +82,7 @@ class Lazy<T> extends BaseFuture<T> {
     return this.inner.poll(cx);
   }
   override cancel(): void {
-    this.inner?.cancel?.();
+    if (this.inner !== null) abandon(this.inner);
   }
 }
 
@@ -99,7 +100,7 @@ class Map<T, U> extends BaseFuture<U> {
     return v === PENDING ? PENDING : this.fn(v);
   }
   override cancel(): void {
-    this.inner.cancel?.();
+    abandon(this.inner);
   }
 }
 

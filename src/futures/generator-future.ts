@@ -16,14 +16,18 @@
  * generator never observes a spurious wake-up.
  *
  * States: running (awaited === null, generator will be resumed), awaiting
- * (awaited !== null), finished (done). Cancel: cancel `awaited`, then
- * `generator.return()` so every `finally` block runs, innermost first.
+ * (awaited !== null), finished (done). Cancel: abandon `awaited` (futures/abandon.ts:
+ * a plain future is cancelled; a join handle only loses this reader, its task runs
+ * on), then `generator.return()` so every `finally` block runs, innermost first.
  * A `finally` block that itself awaits during cancellation cannot be driven (the
- * task is going away), so each future it yields is cancelled at once.
+ * task is going away), so each future it yields is abandoned at once.
+ * A throw from a `finally` block propagates out of `cancel()`: the task that owns
+ * the generator keeps it as the cause of its cancelled `JoinError` (task.ts).
  */
+import { abandon } from "./abandon.js";
 import { BaseFuture } from "./base-future.js";
 import { YieldNow } from "./basic.js";
-import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
+import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll, type Waker } from "./poll.js";
 
 /**
  * The generator type of a coroutine body: yields futures, returns `T`. It must be a
@@ -102,22 +106,31 @@ export function resumeGenerator<T>(driver: GeneratorDriver, gen: Co<T>, cx: Cont
   }
 }
 
-/** Cancel a suspended generator: cancel what it awaits, then run its `finally` blocks. */
-export function cancelGenerator<T>(driver: GeneratorDriver, gen: Co<T>): void {
+/**
+ * Cancel a suspended generator: abandon what it awaits (`waker` is the one the
+ * driver last polled with, so a shared future can tell which reader left), then run
+ * its `finally` blocks. Throws what a `finally` block throws.
+ */
+export function cancelGenerator<T>(driver: GeneratorDriver, gen: Co<T>, waker?: Waker): void {
   const awaited = driver.awaited;
   driver.awaited = null;
-  awaited?.cancel?.();
-  // return() runs the finally blocks; if one of them awaits, cancel that too.
-  let step = genReturn.call(gen, undefined) as IteratorResult<Future<unknown>, T>;
-  while (step.done !== true) {
-    step.value.cancel?.();
-    step = genReturn.call(gen, undefined) as IteratorResult<Future<unknown>, T>;
+  try {
+    if (awaited !== null) abandon(awaited, waker);
+  } finally {
+    // return() runs the finally blocks (even if abandoning threw); if one of them awaits, abandon that too.
+    let step = genReturn.call(gen, undefined) as IteratorResult<Future<unknown>, T>;
+    while (step.done !== true) {
+      abandon(step.value);
+      step = genReturn.call(gen, undefined) as IteratorResult<Future<unknown>, T>;
+    }
   }
 }
 
 export class GeneratorFuture<T> extends BaseFuture<T> implements GeneratorDriver {
   awaited: Future<unknown> | null = null;
   private done = false;
+  /** The waker of the latest poll: `cancel` passes it on when it abandons `awaited`. */
+  private waker: Waker | undefined = undefined;
 
   constructor(private readonly generator: Co<T>) {
     super();
@@ -125,6 +138,7 @@ export class GeneratorFuture<T> extends BaseFuture<T> implements GeneratorDriver
 
   poll(cx: Context): Poll<T> {
     if (this.done) throw new PolledAfterCompletion("coroutine");
+    this.waker = cx.waker;
     let out: Poll<T>;
     try {
       out = resumeGenerator(this, this.generator, cx);
@@ -139,7 +153,7 @@ export class GeneratorFuture<T> extends BaseFuture<T> implements GeneratorDriver
   override cancel(): void {
     if (this.done) return;
     this.done = true;
-    cancelGenerator(this, this.generator);
+    cancelGenerator(this, this.generator, this.waker);
   }
 }
 

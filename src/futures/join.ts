@@ -10,11 +10,14 @@
  * The two differ only when a child throws:
  * - `join` means *all*: the other children still run to completion, then the first
  *   error is rethrown (nothing is abandoned half-way);
- * - `tryJoin` stops at the first error: every other child still running is cancelled
- *   (timers released, `finally` blocks run) and the error is rethrown at once.
+ * - `tryJoin` stops at the first error: every other child still running is abandoned
+ *   (futures/abandon.ts: timers released, `finally` blocks run; a child that is a
+ *   task's join handle only stops being awaited — the task runs on, as tokio's
+ *   `try_join!` drops the other handles) and the error is rethrown at once.
  */
+import { abandon } from "./abandon.js";
 import { BaseFuture } from "./base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll } from "./poll.js";
+import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll, type Waker } from "./poll.js";
 
 /** Maps a tuple of futures to the tuple of their outputs. */
 export type Outputs<Fs extends readonly Future<unknown>[]> = { -readonly [K in keyof Fs]: Fs[K] extends Future<infer T> ? T : never };
@@ -47,8 +50,8 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
         this.remaining--;
         if (this.failFast) {
           this.finished = true;
-          this.cancelRunning();
-          throw error;
+          const cleanup = this.cancelRunning(cx.waker);
+          throw cleanup.length === 0 ? error : new AggregateError([error, ...cleanup], "tryJoin: a child failed, and abandoning the others threw too");
         }
         if (!this.failed) {
           this.failed = true;
@@ -66,16 +69,29 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
     return results as T;
   }
 
-  private cancelRunning(): void {
+  /**
+   * Abandon every child still running. Each one is abandoned even if an earlier one's
+   * cleanup threw (else its timers would stay registered); the throws are returned.
+   */
+  private cancelRunning(waker?: Waker): unknown[] {
+    const thrown: unknown[] = [];
     for (let i = 0; i < this.futures.length; i++) {
-      if (this.results[i] === NOT_DONE) this.futures[i]!.cancel?.();
+      if (this.results[i] !== NOT_DONE) continue;
+      try {
+        abandon(this.futures[i]!, waker);
+      } catch (error) {
+        thrown.push(error);
+      }
     }
+    return thrown;
   }
 
   override cancel(): void {
     if (this.finished) return;
     this.finished = true;
-    this.cancelRunning();
+    const thrown = this.cancelRunning();
+    if (thrown.length === 1) throw thrown[0];
+    if (thrown.length > 1) throw new AggregateError(thrown, "join: abandoning the children threw");
   }
 }
 

@@ -14,9 +14,10 @@
  * `timeout(f, ms)` is `select(f, sleep(ms))` with the sleep's win turned into a
  * `TimeoutError`; `timeoutAt(f, deadline)` is the same with `sleepUntil(deadline)`.
  */
+import { abandon } from "./abandon.js";
 import { BaseFuture } from "./base-future.js";
 import { TimeoutError } from "./errors.js";
-import { PENDING, PolledAfterCompletion, isFuture, type Context, type Future, type Poll } from "./poll.js";
+import { PENDING, PolledAfterCompletion, isFuture, type Context, type Future, type Poll, type Waker } from "./poll.js";
 import { Sleep } from "./sleep.js";
 
 /** How a `select` picks among children that are ready in the same poll. */
@@ -51,26 +52,26 @@ class Select<R> extends BaseFuture<R> {
       try {
         value = futures[i]!.poll(cx);
       } catch (error) {
-        this.finish(i);
+        this.finish(i, cx.waker);
         throw error;
       }
       if (value !== PENDING) {
-        this.finish(i);
+        this.finish(i, cx.waker);
         return { index: i, value } as R;
       }
     }
     return PENDING;
   }
 
-  private finish(winner: number): void {
+  private finish(winner: number, waker: Waker): void {
     this.finished = true;
-    for (let i = 0; i < this.futures.length; i++) if (i !== winner) this.futures[i]!.cancel?.();
+    for (let i = 0; i < this.futures.length; i++) if (i !== winner) abandon(this.futures[i]!, waker);
   }
 
   override cancel(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const f of this.futures) f.cancel?.();
+    for (const f of this.futures) abandon(f);
   }
 }
 
@@ -111,14 +112,14 @@ class Timeout<T> extends BaseFuture<T> {
     }
     if (this.timer.poll(cx) === PENDING) return PENDING;
     this.finished = true;
-    this.inner.cancel?.();
+    abandon(this.inner, cx.waker);
     throw this.absolute ? new TimeoutError(NaN, this.ms) : new TimeoutError(this.ms);
   }
   override cancel(): void {
     if (this.finished) return;
     this.finished = true;
     this.timer.cancel();
-    this.inner.cancel?.();
+    abandon(this.inner);
   }
 }
 

@@ -428,7 +428,7 @@ const joinExperiment: Experiment = {
           kind: "notice",
           lines: [
             "join returns values in argument order, whatever order the tasks finished in.",
-            "The book's try_join! returns a Vec<Result>; our tryJoin stops at the first error and cancels the rest (its JoinHandles' futures).",
+            "The book's try_join! returns a Vec<Result>; our tryJoin stops at the first error; the other join handles are only let go — their tasks run on, as tokio's try_join! drops its handles.",
           ],
         },
       ],

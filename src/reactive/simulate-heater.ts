@@ -3,7 +3,7 @@
  * the book's minutes. A poll costs `pollCostMs` of virtual time — without a price,
  * the busy design's self-waking futures would stop the clock forever.
  */
-import { VirtualRuntime } from "../patterns/virtual-clock.js";
+import { VirtualRuntime } from "../runtime/virtual-runtime.js";
 import { startHeater, type HeaterParams, type HeaterTrace, type ObserverDesign } from "./heater.js";
 
 /** Virtual cost of one poll in the heater simulation: 1 ms keeps busy observers at ~333 polls/s each. */

@@ -10,25 +10,28 @@
  * which order, under each policy.
  *
  * Invariants (as LiveRuntime's, which stays the fast single-queue executor):
- * 1. A drain runs at most `pollBudget` polls or `timeSliceMs` of wall time, then
- *    continues in a `setImmediate`, after Node's timers and I/O.
+ * 1. The drains of one macrotask turn — microtask-started ones too — share one budget
+ *    of polls and wall time (turn-budget.ts); once it is spent, work continues in a
+ *    `setImmediate`, after Node's timers and I/O.
  * 2. A drain is requested at most once at a time; a push from outside a drain requests
- *    one with `queueMicrotask`.
+ *    one with `queueMicrotask`. No throw ends a drain (driver-kit.ts, rule 3).
  * 3. `run()` resolves once no task is alive and no `at` callback is pending, or at
  *    `untilMs`; after that no timer or immediate of ours is left (the process can exit).
  */
 import type { Future } from "../futures/poll.js";
-import { GeneratorFuture, type Co } from "../futures/generator-future.js";
+import type { Co } from "../futures/generator-future.js";
 import { CLOCK_CHECK_EVERY, DEFAULT_SCHEDULER_CONFIG, POLL_BUDGET_PER_TURN, TIME_SLICE_MS, type SchedulerConfig } from "./config.js";
 import { enterRuntime, type Spawner } from "./current.js";
+import { createTask, outcomeAsPromise, reportDetached, reportToStderr, runTask, type DetachedErrorHandler } from "./driver-kit.js";
 import { LiveTimers } from "./live-timers.js";
 import { createPolicy } from "./policy/index.js";
 import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
 import { seededRandom } from "./rng.js";
 import { RunCounters, type SchedulerReport } from "./scheduler-report.js";
 import { workerNames, type MultiQueueOptions } from "./sim/sim-runtime.js";
-import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
+import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "./task.js";
 import { TraceRecorder } from "./trace.js";
+import { TurnBudget } from "./turn-budget.js";
 
 export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   readonly timers = new LiveTimers();
@@ -38,7 +41,8 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   readonly trace: TraceRecorder | null;
   private readonly origin = performance.now();
   private readonly spawnedAt = new Map<number, number>();
-  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private readonly onDetachedError: DetachedErrorHandler;
+  private readonly budget = new TurnBudget(POLL_BUDGET_PER_TURN, TIME_SLICE_MS);
   private readonly externals = new Set<NodeJS.Timeout>();
   private worker = -1;
   private task: AnyTask | null = null;
@@ -59,9 +63,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
       const trace = this.trace;
       this.policy.onSteal = (thief, victim, n) => trace.record(this.now(), "steal", thief, 0, victim, n);
     }
-    this.onDetachedError =
-      options.onDetachedError ??
-      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`));
+    this.onDetachedError = options.onDetachedError ?? reportToStderr;
   }
 
   /** ms since this runtime was created (trace times start near 0, like the sim's). */
@@ -75,14 +77,10 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   }
 
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
     const id = this.nextId++;
-    const task = new Task<T>(id, future, this);
+    const task = createTask(id, work, this, options);
     task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
-    if (options?.name !== undefined) {
-      task.name = options.name;
-      this.trace?.taskNames.set(id, options.name);
-    }
+    if (options?.name !== undefined) this.trace?.taskNames.set(id, options.name);
     const t = this.now();
     this.spawnedAt.set(id, t);
     this.counters.taskSpawned(t);
@@ -120,13 +118,9 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     });
   }
 
-  /** Spawn `work` and resolve with its value (reject with its own error). */
-  async blockOn<T>(work: Future<T> | Co<T>): Promise<T> {
-    try {
-      return await this.spawn(work).toPromise();
-    } catch (error) {
-      throw error instanceof JoinError && error.kind === "failed" && error.cause !== undefined ? error.cause : error;
-    }
+  /** Spawn `work` and resolve with its value (reject with its own error: driver-kit.ts). */
+  blockOn<T>(work: Future<T> | Co<T>): Promise<T> {
+    return outcomeAsPromise(this.spawn(work));
   }
 
   /** @internal TaskScheduler */
@@ -144,7 +138,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler */
   detachedTaskFailed(task: Task<any>, error: unknown): void {
-    this.onDetachedError(error, task);
+    reportDetached(this.onDetachedError, error, task);
   }
 
   report(): SchedulerReport {
@@ -169,15 +163,18 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
 
   private readonly drain = (): void => {
     this.drainPending = false;
-    this.draining = true;
-    try {
-      enterRuntime(this, this.runBatch);
-    } finally {
-      this.draining = false;
+    if (this.budget.enter(performance.now())) {
+      this.draining = true;
+      try {
+        enterRuntime(this, this.runBatch);
+      } finally {
+        this.draining = false;
+      }
     }
     if (this.policy.size > 0 && !this.drainPending) {
+      // The turn's budget is spent (by this drain or by earlier ones): continue after Node's timers and I/O.
       this.drainPending = true;
-      setImmediate(this.drain);
+      this.budget.afterTurn(this.drain);
     }
     this.checkSettled();
   };
@@ -185,10 +182,13 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   /** Round-robin over the loops, one poll each, until none finds work or the turn is used up. */
   private readonly runBatch = (): void => {
     const workers = this.layout.workers;
-    const endOfSlice = performance.now() + TIME_SLICE_MS;
+    const turn = this.budget;
+    const budget = turn.pollsLeft;
+    const endOfSlice = turn.endOfSlice;
+    const report = this.onDetachedError;
     let polls = 0;
     let idleInARow = 0;
-    while (polls < POLL_BUDGET_PER_TURN && idleInARow < workers) {
+    while (polls < budget && idleInARow < workers) {
       const w = this.nextWorker;
       this.nextWorker = (w + 1) % workers;
       const task = this.policy.pop(w, this.now());
@@ -205,19 +205,19 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
       this.trace?.record(start, "poll-start", w, task.id, task.queue, 0);
       this.worker = w;
       this.task = task;
-      try {
-        task.run();
-      } finally {
-        this.worker = -1;
-        this.task = null;
-      }
+      runTask(task, report);
+      this.worker = -1;
+      this.task = null;
       const end = this.now();
       this.trace?.record(end, "poll-end", w, task.id, task.queue, task.finished ? 1 : 0);
       this.counters.polled(end - start);
       polls++;
-      if (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice) break;
-      // A blocking poll used up the slice by itself: let Node's timers run before the next.
-      if (end - start >= TIME_SLICE_MS) break;
+      // A blocking poll used up the slice by itself, or the slice ran out: let Node's timers run before the next.
+      if (end - start >= TIME_SLICE_MS || (polls % CLOCK_CHECK_EVERY === 0 && performance.now() >= endOfSlice)) {
+        turn.exhaust();
+        return;
+      }
     }
+    turn.spend(polls);
   };
 }

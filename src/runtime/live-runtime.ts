@@ -5,14 +5,17 @@
  * Invariants:
  * 1. Who pushes: only `schedule` (a task's IDLE → SCHEDULED wake, or `spawn`).
  *    Who pops: only `drain`. A task is in the queue at most once (task.ts).
- * 2. A drain runs at most `pollBudget` polls or `timeSliceMs` of wall time, then —
- *    if work remains — continues in a `setImmediate`, which Node runs only after
- *    its timers and I/O callbacks.
- *    So a future that wakes itself forever (the book's `CounterFuture`) costs CPU
- *    but never starves a `setTimeout` or a socket.
+ * 2. The drains of one macrotask turn share one budget of `pollBudget` polls and
+ *    `timeSliceMs` of wall time (turn-budget.ts) — also the drains that microtasks
+ *    start. Once it is spent, work that remains continues in a `setImmediate`, which
+ *    Node runs only after its timers and I/O callbacks. So a future that wakes
+ *    itself forever (the book's `CounterFuture`), from a drain or from a microtask,
+ *    costs CPU but never starves a `setTimeout` or a socket.
  * 3. A drain is requested at most once at a time (`drainPending`). A wake from
  *    outside any drain (a timer, a resolved promise, a socket event) requests one
  *    with `queueMicrotask`, so it runs as soon as the current callback returns.
+ * 5. No throw ends a drain (driver-kit.ts, rule 3): the flags are right after every
+ *    poll, whatever it threw.
  * 4. Nothing is held when nothing is left: no immediate is pending once the queue
  *    is empty, and the timers hold a Node timer only while a sleep is registered.
  *    A runtime with no runnable and no sleeping task lets the process exit.
@@ -21,9 +24,11 @@ import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import { CLOCK_CHECK_FIRST, CLOCK_CHECK_MAX_GAP, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
 import { enterRuntime, setDefaultRuntimeFactory, type Spawner } from "./current.js";
+import { createTask, outcomeAsPromise, reportDetached, reportToStderr, runTask, type DetachedErrorHandler } from "./driver-kit.js";
 import { LiveTimers } from "./live-timers.js";
 import { RingQueue, type RunQueue } from "./run-queue.js";
-import { Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "./task.js";
+import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "./task.js";
+import { TurnBudget } from "./turn-budget.js";
 
 export interface LiveRuntimeOptions {
   /** Polls per event-loop turn before yielding to Node (default {@link POLL_BUDGET_PER_TURN}). */
@@ -33,7 +38,7 @@ export interface LiveRuntimeOptions {
   /** The run queue (default: a FIFO ring). */
   queue?: RunQueue<Task<unknown>>;
   /** Called when a detached task fails (default: one line on stderr). */
-  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
+  onDetachedError?: DetachedErrorHandler;
 }
 
 /** Counters a runtime keeps as it goes (cheap enough to be always on). */
@@ -55,38 +60,35 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   private polls = 0;
   private turns = 0;
   private readonly queue: RunQueue<Task<unknown>>;
-  private readonly pollBudget: number;
-  private readonly timeSliceMs: number;
-  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private readonly budget: TurnBudget;
+  private readonly onDetachedError: DetachedErrorHandler;
   private nextId = 1;
+  /** performance.now() when the running drain started. */
+  private drainStart = 0;
   private drainPending = false;
   private draining = false;
 
   constructor(options: LiveRuntimeOptions = {}) {
     this.queue = options.queue ?? new RingQueue<Task<unknown>>();
-    this.pollBudget = options.pollBudget ?? POLL_BUDGET_PER_TURN;
-    this.timeSliceMs = options.timeSliceMs ?? TIME_SLICE_MS;
-    if (!(this.pollBudget >= 1)) throw new RangeError(`pollBudget must be >= 1, got ${options.pollBudget}`);
-    if (!(this.timeSliceMs > 0)) throw new RangeError(`timeSliceMs must be > 0, got ${options.timeSliceMs}`);
-    this.onDetachedError =
-      options.onDetachedError ??
-      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`));
+    const pollBudget = options.pollBudget ?? POLL_BUDGET_PER_TURN;
+    const timeSliceMs = options.timeSliceMs ?? TIME_SLICE_MS;
+    if (!(pollBudget >= 1)) throw new RangeError(`pollBudget must be >= 1, got ${options.pollBudget}`);
+    if (!(timeSliceMs > 0)) throw new RangeError(`timeSliceMs must be > 0, got ${options.timeSliceMs}`);
+    this.budget = new TurnBudget(pollBudget, timeSliceMs);
+    this.onDetachedError = options.onDetachedError ?? reportToStderr;
   }
 
   /** Wrap `work` (a future or a generator) in a task and schedule it. */
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    const task = new Task<T>(this.nextId++, work, this);
-    if (options?.name !== undefined) task.name = options.name;
+    const task = createTask(this.nextId++, work, this, options);
     this.spawned++;
     this.schedule(task as Task<unknown>);
     return task;
   }
 
-  /** Spawn `work` and resolve with its value (reject with its error, unwrapped). */
+  /** Spawn `work` and resolve with its value (reject with its error, unwrapped: driver-kit.ts). */
   blockOn<T>(work: Future<T> | Co<T>): Promise<T> {
-    return this.spawn(work).toPromise().catch((error: unknown) => {
-      throw error instanceof Error && error.name === "JoinError" && error.cause !== undefined ? error.cause : error;
-    });
+    return outcomeAsPromise(this.spawn(work));
   }
 
   /** @internal TaskScheduler */
@@ -110,7 +112,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler */
   detachedTaskFailed(task: Task<unknown>, error: unknown): void {
-    this.onDetachedError(error, task);
+    reportDetached(this.onDetachedError, error, task);
   }
 
   /** Number of tasks waiting in the run queue. */
@@ -120,6 +122,13 @@ export class LiveRuntime implements TaskScheduler, Spawner {
 
   private readonly drain = (): void => {
     this.drainPending = false;
+    const now = performance.now();
+    if (!this.budget.enter(now)) {
+      // This turn's budget is spent (by earlier drains, maybe started from microtasks).
+      this.handBack();
+      return;
+    }
+    this.drainStart = now;
     this.draining = true;
     this.turns++;
     let polls = 0;
@@ -129,27 +138,35 @@ export class LiveRuntime implements TaskScheduler, Spawner {
       this.draining = false;
       this.polls += polls;
     }
-    if (this.queue.size > 0 && !this.drainPending) {
-      this.drainPending = true;
-      setImmediate(this.drain);
-    }
+    if (this.queue.size > 0 && !this.drainPending) this.handBack();
   };
+
+  /** Continue after Node's timers and I/O: in the immediate that closes this turn. */
+  private handBack(): void {
+    this.drainPending = true;
+    this.budget.afterTurn(this.drain);
+  }
 
   private readonly runBatch = (): number => {
     const queue = this.queue;
-    const budget = this.pollBudget;
-    const startOfSlice = performance.now();
-    const endOfSlice = startOfSlice + this.timeSliceMs;
+    const turn = this.budget;
+    const budget = turn.pollsLeft;
+    const startOfSlice = this.drainStart;
+    const endOfSlice = turn.endOfSlice;
+    const report = this.onDetachedError;
     let nextClockCheck = CLOCK_CHECK_FIRST;
     let polls = 0;
     while (polls < budget) {
       const task = queue.pop();
       if (task === undefined) break;
       polls++;
-      task.run();
+      runTask(task, report);
       if (polls === nextClockCheck) {
         const now = performance.now();
-        if (now >= endOfSlice) break;
+        if (now >= endOfSlice) {
+          turn.exhaust();
+          return polls;
+        }
         // Read the clock again about halfway to the end of the slice, at the pace
         // the polls so far went (see CLOCK_CHECK_FIRST in config.ts).
         const perPoll = (now - startOfSlice) / polls;
@@ -157,6 +174,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
         nextClockCheck = polls + Math.max(1, Math.min(CLOCK_CHECK_MAX_GAP, gap));
       }
     }
+    turn.spend(polls);
     return polls;
   };
 }

@@ -9,7 +9,7 @@
  *                     │                  ▼
  *                     └──after poll── NOTIFIED
  *   RUNNING / NOTIFIED ──poll returns──▶ COMPLETE   (or FAILED if poll threw)
- *   IDLE / SCHEDULED ──cancel──▶ CANCELLED           (future.cancel() runs now)
+ *   IDLE / SCHEDULED ──cancel──▶ CANCELLED           (the future's cleanup runs now)
  *   RUNNING / NOTIFIED ──cancel──▶ CANCELLING ──after poll──▶ CANCELLED
  *
  * - IDLE: not in any queue; waiting for a waker. Only `wake` leaves it.
@@ -21,7 +21,21 @@
  *   after the poll returns — once, however many wakes came. So a wake during a poll
  *   is never lost and never doubled.
  * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (`null`) so its
- *   memory goes; the output stays for the join handle.
+ *   memory goes; the output stays for the join handle. For CANCELLED the output is
+ *   what the cancelled future's cleanup threw (a `finally` block), or undefined.
+ *
+ * Cancellation never escapes: a throw from the cancelled future's `cancel()` or a
+ * generator's `finally` is caught here and kept as the cause of the handle's
+ * cancelled `JoinError` — not thrown at whoever called `cancel()` (it asked for the
+ * task to stop, and it did), and not out of `run()` into the driver's drain.
+ *
+ * The join side: any number of awaiters. The first waker that polls the handle is
+ * kept in a field (`joinWaker`); a second and later ones go to a {@link JoinWaiters}
+ * (made only then); promises from `then`/`toPromise` register a waker of their own
+ * the same way. When the task ends, all are woken. Polling or `then`-ing after the
+ * end gives the same outcome every time. An awaiter that gives up (its task was
+ * cancelled, it lost a `select`) is *abandoning* the handle (futures/abandon.ts): its
+ * waker leaves, the task runs on for the others — `cancel()` stays the explicit abort.
  *
  * Why a task is also its own waker, its own poll context and its own join handle —
  * and drives a spawned generator itself instead of wrapping it in a
@@ -30,9 +44,14 @@
  * thread the split would only cost memory (the `memory` bench counts it). The
  * public types (`JoinHandle`, `Waker`) still show only what a holder may do.
  */
+import { abandon, ABANDON, type Abandonable } from "../futures/abandon.js";
 import { BaseFuture } from "../futures/base-future.js";
 import { cancelGenerator, resumeGenerator, type Co, type GeneratorDriver } from "../futures/generator-future.js";
 import { PENDING, type Context, type Future, type Poll, type Timers, type Waker } from "../futures/poll.js";
+import { JoinError, type JoinHandle } from "./join-handle.js";
+import { JoinWaiters } from "./join-waiters.js";
+
+export { JoinError, type JoinHandle, type SpawnOptions } from "./join-handle.js";
 
 const IDLE = 0;
 const SCHEDULED = 1;
@@ -57,64 +76,17 @@ export interface TaskScheduler {
   detachedTaskFailed(task: Task<any>, error: unknown): void;
 }
 
-/** Why a join handle could not produce its task's value. */
-export class JoinError extends Error {
-  constructor(
-    readonly kind: "failed" | "cancelled",
-    readonly taskId: number,
-    cause?: unknown,
-  ) {
-    super(
-      kind === "cancelled"
-        ? `task ${taskId} was cancelled`
-        : `task ${taskId} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-    this.name = "JoinError";
-  }
-  get isCancelled(): boolean {
-    return this.kind === "cancelled";
-  }
-}
-
-/**
- * The spawner's side of a task: await its value (`yield* handle`, or `await handle`
- * as it is also a `PromiseLike`), cancel it, or let it run on its own.
- */
-export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
-  readonly id: number;
-  /** True once the task completed, failed or was cancelled. */
-  readonly finished: boolean;
-  /** Stop the task: its future is cancelled (generator `finally` blocks run). False if it had already ended. */
-  cancel(): boolean;
-  /** Let the task run on unobserved; a failure is then reported by the runtime instead of lost. */
-  detach(): void;
-  /** The task's value as a promise (rejects with `JoinError`). */
-  toPromise(): Promise<T>;
-  [Symbol.iterator](): Iterator<Future<unknown>, T, unknown>;
-}
-
-/** Per-spawn options understood by every runtime. */
-export interface SpawnOptions {
-  /** A name for traces and error reports. */
-  name?: string;
-  /**
-   * Which named queue the task goes to in a multi-queue runtime (`"high"`, `"low"`, or
-   * any name the runtime was built with). Default: the lowest-priority queue, as the
-   * book's `spawn_task!` defaults to `Low`. Single-queue runtimes ignore it.
-   */
-  priority?: string;
-}
-
-export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver {
+export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver, Abandonable {
   private state = SCHEDULED;
   /** A future, or a generator the task drives directly (`awaited` is then its current await). */
   private future: Future<T> | Co<T> | null;
   /** @internal GeneratorDriver */
   awaited: Future<unknown> | null = null;
   private output: unknown = undefined;
+  /** The first awaiter's waker (the common case: one awaiter, no other object). */
   private joinWaker: Waker | null = null;
-  private settle: (() => void) | null = null;
+  /** Second and later awaiters; made on the first need. */
+  private joiners: JoinWaiters | null = null;
   /**
    * Bit 0: detached. Bits 1+: the queue index the runtime keeps this task on.
    * Packed into one field because every byte of a task is paid 100,000 times over
@@ -219,11 +191,42 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
       case FAILED:
         throw new JoinError("failed", this.id, this.output);
       case CANCELLED:
-        throw new JoinError("cancelled", this.id);
-      default:
-        this.joinWaker = cx.waker;
+        throw new JoinError("cancelled", this.id, this.output);
+      default: {
+        const waker = cx.waker;
+        if (waker !== this.joinWaker) this.addJoiner(waker);
         return PENDING;
+      }
     }
+  }
+
+  /** Awaiters waiting now (for tests: it must not grow with polls, and must shrink when one gives up). */
+  get awaiters(): number {
+    return (this.joinWaker === null ? 0 : 1) + (this.joiners === null ? 0 : this.joiners.size);
+  }
+
+  private addJoiner(waker: Waker): void {
+    if (this.joiners === null) {
+      if (this.joinWaker === null) {
+        this.joinWaker = waker;
+        return;
+      }
+      this.joiners = new JoinWaiters();
+    } else if (this.joinWaker === null && this.joiners.has(waker)) return;
+    this.joiners.add(waker);
+  }
+
+  /**
+   * One awaiter gives up (futures/abandon.ts): its waker leaves; the task and the other
+   * awaiters are untouched. The waker is woken once: another future inside the same
+   * task may be awaiting this handle with the same waker, and must get the chance to
+   * register again (a spurious poll, allowed by the poll contract, instead of a hang).
+   */
+  [ABANDON](waker?: Waker): void {
+    if (waker === undefined || this.state >= COMPLETE) return;
+    if (this.joinWaker === waker) this.joinWaker = null;
+    else if (this.joiners === null || !this.joiners.remove(waker)) return;
+    waker.wake();
   }
 
   override cancel(): boolean {
@@ -243,20 +246,23 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
   }
 
   detach(): void {
+    if (this.detached) return; // a second detach must not report a failure twice
     this.flags |= 1;
-    if (this.state === FAILED) this.scheduler.detachedTaskFailed(this, this.output);
+    if (this.failedWithError()) this.scheduler.detachedTaskFailed(this, this.output);
   }
 
   toPromise(): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const deliver = (): void => {
-        if (this.state === COMPLETE) resolve(this.output as T);
-        else reject(this.state === FAILED ? new JoinError("failed", this.id, this.output) : new JoinError("cancelled", this.id));
-      };
-      if (this.state >= COMPLETE) return deliver();
-      const previous = this.settle;
-      this.settle = previous === null ? deliver : () => (previous(), deliver());
+      const joiner = new PromiseJoiner(this, resolve, reject);
+      if (this.state >= COMPLETE) joiner.wake();
+      else this.addJoiner(joiner);
     });
+  }
+
+  /** @internal the outcome as PromiseJoiner delivers it. */
+  settleInto(resolve: (value: T) => void, reject: (error: unknown) => void): void {
+    if (this.state === COMPLETE) resolve(this.output as T);
+    else reject(new JoinError(this.state === FAILED ? "failed" : "cancelled", this.id, this.output));
   }
 
   then<R1 = T, R2 = never>(
@@ -266,19 +272,31 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     return this.toPromise().then(onFulfilled, onRejected);
   }
 
+  /** A FAILED task, or a CANCELLED one whose cleanup threw: something a detached task must report. */
+  private failedWithError(): boolean {
+    return this.state === FAILED || (this.state === CANCELLED && this.output !== undefined);
+  }
+
+  /**
+   * CANCELLED first (a wake from the cleanup then does nothing, a nested `cancel()`
+   * returns false), then the cleanup, whose throw is kept, never rethrown.
+   */
   private cancelFuture(): void {
     const future = this.future;
     this.future = null;
     this.state = CANCELLED;
     try {
       if (future !== null) {
-        if (typeof (future as Future<T>).poll === "function") (future as Future<T>).cancel?.();
-        else cancelGenerator(this, future as Co<T>);
+        if (typeof (future as Future<T>).poll === "function") abandon(future as Future<T>, this);
+        else cancelGenerator(this, future as Co<T>, this);
       }
-    } finally {
-      this.notifyJoiners();
-      this.scheduler.taskEnded(this);
+    } catch (error) {
+      this.output = error === undefined ? new Error("cleanup threw undefined") : error;
     }
+    this.awaited = null;
+    this.notifyJoiners();
+    this.scheduler.taskEnded(this);
+    if (this.output !== undefined && this.detached) this.scheduler.detachedTaskFailed(this, this.output);
   }
 
   private finish(state: number, output: unknown): void {
@@ -289,17 +307,29 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     // resumes the generator, whether the await produced a value or threw. The test
     // guards that invariant without a store on the path every finished task takes.
     if (this.awaited !== null) this.awaited = null;
-    if (this.joinWaker !== null || this.settle !== null) this.notifyJoiners();
+    if (this.joinWaker !== null || this.joiners !== null) this.notifyJoiners();
     this.scheduler.taskEnded(this);
     if (state === FAILED && this.detached) this.scheduler.detachedTaskFailed(this, output);
   }
 
   private notifyJoiners(): void {
     const waker = this.joinWaker;
-    const settle = this.settle;
+    const joiners = this.joiners;
     this.joinWaker = null;
-    this.settle = null;
+    this.joiners = null;
     waker?.wake();
-    settle?.();
+    joiners?.wakeAll();
+  }
+}
+
+/** A promise awaiting a task: a waker that settles the promise with the task's outcome. */
+class PromiseJoiner<T> implements Waker {
+  constructor(
+    private readonly task: Task<T>,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+  wake(): void {
+    this.task.settleInto(this.resolve, this.reject);
   }
 }

@@ -1,38 +1,7 @@
-/** A manual clock implementing `Timers`: time moves only when a test calls `advance`. */
-import type { TimerEntry, Timers } from "../../src/futures/poll.js";
+/** Test helpers for a live runtime driven on a hand-moved clock. */
 
-export class FakeTimers implements Timers {
-  private time = 0;
-  private readonly entries = new Set<TimerEntry>();
-  get size(): number {
-    return this.entries.size;
-  }
-  now(): number {
-    return this.time;
-  }
-  register(entry: TimerEntry): void {
-    entry.slot = 0;
-    this.entries.add(entry);
-  }
-  cancel(entry: TimerEntry): void {
-    entry.slot = -1;
-    this.entries.delete(entry);
-  }
-  /** Move the clock by `ms`, firing due entries in deadline order (each at its own deadline). */
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let next: TimerEntry | null = null;
-      for (const e of this.entries) if (e.deadline <= end && (next === null || e.deadline < next.deadline)) next = e;
-      if (next === null) break;
-      this.time = Math.max(this.time, next.deadline);
-      this.entries.delete(next);
-      next.slot = -1;
-      next.waker?.wake();
-    }
-    this.time = end;
-  }
-}
+/** The library's one virtual clock (src/runtime/virtual-timers.ts): time moves only when a test calls `advance`. */
+export { VirtualTimers as FakeTimers } from "../../src/runtime/virtual-timers.js";
 
 /** Let the live runtime run everything that is ready (a few event-loop turns). */
 export async function settle(turns = 5): Promise<void> {

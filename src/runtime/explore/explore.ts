@@ -31,6 +31,8 @@ export interface ExploreOptions {
   workers?: number;
   /** Checked after every poll of every schedule; false or a throw fails it. */
   invariant?: () => boolean | void;
+  /** Errors a task may end with without failing the schedule (the program awaits and checks them). Default: none. */
+  expectedError?: (error: unknown) => boolean;
   /** `dfs` only: skip schedules with more preemptions than this (default: no bound). */
   preemptionBound?: number;
   /** Shrink the failing schedule (default true). */
@@ -71,7 +73,7 @@ export interface ExploreResult {
 }
 
 function runOptions(options: ExploreOptions, trace: boolean): RunOptions {
-  return { workers: options.workers ?? 1, maxSteps: options.maxSteps ?? 10_000, invariant: options.invariant, trace };
+  return { workers: options.workers ?? 1, maxSteps: options.maxSteps ?? 10_000, invariant: options.invariant, expectedError: options.expectedError, trace };
 }
 
 function strategyFor(options: ExploreOptions): Strategy {

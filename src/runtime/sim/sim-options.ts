@@ -5,6 +5,7 @@
 import type { SchedulerConfig } from "../config.js";
 import type { PolicyName, QueueSpec, WorkerLayout } from "../policy/policy.js";
 import type { Chooser } from "../rng.js";
+import type { DetachedErrorHandler } from "../driver-kit.js";
 import type { JoinHandle } from "../task.js";
 
 export interface MultiQueueOptions {
@@ -17,7 +18,7 @@ export interface MultiQueueOptions {
   /** Record a trace (see trace.ts). */
   trace?: boolean;
   /** Called when a detached task fails (default: one line on stderr). */
-  onDetachedError?: (error: unknown, task: JoinHandle<unknown>) => void;
+  onDetachedError?: DetachedErrorHandler;
   /** Where every open choice goes (sim only; default: drawn from `seed`). */
   chooser?: Chooser;
   /** Sim only: any ready task may go to any worker, and the chooser picks (policy/any-ready.ts); overrides `policy`. */

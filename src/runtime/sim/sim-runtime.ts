@@ -49,18 +49,18 @@
  * in typed arrays.
  */
 import type { Future, TimerEntry } from "../../futures/poll.js";
-import { GeneratorFuture, type Co } from "../../futures/generator-future.js";
-import { noopWaker, PENDING, type Poll } from "../../futures/poll.js";
+import type { Co } from "../../futures/generator-future.js";
+import type { WaiterChooser } from "../../futures/waiter-list.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
-import type { WaiterChooser } from "../../futures/waiter-list.js";
+import { createTask, reportDetached, reportToStderr, takeOutcome, type DetachedErrorHandler } from "../driver-kit.js";
 import { AnyReadyPolicy } from "../policy/any-ready.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyContext, type SchedulingPolicy } from "../policy/policy.js";
 import { randomChooser, seededRandom, type Chooser } from "../rng.js";
 import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
-import { JoinError, Task, type JoinHandle, type SpawnOptions, type TaskScheduler } from "../task.js";
+import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "../task.js";
 import { TraceRecorder } from "../trace.js";
 import { DeferredPushes } from "./deferred-pushes.js";
 import { EventHeap } from "./event-heap.js";
@@ -89,7 +89,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   /** Deferred pushes by slot (agenda payload = slot). */
   private readonly deferred = new DeferredPushes();
   private readonly parked: number[] = [];
-  private readonly onDetachedError: (error: unknown, task: JoinHandle<unknown>) => void;
+  private readonly onDetachedError: DetachedErrorHandler;
   private spawnedAt = new Float64Array(1024);
   /** Virtual end of each task's last poll (the causality rule). */
   private busyUntil = new Float64Array(1024);
@@ -120,9 +120,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
       const trace = this.trace;
       this.policy.onSteal = (thief, victim, n) => trace.record(this.clockNow(), "steal", thief, 0, victim, n);
     }
-    this.onDetachedError =
-      options.onDetachedError ??
-      ((error, task) => process.stderr.write(`async-lab: detached task ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`));
+    this.onDetachedError = options.onDetachedError ?? reportToStderr;
   }
 
   /** For primitives whose `wakeOne` may pick any waiter: the pick goes through the chooser. */
@@ -134,15 +132,11 @@ export class SimRuntime implements TaskScheduler, Spawner {
   }
 
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    const future: Future<T> = typeof (work as Future<T>).poll === "function" ? (work as Future<T>) : new GeneratorFuture(work as Co<T>);
     const id = this.nextId++;
-    const task = new Task<T>(id, future, this);
+    const task = createTask(id, work, this, options);
     task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
     const t = this.clockNow();
-    if (options?.name !== undefined) {
-      task.name = options.name;
-      this.trace?.taskNames.set(id, options.name);
-    }
+    if (options?.name !== undefined) this.trace?.taskNames.set(id, options.name);
     if (id >= this.spawnedAt.length) {
       const grown = new Float64Array(this.spawnedAt.length * 2);
       grown.set(this.spawnedAt);
@@ -168,15 +162,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
   blockOn<T>(work: Future<T> | Co<T>, untilMs = Infinity): T {
     const handle = this.spawn(work);
     this.run(untilMs);
-    let out: Poll<T>;
-    try {
-      out = handle.poll({ waker: noopWaker });
-    } catch (error) {
-      // Like LiveRuntime.blockOn: the future's own error, not the JoinError around it.
-      throw error instanceof JoinError && error.kind === "failed" && error.cause !== undefined ? error.cause : error;
-    }
-    if (out === PENDING) throw new Error(`blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
-    return out;
+    return takeOutcome(handle, () => `blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
   }
 
   /** Process events until none are left or the next is later than `untilMs`. */
@@ -205,7 +191,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
 
   /** @internal TaskScheduler */
   detachedTaskFailed(task: Task<any>, error: unknown): void {
-    this.onDetachedError(error, task);
+    reportDetached(this.onDetachedError, error, task);
   }
 
   report(): SchedulerReport {
