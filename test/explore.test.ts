@@ -133,4 +133,17 @@ describe("explore", () => {
     expect(parseSchedule("-")).toEqual([]);
     expect(() => parseSchedule("0.x")).toThrow(RangeError);
   });
+
+  it("a failure that does not come back on replay (a program that is not deterministic) says so", () => {
+    let runs = 0;
+    const result = explore((rt) => {
+      const first = runs++ === 0; // state outside the program: the run is not a function of its schedule
+      rt.spawn(co(function* () {
+        yield* yieldNow();
+        if (first) throw new Error("only the first time");
+      }), { name: "flaky" });
+    }, { strategy: "random", schedules: 5 });
+    expect(result.failure?.kind).toBe("throw");
+    expect(result.failure?.message).toMatch(/only the first time \(did not fail again on replay: is the program deterministic\?\)/);
+  });
 });

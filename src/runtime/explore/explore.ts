@@ -119,8 +119,11 @@ function describeFailure(program: ExploreProgram, options: ExploreOptions, first
     ? found
     : shrinkSchedule(found, (picks) => runSchedule(program, replayChooser(picks), quiet).failure?.kind === first.kind);
   const replayed = replay(program, formatSchedule(shrunk), options);
+  // A program that reads real time or Math.random may not fail again on replay: say so
+  // rather than report a schedule that does not reproduce.
+  const failure = replayed.failure ?? { kind: first.kind, message: `${first.message} (did not fail again on replay: is the program deterministic?)` };
   return {
-    ...replayed.failure!,
+    ...failure,
     schedule,
     strategy: options.strategy ?? "pct",
     seed: options.seed ?? 1,
