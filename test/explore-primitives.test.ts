@@ -13,6 +13,9 @@ import {
   type Co, type ExploreOptions, type ExploreProgram,
 } from "../src/index.js";
 
+/** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
+const SLOW = { timeout: 180_000 };
+
 const SCALE = Number(process.env.EXPLORE_SELF_SCALE ?? 1);
 const PROGRAMS = 10;
 const SCHEDULES = 50 * SCALE;
@@ -47,7 +50,7 @@ function expectFifo(requests: number[], grants: number[]): void {
   if (inOrder.join(",") !== grants.join(",")) throw new Error(`not FIFO: requested ${requests.join(",")}, granted ${grants.join(",")}`);
 }
 
-describe("explore on our own primitives (pct, depth 2 and 3)", () => {
+describe("explore on our own primitives (pct, depth 2 and 3)", SLOW, () => {
   it("Mutex: one holder at a time, FIFO hand-over, no lost wake-up, free at the end", () => {
     const n = selfTest(fc.array(lockTask, { minLength: 2, maxLength: 4 }), (tasks) => (rt, cx) => {
       const m = new Mutex(0);
