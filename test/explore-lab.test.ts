@@ -11,12 +11,15 @@ import { describe, expect, it } from "vitest";
 import { explore, replay } from "../src/index.js";
 import { BUG_CASES } from "../src/labs/explore/index.js";
 
+/** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
+const SLOW = { timeout: 180_000 };
+
 const FIXED = Number(process.env.EXPLORE_SCHEDULES ?? 1000);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const lab = (...args: string[]) =>
   spawnSync(process.execPath, ["dist/bin/lab.js", ...args], { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
 
-describe.each(BUG_CASES.map((b) => [b.id, b] as const))("lab explore %s", (_id, bug) => {
+describe.each(BUG_CASES.map((b) => [b.id, b] as const))("lab explore %s", SLOW, (_id, bug) => {
   it("pct finds the bug within 1,000 schedules for at least 19 of 20 seeds", () => {
     let found = 0;
     for (let seed = 1; seed <= 20; seed++) {
@@ -49,7 +52,7 @@ describe.each(BUG_CASES.map((b) => [b.id, b] as const))("lab explore %s", (_id, 
   });
 });
 
-describe("lab explore (CLI)", () => {
+describe("lab explore (CLI)", SLOW, () => {
   it("--replay reproduces the failing schedule byte for byte, run after run", () => {
     const a = lab("explore", "lost-wakeup", "--replay", "0.1");
     const b = lab("explore", "lost-wakeup", "--replay", "0.1");

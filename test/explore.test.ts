@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { co, explore, formatSchedule, parseSchedule, replay, yieldNow, type ExploreProgram } from "../src/index.js";
 import { predictedInterleavings } from "../src/labs/explore/dfs-count.js";
 
+/** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
+const SLOW = { timeout: 180_000 };
+
 /** n tasks of `steps` steps each (a step is the code between two awaits); records the order. */
 function steps(n: number, count: number, order: string[] = []): ExploreProgram {
   return (rt) => {
@@ -35,7 +38,7 @@ const lostUpdate: ExploreProgram = (rt) => {
   });
 };
 
-describe("explore", () => {
+describe("explore", SLOW, () => {
   it("dfs on 3 tasks × 3 steps enumerates exactly 9!/(3!·3!·3!) = 1,680 interleavings, each once", () => {
     const seen = new Set<string>();
     let order: string[] = [];
@@ -132,5 +135,18 @@ describe("explore", () => {
     expect(parseSchedule("0.2.1")).toEqual([0, 2, 1]);
     expect(parseSchedule("-")).toEqual([]);
     expect(() => parseSchedule("0.x")).toThrow(RangeError);
+  });
+
+  it("a failure that does not come back on replay (a program that is not deterministic) says so", () => {
+    let runs = 0;
+    const result = explore((rt) => {
+      const first = runs++ === 0; // state outside the program: the run is not a function of its schedule
+      rt.spawn(co(function* () {
+        yield* yieldNow();
+        if (first) throw new Error("only the first time");
+      }), { name: "flaky" });
+    }, { strategy: "random", schedules: 5 });
+    expect(result.failure?.kind).toBe("throw");
+    expect(result.failure?.message).toMatch(/only the first time \(did not fail again on replay: is the program deterministic\?\)/);
   });
 });

@@ -10,6 +10,9 @@ import {
   type Co, type Context, type Poll, type Rng, type TraceEvent, type Waker,
 } from "../src/index.js";
 
+/** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
+const SLOW = { timeout: 180_000 };
+
 /** Parks until `fire()` is called (from an `at` callback); records nothing itself. */
 class ExternalWake extends BaseFuture<void> {
   private waker: Waker | null = null;
@@ -89,7 +92,7 @@ function runProgram(seed: number, policy: (typeof POLICY_NAMES)[number], default
   return { problems: causalityViolations(rt.trace!.events), seen };
 }
 
-describe("sim causality (trace check, seeds 0..199 × every policy)", () => {
+describe("sim causality (trace check, seeds 0..199 × every policy)", SLOW, () => {
   it("reproduction: an `at` wake during a costly poll must not start a second poll of the same task ([0, 2, 1] was seen)", () => {
     const rt = new SimRuntime({ queues: [{ name: "main", workers: 2 }], policy: "fifo", trace: true });
     const wake = new ExternalWake();

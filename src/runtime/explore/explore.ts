@@ -31,6 +31,8 @@ export interface ExploreOptions {
   workers?: number;
   /** Checked after every poll of every schedule; false or a throw fails it. */
   invariant?: () => boolean | void;
+  /** Errors a task may end with without failing the schedule (the program awaits and checks them). Default: none. */
+  expectedError?: (error: unknown) => boolean;
   /** `dfs` only: skip schedules with more preemptions than this (default: no bound). */
   preemptionBound?: number;
   /** Shrink the failing schedule (default true). */
@@ -71,7 +73,7 @@ export interface ExploreResult {
 }
 
 function runOptions(options: ExploreOptions, trace: boolean): RunOptions {
-  return { workers: options.workers ?? 1, maxSteps: options.maxSteps ?? 10_000, invariant: options.invariant, trace };
+  return { workers: options.workers ?? 1, maxSteps: options.maxSteps ?? 10_000, invariant: options.invariant, expectedError: options.expectedError, trace };
 }
 
 function strategyFor(options: ExploreOptions): Strategy {
@@ -117,8 +119,11 @@ function describeFailure(program: ExploreProgram, options: ExploreOptions, first
     ? found
     : shrinkSchedule(found, (picks) => runSchedule(program, replayChooser(picks), quiet).failure?.kind === first.kind);
   const replayed = replay(program, formatSchedule(shrunk), options);
+  // A program that reads real time or Math.random may not fail again on replay: say so
+  // rather than report a schedule that does not reproduce.
+  const failure = replayed.failure ?? { kind: first.kind, message: `${first.message} (did not fail again on replay: is the program deterministic?)` };
   return {
-    ...replayed.failure!,
+    ...failure,
     schedule,
     strategy: options.strategy ?? "pct",
     seed: options.seed ?? 1,

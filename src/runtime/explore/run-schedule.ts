@@ -47,6 +47,8 @@ export interface RunOptions {
   workers: number;
   maxSteps: number;
   invariant?: (() => boolean | void) | undefined;
+  /** A task that fails with an error this accepts is not a failure (the program handles it). */
+  expectedError?: ((error: unknown) => boolean) | undefined;
   trace: boolean;
 }
 
@@ -96,7 +98,7 @@ export function runSchedule(program: ExploreProgram, chooser: RecordingChooser, 
         try {
           task.poll({ waker: noopWaker });
         } catch (error) {
-          if (error instanceof JoinError && error.kind === "failed") {
+          if (error instanceof JoinError && error.kind === "failed" && options.expectedError?.(error.cause) !== true) {
             const name = (task as { name?: string }).name ?? `#${task.id}`;
             failure = { kind: "throw", message: `task ${name} threw: ${describe(error.cause)}` };
           }

@@ -50,11 +50,11 @@
  */
 import type { Future, TimerEntry } from "../../futures/poll.js";
 import type { Co } from "../../futures/generator-future.js";
+import type { WaiterChooser } from "../../futures/waiter-list.js";
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from "../config.js";
 import { setCostSink, type CostSink } from "../cost.js";
 import { enterRuntime, type Spawner } from "../current.js";
 import { createTask, reportDetached, reportToStderr, takeOutcome, type DetachedErrorHandler } from "../driver-kit.js";
-import type { WaiterChooser } from "../../futures/waiter-list.js";
 import { AnyReadyPolicy } from "../policy/any-ready.js";
 import { createPolicy } from "../policy/index.js";
 import { WorkerLayout, type AnyTask, type PolicyContext, type SchedulingPolicy } from "../policy/policy.js";
