@@ -303,6 +303,7 @@ describe(`differential fuzzer vs Node's http server (${RUNS} cases, seed ${SEED}
         tally.cases++;
         if (mutations.length === 0) tally.valid++;
         if (o.seen.length > 0 && n.seen.length > 0) tally.accepted++;
+        if (o.statuses.includes(-1)) throw new Error(`our server held a half-closed connection open on ${JSON.stringify(bytes)}`);
         if (o.seen.length === n.seen.length && JSON.stringify(o.seen) === JSON.stringify(n.seen)) return;
         const why = DELIBERATE.find((d) => d.applies(bytes, o, n));
         if (why !== undefined) {
