@@ -130,7 +130,15 @@ function exchange(port: number, pieces: Buffer[]): Promise<number[]> {
     s.setNoDelay(true);
     let out = "";
     s.on("data", (d: Buffer) => (out += d.toString("latin1")));
-    const done = () => resolve([...out.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])));
+    // A server that never closes a half-closed connection is a finding too: status -1.
+    const stuck = setTimeout(() => {
+      out += "HTTP/1.1 -1 ";
+      s.destroy();
+    }, 10_000);
+    const done = () => {
+      clearTimeout(stuck);
+      resolve([...out.matchAll(/HTTP\/1\.[01] (-1|\d{3})/g)].map((m) => Number(m[1])));
+    };
     s.on("close", done);
     s.on("error", () => {});
   });
@@ -295,6 +303,7 @@ describe(`differential fuzzer vs Node's http server (${RUNS} cases, seed ${SEED}
         tally.cases++;
         if (mutations.length === 0) tally.valid++;
         if (o.seen.length > 0 && n.seen.length > 0) tally.accepted++;
+        if (o.statuses.includes(-1)) throw new Error(`our server held a half-closed connection open on ${JSON.stringify(bytes)}`);
         if (o.seen.length === n.seen.length && JSON.stringify(o.seen) === JSON.stringify(n.seen)) return;
         const why = DELIBERATE.find((d) => d.applies(bytes, o, n));
         if (why !== undefined) {
