@@ -1,5 +1,5 @@
 /**
- * The experiments issue 14 made faithful: each printout's shape, and the relation it
+ * The book's experiments reproduced faithfully: each printout's shape, and the relation it
  * teaches — orders, counts, which is larger — never a wall-clock value.
  */
 import { describe, expect, it } from "vitest";

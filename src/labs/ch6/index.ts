@@ -9,12 +9,13 @@
  */
 import {
   AtomicCell, EventBus, LiveRuntime, VirtualRuntime, co, sleep, yieldNow,
-  type BackpressurePolicy, type Chapter, type Co, type ExperimentResult, type LabOptions,
+  type BackpressurePolicy, type Co,
 } from "../../index.js";
 import { startHeater, summarizeHeater, type HeaterTrace, type ObserverDesign } from "./heater.js";
 import { simulateHeater } from "./simulate-heater.js";
 import { bookMs, toBookSeconds } from "../book-time.js";
 import { runInteractiveHeater } from "./interactive.js";
+import type { Chapter, ExperimentResult, LabOptions } from "../types.js";
 
 const BOOK_SECOND = 1000;
 /** Simulated run for the chart and the reaction-delay table: 10 book minutes. */

@@ -5,7 +5,8 @@
  * raw-mode stdin: `+`/`-` move the desired temperature by 0.10 °C and redraw at once;
  * `q` (or Ctrl-C) stops the observers and restores the terminal.
  */
-import { LiveRuntime, type LabOptions } from "../../index.js";
+import { LiveRuntime } from "../../index.js";
+import type { LabOptions } from "../types.js";
 import { startHeater } from "./heater.js";
 import { bookMs } from "../book-time.js";
 

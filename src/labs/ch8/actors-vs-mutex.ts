@@ -104,10 +104,10 @@ export async function crossThread(n: number): Promise<CrossThreadRun> {
   const sab2 = new SharedArrayBuffer(4 * 3);
   const channels = Array.from({ length: THREADS }, () => new MessageChannel());
   const ownerPorts = channels.map((c) => c.port1);
-  const owner = startModuleWorker(workerModule, { role: "owner", ports: ownerPorts } satisfies CrossJob, { transferList: ownerPorts as never[] });
+  const owner = startModuleWorker(workerModule, { role: "owner", sab: sab2, ports: ownerPorts, parties: THREADS + 1 } satisfies CrossJob, { transferList: ownerPorts as never[] });
   const ownerDone = workerResult<{ count: number }>(owner);
   const clients = channels.map((c) => {
-    const job: CrossJob = { role: "client", sab: sab2, port: c.port2 as never, n: per, parties: THREADS };
+    const job: CrossJob = { role: "client", sab: sab2, port: c.port2 as never, n: per, parties: THREADS + 1 };
     return workerResult<{ ms: number }>(startModuleWorker(workerModule, job, { transferList: [c.port2 as never] }));
   });
   const clientResults = await Promise.all(clients);

@@ -10,5 +10,5 @@ export const CROSS = { mutex: 0, counter: 1, arrived: 2 } as const;
 
 export type CrossJob =
   | { role: "mutex"; sab: SharedArrayBuffer; n: number; parties: number }
-  | { role: "owner"; ports: MessagePort[] }
+  | { role: "owner"; sab: SharedArrayBuffer; ports: MessagePort[]; parties: number }
   | { role: "client"; sab: SharedArrayBuffer; port: MessagePort; n: number; parties: number };

@@ -9,7 +9,7 @@
  *   client  sends `n` increments to the owner, awaiting each reply (send + await).
  *
  * Invariant: each role posts exactly one result ({ ms, contended } or { ms, count })
- * and then ends; the parent starts every sender behind a barrier in shared memory, so
+ * and then ends; every thread (the owner included) starts behind a barrier in shared memory, so
  * the threads' increments really overlap.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -42,6 +42,8 @@ if (job.role === "mutex") {
   }
   parentPort!.postMessage({ ms: performance.now() - t0, contended });
 } else if (job.role === "owner") {
+  // Started and loaded before any client's clock starts: the barrier includes the owner.
+  barrier(new Int32Array(job.sab), job.parties);
   let count = 0;
   let open = job.ports.length;
   for (const port of job.ports) {

@@ -8,7 +8,7 @@
  */
 import {
   CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, waterfall, withLogging,
-  type Chapter, type Co, type ExperimentResult, type LabOptions,
+  type Co,
 } from "../../index.js";
 import { transition, type SwitchEvent, type SwitchState } from "./state-machine.js";
 import { StateFuture, Ticker, type StateCell } from "./state-future.js";
@@ -16,6 +16,7 @@ import { table } from "../table.js";
 import { blockingSleep } from "../../index.js";
 import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./async-mod.js";
 import { bookMs } from "../book-time.js";
+import type { Chapter, ExperimentResult, LabOptions } from "../types.js";
 
 /** E9.1: `async_add` sleeps 1 book second, main sleeps 2 (the book's durations are cut off; finishing first is what it shows). */
 const ADD_SLEEP_BOOK_S = 1;
