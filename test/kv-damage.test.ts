@@ -129,6 +129,7 @@ it("every seeded damage (flip, delete, swap, duplicate, truncate, zero tail) is 
     }),
     { numRuns: 300, seed: 12_8 },
   );
+  console.log(`kv damage: ${damaged + torn} damages reported (${damaged} damaged, ${torn} torn tail), 0 read back wrong`);
   expect(damaged).toBeGreaterThan(50);
   expect(torn).toBeGreaterThan(20);
 });

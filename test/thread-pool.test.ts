@@ -212,7 +212,8 @@ describe("ThreadPool: idle and exit", () => {
     const fixture = fileURLToPath(new URL("./fixtures/pool-exit.ts", import.meta.url));
     // "replaced": before, the replacement worker's `message` listener was added after `unref()`, which
     // re-refs the port on Node 20 — the idle pool then held the process open.
-    for (const arg of ["close", "no-close", "replaced"]) {
+    // "await-start": a process awaiting the start hooks of a fresh, idle pool must not end before they run.
+    for (const arg of ["close", "no-close", "replaced", "await-start"]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", fixture, arg], { encoding: "utf8", timeout: 15_000 });
       expect(r.signal).toBe(null);
       expect(r.status).toBe(0);

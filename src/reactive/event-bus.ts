@@ -181,7 +181,7 @@ function* gcLoop(bus: EventBus<unknown>, intervalMs: number): Co<never> {
 class Deliver<T> extends BaseFuture<number> {
   private done = false;
   /** One place per full `block` backlog this delivery waits on. */
-  private readonly keys = new Map<EventHandle<T>, Waiter>();
+  private keys: Map<EventHandle<T>, Waiter> | null = null; // created the first time it has to wait
   constructor(private readonly bus: EventBus<T>, private readonly event: T, private readonly topic: string | undefined) {
     super();
   }
@@ -191,23 +191,24 @@ class Deliver<T> extends BaseFuture<number> {
     if (blockers.length > 0) {
       // A backlog that has room now was not a blocker this time: whatever wake-up came from it
       // is not used by this delivery (it still waits elsewhere), so it moves on to the next sender.
-      for (const [h, key] of this.keys) {
+      const keys = (this.keys ??= new Map());
+      for (const [h, key] of keys) {
         if (!blockers.includes(h)) {
           h.senders.leave(key);
-          this.keys.delete(h);
+          keys.delete(h);
         }
       }
-      for (const h of blockers) this.keys.set(h, h.senders.register(this.keys.get(h) ?? null, cx.waker));
+      for (const h of blockers) keys.set(h, h.senders.register(keys.get(h) ?? null, cx.waker));
       return PENDING;
     }
     // Single thread: nothing can fill a backlog between the check above and this send.
     this.done = true;
-    for (const [h, key] of this.keys) h.senders.done(key); // the room it was woken for is used by this event
-    this.keys.clear();
+    if (this.keys !== null) for (const [h, key] of this.keys) h.senders.done(key); // the room it was woken for is used by this event
+    this.keys = null;
     return this.bus.send(this.event, this.topic);
   }
   override cancel(): void {
-    for (const [h, key] of this.keys) h.senders.leave(key);
-    this.keys.clear();
+    if (this.keys !== null) for (const [h, key] of this.keys) h.senders.leave(key);
+    this.keys = null;
   }
 }

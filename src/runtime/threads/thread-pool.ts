@@ -19,9 +19,10 @@
  *    fails with `WorkerDiedError`; a task it had finished but whose result it had not
  *    sent is settled as finished (from the slot's stored result; see task-table.ts).
  * 5. Workers are `unref`'d while no task is outstanding, so an idle pool — closed or
- *    not, with original or replacement workers — never keeps the process alive. Every
- *    listener is attached before the `unref()`: Node 20 re-refs a worker's port when a
- *    `message` listener is added after it.
+ *    not, with original or replacement workers — never keeps the process alive. A
+ *    worker is ref'd while it starts (until `online`: code awaiting `onWorkerStart`
+ *    is waiting on the pool), and the `unref()` comes after every listener is attached:
+ *    Node 20 re-refs a worker's port when a `message` listener is added after it.
  * 6. A submit's AbortSignal listener lives exactly as long as its task: it is removed
  *    when the task settles, however it settles.
  *
@@ -240,6 +241,8 @@ export class ThreadPool {
     worker.on("message", this.onResults);
     worker.on("online", () => {
       online = true;
+      // Ref'd while starting (invariant 5): whoever waits for the start hooks must not see the process end first.
+      if (this.outstanding === 0 && !this.exiting.has(worker)) worker.unref();
       this.options.onWorkerStart?.(index, worker.threadId, this.workerName(index));
     });
     worker.on("error", (error) => (lastError = error));
@@ -250,7 +253,6 @@ export class ThreadPool {
       if (!online && !this.killed.has(worker)) return this.broken(new Error(`pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`, { cause: lastError }));
       this.workerDied(index, code, lastError);
     });
-    if (this.outstanding === 0) worker.unref(); // after every listener (invariant 5)
     return worker;
   }
 

@@ -115,6 +115,8 @@ export class WorkerLoop {
   private readonly fns = new Map<number, TaskFn>();
   /** Recent longest synchronous run per function index, in ms (a hole: never run here); see the module doc. */
   private readonly longest: number[] = [];
+  /** The clock as `took` last read it, for the `report` right after; -1 when stale. */
+  private lastNow = -1;
   private readonly loading = new Map<number, Promise<TaskFn>>();
   /** Tasks of this worker that are not finished when its turn ends (loading their module, or async): slot → context. */
   private readonly live = new Map<number, TaskContext>();
@@ -298,13 +300,15 @@ export class WorkerLoop {
 
   private call(fn: TaskFn, ctx: TaskContext, arg: unknown): void {
     const fnIndex = this.views.table.fn(ctx.id);
+    let t0 = performance.now();
     if (this.results.length > 0) {
       const longest = this.longest[fnIndex];
-      const queued = this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length;
-      if (queued < BATCH_QUEUE_DEPTH || longest === undefined || performance.now() - this.batchStart + longest >= RESULT_FLUSH_MS) this.flush();
+      if (longest === undefined || t0 - this.batchStart + longest >= RESULT_FLUSH_MS || this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length < BATCH_QUEUE_DEPTH) {
+        this.flush();
+        t0 = performance.now();
+      }
     }
     let value: unknown;
-    const t0 = performance.now();
     try {
       value = fn(arg, ctx);
     } catch (error) {
@@ -328,6 +332,7 @@ export class WorkerLoop {
       return this.done(ctx, RESULT_ERROR, error);
     }
     if (thenable === null) return this.done(ctx, RESULT_OK, value);
+    this.lastNow = -1; // its result comes later, at another time
     this.inFlight++;
     this.live.set(ctx.id, ctx);
     thenable.then(
@@ -336,8 +341,11 @@ export class WorkerLoop {
     );
   }
 
+  /** Record a synchronous run's length; the time read here is reused by `report` (one clock read per task). */
   private took(fnIndex: number, t0: number): void {
-    const ms = performance.now() - t0;
+    const now = performance.now();
+    this.lastNow = now;
+    const ms = now - t0;
     const decayed = (this.longest[fnIndex] ?? 0) * 0.5;
     this.longest[fnIndex] = ms > decayed ? ms : decayed;
   }
@@ -362,9 +370,12 @@ export class WorkerLoop {
   }
 
   private report(id: number, task: number, code: number, value: unknown): void {
-    if (this.results.length === 0) this.batchStart = performance.now();
+    // A synchronous task's end was just timed (`took`); other paths read the clock here.
+    const now = this.lastNow >= 0 ? this.lastNow : performance.now();
+    this.lastNow = -1;
+    if (this.results.length === 0) this.batchStart = now;
     this.results.push(id, task, code, value);
-    if (this.results.length >= RESULT_BATCH * RESULT_STRIDE || performance.now() - this.batchStart >= RESULT_FLUSH_MS) this.flush();
+    if (this.results.length >= RESULT_BATCH * RESULT_STRIDE || now - this.batchStart >= RESULT_FLUSH_MS) this.flush();
   }
 
   private flush(): void {
