@@ -1,6 +1,6 @@
 /**
- * One actor: its address (actor-address.ts), the context its handlers get, and the
- * lifecycle state machine its task drives. The message loop (message-loop.ts), the
+ * One actor: its address (actor-address.ts), the context its handlers get
+ * (actor-context.ts), and the lifecycle state machine its task drives. The message loop (message-loop.ts), the
  * children (actor-children.ts) and the resources (actor-resources.ts) live in their
  * own files; this one decides which of them runs, and what a failure does.
  *
