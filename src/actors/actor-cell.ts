@@ -1,6 +1,6 @@
 /**
- * One actor: its address (actor-address.ts), the context its handlers get, and the
- * lifecycle state machine its task drives. The message loop (message-loop.ts), the
+ * One actor: its address (actor-address.ts), the context its handlers get
+ * (actor-context.ts), and the lifecycle state machine its task drives. The message loop (message-loop.ts), the
  * children (actor-children.ts) and the resources (actor-resources.ts) live in their
  * own files; this one decides which of them runs, and what a failure does.
  *
@@ -17,26 +17,23 @@
  *    are cancelled, children killed, names unregistered, queued asks failed.
  * 4. The cell is not a future: its task is an `ActorTask`, so a ref is never
  *    mistaken for something to await (actor-address.ts).
- * 5. A poll longer than the host's `slowPollMs` (default 10 ms) is counted and may be
- *    logged (spawned's warning for its async backend): such an actor stalls every
- *    other task on its thread — move it to a thread (thread/thread-actor.ts).
+ * 5. With the host's `slowPollMs` set (e.g. 10), a poll longer than that is counted
+ *    and may be logged (spawned's warning for its async backend): such an actor
+ *    stalls every other task on its thread — move it to a thread (thread/thread-actor.ts).
+ *    Off by default: it costs two clock reads per poll.
  */
 import { performance } from "node:perf_hooks";
 import { BaseFuture } from "../futures/base-future.js";
-import type { Co } from "../futures/generator-future.js";
-import { PENDING, type Context, type Future, type Poll, type Timers } from "../futures/poll.js";
+import { PENDING, type Context, type Future, type Poll } from "../futures/poll.js";
 import type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
-import { ActorAddress } from "./actor-address.js";
+import { ActorScope } from "./actor-context.js";
 import { Children } from "./actor-children.js";
 import type { ActorHost } from "./actor-host.js";
 import { AllEnded, EndFuture } from "./actor-end.js";
-import { ActorMetrics, type ActorMetricsSnapshot } from "./actor-metrics.js";
-import { ActorResources } from "./actor-resources.js";
 import { AskEnvelope } from "./ask.js";
 import { ActorStopped, Escalated } from "./errors.js";
 import { AGAIN, runConcurrent, runSequential, type InFlight, type LoopCell } from "./message-loop.js";
 import { sleep } from "../futures/sleep.js";
-import { WaiterList } from "../futures/waiter-list.js";
 import { PLAIN, pollStep, THREW, toStep } from "./step.js";
 import { RestartPolicy } from "./supervision.js";
 
@@ -70,7 +67,7 @@ class ActorTask extends BaseFuture<ActorExit> {
   }
 }
 
-export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<M, R>, LoopCell<M, R> {
+export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M, R>, LoopCell<M, R> {
   private instance: Actor<M, R> | null = null;
   private state = STARTING;
   private flags = 0;
@@ -86,19 +83,10 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   private restartDelay = 0;
   /** Children of a discarded instance that have not ended yet (a restart waits for them). */
   private orphans = 0;
-  private exit: ActorExit | null = null;
-  /** @internal those waiting for this actor's end (actor-end.ts). */
-  endWaiters: WaiterList | null = null;
-  /** @internal null unless metrics are kept (actor-metrics.ts). */
-  readonly metricsKept: ActorMetrics | null;
-  /** @internal when the handler step in flight started (metrics only). */
-  stepStart = 0;
   /** @internal the system's list of top-level actors (shutdown walks it). */
   prevRoot: ActorCell<any, any> | null = null;
   /** @internal */
   nextRoot: ActorCell<any, any> | null = null;
-  private cx: Context | null = null;
-  private resources: ActorResources<M> | null = null;
   private children: Children<ActorCell<any, any>> | null = null;
   /** How this actor supervises its children (null: the system's default). */
   private readonly policy: RestartPolicy | null;
@@ -110,37 +98,18 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     private readonly parent: ActorCell<any, any> | null,
     options: SpawnActorOptions | undefined,
   ) {
-    super(id, options?.name ?? `actor-${id}`, options?.capacity, host);
+    super(id, options?.name ?? `actor-${id}`, options?.capacity, host, options?.metrics ?? host.metricsByDefault);
     const concurrency = options?.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`actor ${this.name}: concurrency must be an integer >= 1, got ${concurrency}`);
     }
     this.concurrency = concurrency;
     this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
-    this.metricsKept = options?.metrics ?? host.metricsByDefault ? new ActorMetrics() : null;
   }
 
   // ------------------------------------------------------- the address face
   get isAlive(): boolean {
     return this.state !== DONE;
-  }
-
-  /** @internal how the actor ended, once it has (actor-end.ts). */
-  get exitValue(): ActorExit | null {
-    return this.exit;
-  }
-
-  metrics(): ActorMetricsSnapshot | undefined {
-    return this.metricsKept?.snapshot(this.mailbox.size);
-  }
-
-  /** @internal resolves when the actor ended (no task needed: a plain waker on the end line). */
-  whenEnded(): Promise<ActorExit> {
-    const exit = this.exit;
-    if (exit !== null) return Promise.resolve(exit);
-    return new Promise((resolve) => {
-      (this.endWaiters ??= new WaiterList()).register(null, { wake: () => resolve(this.exit!) });
-    });
   }
 
   /** @internal shutdown: each child's subtree first (leaves first), then this actor; resolves when it ended. */
@@ -166,44 +135,10 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   }
 
   // ----------------------------------------------------------- ActorContext
-  get context(): ActorContext<M, R> {
-    return this;
-  }
-
-  get self(): ActorRef<M, R> {
-    return this;
-  }
-
-  now(): number {
-    return this.timers().now();
-  }
-
   spawn<CM, CR>(factory: ActorFactory<CM, CR>, options?: SpawnActorOptions): ActorRef<CM, CR> {
     const child = startActor(this.host, factory, options, this);
     (this.children ??= new Children()).add(child);
     return child;
-  }
-
-  sendAfter(message: M, ms: number): Cancellable {
-    return this.own().timer(this.timers(), message, 0, ms);
-  }
-
-  sendInterval(message: M, ms: number): Cancellable {
-    if (!(ms > 0)) throw new RangeError(`interval must be > 0 ms, got ${ms}`);
-    return this.own().timer(this.timers(), message, ms, ms);
-  }
-
-  addSource<T>(source: AsyncIterable<T>, toMessage: (item: T) => M): Cancellable {
-    if (source === null || typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] !== "function") {
-      throw new TypeError(`actor ${this.name}: addSource needs an async iterable`);
-    }
-    return this.own().source(source, toMessage);
-  }
-
-  task<T>(work: Future<T> | Co<T>, toMessage: (value: T) => M): Cancellable {
-    const step = toStep(work);
-    if (step === PLAIN) throw new TypeError("ctx.task needs a future or a generator");
-    return this.own().task(this.host.spawner, step as Future<T>, toMessage, this.cx?.timers ?? this.host.timers);
   }
 
   stopChildren(): AllEnded {
@@ -440,7 +375,7 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   }
 
   /** @internal fail from outside the loop (a child escalated, a background task threw). */
-  reportFailure(phase: Phase, error: unknown): void {
+  override reportFailure(phase: Phase, error: unknown): void {
     if (this.state >= STOPPING || this.failure !== null) return;
     this.failure = { phase, error };
     this.wakeLoop();
@@ -521,15 +456,6 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
   }
 
   // ---------------------------------------------------------------- helpers
-  private own(): ActorResources<M> {
-    return (this.resources ??= new ActorResources<M>(this));
-  }
-
-  /** @internal a timer's or task's message could not be queued. */
-  undelivered(message: M, why: "mailbox-full" | "stopped"): void {
-    this.lost(message, why);
-  }
-
   /** Messages dropped from the mailbox by a kill or a failure: dead letters; their asks fail. */
   private dropQueued(dropped: unknown[]): void {
     for (const m of dropped) {
@@ -543,15 +469,4 @@ export class ActorCell<M, R> extends ActorAddress<M, R> implements ActorContext<
     }
   }
 
-  /** @internal */
-  wakeLoop(): void {
-    // Before the first poll the task is already scheduled: nothing to wake.
-    this.cx?.waker.wake();
-  }
-
-  private timers(): Timers {
-    const timers = this.cx?.timers ?? this.host.timers;
-    if (timers === undefined) throw new Error(`actor ${this.name}: no timers (use sendAfter/now inside the actor's hooks)`);
-    return timers;
-  }
 }
