@@ -68,6 +68,16 @@ export interface OneshotReceiver<T> extends BaseFuture<T> {
   cancel(): void;
 }
 
+/**
+ * A channel's waiters beyond the first direct poller: `recv()` / `yield*` waiters on
+ * the list, and further direct pollers on it too, found again by their waker (a task
+ * is its own waker, so one entry per task).
+ */
+class MoreWaiters {
+  readonly list = new WaiterList();
+  byWaker: Map<Waker, Waiter> | null = null;
+}
+
 class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, OneshotReceiver<T> {
   /** @internal */ state = EMPTY;
   private value: T | undefined = undefined;
@@ -77,10 +87,11 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
    * write per poll — no list entry, no map (the `ping_pong` bench lives on it).
    */
   private waker: Waker | null = null;
-  /** @internal every other waiter: `recv()` / `yield*` waiters, and further direct pollers. */
-  readonly waiters = new WaiterList();
-  /** Direct pollers after the first, one entry per waker (a task is its own waker, so one per task). */
-  private others: Map<Waker, Waiter> | null = null;
+  /**
+   * @internal every other waiter (see {@link MoreWaiters}). Made on first need —
+   * most channels never have a second waiter — and dropped when the channel settles.
+   */
+  more: MoreWaiters | null = null;
 
   send(value: T): boolean {
     if (this.state !== EMPTY) return false;
@@ -102,7 +113,7 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
 
   /** @internal waiters parked right now (for tests and diagnostics). */
   get parked(): number {
-    return (this.waker === null ? 0 : 1) + this.waiters.length;
+    return (this.waker === null ? 0 : 1) + (this.more?.list.length ?? 0);
   }
 
   /** @internal the outcome; only called once the state is not EMPTY. */
@@ -117,8 +128,8 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
     if (this.waker === null || this.waker === waker) {
       this.waker = waker;
     } else {
-      const others = (this.others ??= new Map());
-      others.set(waker, this.waiters.register(others.get(waker) ?? null, waker));
+      const byWaker = (this.line().byWaker ??= new Map());
+      byWaker.set(waker, this.more!.list.register(byWaker.get(waker) ?? null, waker));
     }
     return PENDING;
   }
@@ -140,11 +151,21 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
 
   private settled(): void {
     const waker = this.waker;
-    this.waker = null;
-    // wakeAll takes every entry off the line, so the per-waker map is stale now.
-    this.others = null;
-    waker?.wake();
-    this.waiters.wakeAll();
+    if (waker !== null) {
+      this.waker = null;
+      waker.wake();
+    }
+    const more = this.more;
+    if (more !== null) {
+      // wakeAll takes every entry off the line, so the per-waker map goes with it.
+      this.more = null;
+      more.list.wakeAll();
+    }
+  }
+
+  /** @internal the other waiters, made on first use. */
+  line(): MoreWaiters {
+    return (this.more ??= new MoreWaiters());
   }
 }
 
@@ -157,15 +178,15 @@ class Recv<T> extends BaseFuture<T> {
   poll(cx: Context): Poll<T> {
     const channel = this.channel;
     if (channel.state !== EMPTY) {
-      channel.waiters.done(this.key);
+      channel.more?.list.done(this.key);
       this.key = null;
       return channel.outcome();
     }
-    this.key = channel.waiters.register(this.key, cx.waker);
+    this.key = channel.line().list.register(this.key, cx.waker);
     return PENDING;
   }
   override cancel(): void {
-    this.channel.waiters.done(this.key);
+    this.channel.more?.list.done(this.key);
     this.key = null;
   }
 }
