@@ -13,7 +13,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as http from "node:http";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { loadPeer } from "./peers.js";
 import { blockOn, HttpClient } from "../src/index.js";
 import { measureCase } from "./harness.js";
 import type { BenchOptions, BenchRow, BenchSuite } from "./types.js";
@@ -48,7 +48,9 @@ async function startServer(which: "ours" | "native"): Promise<ServerProcess> {
   };
 }
 
-async function load(port: number, seconds: number): Promise<{ rps: number; rme: number; errors: number }> {
+type Autocannon = typeof import("autocannon").default;
+
+async function load(autocannon: Autocannon, port: number, seconds: number): Promise<{ rps: number; rme: number; errors: number }> {
   const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: LOAD_CONNECTIONS, duration: seconds, pipelining: 1 });
   const errors = r.errors + r.timeouts + r.non2xx;
   const samples = Math.max(1, r.requests.total > 0 ? seconds : 1);
@@ -58,11 +60,13 @@ async function load(port: number, seconds: number): Promise<{ rps: number; rme: 
 async function serverCase(options: BenchOptions): Promise<BenchRow[]> {
   const seconds = Math.max(2, Math.round(options.time / 1000));
   const rows: BenchRow[] = [];
+  const autocannon = (await loadPeer("autocannon", () => import("autocannon"), options.warn))?.default;
+  if (!autocannon) return rows; // the load generator is the peer: no rows without it
   for (const [subject, which] of [["async-lab", "ours"], ["native", "native"]] as const) {
     const server = await startServer(which);
     try {
-      await load(server.port, 1); // warm-up: JIT, connection setup
-      const r = await load(server.port, seconds);
+      await load(autocannon, server.port, 1); // warm-up: JIT, connection setup
+      const r = await load(autocannon, server.port, seconds);
       if (r.errors > 0) throw new Error(`server_hello_keepalive/${subject}: ${r.errors} errors, timeouts or non-2xx answers`);
       rows.push({ case: "server_hello_keepalive", subject, opsPerSec: r.rps, rme: r.rme, samples: seconds, connections: LOAD_CONNECTIONS });
       options.log(`  server_hello_keepalive · ${subject}: ${r.rps.toFixed(0)} req/s`);

@@ -5,7 +5,8 @@
  * raw-mode stdin: `+`/`-` move the desired temperature by 0.10 °C and redraw at once;
  * `q` (or Ctrl-C) stops the observers and restores the terminal.
  */
-import { LiveRuntime, startHeater, type LabOptions } from "../index.js";
+import { LiveRuntime, startHeater } from "../index.js";
+import type { LabOptions } from "./types.js";
 
 /** How often the screen is redrawn without a key, in ms (the display observer's changes are picked up by this). */
 const REDRAW_MS = 50;

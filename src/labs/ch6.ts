@@ -9,8 +9,9 @@
  */
 import {
   AtomicCell, EventBus, LiveRuntime, VirtualRuntime, co, simulateHeater, sleep, startHeater, summarizeHeater, yieldNow,
-  type BackpressurePolicy, type Chapter, type Co, type ExperimentResult, type HeaterTrace, type LabOptions, type ObserverDesign,
+  type BackpressurePolicy, type Co, type HeaterTrace, type ObserverDesign,
 } from "../index.js";
+import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
 import { runInteractiveHeater } from "./ch6-interactive.js";
 
 const BOOK_SECOND = 1000;

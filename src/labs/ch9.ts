@@ -8,8 +8,9 @@
  */
 import {
   CircuitBreaker, CircuitOpenError, VirtualRuntime, co, pollFn, ready, retry, seededRandom, sleep, transition, waterfall, withLogging,
-  type Chapter, type Co, type ExperimentResult, type LabOptions, type SwitchEvent, type SwitchState,
+  type Co, type SwitchEvent, type SwitchState,
 } from "../index.js";
+import type { Chapter, ExperimentResult, LabOptions } from "./types.js";
 import { blockingSleep } from "../index.js";
 import { addHandler, asyncModLogs, getAdd, sendAdd, setAddSleep, shutdownAsyncMod } from "./ch9-async-mod.js";
 
