@@ -7,6 +7,7 @@
  * (`*handle(msg) { const v = yield* sleep(10); ... }`) or a promise. Plain values cost
  * nothing extra: a synchronous handler is called and done, with no future built.
  */
+import type { Awaitable } from "../futures/base-future.js";
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import type { JoinHandle } from "../runtime/task.js";
@@ -73,7 +74,7 @@ export interface Recipient<M, R = unknown> {
   /** A future that waits for room in a bounded mailbox, then queues `message`. */
   send(message: M): Future<void> & Iterable<Future<unknown>>;
   /** Request/reply: the handler's value. Fails with the handler's error, `ActorStopped` or `RequestTimeout`. */
-  ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Iterable<Future<unknown>>;
+  ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Awaitable<R>;
 }
 
 export interface ActorRef<M, R = unknown> extends Recipient<M, R> {

@@ -203,6 +203,7 @@ const reportColumns = [
 
 const basicQueue: Experiment = {
   id: "basic-queue",
+  usesDriver: true,
   book: "E3.1, E3.2",
   title: "One queue, one loop: CounterFuture and a blocking async fn",
   summary: "the book's interleaved printout: queue count, runnable accepted, polling with result",
@@ -256,6 +257,7 @@ function sixBlockers(rt: Rt, SECOND: number, priority?: string): void {
 
 const moreWorkers: Experiment = {
   id: "more-workers",
+  usesDriver: true,
   book: "E3.3",
   title: "More consuming loops on the same queue",
   summary: "the same blocking load on 1, 2 and 3 loops",
@@ -289,6 +291,7 @@ const moreWorkers: Experiment = {
 
 const priorityQueues: Experiment = {
   id: "priority",
+  usesDriver: true,
   book: "E3.4, E3.6",
   title: "High and low queues: 2 + 1 loops, spawn(f, { priority })",
   summary: "only-low load uses 1/3 of the loops; spawn defaults to low",
@@ -331,6 +334,7 @@ const priorityQueues: Experiment = {
 
 const stealing: Experiment = {
   id: "stealing",
+  usesDriver: true,
   book: "E3.5",
   title: "Task stealing: idle loops take other queues' work",
   summary: "idle high loops steal low work; a CPU-heavy high queue should not be stolen by a network low loop",
@@ -389,6 +393,7 @@ const stealing: Experiment = {
 
 const joinExperiment: Experiment = {
   id: "join",
+  usesDriver: true,
   book: "E3.7",
   title: "join and tryJoin: results in argument order",
   summary: "three tasks finishing out of order; tryJoin with one failure",
@@ -439,6 +444,7 @@ const joinExperiment: Experiment = {
 
 const builder: Experiment = {
   id: "builder",
+  usesDriver: true,
   book: "E3.8",
   title: "The runtime builder and its defaults",
   summary: "new Runtime() = cores − 2 high loops + 1 low; withLowNum(2).withHighNum(4)",
@@ -483,6 +489,7 @@ const builder: Experiment = {
 
 const background: Experiment = {
   id: "background",
+  usesDriver: true,
   book: "E3.9",
   title: "A background process for the whole program, detached",
   summary: "a forever-pending task keeps firing beside the main work; cancelling its handle stops it",

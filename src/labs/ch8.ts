@@ -117,6 +117,6 @@ export const ch8: Chapter = {
     { id: "vs-mutex", book: "E8.3", title: "Actors vs mutexes", summary: "the same increments via an actor, an async mutex, a mutex + spawn", run: actorsVsMutexes },
     { id: "router", book: "E8.4", title: "Router pattern + key-value store", summary: "a global router forwards get / set / delete to a key-value actor", run: routerPattern },
     { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
-    { id: "heartbeat", book: "E8.6", title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
+    { id: "heartbeat", book: "E8.6", usesDriver: true, title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
   ],
 };

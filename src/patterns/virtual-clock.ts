@@ -147,15 +147,15 @@ export class VirtualRuntime implements TaskScheduler, Spawner {
     return this.failures;
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   schedule(task: Task<unknown>): void {
     this.queue.push(task);
   }
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   taskEnded(): void {
     this.live--;
   }
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   detachedTaskFailed(_task: Task<unknown>, error: unknown): void {
     this.failures.push(error);
   }
