@@ -9,18 +9,19 @@
  * `AbortSignal` that every experiment receives.
  */
 import { fileURLToPath } from "node:url";
-import { main } from "./cli.js";
 import { CHILD_ENV, GRACE_MS, supervise, type StopMessage } from "./supervisor.js";
 
 const argv = process.argv.slice(2);
 
 if (process.env[CHILD_ENV] !== "1") {
+  // The supervisor loads nothing but node builtins, so its signal handlers are in place
+  // within milliseconds of starting — before the CLI and every lab are even loaded.
   supervise(fileURLToPath(import.meta.url), argv);
 } else {
-  runChild();
+  await runChild();
 }
 
-function runChild(): void {
+async function runChild(): Promise<void> {
   // `lab ch2 | head`: the reader went away; that is not an error worth a stack trace.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(0);
@@ -34,9 +35,11 @@ function runChild(): void {
     setTimeout(() => process.exit(reason === "SIGTERM" ? 143 : 130), GRACE_MS).unref();
   };
   if (process.send !== undefined) {
-    // Supervised: the supervisor decides what a signal means (a terminal's Ctrl-C reaches
-    // both processes; acting on it here too would count it twice).
-    process.on("SIGINT", () => {});
+    // Supervised: the supervisor counts Ctrl-Cs (a terminal's Ctrl-C may reach both
+    // processes), so a SIGINT here only asks to stop — it never exits at once. It arrives
+    // from the supervisor's group-mate terminal, or raised by the interactive heater, whose
+    // raw-mode terminal turns Ctrl-C into a key.
+    process.on("SIGINT", () => stop("SIGINT"));
     process.channel?.unref(); // the IPC channel alone must not keep the run alive
     process.on("message", (m: StopMessage) => stop(m.stop));
     // The supervisor died (SIGKILL): stop, as if it had sent SIGTERM.
@@ -46,6 +49,7 @@ function runChild(): void {
     process.on("SIGINT", () => (controller.signal.aborted ? process.exit(130) : stop("SIGINT")));
   }
   process.on("SIGTERM", () => (controller.signal.aborted ? process.exit(143) : stop("SIGTERM")));
+  const { main } = await import("./cli.js");
   void main(argv, undefined, controller.signal).then((code) => {
     process.exitCode = code;
     // Interrupted: whatever the stopped experiment left open (sockets, timers) is not waited for.

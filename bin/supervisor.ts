@@ -20,8 +20,9 @@
  * it all without the labs having to register anything.
  *
  * The one exception to the process group: `--interactive` on a terminal needs the
- * terminal's foreground group (raw keys), so that child stays in ours and its
- * descendants are found through /proc (bin/process-tree.ts).
+ * terminal's foreground group (raw keys), so that child stays in ours. Descendants are
+ * also found through /proc (bin/process-tree.ts) and killed one by one, which covers
+ * that case and any grandchild that started a group of its own.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -54,9 +55,13 @@ export function supervise(script: string, argv: string[]): void {
   let finished = false;
 
   const killAll = (): void => {
-    const pids = interactive && child.pid !== undefined ? [child.pid, ...descendants(child.pid)] : [];
+    if (child.pid === undefined) return;
+    // Listed before anything is killed: once a process dies its children are re-parented
+    // and can no longer be found below it. The list also catches a grandchild that left
+    // the group (`detached`), which the group kill would miss.
+    const pids = [child.pid, ...descendants(child.pid)];
     try {
-      if (!interactive && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      if (!interactive) process.kill(-child.pid, "SIGKILL");
     } catch {
       // The group is already gone.
     }
