@@ -57,13 +57,13 @@ export const actorsSuite: BenchSuite = {
     const system = new ActorSystem();
     const nact = await loadPeer("nact", () => import("nact"), options.warn);
     const xstate = await loadPeer("xstate", () => import("xstate"), options.warn);
-    const nactSystem = nact?.start()!; // used only where `nact` loaded
+    const nactSystem = nact?.start() as ReturnType<typeof import("nact").start>; // used only where `nact` loaded
     const counterMachine = xstate && counterMachineOf(xstate);
     if (want("tell")) {
       const ours = system.spawn<Msg, number>(counter);
       const theirs = nact?.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
         if (m.reply) nact.dispatch(ctx.sender, 0);
-      })!;
+      }) as import("nact").Ref<{ n: number; reply?: { sender: unknown } }>;
       let xsum = 0;
       const x = xstate?.createActor(counterMachine!).start();
       let chain = Promise.resolve();
@@ -83,7 +83,7 @@ export const actorsSuite: BenchSuite = {
     }
     if (want("ask")) {
       const ours = system.spawn<Msg, number>(counter);
-      const theirs = nact?.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1))!;
+      const theirs = nact?.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1)) as import("nact").Ref<unknown>;
       rows.push(
         ...perMessage(
           await measureCase("ask", present(

@@ -22,14 +22,16 @@ export const suites: SuiteEntry[] = [
   {
     id: "executor",
     summary:
-      "Tokio's runtime benchmarks (spawn_many, yield_many, ping_pong, chained_spawn, timers, memory) vs native promises and effect",
+      "Tokio's runtime benchmarks (spawn_many, yield_many, ping_pong, chained_spawn, timers, memory) " +
+      "vs native promises and effect",
     cases: ["spawn_many", "yield_many", "yield_many_typed", "ping_pong", "chained_spawn", "timers", "memory"],
     load: async () => (await import("./executor.js")).executorSuite,
   },
   {
     id: "actors",
     summary:
-      "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; vs nact, xstate, promise queue",
+      "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; " +
+      "vs nact, xstate, promise queue",
     cases: ["tell", "ask", "spawn", "fan-out"],
     load: async () => (await import("./actors.js")).actorsSuite,
   },

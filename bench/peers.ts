@@ -23,7 +23,11 @@ export function isMissingPackage(error: unknown, name: string): boolean {
 }
 
 /** Import a peer, or log one line naming the package to install and return `null`. */
-export async function loadPeer<M>(name: string, load: () => Promise<M>, warn: (line: string) => void): Promise<M | null> {
+export async function loadPeer<M>(
+  name: string,
+  load: () => Promise<M>,
+  warn: (line: string) => void,
+): Promise<M | null> {
   try {
     return await load();
   } catch (error) {

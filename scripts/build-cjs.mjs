@@ -30,7 +30,8 @@ const importMetaUrl = {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
       const twin = relative(root, args.path).replace(/\.ts$/, ".js");
-      const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", ${JSON.stringify(twin)})).href`;
+      const path = `require("node:path").join(__dirname, "..", ${JSON.stringify(twin)})`;
+      const url = `require("node:url").pathToFileURL(${path}).href`;
       return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
     });
   },

@@ -68,7 +68,7 @@ export { TaskContext } from "./runtime/threads/worker-loop.js";
 // --- sync: thread-level mutex and condvar on Atomics, module workers (chapter 1) ---
 export { AtomicMutex } from "./runtime/sync/atomic-mutex.js";
 export { AtomicCondvar } from "./runtime/sync/atomic-condvar.js";
-export { siblingModule } from "./runtime/module-worker.js";
+export { startModuleWorker, siblingModule, workerResult } from "./runtime/module-worker.js";
 
 // --- runtime: readiness-based I/O and HTTP (chapter 4) ---
 export { READABLE, WRITABLE } from "./runtime/io/readiness.js";

@@ -32,9 +32,6 @@ export { WorkerLayout } from "./runtime/policy/policy.js";
 export type { SchedulingPolicy, PolicyContext, StealListener } from "./runtime/policy/policy.js";
 export { TraceRecorder } from "./runtime/trace.js";
 
-// --- runtime: worker threads started from a module (chapter 1) ---
-export { startModuleWorker, siblingModule, workerResult } from "./runtime/module-worker.js";
-
 // --- runtime: readiness-based I/O, mio style (chapter 4) ---
 export { READABLE, WRITABLE, ERROR, ScheduledIo } from "./runtime/io/readiness.js";
 export type { Interest } from "./runtime/io/readiness.js";
@@ -45,17 +42,20 @@ export { PollStream } from "./runtime/io/stream.js";
 
 // --- runtime: the HTTP/1.1 parser and framing the server and client share ---
 export {
-  HttpParseError, parseHead, decodeChunked, encodeChunked, serializeResponse, serializeRequest,
+  HttpParseError,
+  parseHead,
+  decodeChunked,
+  encodeChunked,
+  serializeResponse,
+  serializeRequest,
 } from "./runtime/io/http-message.js";
 export type { Framing, ParsedHead } from "./runtime/io/http-message.js";
 export { MessageReader, IncompleteMessage } from "./runtime/io/http-reader.js";
 
-// --- reactive and patterns: the chapter 6 and 9 building blocks ---
+// --- reactive and patterns: the cells and the virtual clock under chapters 6 and 9 ---
 export { AtomicCell } from "./reactive/atomic-cell.js";
 export type { CompareExchange } from "./reactive/atomic-cell.js";
 export { WatchedCell } from "./reactive/watched-cell.js";
-export { HeaterSubjects, BOOK_HEATER } from "./reactive/heater.js";
-export { SIM_POLL_COST_MS } from "./reactive/simulate-heater.js";
 export { VirtualTimers } from "./patterns/virtual-clock.js";
 export { LoggingFuture } from "./patterns/logging-future.js";
 

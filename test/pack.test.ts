@@ -46,7 +46,19 @@ afterAll(() => {
 
 describe("the packed package, installed with production dependencies only", () => {
   it("has none of the bench peers", () => {
-    for (const peer of ["xstate", "nact", "rxjs", "mitt", "piscina", "tinypool", "poolifier", "workerpool", "autocannon", "effect", "vitest"]) {
+    for (const peer of [
+      "xstate",
+      "nact",
+      "rxjs",
+      "mitt",
+      "piscina",
+      "tinypool",
+      "poolifier",
+      "workerpool",
+      "autocannon",
+      "effect",
+      "vitest",
+    ]) {
       expect(existsSync(join(dir, "node_modules", peer)), peer).toBe(false);
     }
   });

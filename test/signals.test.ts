@@ -45,11 +45,15 @@ interface Outcome {
 function interrupt(chapter: string, experiment: string, signal: NodeJS.Signals, delayMs = 1000): Promise<Outcome> {
   const id = `${chapter} ${experiment}`;
   const tmp = mkdtempSync(join(scratch, `${chapter}-${experiment}-`));
-  const child = spawn(process.execPath, ["dist/bin/lab.js", chapter, experiment, "--time-scale", "1", ...(LONG[id] ?? [])], {
-    cwd: root,
-    env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["dist/bin/lab.js", chapter, experiment, "--time-scale", "1", ...(LONG[id] ?? [])],
+    {
+      cwd: root,
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => {

@@ -49,7 +49,8 @@ export function renderBlock(block: Block, width = DEFAULT_WIDTH): string {
 
 /** The heading line of an experiment's section. */
 export function renderHeading(experiment: Experiment, width = DEFAULT_WIDTH): string {
-  const heading = `${experiment.book ? chalk.dim(`[${experiment.book}] `) : ""}${chalk.bold.underline(experiment.title)}`;
+  const book = experiment.book ? chalk.dim(`[${experiment.book}] `) : "";
+  const heading = book + chalk.bold.underline(experiment.title);
   return wrapLine(heading, width).join("\n");
 }
 

@@ -60,7 +60,9 @@ export function renderTable(block: TableBlock, width = DEFAULT_WIDTH): string {
   const text = block.rows.map((row) => block.columns.map((column, c) => formatCell(row[c] ?? null, column)));
   const keep = block.columns
     .map((_, c) => c)
-    .filter((c) => block.rows.length === 0 || text.some((row) => row[c] !== "" && row[c] !== "—" && row[c] !== undefined));
+    .filter(
+      (c) => block.rows.length === 0 || text.some((row) => row[c] !== "" && row[c] !== "—" && row[c] !== undefined),
+    );
   const columns = keep.map((c) => block.columns[c]!);
   const right = keep.map((c) => block.rows.some((r) => typeof r[c] === "number"));
   const cell = (r: number, k: number): string => {
@@ -85,7 +87,9 @@ export function renderTable(block: TableBlock, width = DEFAULT_WIDTH): string {
       head: columns.map((c) => chalk.bold(c.header)),
       style: { head: [], border: [] },
       colAligns: right.map((r) => (r ? "right" : "left")),
-      ...(fits ? {} : { colWidths: natural.map((n) => Math.min(n, cap) + 2), wordWrap: true, wrapOnWordBoundary: true }),
+      ...(fits
+        ? {}
+        : { colWidths: natural.map((n) => Math.min(n, cap) + 2), wordWrap: true, wrapOnWordBoundary: true }),
     });
     block.rows.forEach((_, r) => table.push(keep.map((_, k) => cell(r, k))));
     const out = table.toString();

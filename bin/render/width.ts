@@ -48,7 +48,10 @@ export function wrapLine(line: string, width: number, indent = ""): string[] {
   while (visibleWidth(prefix + rest) > width) {
     const room = Math.max(1, width - visibleWidth(prefix));
     const chars = [...rest];
-    let cut = chars.slice(0, room + 1).join("").lastIndexOf(" ");
+    let cut = chars
+      .slice(0, room + 1)
+      .join("")
+      .lastIndexOf(" ");
     if (cut <= 0) cut = chars.slice(0, room).join("").length;
     out.push(prefix + rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();

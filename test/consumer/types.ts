@@ -5,7 +5,18 @@
  * so the checks are plain type-level equalities that fail compilation when wrong.
  */
 import {
-  ActorSystem, blockOn, co, join, ready, select, sleep, spawn, timeout, tryJoin, type Co, type JoinHandle,
+  ActorSystem,
+  blockOn,
+  co,
+  join,
+  ready,
+  select,
+  sleep,
+  spawn,
+  timeout,
+  tryJoin,
+  type Co,
+  type JoinHandle,
 } from "async-lab";
 import { TimerHeap } from "async-lab/internals";
 

@@ -6,9 +6,29 @@
  */
 import { expectTypeOf } from "vitest";
 import {
-  ActorSystem, blockOn, co, join, joinAll, map, ready, select, sleep, spawn, timeout, tryJoin, tryJoinAll, yieldNow,
-  fromPromise, oneshot, Mutex,
-  type ActorExit, type ActorRef, type Co, type Future, type JoinHandle, type MutexGuard,
+  ActorSystem,
+  blockOn,
+  co,
+  join,
+  joinAll,
+  map,
+  ready,
+  select,
+  sleep,
+  spawn,
+  timeout,
+  tryJoin,
+  tryJoinAll,
+  yieldNow,
+  fromPromise,
+  oneshot,
+  Mutex,
+  type ActorExit,
+  type ActorRef,
+  type Co,
+  type Future,
+  type JoinHandle,
+  type MutexGuard,
 } from "../../src/index.js";
 
 function* slowOne(): Co<number> {
