@@ -28,7 +28,7 @@ import { listOf, parseBenchTime, parseSeed, parseTimeScale, parseTracePath } fro
 import { benchTable } from "./render/bench.js";
 import { renderBlocks, renderHeading } from "./render/report.js";
 import { renderTable } from "./render/table.js";
-import { DEFAULT_WIDTH } from "./render/width.js";
+import { DEFAULT_WIDTH, wrapLine } from "./render/width.js";
 import { packageVersion } from "./version.js";
 
 export const EXIT_OK = 0;
@@ -225,7 +225,7 @@ function addChapterCommand(program: Command, chapter: Chapter, io: Io, setExit: 
       timeScale: g.timeScale,
       driver: g.driver,
       extra,
-      log: (line) => (g.json ? undefined : io.out(chalk.dim(line))),
+      log: (line) => (g.json ? undefined : io.out(chalk.dim(wrapLine(line, width, "    ").join("\n")))),
       signal,
     };
     const done: { id: string; title: string; book?: string; result: ExperimentResult }[] = [];
