@@ -28,7 +28,7 @@ import { listOf, parseBenchTime, parseSeed, parseTimeScale, parseTracePath } fro
 import { benchTable } from "./render/bench.js";
 import { renderBlocks, renderHeading } from "./render/report.js";
 import { renderTable } from "./render/table.js";
-import { DEFAULT_WIDTH, wrapLine } from "./render/width.js";
+import { DEFAULT_WIDTH, terminalWidth, wrapLine } from "./render/width.js";
 import { packageVersion } from "./version.js";
 
 export const EXIT_OK = 0;
@@ -59,6 +59,9 @@ export interface Io {
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t + "\n"),
   err: (t) => process.stderr.write(t + "\n"),
+  // Progress is for a person watching: on a terminal only, never in a log file or a pipe.
+  ...(process.stderr.isTTY ? { progress: (t: string) => process.stderr.write(t + "\n") } : {}),
+  width: terminalWidth(),
 };
 
 function validNames(): string {
