@@ -22,7 +22,13 @@ import { Command, CommanderError, Option } from "commander";
 import { findSuite, suites } from "../bench/index.js";
 import type { BenchRow } from "../bench/types.js";
 import { chapters } from "../src/labs/index.js";
-import { UsageError, type Chapter, type Experiment, type ExperimentResult, type LabOptions } from "../src/labs/types.js";
+import {
+  UsageError,
+  type Chapter,
+  type Experiment,
+  type ExperimentResult,
+  type LabOptions,
+} from "../src/labs/types.js";
 import { CHAPTER_OPTION_RULES, optionParser } from "./chapter-options.js";
 import { listOf, parseBenchTime, parseSeed, parseTimeScale, parseTracePath } from "./options.js";
 import { benchTable } from "./render/bench.js";
@@ -101,7 +107,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal: Ab
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     // Commander's own error line is printed by `main`, as one line prefixed `lab:`.
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      outputError: () => {},
+    });
   program.addHelpCommand(false);
 
   program.hook("preAction", (cmd) => {
@@ -118,15 +128,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal: Ab
         io.out(JSON.stringify(listJson(), null, 2));
         return;
       }
+      const width = io.width ?? DEFAULT_WIDTH;
+      const say = (line: string, indent: number): void => io.out(wrapLine(line, width, " ".repeat(indent)).join("\n"));
       for (const c of chapters) {
-        io.out(chalk.bold(`${c.id}  ${c.title}`));
+        say(chalk.bold(`${c.id}  ${c.title}`), 4);
         for (const e of c.experiments) {
           const tags = `${e.default === false ? " (on request)" : ""}${e.usesDriver ? " [--driver]" : ""}`;
-          io.out(`  ${e.id.padEnd(16)} ${e.book ? chalk.dim(e.book.padEnd(9)) : " ".repeat(9)} ${e.summary}${chalk.dim(tags)}`);
+          const book = e.book ? chalk.dim(e.book.padEnd(9)) : " ".repeat(9);
+          say(`  ${e.id.padEnd(16)} ${book} ${e.summary}${chalk.dim(tags)}`, 29);
         }
       }
-      io.out(chalk.bold("bench") + "  microbenchmarks against native promises and peer libraries");
-      for (const s of suites) io.out(`  ${s.id.padEnd(16)} ${s.summary}`);
+      say(chalk.bold("bench") + "  microbenchmarks against native promises and peer libraries", 4);
+      for (const s of suites) say(`  ${s.id.padEnd(16)} ${s.summary}`, 19);
     });
 
   addBenchCommand(program, io);
@@ -140,7 +153,12 @@ function listJson(): unknown {
       id: c.id,
       title: c.title,
       experiments: c.experiments.map((e) => ({
-        id: e.id, book: e.book, title: e.title, summary: e.summary, default: e.default !== false, usesDriver: e.usesDriver === true,
+        id: e.id,
+        book: e.book,
+        title: e.title,
+        summary: e.summary,
+        default: e.default !== false,
+        usesDriver: e.usesDriver === true,
       })),
     })),
     bench: suites.map((s) => ({ id: s.id, summary: s.summary, cases: s.cases })),
@@ -158,11 +176,15 @@ function addBenchCommand(program: Command, io: Io): void {
     .action(async function (this: Command, names: string[]) {
       const g = this.optsWithGlobals() as GlobalOptions & { time: number; case?: string[] };
       const valid = suites.map((s) => s.id).join(", ");
-      const chosen = names.length === 0 ? suites : names.map((n) => findSuite(n) ?? usage(`unknown bench suite '${n}' (valid: ${valid})`));
+      const chosen =
+        names.length === 0
+          ? suites
+          : names.map((n) => findSuite(n) ?? usage(`unknown bench suite '${n}' (valid: ${valid})`));
       const cases = g.case ?? [];
       for (const c of cases) {
         if (!chosen.some((s) => s.cases.includes(c))) {
-          usage(`unknown case '${c}' for ${chosen.map((s) => s.id).join(", ")} (valid: ${[...new Set(chosen.flatMap((s) => s.cases))].join(", ")})`);
+          const valid = [...new Set(chosen.flatMap((s) => s.cases))].join(", ");
+          usage(`unknown case '${c}' for ${chosen.map((s) => s.id).join(", ")} (valid: ${valid})`);
         }
       }
       const results: { suite: string; rows: BenchRow[] }[] = [];
@@ -193,19 +215,33 @@ function checkOptionsApply(cmd: Command, chapter: Chapter, picked: Experiment[])
   for (const [attribute, rule] of Object.entries(CHAPTER_OPTION_RULES[chapter.id] ?? {})) {
     if (cmd.getOptionValueSource(attribute) !== "cli") continue;
     if (rule.experiments.some((id) => ids.has(id))) continue;
-    usage(`${flagOf(attribute)} is read only by ${rule.experiments.map((id) => `${chapter.id} ${id}`).join(", ")}; name it: lab ${chapter.id} ${rule.experiments[0]} ${flagOf(attribute)} …`);
+    const flag = flagOf(attribute);
+    const readers = rule.experiments.map((id) => `${chapter.id} ${id}`).join(", ");
+    usage(`${flag} is read only by ${readers}; name it: lab ${chapter.id} ${rule.experiments[0]} ${flag} …`);
   }
   if (cmd.getOptionValueSourceWithGlobals("driver") === "cli" && !picked.some((e) => e.usesDriver)) {
     const users = chapters.flatMap((c) => c.experiments.filter((e) => e.usesDriver).map((e) => `${c.id} ${e.id}`));
-    usage(`--driver applies to experiments that use a runtime driver, and none of these does (those that do: ${users.join(", ") || "none"})`);
+    const those = users.join(", ") || "none";
+    usage(
+      `--driver applies to experiments that use a runtime driver, and none of these does (those that do: ${those})`,
+    );
   }
 }
 
-function addChapterCommand(program: Command, chapter: Chapter, io: Io, setExit: (code: number) => void, signal: AbortSignal): void {
+function addChapterCommand(
+  program: Command,
+  chapter: Chapter,
+  io: Io,
+  setExit: (code: number) => void,
+  signal: AbortSignal,
+): void {
   const cmd = program
     .command(chapter.id)
     .description(chapter.title)
-    .argument("[experiments...]", `which experiments: ${chapter.experiments.map((e) => e.id).join(", ")} (default: all that run by default)`);
+    .argument(
+      "[experiments...]",
+      `which experiments: ${chapter.experiments.map((e) => e.id).join(", ")} (default: all that run by default)`,
+    );
   for (const o of chapter.options ?? []) {
     const opt = new Option(o.flags, o.description);
     if (o.default !== undefined) opt.default(o.default);
@@ -216,9 +252,14 @@ function addChapterCommand(program: Command, chapter: Chapter, io: Io, setExit: 
   cmd.action(async function (this: Command, names: string[]) {
     const g = this.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
     const valid = chapter.experiments.map((e) => e.id).join(", ");
-    const picked = names.length === 0
-      ? chapter.experiments.filter((e) => e.default !== false)
-      : names.map((n) => chapter.experiments.find((e) => e.id === n) ?? usage(`unknown experiment '${n}' in ${chapter.id} (valid: ${valid})`));
+    const picked =
+      names.length === 0
+        ? chapter.experiments.filter((e) => e.default !== false)
+        : names.map(
+            (n) =>
+              chapter.experiments.find((e) => e.id === n) ??
+              usage(`unknown experiment '${n}' in ${chapter.id} (valid: ${valid})`),
+          );
     checkOptionsApply(this, chapter, picked);
     const width = io.width ?? DEFAULT_WIDTH;
     const extra: LabOptions["extra"] = {};
@@ -242,7 +283,9 @@ function addChapterCommand(program: Command, chapter: Chapter, io: Io, setExit: 
       } catch (error) {
         if (error instanceof UsageError) throw error;
         failed = true;
-        io.err(`${chalk.red("✗")} ${chapter.id} ${e.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        io.err(
+          `${chalk.red("✗")} ${chapter.id} ${e.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         continue;
       }
       done.push({ id: e.id, title: e.title, ...(e.book ? { book: e.book } : {}), result });
@@ -250,16 +293,26 @@ function addChapterCommand(program: Command, chapter: Chapter, io: Io, setExit: 
     }
     const usesDriver = picked.some((e) => e.usesDriver);
     if (g.json) {
-      io.out(JSON.stringify({
-        chapter: chapter.id,
-        seed: g.seed,
-        timeScale: g.timeScale,
-        ...(usesDriver ? { driver: g.driver } : {}),
-        experiments: done.map((d) => ({ id: d.id, title: d.title, book: d.book, blocks: d.result.blocks })),
-      }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            chapter: chapter.id,
+            seed: g.seed,
+            timeScale: g.timeScale,
+            ...(usesDriver ? { driver: g.driver } : {}),
+            experiments: done.map((d) => ({ id: d.id, title: d.title, book: d.book, blocks: d.result.blocks })),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       const driver = usesDriver ? ` · driver ${g.driver}` : "";
-      io.out(chalk.dim(`time scale ${g.timeScale} (book 1 s = ${+(1000 * g.timeScale).toFixed(3)} ms) · seed ${g.seed}${driver}`));
+      io.out(
+        chalk.dim(
+          `time scale ${g.timeScale} (book 1 s = ${+(1000 * g.timeScale).toFixed(3)} ms) · seed ${g.seed}${driver}`,
+        ),
+      );
     }
     if (g.trace) writeTrace(g.trace, done, g.json === true, io);
     if (failed) setExit(EXIT_FAILED);
@@ -296,12 +349,17 @@ function rewriteHelp(program: Command, argv: string[]): string[] | UsageError {
   if (argv.length === 1) return ["--help"];
   const name = argv[1]!;
   if (argv.length > 2) return new UsageError(`help takes one command name, got ${argv.length - 1}`);
-  if (!program.commands.some((c) => c.name() === name)) return new UsageError(`no help for '${name}': not a command (valid: ${validNames()})`);
+  if (!program.commands.some((c) => c.name() === name))
+    return new UsageError(`no help for '${name}': not a command (valid: ${validNames()})`);
   return [name, "--help"];
 }
 
 /** Run the CLI with `argv` (without node and script); resolves with the exit code. */
-export async function main(argv: string[], io: Io = defaultIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c), signal);
   try {
@@ -317,7 +375,8 @@ export async function main(argv: string[], io: Io = defaultIo, signal: AbortSign
         return EXIT_USAGE;
       }
       let message = error.message.replace(/^error: /, "").replace(/\n[\s\S]*$/, "");
-      if (error.code === "commander.unknownOption") message = `${message.replace(/\s*\(Did you mean.*\)$/, "")} (valid: ${validOptions(program, argv)})`;
+      if (error.code === "commander.unknownOption")
+        message = `${message.replace(/\s*\(Did you mean.*\)$/, "")} (valid: ${validOptions(program, argv)})`;
       io.err(`lab: ${message}`);
       return EXIT_USAGE;
     }

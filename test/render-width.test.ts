@@ -44,6 +44,16 @@ describe("every experiment fits 100 columns, as printed", () => {
   }
 });
 
+describe("lab list and the help screens fit 100 columns", () => {
+  it("lab list, lab --help, lab <chapter> --help, lab bench --help", () => {
+    for (const args of [["list"], ["--help"], ...chapters.map((c) => [c.id, "--help"]), ["bench", "--help"]]) {
+      const r = lab(...args);
+      expect(r.status).toBe(0);
+      expect(widest(r.stdout), args.join(" ")).toBeLessThanOrEqual(100);
+    }
+  }, 120_000);
+});
+
 describe("table layout", () => {
   const wide: TableBlock = {
     kind: "table",

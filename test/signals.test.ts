@@ -97,6 +97,7 @@ function interrupt(chapter: string, experiment: string, signal: NodeJS.Signals, 
 describe("Ctrl-C stops every experiment within 2 s, leaving nothing behind", () => {
   let early = 0;
   let total = 0;
+  let slowest = 0;
   for (const chapter of chapters) {
     it(`${chapter.id}: every experiment`, async () => {
       // Three at a time: the supervisor answers a signal from its own idle event loop, so a
@@ -119,6 +120,7 @@ describe("Ctrl-C stops every experiment within 2 s, leaving nothing behind", () 
           continue;
         }
         expect(o.code, `${o.id}: ${o.stderr}`).toBe(130);
+        slowest = Math.max(slowest, o.afterSignal);
         expect(o.afterSignal, `${o.id}: ms from SIGINT to exit`).toBeLessThan(2000);
       }
     }, 60_000);
@@ -127,6 +129,9 @@ describe("Ctrl-C stops every experiment within 2 s, leaving nothing behind", () 
   it("most experiments were still running when the signal came", () => {
     expect(total).toBeGreaterThan(40);
     expect(early).toBeLessThan(total / 2);
+    console.info(
+      `${total - early} of ${total} experiments interrupted mid-run; slowest exit ${slowest.toFixed(0)} ms after SIGINT`,
+    );
   });
 });
 
