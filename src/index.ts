@@ -6,16 +6,17 @@
  * not listed is not public.
  *
  * The pieces the labs take apart to teach how a runtime works (timer heap, run queues,
- * poller and readiness, HTTP parser, scheduling policies, module workers …) are
+ * poller and readiness, HTTP parser, scheduling policies, the mailbox …) are
  * published separately under `"async-lab/internals"`: documented, but free to change
  * between minor versions. A few of them are still listed here as well, because the
  * chapter labs import them from this entry; see `src/internals.ts`.
  *
- * Why the `reference lib` line above: `Mutex` guards, `EventHandle` and
- * `IsolatedRuntime` implement `Disposable` (`using` works with them). Without that lib
- * in a consumer's program (`target es2022` does not bring it), TypeScript cannot tell
- * a generator from a future structurally and `blockOn(co(...))` infers `unknown`. The
- * directive makes the published declarations bring the lib they need.
+ * Why the `reference lib` line above: the library is compiled with `esnext.disposable`
+ * (`Mutex` guards, `EventHandle` and `IsolatedRuntime` implement `Disposable`, so
+ * `using` works with them). In a consumer whose `lib` lacks it — `target es2022` with its
+ * default lib — the `Future<T> | Co<T>` parameters of `spawn` and `blockOn` inferred
+ * `unknown` (TS18046 on `x + 1` after `yield* join(...)`; test/consumer/types.ts). The
+ * directive makes the published declarations bring the lib they were written against.
  */
 
 // --- futures: the poll contract ---
