@@ -12,8 +12,7 @@
  * Remote and thread rows (tcp-/unix-/thread- tell and ask, beside their raw-frame
  * floor as `native`): actors-remote.ts.
  */
-import { createActor, createMachine, assign } from "xstate";
-import * as nact from "nact";
+import { loadPeer } from "./peers.js";
 import { ActorSystem } from "../src/actors/system.js";
 import type { ActorRef } from "../src/actors/actor.js";
 import { blockOn } from "../src/runtime/spawn.js";
@@ -35,7 +34,11 @@ const counter = () => {
 };
 
 /** The xstate peer: a counter machine (context n, event inc). */
-const counterMachine = createMachine({ context: { n: 0 }, on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
+const counterMachineOf = ({ createMachine, assign }: typeof import("xstate")) =>
+  createMachine({ context: { n: 0 }, on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
+
+/** The contenders whose peer loaded (`null`: not installed, its rows are skipped). */
+const present = <C>(...cs: (C | null | undefined)[]): C[] => cs.filter((c): c is C => c != null);
 
 function perMessage(rows: BenchRow[], perIteration: number): BenchRow[] {
   return rows.map((r) => ({ ...r, opsPerSec: (r.opsPerSec ?? 0) * perIteration, batch: perIteration }));
@@ -55,40 +58,42 @@ export const actorsSuite: BenchSuite = {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
     const rows: BenchRow[] = [];
     const system = new ActorSystem();
-    const nactSystem = nact.start();
+    const nact = await loadPeer("nact", () => import("nact"), options.warn);
+    const xstate = await loadPeer("xstate", () => import("xstate"), options.warn);
+    const nactSystem = nact?.start() as ReturnType<typeof import("nact").start>; // used only where `nact` loaded
+    const counterMachine = xstate && counterMachineOf(xstate);
     if (want("tell")) {
       const ours = system.spawn<Msg, number>(counter);
-      const theirs = nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
+      const theirs = nact?.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
         if (m.reply) nact.dispatch(ctx.sender, 0);
-      });
+      }) as import("nact").Ref<{ n: number; reply?: { sender: unknown } }>;
       let xsum = 0;
-      const machine = createMachine({ context: { n: 0 }, on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
-      const x = createActor(machine).start();
+      const x = xstate?.createActor(counterMachine!).start();
       let chain = Promise.resolve();
       rows.push(
         ...perMessage(
-          await measureCase("tell", [
+          await measureCase("tell", present(
             { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours.tell(1); await ours.ask("get"); } },
-            { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(theirs, { n: 1 }); await nact.query(theirs, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000); } },
-            { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) x.send({ type: "inc" }); } },
+            nact && { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(theirs, { n: 1 }); await nact.query(theirs, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000); } },
+            x && { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) x.send({ type: "inc" }); } },
             { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) chain = chain.then(() => void xsum++); await chain; } },
-          ], options),
+          ), options),
           BATCH,
         ),
       );
       ours.kill();
-      x.stop();
+      x?.stop();
     }
     if (want("ask")) {
       const ours = system.spawn<Msg, number>(counter);
-      const theirs = nact.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1));
+      const theirs = nact?.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1)) as import("nact").Ref<unknown>;
       rows.push(
         ...perMessage(
-          await measureCase("ask", [
+          await measureCase("ask", present(
             { subject: "async-lab", fn: () => blockOn(askLoop(ours)) },
-            { subject: "nact", fn: async () => { for (let i = 0; i < ASK_BATCH; i++) await nact.query(theirs, (sender: unknown) => sender, 5000); } },
+            nact && { subject: "nact", fn: async () => { for (let i = 0; i < ASK_BATCH; i++) await nact.query(theirs, (sender: unknown) => sender, 5000); } },
             { subject: "native", fn: async () => { let s = 0; for (let i = 0; i < ASK_BATCH; i++) s += await Promise.resolve(1); return s; } },
-          ], options),
+          ), options),
           ASK_BATCH,
         ),
       );
@@ -111,9 +116,9 @@ export const actorsSuite: BenchSuite = {
       await refs[SPAWN_COUNT - 1]!.join();
       rows.push(
         ...perMessage(
-          await measureCase("spawn", [
+          await measureCase("spawn", present(
             { subject: "async-lab", fn: async () => { const refs = spawnMany(); await refs[SPAWN_COUNT - 1]!.ask("get"); for (const r of refs) r.kill(); await refs[SPAWN_COUNT - 1]!.join(); } },
-            {
+            nact && {
               subject: "nact",
               fn: async () => {
                 // Named: nact's anonymous names are random ints, which collide among 100k actors.
@@ -122,43 +127,43 @@ export const actorsSuite: BenchSuite = {
                 for (const r of refs) nact.stop(r);
               },
             },
-            {
+            xstate && {
               subject: "xstate",
               fn: () => {
-                const refs = Array.from({ length: SPAWN_COUNT }, () => createActor(counterMachine).start()); // start() runs it synchronously
+                const refs = Array.from({ length: SPAWN_COUNT }, () => xstate.createActor(counterMachine!).start()); // start() runs it synchronously
                 for (const r of refs) r.stop();
               },
             },
-          ], { ...options, time: Math.min(options.time, 1000) }),
+          ), { ...options, time: Math.min(options.time, 1000) }),
           SPAWN_COUNT,
         ),
       );
     }
     if (want("fan-out")) {
       const ours = Array.from({ length: FAN_OUT }, () => system.spawn<Msg, number>(counter));
-      const nactFan = Array.from({ length: FAN_OUT }, () =>
+      const nactFan = !nact ? [] : Array.from({ length: FAN_OUT }, () =>
         nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
           if (m.reply) nact.dispatch(ctx.sender, 0);
         }),
       );
-      const xFan = Array.from({ length: FAN_OUT }, () => createActor(counterMachine).start());
+      const xFan = !xstate ? [] : Array.from({ length: FAN_OUT }, () => xstate.createActor(counterMachine!).start());
       const chains = Array.from({ length: FAN_OUT }, () => Promise.resolve());
       const fanSums = new Array<number>(FAN_OUT).fill(0);
       rows.push(
         ...perMessage(
-          await measureCase("fan-out", [
+          await measureCase("fan-out", present(
             { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours[i % FAN_OUT]!.tell(1); await Promise.all(ours.map((r) => r.ask("get"))); } },
-            { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(nactFan[i % FAN_OUT]!, { n: 1 }); await Promise.all(nactFan.map((r) => nact.query(r, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000))); } },
-            { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) xFan[i % FAN_OUT]!.send({ type: "inc" }); } },
+            nact && { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(nactFan[i % FAN_OUT]!, { n: 1 }); await Promise.all(nactFan.map((r) => nact.query(r, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000))); } },
+            xstate && { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) xFan[i % FAN_OUT]!.send({ type: "inc" }); } },
             { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) { const k = i % FAN_OUT; chains[k] = chains[k]!.then(() => void fanSums[k]!++); } await Promise.all(chains); } },
-          ], options),
+          ), options),
           BATCH,
         ),
       );
       for (const r of ours) r.kill();
       for (const r of xFan) r.stop();
     }
-    nact.stop(nactSystem);
+    if (nactSystem) nact?.stop(nactSystem);
     rows.push(...(await remoteRows(options, want)));
     return rows;
   },

@@ -11,8 +11,8 @@
  * (MILLION / BATCH iterations) once; `msPerMillion` is that wall time.
  */
 import { EventEmitter } from "node:events";
-import { Subject } from "rxjs";
-import mittModule, { type Emitter } from "mitt";
+import type { Emitter } from "mitt";
+import { loadPeer } from "./peers.js";
 import { EventBus } from "../src/reactive/event-bus.js";
 import { measureCase } from "./harness.js";
 import type { BenchOptions, BenchRow, BenchSuite } from "./types.js";
@@ -53,8 +53,8 @@ function emitterContender(n: number): () => void {
   };
 }
 
-function rxContender(n: number): () => void {
-  const subject = new Subject<number>();
+function rxContender(rxjs: typeof import("rxjs"), n: number): () => void {
+  const subject = new rxjs.Subject<number>();
   for (let k = 0; k < n; k++) subject.subscribe((e) => (sink += e));
   return () => {
     for (let i = 0; i < BATCH; i++) subject.next(i);
@@ -62,9 +62,10 @@ function rxContender(n: number): () => void {
 }
 
 // mitt ships CommonJS with an ESM-style `default` type; under NodeNext the callable is `.default` (or the module itself at run time).
-const mitt = ((mittModule as unknown as { default?: unknown }).default ?? mittModule) as <E extends Record<string, unknown>>() => Emitter<E>;
+type Mitt = <E extends Record<string, unknown>>() => Emitter<E>;
+const mittOf = (mittModule: unknown): Mitt => ((mittModule as { default?: unknown }).default ?? mittModule) as Mitt;
 
-function mittContender(n: number): () => void {
+function mittContender(mitt: Mitt, n: number): () => void {
   const m = mitt<{ e: number }>();
   for (let k = 0; k < n; k++) m.on("e", (e: number) => (sink += e));
   return () => {
@@ -78,14 +79,16 @@ export const busSuite: BenchSuite = {
   cases: FANOUTS.map((n) => `fanout-${n}`),
   async run(options: BenchOptions): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
+    const rxjs = await loadPeer("rxjs", () => import("rxjs"), options.warn);
+    const mittModule = await loadPeer("mitt", () => import("mitt"), options.warn);
     for (const n of FANOUTS) {
       const name = `fanout-${n}`;
       if (options.cases.length > 0 && !options.cases.includes(name)) continue;
       const contenders = [
         { subject: "async-lab", fn: busContender(n) },
         { subject: "native", fn: emitterContender(n) },
-        { subject: "rxjs", fn: rxContender(n) },
-        { subject: "mitt", fn: mittContender(n) },
+        ...(rxjs ? [{ subject: "rxjs", fn: rxContender(rxjs, n) }] : []),
+        ...(mittModule ? [{ subject: "mitt", fn: mittContender(mittOf(mittModule), n) }] : []),
       ];
       const measured = await measureCase(name, contenders, options);
       for (const [i, r] of measured.entries()) {

@@ -19,7 +19,7 @@ import { existsSync } from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { loadPeer } from "./peers.js";
 import { blockOn, HttpClient } from "../src/index.js";
 import { measureCase } from "./harness.js";
 import type { BenchOptions, BenchRow, BenchSuite } from "./types.js";
@@ -57,7 +57,9 @@ async function startServer(which: "ours" | "native"): Promise<ServerProcess> {
   };
 }
 
-async function load(port: number, seconds: number): Promise<{ rps: number; rme: number; errors: number }> {
+type Autocannon = typeof import("autocannon").default;
+
+async function load(autocannon: Autocannon, port: number, seconds: number): Promise<{ rps: number; rme: number; errors: number }> {
   const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: LOAD_CONNECTIONS, duration: seconds, pipelining: 1 });
   const errors = r.errors + r.timeouts + r.non2xx;
   const samples = Math.max(1, r.requests.total > 0 ? seconds : 1);
@@ -72,15 +74,17 @@ async function load(port: number, seconds: number): Promise<{ rps: number; rme: 
  */
 async function serverCase(options: BenchOptions): Promise<BenchRow[]> {
   const turns = Math.max(3, Math.round(options.time / 1000)); // per subject
+  const autocannon = (await loadPeer("autocannon", () => import("autocannon"), options.warn))?.default;
+  if (!autocannon) return []; // the load generator is the peer: no rows without it
   const subjects = [["async-lab", "ours"], ["native", "native"]] as const;
   const servers = await Promise.all(subjects.map(([, which]) => startServer(which)));
   try {
-    for (const s of servers) await load(s.port, 1); // warm-up: JIT, connection setup
+    for (const s of servers) await load(autocannon, s.port, 1); // warm-up: JIT, connection setup
     const rps: number[][] = [[], []];
     for (let t = 0; t < turns; t++) {
       const order = t % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
-        const r = await load(servers[i]!.port, TURN_SECONDS);
+        const r = await load(autocannon, servers[i]!.port, TURN_SECONDS);
         if (r.errors > 0) throw new Error(`server_hello_keepalive/${subjects[i]![0]}: ${r.errors} errors, timeouts or non-2xx answers`);
         rps[i]!.push(r.rps);
       }

@@ -19,10 +19,7 @@
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
-import Tinypool from "tinypool";
-import { FixedThreadPool } from "poolifier";
-import workerpool from "workerpool";
+import { loadPeer } from "./peers.js";
 import { ThreadPool } from "../src/index.js";
 import { seededRandom } from "../src/runtime/rng.js";
 import { coarseStepsFor, dispatch } from "./pool-tasks.js";
@@ -61,20 +58,33 @@ interface PoolContender {
   close(): Promise<unknown>;
 }
 
-function contenders(threads: number, seed: number): PoolContender[] {
+async function contenders(threads: number, seed: number, warn: (line: string) => void): Promise<PoolContender[]> {
   const tasks = compiled("./pool-tasks.ts");
   const ours = new ThreadPool({ workers: threads, seed });
-  const piscina = new Piscina({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
-  const tinypool = new Tinypool({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
-  const poolifier = new FixedThreadPool(threads, fileURLToPath(compiled("./pool-peers/poolifier-worker.ts")), { errorHandler: (e) => console.error(e) });
-  const wp = workerpool.pool(fileURLToPath(compiled("./pool-peers/workerpool-worker.ts")), { minWorkers: threads, maxWorkers: threads, workerType: "thread" });
-  return [
+  const pools: PoolContender[] = [
     { subject: "async-lab", runBatch: (jobs) => Promise.all(jobs.map((j) => ours.submit({ module: tasks, name: j.kind, arg: j.n }))), close: () => ours.close() },
-    { subject: "piscina", runBatch: (jobs) => Promise.all(jobs.map((j) => piscina.run(j))), close: () => piscina.destroy() },
-    { subject: "tinypool", runBatch: (jobs) => Promise.all(jobs.map((j) => tinypool.run(j))), close: () => tinypool.destroy() },
-    { subject: "poolifier", runBatch: (jobs) => Promise.all(jobs.map((j) => poolifier.execute(j))), close: () => poolifier.destroy() },
-    { subject: "workerpool", runBatch: (jobs) => Promise.all(jobs.map((j) => Promise.resolve(wp.exec("dispatch", [j])))), close: () => Promise.resolve(wp.terminate()) },
   ];
+  const { Piscina } = (await loadPeer("piscina", () => import("piscina"), warn)) ?? {};
+  if (Piscina) {
+    const piscina = new Piscina({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
+    pools.push({ subject: "piscina", runBatch: (jobs) => Promise.all(jobs.map((j) => piscina.run(j))), close: () => piscina.destroy() });
+  }
+  const Tinypool = (await loadPeer("tinypool", () => import("tinypool"), warn))?.default;
+  if (Tinypool) {
+    const tinypool = new Tinypool({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
+    pools.push({ subject: "tinypool", runBatch: (jobs) => Promise.all(jobs.map((j) => tinypool.run(j))), close: () => tinypool.destroy() });
+  }
+  const { FixedThreadPool } = (await loadPeer("poolifier", () => import("poolifier"), warn)) ?? {};
+  if (FixedThreadPool) {
+    const poolifier = new FixedThreadPool(threads, fileURLToPath(compiled("./pool-peers/poolifier-worker.ts")), { errorHandler: (e) => console.error(e) });
+    pools.push({ subject: "poolifier", runBatch: (jobs) => Promise.all(jobs.map((j) => poolifier.execute(j))), close: () => poolifier.destroy() });
+  }
+  const workerpool = (await loadPeer("workerpool", () => import("workerpool"), warn))?.default;
+  if (workerpool) {
+    const wp = workerpool.pool(fileURLToPath(compiled("./pool-peers/workerpool-worker.ts")), { minWorkers: threads, maxWorkers: threads, workerType: "thread" });
+    pools.push({ subject: "workerpool", runBatch: (jobs) => Promise.all(jobs.map((j) => Promise.resolve(wp.exec("dispatch", [j])))), close: () => Promise.resolve(wp.terminate()) });
+  }
+  return pools;
 }
 
 /**
@@ -150,7 +160,7 @@ export const poolSuite: BenchSuite = {
   async run(options: BenchOptions): Promise<BenchRow[]> {
     const threads = availableParallelism();
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
-    const pools = contenders(threads, options.seed);
+    const pools = await contenders(threads, options.seed, options.warn);
     const rows: BenchRow[] = [];
     try {
       // Start every pool's threads and load their modules before anything is timed.
@@ -189,7 +199,7 @@ export const poolSuite: BenchSuite = {
         });
       }
     } finally {
-      await Promise.all(pools.map((c) => closeWithin(c, CLOSE_DEADLINE_MS, options.log)));
+      await Promise.all(pools.map((c) => closeWithin(c, CLOSE_DEADLINE_MS, options.warn)));
     }
     return rows;
   },

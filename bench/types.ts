@@ -28,7 +28,10 @@ export interface BenchOptions {
   /** Only these cases (empty: all). */
   cases: string[];
   seed: number;
+  /** Progress (contender, round): shown on a terminal only, never under `--json`. */
   log: (line: string) => void;
+  /** What the reader must see even in a pipe: a peer that is not installed. Goes to stderr. */
+  warn: (line: string) => void;
 }
 
 export interface BenchSuite {

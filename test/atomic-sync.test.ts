@@ -59,7 +59,6 @@ describe("AtomicCondvar", () => {
   });
 
   it("each notify advances the sequence number a sleeping waiter compares against", () => {
-    const m = AtomicMutex.allocate();
     const cv = AtomicCondvar.allocate();
     cv.notifyOne();
     cv.notifyAll();

@@ -2,7 +2,7 @@ import { execFile, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { blockOn, co, HttpClient, HttpServer, Listener, type Co, type HttpRequest } from "../src/index.js";
+import { blockOn, co, HttpClient, HttpServer, Listener, type Co, type HttpHandler, type HttpRequest } from "../src/index.js";
 import { hasCommand, selfSignedCert } from "./io-suite.js";
 
 const run = promisify(execFile);
@@ -15,7 +15,7 @@ function echo(req: HttpRequest) {
   return { status: 200, headers: { "Content-Type": "text/plain" }, body: `${req.method} ${req.target} ${req.body.toString()}` };
 }
 
-async function serve(handler = echo, tls?: { key: string; cert: string }): Promise<HttpServer> {
+async function serve(handler: HttpHandler = echo, tls?: { key: string; cert: string }): Promise<HttpServer> {
   const listener = await blockOn(tls === undefined ? Listener.bind({ port: 0 }) : Listener.bind({ port: 0, tls }));
   const server = HttpServer.serve(listener, handler);
   open.push(server);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { co, LiveRuntime, PENDING, RingQueue, sleep, timeout, TimeoutError, TimerHeap, type TimerEntry } from "../src/index.js";
+import { co, LiveRuntime, PENDING, sleep, timeout, TimeoutError } from "../src/index.js";
+import { RingQueue, TimerHeap, type TimerEntry } from "../src/internals.js";
 import { CountingFuture, CountingWaker } from "./suite.js";
 
 const entry = (deadline: number): TimerEntry => ({ deadline, waker: null, slot: -1 });

@@ -15,10 +15,14 @@ export function renderChart(block: ChartBlock, width = WIDTH, height = HEIGHT): 
   if (points.length === 0) return (block.title ? block.title + "\n" : "") + "(no data)";
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]).concat((block.hlines ?? []).map((h) => h.y));
-  let [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
+  const xMin = Math.min(...xs);
+  let xMax = Math.max(...xs);
   let [yMin, yMax] = [Math.min(...ys), Math.max(...ys)];
   if (xMax === xMin) xMax = xMin + 1;
-  if (yMax === yMin) (yMax += 0.5), (yMin -= 0.5);
+  if (yMax === yMin) {
+    yMax += 0.5;
+    yMin -= 0.5;
+  }
   const grid: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(" "));
   const col = (x: number): number => Math.min(width - 1, Math.max(0, Math.round(((x - xMin) / (xMax - xMin)) * (width - 1))));
   const row = (y: number): number => Math.min(height - 1, Math.max(0, Math.round(((yMax - y) / (yMax - yMin)) * (height - 1))));

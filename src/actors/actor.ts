@@ -13,6 +13,7 @@
  * can reply with a ref — its own, a child's — and the asker gets the ref. To reply
  * with a future itself rather than its value, wrap it (`{ future }`).
  */
+import type { Awaitable } from "../futures/base-future.js";
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import type { JoinHandle } from "../runtime/task.js";
@@ -86,13 +87,13 @@ export interface Recipient<M, R = unknown> {
    * Fails `ActorStopped` if the actor stops first. Cancel-safe: a send that gives up
    * leaves the line and passes on a wake-up it had not used.
    */
-  send(message: M): Future<void> & PromiseLike<void> & Iterable<Future<unknown>>;
+  send(message: M): Future<void> & PromiseLike<void> & Awaitable<void>;
   /**
    * Request/reply: the handler's value. Fails with the handler's error, `ActorStopped`
    * or `RequestTimeout`. On a full bounded mailbox it waits for room like `send`
    * (within its timeout). Any number of awaiters; awaiting it again gives the same outcome.
    */
-  ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Iterable<Future<unknown>>;
+  ask(message: M, timeoutMs?: number): Future<R> & PromiseLike<R> & Awaitable<R>;
 }
 
 export interface ActorRef<M, R = unknown> extends Recipient<M, R> {

@@ -43,7 +43,7 @@ export abstract class BaseFuture<T> implements Future<T>, Awaitable<T>, Iterator
     return this;
   }
 
-  /** @internal iterator protocol for `yield*`; see the module doc. */
+  /** Iterator protocol for `yield*`; see the module doc. (Not for direct calls; public because `Iterator` requires it.) */
   next(value?: unknown): IteratorResult<Future<unknown>, T> {
     if (justStarted === this) {
       justStarted = null;
@@ -54,12 +54,12 @@ export abstract class BaseFuture<T> implements Future<T>, Awaitable<T>, Iterator
     return DONE as IteratorResult<Future<unknown>, T>;
   }
 
-  /** @internal a failure of this future surfaces at the `yield*` expression. */
+  /** Iterator protocol: a failure of this future surfaces at the `yield*` expression. */
   throw(error?: unknown): IteratorResult<Future<unknown>, T> {
     throw error;
   }
 
-  /** @internal cancellation: end the delegation so the generator's `finally` runs. */
+  /** Iterator protocol, cancellation: end the delegation so the generator's `finally` runs. */
   return(value?: unknown): IteratorResult<Future<unknown>, T> {
     DONE.value = value;
     return DONE as IteratorResult<Future<unknown>, T>;

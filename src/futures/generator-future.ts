@@ -3,7 +3,7 @@
  *
  * ```ts
  * const task = co(function* () {
- *   const a = yield* sleep(10).then(() => 1);  // any future awaits with yield*
+ *   const a = yield* map(sleep(10), () => 1);  // any future awaits with yield*
  *   try { yield* sleep(1_000); } finally { console.log("cancelled → finally runs"); }
  *   return a;
  * });

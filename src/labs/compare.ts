@@ -162,6 +162,7 @@ export const compare: Chapter = {
   experiments: [
     {
       id: "strategies",
+      usesDriver: true,
       title: "One workload under each strategy",
       summary: "makespan, throughput, p50/p99 latency per priority class, utilisation, steals, queue depth",
       default: true,

@@ -121,6 +121,12 @@ export interface Experiment {
   summary: string;
   /** Run by default with the chapter (false for servers / interactive modes). */
   default?: boolean;
+  /**
+   * True when the experiment runs on the driver `--driver` picks (`LabOptions.driver`).
+   * The CLI names the driver in the footer only for these, and refuses `--driver` for
+   * a run where none of the experiments reads it.
+   */
+  usesDriver?: boolean;
   run(options: LabOptions): Promise<ExperimentResult>;
 }
 

@@ -123,12 +123,12 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     return outcomeAsPromise(this.spawn(work));
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   schedule(task: Task<any>): void {
     this.push(task as AnyTask, task === this.task, "wake");
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   taskEnded(task: Task<any>): void {
     const t = this.now();
     this.counters.taskEnded(task.queue, t, this.spawnedAt.get(task.id) ?? t);
@@ -136,7 +136,7 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     this.trace?.record(t, "end", this.worker, task.id, task.queue, 0);
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   detachedTaskFailed(task: Task<any>, error: unknown): void {
     reportDetached(this.onDetachedError, error, task);
   }

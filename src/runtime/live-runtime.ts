@@ -91,7 +91,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
     return outcomeAsPromise(this.spawn(work));
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   schedule(task: Task<unknown>): void {
     this.queue.push(task);
     if (!this.drainPending && !this.draining) {
@@ -100,7 +100,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
     }
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   taskEnded(): void {
     this.ended++;
   }
@@ -110,7 +110,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
     return { spawned: this.spawned, polls: this.polls, turns: this.turns, live: this.spawned - this.ended };
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   detachedTaskFailed(task: Task<unknown>, error: unknown): void {
     reportDetached(this.onDetachedError, error, task);
   }

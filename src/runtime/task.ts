@@ -80,7 +80,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
   private state = SCHEDULED;
   /** A future, or a generator the task drives directly (`awaited` is then its current await). */
   private future: Future<T> | Co<T> | null;
-  /** @internal GeneratorDriver */
+  /** GeneratorDriver (the future this task waits on; kept in the declarations, which must show the interface whole). */
   awaited: Future<unknown> | null = null;
   private output: unknown = undefined;
   /** The first awaiter's waker (the common case: one awaiter, no other object). */

@@ -7,6 +7,7 @@ import { Rt, bookSecond, build, runOn, Printout, timeline, bookSeconds, result, 
 import { Blocker, BackgroundProcess } from "./book-futures.js";
 
 export const background: Experiment = {
+  usesDriver: true,
   id: "background",
   book: "E3.9",
   title: "A background process for the whole program, detached",

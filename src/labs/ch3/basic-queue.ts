@@ -7,6 +7,7 @@ import { bookSecond, build, runOn, Printout, timeline, bookSeconds, queueCountAf
 import { CounterFuture, FourAsyncFns } from "./book-futures.js";
 
 export const basicQueue: Experiment = {
+  usesDriver: true,
   id: "basic-queue",
   book: "E3.1",
   title: "One queue, one loop: CounterFuture and a blocking async fn",

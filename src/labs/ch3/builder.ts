@@ -7,6 +7,7 @@ import { Rt, bookSecond, build, runOn, timeline, bookSeconds, result } from "./h
 import { Blocker } from "./book-futures.js";
 
 export const builder: Experiment = {
+  usesDriver: true,
   id: "builder",
   book: "E3.8",
   title: "The runtime builder and its defaults",

@@ -31,6 +31,7 @@ export class SettleFuture<T> extends BaseFuture<Settled<T>> {
 const show = (r: Settled<unknown>): string => (r.ok ? `Ok(${JSON.stringify(r.value)})` : `Err(${JSON.stringify(r.error)})`);
 
 export const joinExperiment: Experiment = {
+  usesDriver: true,
   id: "join",
   book: "E3.7",
   title: "join and tryJoin: results in argument order",

@@ -6,6 +6,7 @@ import type { Experiment } from "../types.js";
 import { Rt, bookSecond, build, runOn, timeline, result, reportRow, reportColumns, sixBlockers } from "./harness.js";
 
 export const moreWorkers: Experiment = {
+  usesDriver: true,
   id: "more-workers",
   book: "E3.3",
   title: "More consuming loops on the same queue",

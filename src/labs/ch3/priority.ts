@@ -7,6 +7,7 @@ import { Rt, bookSecond, build, runOn, timeline, result, reportRow, reportColumn
 import { Blocker } from "./book-futures.js";
 
 export const priorityQueues: Experiment = {
+  usesDriver: true,
   id: "priority",
   book: "E3.4, E3.6",
   title: "High and low queues: 2 + 1 loops, spawn(f, { priority })",

@@ -7,6 +7,7 @@ import { Rt, bookSecond, build, runOn, timeline, bookSeconds, result, reportRow,
 import { Blocker, NetworkTask } from "./book-futures.js";
 
 export const stealing: Experiment = {
+  usesDriver: true,
   id: "stealing",
   book: "E3.5",
   title: "Task stealing: idle loops take other queues' work",

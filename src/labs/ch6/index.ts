@@ -29,7 +29,10 @@ function chartOf(trace: HeaterTrace, endMs: number) {
   let onAt = -1;
   for (const s of trace.switches) {
     if (s.on) onAt = s.t;
-    else if (onAt >= 0) (spans.push({ name: "heater on", from: onAt / 1000, to: s.t / 1000 }), (onAt = -1));
+    else if (onAt >= 0) {
+      spans.push({ name: "heater on", from: onAt / 1000, to: s.t / 1000 });
+      onAt = -1;
+    }
   }
   if (onAt >= 0) spans.push({ name: "heater on", from: onAt / 1000, to: endMs / 1000 });
   return { points, spans };

@@ -37,7 +37,10 @@ export function runInteractiveHeater(opts: LabOptions): Promise<void> {
     };
     const onData = (chunk: Buffer): void => {
       for (const key of chunk.toString("utf8")) {
-        if (key === "q" || key === "\x03") return finish();
+        if (key === "q") return finish();
+        // Raw mode turns Ctrl-C into a byte: raise the signal it would have been, so the CLI
+        // stops this run the way it stops every other (opts.signal aborts → finish, exit 130).
+        if (key === "\x03") return void process.kill(process.pid, "SIGINT");
         if (key === "+") run.subjects.desired.add(10);
         else if (key === "-") run.subjects.desired.sub(10);
         else continue;

@@ -72,6 +72,6 @@ export const ch8: Chapter = {
     { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
     { id: "remote", book: "E8.4+", title: "The key-value store across processes", summary: "router here, key-value + writer in a child process over a TCP peer; SIGKILL, fail fast, restart, reload from the log", run: remoteStore },
     { id: "threads", book: "E8.4+", title: "The key-value actor beside a CPU-heavy neighbour, on threads", summary: "get latency with the neighbour on the main thread vs on the thread backend", run: threadsLab },
-    { id: "heartbeat", book: "E8.6", title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
+    { id: "heartbeat", book: "E8.6", usesDriver: true, title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
   ],
 };

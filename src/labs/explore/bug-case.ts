@@ -8,7 +8,8 @@
  * All numbers here are counted, not timed: schedules are a property of the search,
  * so the table is the same on every machine for the same `--seed`.
  */
-import { explore, replay, type Block, type ExploreFailure, type ExploreProgram, type ExperimentResult, type LabOptions, type StrategyName } from "../../index.js";
+import { explore, replay, type ExploreFailure, type ExploreProgram, type StrategyName } from "../../index.js";
+import type { Block, ExperimentResult, LabOptions } from "../types.js";
 import { UsageError } from "../types.js";
 
 export interface BugCase {

@@ -6,7 +6,8 @@
  * bound it runs fewer, and it finds bug 1 exhaustively (the index of the first failing
  * schedules it took; the fixed version passes every schedule within the bound).
  */
-import { co, explore, yieldNow, type ExperimentResult, type ExploreProgram, type LabOptions } from "../../index.js";
+import { co, explore, yieldNow, type ExploreProgram } from "../../index.js";
+import type { ExperimentResult, LabOptions } from "../types.js";
 import { lostUpdate } from "./lost-update.js";
 
 function factorial(n: number): number {

@@ -9,7 +9,8 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { explore, type Block, type ExperimentResult, type ExploreProgram, type LabOptions } from "../../index.js";
+import { explore, type ExploreProgram } from "../../index.js";
+import type { Block, ExperimentResult, LabOptions } from "../types.js";
 import { UsageError } from "../types.js";
 import { replayBlocks, schedulesOf, strategiesOf, type BugCase } from "./bug-case.js";
 

@@ -176,12 +176,12 @@ export class SimRuntime implements TaskScheduler, Spawner {
     return this.report();
   }
 
-  /** @internal TaskScheduler: a woken task. */
+  /** TaskScheduler: a woken task (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   schedule(task: Task<any>): void {
     this.push(task as AnyTask, task === this.task, 0);
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   taskEnded(task: Task<any>): void {
     const t = this.clockNow();
     this.counters.taskEnded(task.queue, t, this.spawnedAt[task.id]!);
@@ -189,7 +189,7 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.observer?.taskEnded?.(task);
   }
 
-  /** @internal TaskScheduler */
+  /** TaskScheduler (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
   detachedTaskFailed(task: Task<any>, error: unknown): void {
     reportDetached(this.onDetachedError, error, task);
   }
