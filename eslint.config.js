@@ -133,18 +133,9 @@ export default tseslint.config(
       "src/labs/ch1/work.ts", // loaded by child processes and pool threads: blockingSleep only
       "src/labs/ch1/child.ts", // a child process entry: blockingSleep only
       "src/labs/ch1/tasks.ts", // the pool's task module, loaded in every pool thread: a type only
-    ],
-    rules: { "no-restricted-imports": "off" },
-  },
-  {
-    // Pending the labs branch, which moves these imports to the public entry (ch1) and the
-    // heater model out of src/reactive into the labs. Delete this block when it lands.
-    files: [
-      "src/labs/ch1/child-process.ts",
-      "src/labs/ch1/shared-memory.ts",
-      "src/labs/ch1/stress.ts",
-      "src/labs/ch1/ten-tasks.ts",
-      "src/reactive/simulate-heater.ts",
+      "src/labs/ch5/rand-worker.ts", // a worker_thread rebuilding a coroutine: the seeded RNG only
+      "src/labs/ch7/ctrl-c-child.ts", // a child process that must install its SIGINT handler fast: blockingSleep only
+      "src/labs/ch8/cross-thread-worker.ts", // a worker_thread counting under a shared mutex: AtomicMutex only
     ],
     rules: { "no-restricted-imports": "off" },
   },

@@ -80,7 +80,7 @@ describe("actor tree", () => {
     expect(supervisor!.label).toBe("heartbeat supervisor");
     const text = renderBlock(tree);
     expect(text).toMatch(/├─ key-value actor/);
-    expect(text).toMatch(/│  └─ writer actor/);
+    expect(text).toMatch(/│ {2}└─ writer actor/);
     expect(text).toMatch(/└─ heartbeat supervisor/);
     expect(text).toMatch(/↻ = replaced by a new instance \(a restart\)/);
   });

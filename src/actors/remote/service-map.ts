@@ -34,7 +34,7 @@ export function fnv1a32(text: string): number {
 /** The service `namespace::type`, with its stable id. */
 export function service<M, R = unknown>(namespace: string, type: string): Service<M, R> {
   if (namespace.includes("::") || type.includes("::")) throw new TypeError(`service names may not contain "::" (got ${namespace}::${type})`);
-  let name = `${namespace}::${type}`;
+  const name = `${namespace}::${type}`;
   let id = fnv1a32(name);
   for (let salt = "#"; id === REPLY || id === ERROR; salt += "#") id = fnv1a32(name + salt);
   return { name, id };

@@ -99,7 +99,7 @@ export const asyncSleep: Experiment = {
       table(`a 2 s sleep on one loop behind blockers (0.3 s per poll)${virtual}`, [
         "blockers", "sleep", col(`done at${virtual}`, "s", 2), col(`overshoot${virtual}`, "s", 2), col("polls", undefined, undefined, "min"),
       ], rows),
-      timeline(last.rt, `one loop, 4 blockers${virtual}: the sleeps\' polls take no time, so a sleep is checked only between blocking polls`),
+      timeline(last.rt, `one loop, 4 blockers${virtual}: the sleeps' polls take no time, so a sleep is checked only between blocking polls`),
       { kind: "book", rows: [{ label: "AsyncSleep, long queue", book: "may overshoot (L2043-2049)", ours: `${(last.async.done - 2).toFixed(2)} s late, ${last.async.polls} polls`, note: `timer sleep: ${(last.timer.done - 2).toFixed(2)} s late, ${last.timer.polls} polls` }] },
       { kind: "notice", lines: asyncSleepNotices(runs.map(({ blockers, r }) => ({ blockers, asyncPolls: r.async.polls, timerPolls: r.timer.polls, asyncLate: r.async.done - 2, timerLate: r.timer.done - 2 }))) },
     ], last.rt);
