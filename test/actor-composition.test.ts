@@ -8,7 +8,6 @@ import type { ActorRef } from "../src/actors/actor.js";
 import { ActorStopped } from "../src/actors/errors.js";
 import { BaseFuture } from "../src/futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
-import { select } from "../src/futures/select.js";
 import { sleep } from "../src/futures/sleep.js";
 import { spawn } from "../src/runtime/spawn.js";
 import { FakeTimers, settle } from "./helpers/fake-timers.js";

@@ -10,7 +10,7 @@ describe("lab ch8 remote", () => {
     const result = await remoteStore(options());
     const text = result.blocks.find((b) => b.kind === "text") as { lines: string[] };
     expect(text.lines).toEqual(['value: Some("world")', "value: None", 'after restart: value: Some("again")']);
-    const timeline = result.blocks.find((b) => b.kind === "table") as { rows: [number, string][] };
+    const timeline = result.blocks.find((b) => b.kind === "table") as unknown as { rows: [number, string][] };
     const events = timeline.rows.map((r) => r[1]);
     expect(events.filter((e) => e.startsWith("key-value process started"))).toHaveLength(2);
     expect(events.some((e) => /3 pending asks failed: ConnectionClosed, ConnectionClosed, ConnectionClosed/.test(e))).toBe(true);

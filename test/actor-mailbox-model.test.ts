@@ -12,6 +12,7 @@ import { ActorSystem } from "../src/actors/system.js";
 import type { ActorRef } from "../src/actors/actor.js";
 import type { Mailbox } from "../src/actors/mailbox.js";
 import { BaseFuture } from "../src/futures/base-future.js";
+import type { Co } from "../src/futures/generator-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
 import { spawn as spawnLive } from "../src/runtime/spawn.js";
 import { SimRuntime } from "../src/runtime/sim/sim-runtime.js";
@@ -52,7 +53,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 interface Driver {
   system: ActorSystem;
-  spawn<T>(g: Generator<unknown, T, unknown>): JoinHandle<T>;
+  spawn<T>(g: Co<T>): JoinHandle<T>;
   quiesce(): Promise<void> | void;
 }
 
@@ -81,7 +82,7 @@ async function check(driver: Driver, capacity: number, ops: Op[]): Promise<void>
       const id = senders.length;
       const kind = op.kind;
       const handle = driver.spawn(
-        (function* (): Generator<unknown, void, unknown> {
+        (function* (): Co<void> {
           if (kind === "send") {
             yield* ref.send(id);
             accepted.push(id);

@@ -325,7 +325,7 @@ describe("event bus: composition (issue 11 §6, §1)", () => {
   it("a sender woken for room it cannot use (still blocked elsewhere) passes the turn on", () => {
     const bus = new EventBus<number>();
     const both = bus.subscribe({ capacity: 1, policy: "block" });
-    const doors = bus.subscribe({ capacity: 1, policy: "block", topics: ["door"] });
+    bus.subscribe({ capacity: 1, policy: "block", topics: ["door"] });
     bus.send(0, "door");
     const [wa, wb] = [counter(), counter()];
     const a = bus.deliver(1, "door"); // waits for both and doors

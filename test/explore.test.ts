@@ -1,6 +1,6 @@
 /** The schedule explorer: strategies, failure detection, shrinking, replay. */
 import { describe, expect, it } from "vitest";
-import { co, explore, formatSchedule, parseSchedule, replay, yieldNow, type ExploreProgram } from "../src/index.js";
+import { co, explore, formatSchedule, parseSchedule, replay, yieldNow, type ExploreProgram, type JoinHandle } from "../src/index.js";
 import { predictedInterleavings } from "../src/labs/explore/dfs-count.js";
 
 /** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
@@ -90,10 +90,10 @@ describe("explore", SLOW, () => {
 
   it("detects a deadlock (tasks remain, nothing runnable, no timer) and names the stuck tasks", () => {
     const result = explore((rt) => {
-      let other: { poll(cx: never): unknown } | null = null;
+      let other: JoinHandle<void> | null = null;
       const a = rt.spawn(co(function* () {
         yield* yieldNow();
-        yield* (other as never);
+        yield* other!;
       }), { name: "a" });
       other = a;
       rt.spawn(co(function* () {

@@ -7,7 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blockOn, ChunkedDecoder, co, HttpParseError, MessageReader, ready, type Co, type PollStream } from "../src/index.js";
+import { blockOn, ChunkedDecoder, co, HttpParseError, ready, type Co, type PollStream } from "../src/index.js";
+import { MessageReader } from "../src/internals.js";
 
 type Outcome = { body: string; trailers: [string, string][]; rest: string } | { status: number };
 
