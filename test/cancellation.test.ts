@@ -10,17 +10,17 @@ import { settle } from "./helpers/fake-timers.js";
 /** The four drivers, each with a way to run until nothing is left. */
 type AnyRuntime = LiveRuntime | LiveLoopsRuntime | SimRuntime | VirtualRuntime;
 const drivers: Record<string, (onDetachedError?: (e: unknown, t: JoinHandle<unknown>) => void) => { rt: AnyRuntime; run(): Promise<void> }> = {
-  live: (onDetachedError) => ({ rt: new LiveRuntime({ onDetachedError }), run: () => settle(5) }),
+  live: (onDetachedError) => ({ rt: new LiveRuntime(onDetachedError ? { onDetachedError } : {}), run: () => settle(5) }),
   "live-loops": (onDetachedError) => {
-    const rt = new LiveLoopsRuntime({ onDetachedError });
+    const rt = new LiveLoopsRuntime(onDetachedError ? { onDetachedError } : {});
     return { rt, run: () => settle(5) };
   },
   sim: (onDetachedError) => {
-    const rt = new SimRuntime({ onDetachedError });
+    const rt = new SimRuntime(onDetachedError ? { onDetachedError } : {});
     return { rt, run: async () => void rt.run() };
   },
   virtual: (onDetachedError) => {
-    const rt = new VirtualRuntime({ onDetachedError });
+    const rt = new VirtualRuntime(onDetachedError ? { onDetachedError } : {});
     return { rt, run: async () => rt.runUntil(Infinity) };
   },
 };

@@ -71,6 +71,7 @@ describe("ChunkedDecoder", () => {
           return;
         }
         expect(out).toEqual({ body: f.body, trailers: f.trailers.map(([k, v]) => [k.toLowerCase(), v.replace(/^[ \t]+|[ \t]+$/g, "")]).reduce<[string, string][]>((acc, [k, v]) => {
+          if (k === undefined || v === undefined) return acc;
           const prev = acc.find((e) => e[0] === k);
           if (prev) prev[1] = `${prev[1]}, ${v}`;
           else acc.push([k, v]);

@@ -44,7 +44,7 @@ function applyDamage(lines: Buffer[], d: Damage): { bytes: Buffer; firstBad: num
   switch (d.kind) {
     case "flip": {
       const line = out[i]!;
-      line[d.at % line.length] ^= d.xor;
+      line[d.at % line.length]! ^= d.xor;
       return { bytes: Buffer.concat(out), firstBad: i + 1 };
     }
     case "delete":

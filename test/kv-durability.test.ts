@@ -77,7 +77,7 @@ function corrupt(random: () => number): { kind: Damage; line: number; prefix: Ma
   switch (kind) {
     case "flip": {
       const line = lines[i]!;
-      line[Math.floor(random() * line.length)] ^= 1 + Math.floor(random() * 255);
+      line[Math.floor(random() * line.length)]! ^= 1 + Math.floor(random() * 255);
       out = lines;
       break;
     }

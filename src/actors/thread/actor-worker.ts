@@ -34,8 +34,11 @@ const data = workerData as ThreadActorData;
 const mod = (await import(data.module)) as Record<string, unknown>;
 const factory = mod[data.exportName];
 if (typeof factory !== "function") throw new TypeError(`${data.module} has no actor factory named ${data.exportName}`);
-const system = new ActorSystem({ supervision: data.supervision });
-const ref = system.spawn(factory as ActorFactory<unknown, unknown>, { name: data.name, capacity: data.capacity });
+const system = new ActorSystem(data.supervision === undefined ? {} : { supervision: data.supervision });
+const ref = system.spawn(factory as ActorFactory<unknown, unknown>, {
+  name: data.name,
+  ...(data.capacity === undefined ? {} : { capacity: data.capacity }),
+});
 const services = new ServiceMap()
   .expose(MessageService, ref)
   .expose(PriorityService, handler((m) => ref.tellPriority(m)))

@@ -4,7 +4,7 @@
  */
 import { co, LiveRuntime } from "../../index.js";
 
-import type { Experiment } from "../types.js";
+import type { Cell, Experiment } from "../types.js";
 import { newKitchen, breakfastSequential, breakfastJoined } from "./kitchen.js";
 
 export const people: Experiment = {
@@ -24,11 +24,12 @@ export const people: Experiment = {
       }));
       return clock.bookSeconds();
     };
-    const rows = [
+    const runs: [string, number, number][] = [
       ["2 people, steps in sequence", 40, await measure(2, false)],
       ["2 people, steps joined", 28, await measure(2, true)],
       ["3 people, steps joined", 42, await measure(3, true)],
-    ].map(([name, book, ours]) => [name, book, ours, (ours as number) / (book as number)]);
+    ];
+    const rows: Cell[][] = runs.map(([name, book, ours]) => [name, book, ours, ours / book]);
     return {
       blocks: [
         {

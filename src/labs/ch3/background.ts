@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { Rt, bookSecond, build, runOn, Printout, timeline, bookSeconds, result, virtual } from "./harness.js";
+import { type Rt, bookSecond, build, runOn, Printout, timeline, bookSeconds, result, virtual } from "./harness.js";
 import { Blocker, BackgroundProcess } from "./book-futures.js";
 
 export const background: Experiment = {

@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { Rt, bookSecond, build, runOn, timeline, bookSeconds, result } from "./harness.js";
+import { type Rt, bookSecond, build, runOn, timeline, bookSeconds, result } from "./harness.js";
 import { Blocker } from "./book-futures.js";
 
 export const builder: Experiment = {

@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { Rt, bookSecond, build, runOn, timeline, result, reportRow, reportColumns, sixBlockers } from "./harness.js";
+import { type Rt, bookSecond, build, runOn, timeline, result, reportRow, reportColumns, sixBlockers } from "./harness.js";
 
 export const moreWorkers: Experiment = {
   usesDriver: true,

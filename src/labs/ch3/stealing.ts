@@ -3,7 +3,7 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { Rt, bookSecond, build, runOn, timeline, bookSeconds, result, reportRow, reportColumns, sixBlockers, virtual } from "./harness.js";
+import { type Rt, bookSecond, build, runOn, timeline, bookSeconds, result, reportRow, reportColumns, sixBlockers, virtual } from "./harness.js";
 import { Blocker, NetworkTask } from "./book-futures.js";
 
 export const stealing: Experiment = {

@@ -100,7 +100,7 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
     const damagedLines: string[] = [];
     const bytes = fs.readFileSync(log);
     const second = bytes.indexOf(0x0a) + 1;
-    bytes[second + 20] ^= 0x01;
+    bytes[second + 20]! ^= 0x01;
     fs.writeFileSync(log, bytes);
     damagedLines.push("-- one byte of record 2 flipped on disk, system started again --");
     await runOnce(() => new AppendLogStore(log), damagedLines, (kv) => secondRun(kv, damagedLines));
