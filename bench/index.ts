@@ -32,7 +32,7 @@ export const suites: SuiteEntry[] = [
     summary:
       "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; " +
       "vs nact, xstate, promise queue",
-    cases: ["tell", "ask", "spawn", "fan-out"],
+    cases: ["tell", "ask", "spawn", "fan-out", "tcp-tell", "tcp-ask", "unix-tell", "unix-ask", "thread-tell", "thread-ask"],
     load: async () => (await import("./actors.js")).actorsSuite,
   },
   {
@@ -43,8 +43,10 @@ export const suites: SuiteEntry[] = [
   },
   {
     id: "io",
-    summary: "HTTP keep-alive: our server vs Node's http server (autocannon), our client vs http.request and fetch",
-    cases: ["server_hello_keepalive", "client_keepalive"],
+    summary:
+      "HTTP keep-alive: our server vs Node's http server (autocannon), our client vs http.request and fetch; " +
+      "server CPU for a 1-byte-chunk body",
+    cases: ["server_hello_keepalive", "client_keepalive", "chunked_1byte_cpu"],
     load: async () => (await import("./io.js")).ioSuite,
   },
   {

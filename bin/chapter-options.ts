@@ -13,7 +13,7 @@
  * here and that every experiment named here exists, so the two cannot drift.
  */
 import { InvalidArgumentError } from "commander";
-import { POLICY_NAMES } from "../src/index.js";
+import { parseSchedule, POLICY_NAMES } from "../src/index.js";
 import { WORKLOAD_NAMES } from "../src/labs/workloads.js";
 import { decimal, integer, listOf, oneOf } from "./options.js";
 
@@ -32,10 +32,36 @@ function keep(check: (value: string) => unknown): (value: string) => string {
   };
 }
 
+/** The buggy programs of `lab explore` (each an experiment that searches its schedules). */
+const EXPLORED = ["lost-update", "try-lock", "lost-wakeup", "ask-cycle", "send-cancel"];
+
+/** A schedule as `lab explore` prints it (`0.2.1`, or `-` for none). */
+function schedule(value: string): number[] {
+  try {
+    return parseSchedule(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function nonEmpty(what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === "") throw new InvalidArgumentError(`must name ${what}`);
+    return value;
+  };
+}
+
 /** chapter id → option attribute name (commander's camelCase) → rule. */
 export const CHAPTER_OPTION_RULES: Record<string, Record<string, OptionRule>> = {
+  ch3: {
+    lazyQueues: { experiments: ["stealing"] },
+  },
   ch4: {
     port: { check: integer(0, 65_535), experiments: ["serve"] },
+    // A day at most: a longer timeout is no timeout, and 0 already means "off".
+    keepAliveTimeout: { check: integer(0, 86_400_000), experiments: ["serve"] },
+    headersTimeout: { check: integer(0, 86_400_000), experiments: ["serve"] },
+    requestTimeout: { check: integer(0, 86_400_000), experiments: ["serve"] },
   },
   ch6: {
     interactive: { experiments: ["heater"] },
@@ -45,12 +71,21 @@ export const CHAPTER_OPTION_RULES: Record<string, Record<string, OptionRule>> = 
   },
   ch8: {
     increments: { check: integer(1, 10_000_000), experiments: ["vs-mutex"] },
+    crossIncrements: { check: integer(1, 10_000_000), experiments: ["vs-mutex"] },
+    timings: { experiments: ["router"] },
     writes: { check: integer(10, 100_000), experiments: ["recovery"] },
     requests: { check: integer(1, 1_000_000), experiments: ["router"] },
   },
   ch9: {
     feature: { check: oneOf(["logging"]), experiments: ["decorator"] },
     jitter: { check: decimal(0, 1), experiments: ["retry"] },
+  },
+  explore: {
+    strategy: { check: listOf(["random", "pct", "dfs", "all"]), experiments: [...EXPLORED, "file"] },
+    schedules: { check: integer(1, 1_000_000), experiments: [...EXPLORED, "file"] },
+    fixedSchedules: { check: integer(1, 10_000_000), experiments: EXPLORED },
+    replay: { check: schedule, experiments: [...EXPLORED, "file"] },
+    file: { check: nonEmpty("a module path"), experiments: ["file"] },
   },
   compare: {
     workload: { check: oneOf(WORKLOAD_NAMES), experiments: ["strategies"] },

@@ -22,7 +22,7 @@ describe("the README's code is the examples' code", () => {
   });
 
   it("every line of every other README block is in a compiled example", () => {
-    const all = ["quickstart.ts", "generator-future.ts", "runtime-builder.ts"].map(example).join("\n");
+    const all = ["quickstart.ts", "generator-future.ts", "runtime-builder.ts", "explore.ts"].map(example).join("\n");
     const squash = (line: string) => line.replace(/\/\/.*$/, "").replace(/\s+/g, "");
     const lines = new Set(all.split("\n").map(squash));
     for (const block of readmeBlocks.slice(1)) {
@@ -59,6 +59,18 @@ describe("examples", () => {
     const r = run("examples/generator-future.ts");
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual(["cancelled → finally runs", "winner: the 20 ms sleep"]);
+  });
+
+  it("explore: pct finds the lost update, shrinks it to 0.1, and the replay repeats it exactly", () => {
+    const r = run("examples/explore.ts");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "failure: task main threw: counter 1",
+      "replay: 0.1",
+      "replay fails the same way: task main threw: counter 1",
+      "twice, the same interleaving: true",
+    ]);
   });
 
   it("runtime-builder: the book's 1 s block takes one virtual second on the sim driver", () => {
