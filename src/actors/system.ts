@@ -45,15 +45,15 @@ export class ActorSystem implements ActorHost {
   readonly deadLetters = new DeadLetters();
   readonly spawner: Spawner;
   readonly timers: Timers | undefined;
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   readonly rootPolicy: RestartPolicy;
-  /** @internal the ask wait-for graph (null: detection off). */
+  /** Driver-facing: the ask wait-for graph (null: detection off). */
   readonly deadlocks: WaitForGraph | null;
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   readonly metricsByDefault: boolean;
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   shuttingDown = false;
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   readonly slowPollMs: number;
   /** Polls that took longer than `slowPollMs`: an actor blocked its thread that long. */
   slowPolls = 0;
@@ -98,18 +98,18 @@ export class ActorSystem implements ActorHost {
     return cell;
   }
 
-  /** @internal ActorHost */
+  /** Driver-facing: ActorHost */
   nextId(): number {
     return this.ids++;
   }
 
-  /** @internal ActorHost: one poll of `actor` took `ms`. */
+  /** Driver-facing: ActorHost: one poll of `actor` took `ms`. */
   slowPoll(actor: ActorRef<any, any>, ms: number): void {
     this.slowPolls++;
     this.log?.(`slow poll: actor ${actor.name}#${actor.id} held its thread for ${ms.toFixed(1)} ms (> ${this.slowPollMs} ms)`);
   }
 
-  /** @internal ActorHost: an actor ended. */
+  /** Driver-facing: ActorHost: an actor ended. */
   actorEnded(ref: ActorRef<any, any>): void {
     this.registry.forget(ref);
     const cell = ref as ActorCell<any, any>;

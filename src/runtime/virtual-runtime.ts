@@ -109,15 +109,15 @@ export class VirtualRuntime implements TaskScheduler, Spawner {
     return this.failures;
   }
 
-  /** @internal TaskScheduler */
+  /** Driver-facing: TaskScheduler */
   schedule(task: Task<unknown>): void {
     this.queue.push(task);
   }
-  /** @internal TaskScheduler */
+  /** Driver-facing: TaskScheduler */
   taskEnded(): void {
     this.live--;
   }
-  /** @internal TaskScheduler */
+  /** Driver-facing: TaskScheduler */
   detachedTaskFailed(task: Task<unknown>, error: unknown): void {
     reportDetached(this.onDetachedError, error, task);
   }

@@ -59,11 +59,11 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   readonly name: string;
   readonly maxInFlight: number;
   readonly askTimeoutMs: number;
-  /** @internal */ readonly frames: FrameReader;
-  /** @internal */ readonly outbox: Buffer[] = [];
-  /** @internal */ inFlight = 0;
-  /** @internal */ readerWaker: Waker | null = null;
-  /** @internal */ writerWaker: Waker | null = null;
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readonly frames: FrameReader;
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readonly outbox: Buffer[] = [];
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ inFlight = 0;
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readerWaker: Waker | null = null;
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ writerWaker: Waker | null = null;
   private readonly maxFrameBytes: number;
   private readonly services: ServiceMap | null;
   private readonly spawner: Spawner;
@@ -146,7 +146,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   // ------------------------------------------------------------ AskChannel
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   write(service: number, correlation: number, payload: Uint8Array, serviceName: string): void {
     if (this.closeEvent !== null) throw new ConnectionClosed(this.name, "the connection is closed");
     if (payload.length + 12 > this.maxFrameBytes) {
@@ -160,7 +160,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     }
   }
 
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   startAsk(service: number, payload: Uint8Array, ask: RemoteAsk<unknown>, serviceName: string): number {
     let correlation = this.nextCorrelation;
     this.nextCorrelation = correlation === 0xffff_ffff ? 1 : correlation + 1;
@@ -170,13 +170,13 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     return correlation;
   }
 
-  /** @internal */
+  /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   forgetAsk(correlation: number): void {
     this.pending.delete(correlation);
   }
 
   // ------------------------------------------------------------ ReaderHost
-  /** @internal one incoming frame. */
+  /** Driver-facing: one incoming frame. */
   dispatch(frame: Frame): void {
     const { service, correlation, payload } = frame;
     if (service === REPLY || service === ERROR) return this.answer(frame);
@@ -200,7 +200,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.spawner.spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs))).detach();
   }
 
-  /** @internal an incoming ask was answered (value, or a typed error). */
+  /** Driver-facing: an incoming ask was answered (value, or a typed error). */
   answered(correlation: number, outcome: { value: unknown } | { error: unknown }, serviceName: string): void {
     this.inFlight--;
     if (this.closeEvent === null) {
@@ -229,7 +229,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     reader?.wake();
   }
 
-  /** @internal the stream ended or failed, or a frame was bad. */
+  /** Driver-facing: the stream ended or failed, or a frame was bad. */
   ended(reason: "eof" | "error", error?: unknown): void {
     if (reason === "eof") this.finish({ kind: "closed-by-remote" }, "closed by the remote");
     else this.finish({ kind: "error", error }, error instanceof Error ? error.message : String(error));
