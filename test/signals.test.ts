@@ -30,6 +30,13 @@ const LONG: Record<string, string[]> = {
   "ch8 recovery": ["--writes", "100000"],
   "ch8 router": ["--requests", "1000000"],
   "compare strategies": ["--tasks", "5000000"],
+  "explore file": ["--file", "test/fixtures/explore-program.ts", "--schedules", "1000000"],
+  ...Object.fromEntries(
+    ["lost-update", "try-lock", "lost-wakeup", "ask-cycle", "send-cancel"].map((bug) => [
+      `explore ${bug}`,
+      ["--schedules", "1000000", "--fixed-schedules", "10000000"],
+    ]),
+  ),
 };
 
 interface Outcome {
