@@ -37,7 +37,10 @@ export const WRONG: [string[], string][] = [
   [["--trace", "/tmp", "ch3"], "is a directory"],
   [["ch2", "nope"], "unknown experiment 'nope' in ch2 (valid: coffee,"],
   [["ch2", "--foo"], "unknown option '--foo' (valid: --version, --json"],
-  [["ch8", "--writs", "5"], "unknown option '--writs' (valid: --increments, --cross-increments, --writes, --requests, --timings, --version"],
+  [
+    ["ch8", "--writs", "5"],
+    "unknown option '--writs' (valid: --increments, --cross-increments, --writes, --requests, --timings, --version",
+  ],
   [["ch4", "serve", "--port", ""], "--port <n>' argument '' is invalid"],
   [["ch4", "serve", "--port", "0x50"], "decimal digits"],
   [["ch4", "serve", "--port", "99999"], "must be from 0 to 65535"],
