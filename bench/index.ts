@@ -32,7 +32,18 @@ export const suites: SuiteEntry[] = [
     summary:
       "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; " +
       "vs nact, xstate, promise queue",
-    cases: ["tell", "ask", "spawn", "fan-out", "tcp-tell", "tcp-ask", "unix-tell", "unix-ask", "thread-tell", "thread-ask"],
+    cases: [
+      "tell",
+      "ask",
+      "spawn",
+      "fan-out",
+      "tcp-tell",
+      "tcp-ask",
+      "unix-tell",
+      "unix-ask",
+      "thread-tell",
+      "thread-ask",
+    ],
     load: async () => (await import("./actors.js")).actorsSuite,
   },
   {
