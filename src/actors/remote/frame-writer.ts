@@ -28,12 +28,13 @@ import { encodePayload, HEADER_BYTES } from "./wire.js";
 export const BATCH_BYTES = 64 * 1024;
 
 export class FrameWriter {
-  private buffer: Buffer = Buffer.allocUnsafe(BATCH_BYTES);
+  /** A plain Uint8Array, not a Buffer: cborg gets a view of it per frame, and a Buffer view costs several times more to make. */
+  private buffer: Uint8Array = new Uint8Array(BATCH_BYTES);
   /** Bytes before `start` were handed out; `[start, end)` is queued for the next take. */
   private start = 0;
   private end = 0;
   /** Regions sealed because their buffer filled up, oldest first. */
-  private sealed: Buffer[] = [];
+  private sealed: Uint8Array[] = [];
 
   constructor(private readonly maxFrameBytes: number) {}
 
@@ -73,11 +74,14 @@ export class FrameWriter {
   /** The next bytes to write (sealed regions first, then what was appended since), or null. */
   take(): Buffer | null {
     const sealed = this.sealed;
-    if (sealed.length > 0) return sealed.shift()!;
-    if (this.end === this.start) return null;
-    const out = this.buffer.subarray(this.start, this.end);
-    this.start = this.end;
-    return out;
+    let region: Uint8Array;
+    if (sealed.length > 0) region = sealed.shift()!;
+    else if (this.end === this.start) return null;
+    else {
+      region = this.buffer.subarray(this.start, this.end);
+      this.start = this.end;
+    }
+    return Buffer.from(region.buffer, region.byteOffset, region.byteLength);
   }
 
   /** Drop everything queued (the connection closed). */
@@ -88,15 +92,25 @@ export class FrameWriter {
 
   private header(at: number, service: number, correlation: number, payloadLength: number): void {
     const b = this.buffer;
-    b.writeUInt32BE(8 + payloadLength, at);
-    b.writeUInt32BE(service >>> 0, at + 4);
-    b.writeUInt32BE(correlation >>> 0, at + 8);
+    const length = 8 + payloadLength;
+    b[at] = length >>> 24;
+    b[at + 1] = length >>> 16;
+    b[at + 2] = length >>> 8;
+    b[at + 3] = length;
+    b[at + 4] = service >>> 24;
+    b[at + 5] = service >>> 16;
+    b[at + 6] = service >>> 8;
+    b[at + 7] = service;
+    b[at + 8] = correlation >>> 24;
+    b[at + 9] = correlation >>> 16;
+    b[at + 10] = correlation >>> 8;
+    b[at + 11] = correlation;
   }
 
   /** Seal what is queued in the current buffer and continue in a new one of at least `size` bytes (invariant 1). */
   private fresh(size: number): void {
     if (this.end > this.start) this.sealed.push(this.buffer.subarray(this.start, this.end));
-    this.buffer = Buffer.allocUnsafe(Math.max(BATCH_BYTES, size));
+    this.buffer = new Uint8Array(Math.max(BATCH_BYTES, size));
     this.start = this.end = 0;
   }
 }
