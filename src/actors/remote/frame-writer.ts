@@ -16,7 +16,7 @@
  *    once the payload's length is known. So a tell costs no payload array, no frame
  *    array and no copy into a batch (the costs that dominated it).
  * 4. A value that does not fit the room left (or cannot be encoded at all) takes the
- *    slow path: `encodePayload` — which throws cborg's TypeError for what CBOR cannot
+ *    slow path: `encodePayload` — which throws cborg's error for what CBOR cannot
  *    carry — then the size limit, then a copy. The limit is checked before anything
  *    is appended, so a refused frame leaves nothing behind.
  */

@@ -5,7 +5,7 @@
  *
  * Invariants:
  * 1. `tell` encodes and queues the frame at once (or throws: `ConnectionClosed`, a
- *    TypeError for a value CBOR cannot carry, `RemoteError` frame-too-large).
+ *    cborg error for a value CBOR cannot carry, `RemoteError` frame-too-large).
  * 2. An ask is sent at once; its answer settles it once — the reply, a typed
  *    `RemoteError`, `RequestTimeout` (default 60 s, thespis_remote's), or
  *    `ConnectionClosed` the moment the connection drops. Like a local ask it can be

@@ -49,7 +49,7 @@ export interface Frame {
   readonly payload: Uint8Array;
 }
 
-/** Encode `value` as a payload (throws a TypeError for what CBOR cannot carry, e.g. a function). */
+/** Encode `value` as a payload (cborg throws for what CBOR cannot carry, e.g. a function). */
 export function encodePayload(value: unknown): Uint8Array {
   return encode(value);
 }
