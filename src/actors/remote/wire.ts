@@ -57,20 +57,35 @@ export function encodePayload(value: unknown): Uint8Array {
 /** The options cborg's `decode` uses by default, built once (it rebuilds them per call). */
 const DECODE_OPTIONS = { strict: false, allowIndefinite: true, allowUndefined: true, allowBigInt: true };
 const DONE = Symbol.for("DONE");
+const EMPTY = new Uint8Array(0);
 const BREAK = Symbol.for("BREAK");
+
+/**
+ * One tokenizer for every decode, pointed at each payload in turn: a decode runs to
+ * its end synchronously (no tags, so no user code runs inside it), so no two ever
+ * share it. It lets go of the payload afterwards, so it keeps no chunk alive.
+ */
+const tokenizer = new Tokenizer(EMPTY, DECODE_OPTIONS);
 
 /**
  * Decode a payload; throws on malformed input. What cborg's `decode` does, with its
  * own tokenizer and errors, minus its per-call costs: a copy of the options, a fresh
- * view of a `Buffer`, and a view of the remainder only to check it is empty.
+ * tokenizer, a fresh view of a `Buffer`, and a view of the remainder only to check
+ * it is empty.
  */
 export function decodePayload(payload: Uint8Array): unknown {
   const bytes = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
-  const tokenizer = new Tokenizer(bytes, DECODE_OPTIONS);
-  const value: unknown = tokensToObject(tokenizer, DECODE_OPTIONS);
+  tokenizer.data = bytes;
+  tokenizer._pos = 0;
+  let value: unknown;
+  try {
+    value = tokensToObject(tokenizer, DECODE_OPTIONS);
+  } finally {
+    tokenizer.data = EMPTY;
+  }
   if (value === DONE) throw new Error("CBOR decode error: did not find any content to decode");
   if (value === BREAK) throw new Error("CBOR decode error: got unexpected break");
-  if (tokenizer.pos() !== bytes.length) throw new Error("CBOR decode error: too many terminals, data makes no sense");
+  if (tokenizer._pos !== bytes.length) throw new Error("CBOR decode error: too many terminals, data makes no sense");
   return value;
 }
 
