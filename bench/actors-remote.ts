@@ -2,9 +2,10 @@
  * The remote and thread rows of `lab bench actors`: `tell` and `ask` through a peer
  * over TCP, over a Unix socket, and to a thread actor over a `MessagePort` — each
  * beside its physical floor, measured in the same run: the same frames (same bytes,
- * written in the same 64 KiB batches the peer's writer uses) over the same kind of
- * stream to a minimal echo, with no actor layer at either end. Subject `async-lab`
- * is the actor layer, `native` the floor.
+ * written in the same BATCH_BYTES batches the peer's frame writer hands out — a burst
+ * of tells queued in one turn goes out as one write on both sides) over the same kind
+ * of stream to a minimal echo that reads them with the same frame reader, with no
+ * actor layer at either end. Subject `async-lab` is the actor layer, `native` the floor.
  *
  * - `<kind>-tell`: REMOTE_BATCH tells, then one ask to wait until all were handled
  *   (floor: REMOTE_BATCH frames, then one frame the echo answers). Per message.
@@ -20,6 +21,7 @@ import type { Recipient } from "../src/actors/actor.js";
 import { connectPeer, servePeers } from "../src/actors/remote/connect-peer.js";
 import type { Peer } from "../src/actors/remote/peer.js";
 import { service, ServiceMap } from "../src/actors/remote/service-map.js";
+import { BATCH_BYTES } from "../src/actors/remote/frame-writer.js";
 import { encodeFrame, encodePayload, FrameReader } from "../src/actors/remote/wire.js";
 import { spawnThreadActor, type ThreadActorRef } from "../src/actors/thread/thread-actor.js";
 import { Listener } from "../src/runtime/io/listener.js";
@@ -30,7 +32,6 @@ import type { BenchOptions, BenchRow } from "./types.js";
 
 const REMOTE_BATCH = 10_000;
 const REMOTE_ASKS = 500;
-const BATCH_BYTES = 64 * 1024;
 
 type Msg = number | "get";
 export const Counter = service<Msg, number>("bench", "Counter");

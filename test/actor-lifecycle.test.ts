@@ -363,3 +363,38 @@ describe("priority lane", () => {
     expect(seen).toEqual(["hold", "p1", "p2", "n1", "n2"]);
   });
 });
+
+describe("an idle actor pays only for what it uses", () => {
+  // `lab bench actors --case spawn` measures the bytes; this guards the layout that
+  // keeps them low: the rarely used parts (actor-extras.ts) are built on first use.
+  const extrasOf = (ref: unknown) => (ref as { extras: unknown }).extras;
+
+  it("tell, ask and stop build none of the rarely used parts; a timer or a child builds them", async () => {
+    const { system } = fixture();
+    let sum = 0;
+    const plain = system.spawn<number | "get", number>(() => ({ handle: (m) => (m === "get" ? sum : ((sum += m), 0)) }));
+    plain.tell(2);
+    expect(await plain.ask("get")).toBe(2);
+    expect(extrasOf(plain)).toBeNull();
+    plain.stop();
+    expect(await plain.join()).toEqual({ kind: "completed", killed: false });
+    expect(extrasOf(plain)).toBeNull();
+
+    const parent = system.spawn<"child" | "timer", number>(() => ({
+      handle: (m, ctx) => {
+        if (m === "child") ctx.spawn(() => ({ handle: () => {} }));
+        else ctx.sendAfter("timer", 1_000);
+        return 0;
+      },
+    }));
+    await parent.ask("child");
+    expect(extrasOf(parent)).not.toBeNull();
+    const timed = system.spawn<"child" | "timer", number>(() => ({ handle: (m, ctx) => (ctx.sendAfter(m, 1_000), 0) }));
+    await timed.ask("timer");
+    expect(extrasOf(timed)).not.toBeNull();
+    parent.kill();
+    timed.kill();
+    await parent.join();
+    await timed.join();
+  });
+});

@@ -48,6 +48,8 @@ const KILL_REQUESTED = 2;
 const KILLED = 4;
 const RESTART_REQUESTED = 8;
 const STARTED = 16;
+/** A failure reported from outside the poll waits in `extras.failure` (so `interrupted()` is one flags test). */
+const FAILURE_REPORTED = 32;
 
 /** Start an actor on `host`: build its cell and spawn its task. */
 export function startActor<M, R>(host: ActorHost, factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
@@ -75,21 +77,10 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   step: Future<unknown> | null = null;
   /** @internal the ask the handler step in flight will answer. */
   asking: AskEnvelope<M, R> | null = null;
-  /** @internal handlers in flight when `concurrency` > 1. */
-  flights: InFlight<R>[] | null = null;
-  readonly concurrency: number;
-  private runStep: Future<unknown> | null = null;
-  private failure: { phase: Phase; error: unknown } | null = null;
-  private restartDelay = 0;
-  /** Children of a discarded instance that have not ended yet (a restart waits for them). */
-  private orphans = 0;
   /** @internal the system's list of top-level actors (shutdown walks it). */
   prevRoot: ActorCell<any, any> | null = null;
   /** @internal */
   nextRoot: ActorCell<any, any> | null = null;
-  private children: Children<ActorCell<any, any>> | null = null;
-  /** How this actor supervises its children (null: the system's default). */
-  private readonly policy: RestartPolicy | null;
 
   constructor(
     id: number,
@@ -103,8 +94,30 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`actor ${this.name}: concurrency must be an integer >= 1, got ${concurrency}`);
     }
-    this.concurrency = concurrency;
-    this.policy = options?.supervision === undefined ? null : new RestartPolicy(options.supervision);
+    if (concurrency > 1) this.more().concurrency = concurrency;
+    if (options?.supervision !== undefined) this.more().policy = new RestartPolicy(options.supervision);
+  }
+
+  /** @internal the handler limit (`SpawnActorOptions.concurrency`). */
+  get concurrency(): number {
+    const extras = this.extras;
+    return extras === null ? 1 : extras.concurrency;
+  }
+
+  /** @internal handlers in flight when `concurrency` > 1. */
+  get flights(): InFlight<R>[] | null {
+    const extras = this.extras;
+    return extras === null ? null : extras.flights;
+  }
+
+  set flights(flights: InFlight<R>[] | null) {
+    if (flights !== null || this.extras !== null) this.more().flights = flights;
+  }
+
+  /** This actor's children, if it ever had any. */
+  private get children(): Children<ActorCell<any, any>> | null {
+    const extras = this.extras;
+    return extras === null ? null : extras.children;
   }
 
   // ------------------------------------------------------- the address face
@@ -137,7 +150,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   // ----------------------------------------------------------- ActorContext
   spawn<CM, CR>(factory: ActorFactory<CM, CR>, options?: SpawnActorOptions): ActorRef<CM, CR> {
     const child = startActor(this.host, factory, options, this);
-    (this.children ??= new Children()).add(child);
+    (this.more().children ??= new Children()).add(child);
     return child;
   }
 
@@ -192,12 +205,14 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
           continue;
         }
         if ((flags & RESTART_REQUESTED) !== 0) {
-          this.restart(this.restartDelay);
+          this.restart(this.extras?.restartDelay ?? 0);
           continue;
         }
-        const failure = this.failure;
-        if (failure !== null) {
-          this.failure = null;
+        if ((flags & FAILURE_REPORTED) !== 0) {
+          const extras = this.more();
+          const failure = extras.failure!;
+          extras.failure = null;
+          this.flags &= ~FAILURE_REPORTED;
           this.failed(failure.phase, failure.error);
           continue;
         }
@@ -213,7 +228,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
           // First the old instance's children end (childEnded wakes us), so the new
           // instance can re-register their names; then the backoff delay, a sleep
           // (which does not throw).
-          if (this.orphans > 0) return PENDING;
+          if (this.extras !== null && this.extras.orphans > 0) return PENDING;
           if (this.step !== null && this.step.poll(cx) === PENDING) return PENDING;
           this.step = null;
           this.state = STARTING;
@@ -263,7 +278,8 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
 
   /** Drive `run` alongside messages; AGAIN if it failed (the state changed). */
   private pollRun(actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
-    let run = this.runStep;
+    const extras = this.more(); // an actor with `run` keeps its step in flight there
+    let run = extras.runStep;
     if (run === null) {
       let s: Future<unknown> | typeof PLAIN;
       try {
@@ -276,12 +292,12 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
         cx.waker.wake(); // synchronous run step: call it again next poll, after others ran
         return PENDING;
       }
-      run = this.runStep = s;
+      run = extras.runStep = s;
     }
     const out = pollStep(run, cx, this, "run");
     if (out === THREW) return AGAIN;
     if (out !== PENDING) {
-      this.runStep = null;
+      extras.runStep = null;
       cx.waker.wake();
     }
     return PENDING;
@@ -317,7 +333,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   // ------------------------------------------------------------- LoopCell
   /** @internal */
   interrupted(): boolean {
-    return (this.flags & (KILL_REQUESTED | RESTART_REQUESTED)) !== 0 || this.failure !== null;
+    return (this.flags & (KILL_REQUESTED | RESTART_REQUESTED | FAILURE_REPORTED)) !== 0;
   }
 
   /** @internal the mailbox is empty: a source item (none once stop was asked: stop drains the mailbox only). */
@@ -337,7 +353,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   /** @internal a hook or handler threw in `phase` (invariant 2). */
   stepFailed(phase: Phase, error: unknown): void {
     if (phase === "run") {
-      this.runStep = null;
+      if (this.extras !== null) this.extras.runStep = null;
     } else {
       this.step = null;
       const ask = this.asking;
@@ -352,7 +368,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   /** A failure in `phase`: ask the supervisor (the parent, else the system) what to do. */
   private failed(phase: Phase, error: unknown): void {
     const parent = this.parent;
-    const policy = parent?.policy ?? this.host.rootPolicy;
+    const policy = parent?.extras?.policy ?? this.host.rootPolicy;
     const { directive, delayMs } = policy.decide(error, this.name, this.now());
     switch (directive) {
       case "resume":
@@ -376,8 +392,9 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
 
   /** @internal fail from outside the loop (a child escalated, a background task threw). */
   override reportFailure(phase: Phase, error: unknown): void {
-    if (this.state >= STOPPING || this.failure !== null) return;
-    this.failure = { phase, error };
+    if (this.state >= STOPPING || (this.flags & FAILURE_REPORTED) !== 0) return;
+    this.more().failure = { phase, error };
+    this.flags |= FAILURE_REPORTED;
     this.wakeLoop();
   }
 
@@ -385,7 +402,7 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   requestRestart(delayMs: number): void {
     if (this.state >= STOPPING) return;
     this.flags |= RESTART_REQUESTED;
-    this.restartDelay = delayMs;
+    if (delayMs !== 0 || this.extras !== null) this.more().restartDelay = delayMs;
     this.wakeLoop();
   }
 
@@ -393,10 +410,11 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   private restart(delayMs: number): void {
     this.flags &= ~(RESTART_REQUESTED | STARTED);
     this.dropInFlight();
-    this.orphans += this.releaseResources().length;
+    const orphans = this.releaseResources().length;
+    if (orphans > 0) this.more().orphans += orphans;
     this.instance = null;
     this.step = delayMs > 0 ? sleep(delayMs) : null;
-    this.state = this.orphans > 0 || delayMs > 0 ? BACKOFF : STARTING;
+    this.state = orphans > 0 || (this.extras !== null && this.extras.orphans > 0) || delayMs > 0 ? BACKOFF : STARTING;
   }
 
   private beginKill(): void {
@@ -409,8 +427,11 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
   private dropInFlight(): void {
     this.step?.cancel?.();
     this.step = null;
-    this.runStep?.cancel?.();
-    this.runStep = null;
+    const extras = this.extras;
+    if (extras !== null) {
+      extras.runStep?.cancel?.();
+      extras.runStep = null;
+    }
     const ask = this.asking;
     this.asking = null;
     ask?.fail(new ActorStopped(this.name));
@@ -438,20 +459,23 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
 
   /** A child ended: out of the list; if it belonged to a discarded instance, a restart may be waiting for it. */
   private childEnded(child: ActorCell<any, any>): void {
-    if (this.children?.remove(child)) return;
-    if (this.orphans > 0 && --this.orphans === 0 && this.state === BACKOFF) this.wakeLoop();
+    const extras = this.extras;
+    if (extras === null || extras.children?.remove(child)) return;
+    if (extras.orphans > 0 && --extras.orphans === 0 && this.state === BACKOFF) this.wakeLoop();
   }
 
   /** Cancel timers, sources and tasks, kill the children; their join handles. */
   private releaseResources(): ReturnType<Children<any>["killAll"]> {
-    const resources = this.resources;
+    const extras = this.extras;
+    if (extras === null) return [];
+    const resources = extras.resources;
     if (resources !== null) {
-      this.resources = null;
+      extras.resources = null;
       resources.release();
     }
-    const children = this.children;
+    const children = extras.children;
     if (children === null) return [];
-    this.children = null;
+    extras.children = null;
     return children.killAll();
   }
 

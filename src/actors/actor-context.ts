@@ -8,7 +8,9 @@
  * 1. The clock is the system's if it has one (a fake clock in tests), else the
  *    runtime's that polls the actor — known from the first poll on, so `now` and the
  *    timers work in hooks and handlers, not from outside before the actor ran.
- * 2. Resources are built on first use and released as a whole (actor-resources.ts).
+ * 2. Resources are built on first use and released as a whole (actor-resources.ts);
+ *    like every rarely used part, they live in `extras`, built on first use too
+ *    (actor-extras.ts), so an idle actor pays one null field for all of them.
  * 3. `exit` is set once, when the actor reaches DONE; everyone on the end line is
  *    woken then (actor-end.ts).
  */
@@ -18,6 +20,7 @@ import { WaiterList } from "../futures/waiter-list.js";
 import type { ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
 import { ActorAddress } from "./actor-address.js";
 import type { ActorHost } from "./actor-host.js";
+import { ActorExtras } from "./actor-extras.js";
 import { ActorMetrics, type ActorMetricsSnapshot } from "./actor-metrics.js";
 import { ActorResources } from "./actor-resources.js";
 import { PLAIN, toStep } from "./step.js";
@@ -25,18 +28,40 @@ import { PLAIN, toStep } from "./step.js";
 export abstract class ActorScope<M, R> extends ActorAddress<M, R> implements ActorContext<M, R> {
   /** The actor's context for its polls: its task's waker, and its clock (invariant 1). */
   protected cx: Context | null = null;
-  protected resources: ActorResources<M> | null = null;
   protected exit: ActorExit | null = null;
-  /** @internal those waiting for this actor's end (actor-end.ts). */
-  endWaiters: WaiterList | null = null;
-  /** @internal null unless metrics are kept (actor-metrics.ts). */
-  readonly metricsKept: ActorMetrics | null;
-  /** @internal when the handler step in flight started (metrics only). */
-  stepStart = 0;
+  /** The rarely used parts (actor-extras.ts); null while none is used. */
+  protected extras: ActorExtras<M> | null = null;
 
   constructor(id: number, name: string, capacity: number | undefined, host: ActorHost, metrics: boolean) {
     super(id, name, capacity, host);
-    this.metricsKept = metrics ? new ActorMetrics() : null;
+    if (metrics) this.more().metrics = new ActorMetrics();
+  }
+
+  /** The rarely used parts, built now if they were not yet. */
+  protected more(): ActorExtras<M> {
+    return (this.extras ??= new ActorExtras<M>());
+  }
+
+  /** @internal null unless metrics are kept (actor-metrics.ts). */
+  get metricsKept(): ActorMetrics | null {
+    const extras = this.extras;
+    return extras === null ? null : extras.metrics;
+  }
+
+  /** @internal those waiting for this actor's end (actor-end.ts). */
+  get endWaiters(): WaiterList | null {
+    const extras = this.extras;
+    return extras === null ? null : extras.endWaiters;
+  }
+
+  set endWaiters(list: WaiterList | null) {
+    if (list !== null || this.extras !== null) this.more().endWaiters = list;
+  }
+
+  /** Timers, sources and background tasks, if any was ever added (actor-resources.ts). */
+  protected get resources(): ActorResources<M> | null {
+    const extras = this.extras;
+    return extras === null ? null : extras.resources;
   }
 
   abstract spawn<CM, CR>(factory: ActorFactory<CM, CR>, options?: SpawnActorOptions): ActorRef<CM, CR>;
@@ -110,7 +135,8 @@ export abstract class ActorScope<M, R> extends ActorAddress<M, R> implements Act
   }
 
   private own(): ActorResources<M> {
-    return (this.resources ??= new ActorResources<M>(this));
+    const extras = this.more();
+    return (extras.resources ??= new ActorResources<M>(this));
   }
 
   private timers(): Timers {

@@ -30,6 +30,8 @@ export class ActorMetrics {
   private totalMs = 0;
   private maxMs = 0;
   private highWater = 0;
+  /** When the sequential handler step in flight started (kept here: only metrics need it). */
+  stepStart = 0;
 
   /** Now, on the clock handler times use. */
   static now(): number {

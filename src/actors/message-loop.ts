@@ -56,8 +56,6 @@ export interface LoopCell<M, R> extends StepOwner {
   stopIfAsked(): boolean;
   /** Metrics, if kept (actor-metrics.ts); one null check per message otherwise. */
   readonly metricsKept: ActorMetrics | null;
-  /** When the sequential handler step in flight started (metrics only). */
-  stepStart: number;
   /** A message was not delivered (dead letters). */
   lost(message: unknown, reason: "ask-timed-out"): void;
 }
@@ -72,7 +70,8 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
     cell.step = null;
     const ask = cell.asking;
     cell.asking = null;
-    cell.metricsKept?.handled(cell.stepStart);
+    const metrics = cell.metricsKept;
+    if (metrics !== null) metrics.handled(metrics.stepStart);
     ask?.reply(out as R);
   }
   const mailbox = cell.mailbox;
@@ -113,7 +112,7 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
         if (out === THREW) return AGAIN;
         if (out === PENDING) {
           cell.step = s;
-          cell.stepStart = start;
+          if (metrics !== null) metrics.stepStart = start;
           return PENDING;
         }
         cell.asking = null;

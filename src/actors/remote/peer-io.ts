@@ -10,16 +10,15 @@
  *    fill, TCP slows the sender. The end of an incoming ask wakes the reader.
  * 2. A bad frame (length over the limit, under the header) is a `FrameError`: the
  *    peer reports it and closes; nothing of the announced size is allocated.
- * 3. The writer coalesces queued frames (up to WRITE_BATCH_BYTES) into one write: a
- *    burst of small tells costs a few syscalls, not one per frame.
+ * 3. The writer writes whatever frames were queued since its last turn as one write
+ *    (the frame writer encodes them into one batch buffer, frame-writer.ts): a burst
+ *    of small tells costs a few syscalls, not one per frame, and no copy to join them.
  * 4. Both end when the peer is closed (their poll returns).
  */
 import { BaseFuture } from "../../futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
 import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
 import type { Frame, FrameReader } from "./wire.js";
-
-const WRITE_BATCH_BYTES = 64 * 1024;
 
 /** What the reader needs from its peer. */
 export interface ReaderHost {
@@ -86,7 +85,8 @@ export class PeerReader extends BaseFuture<void> {
 /** What the writer needs from its peer. */
 export interface WriterHost {
   readonly open: boolean;
-  readonly outbox: Buffer[];
+  /** The next bytes to write (frames queued since the last take), or null. */
+  takeOutgoing(): Buffer | null;
   writerWaker: Waker | null;
   ended(reason: "error", error: unknown): void;
 }
@@ -107,12 +107,11 @@ export class PeerWriter extends BaseFuture<void> {
       if (!host.open) return undefined;
       let bytes = this.current;
       if (bytes === null) {
-        const outbox = host.outbox;
-        if (outbox.length === 0) {
+        bytes = host.takeOutgoing();
+        if (bytes === null) {
           host.writerWaker = cx.waker;
           return PENDING;
         }
-        bytes = outbox.length === 1 ? outbox.pop()! : this.batch(outbox);
       }
       let n: number | typeof PENDING;
       try {
@@ -127,13 +126,5 @@ export class PeerWriter extends BaseFuture<void> {
       }
       this.current = n === bytes.length ? null : bytes.subarray(n);
     }
-  }
-
-  /** Up to WRITE_BATCH_BYTES of queued frames as one buffer (invariant 3). */
-  private batch(outbox: Buffer[]): Buffer {
-    let count = 0;
-    let size = 0;
-    while (count < outbox.length && (count === 0 || size + outbox[count]!.length <= WRITE_BATCH_BYTES)) size += outbox[count++]!.length;
-    return Buffer.concat(outbox.splice(0, count), size);
   }
 }

@@ -28,7 +28,8 @@ import { ConnectionClosed, RemoteError } from "./remote-errors.js";
 import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
 import { IncomingAsk } from "./incoming-ask.js";
 import type { Service, ServiceMap } from "./service-map.js";
-import { DEFAULT_MAX_FRAME_BYTES, decodePayload, encodeFrame, encodePayload, ERROR, FrameReader, REPLY, type Frame, type RemoteErrorKind } from "./wire.js";
+import { FrameWriter } from "./frame-writer.js";
+import { DEFAULT_MAX_FRAME_BYTES, decodePayload, encodePayload, ERROR, FrameReader, REPLY, type Frame, type RemoteErrorKind } from "./wire.js";
 
 export type ByteStream = AsyncRead & AsyncWrite & { close(): void };
 
@@ -60,7 +61,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   readonly maxInFlight: number;
   readonly askTimeoutMs: number;
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readonly frames: FrameReader;
-  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readonly outbox: Buffer[] = [];
+  /** Used by this class's loops: frames queued for the writer (frame-writer.ts). */ readonly outgoing: FrameWriter;
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */ inFlight = 0;
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readerWaker: Waker | null = null;
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */ writerWaker: Waker | null = null;
@@ -85,6 +86,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.services = options.services ?? null;
     this.spawner = options.runtime ?? spawnerHere();
     this.frames = new FrameReader(this.maxFrameBytes);
+    this.outgoing = new FrameWriter(this.maxFrameBytes);
     this.spawner.spawn(new PeerReader(this, stream)).detach();
     this.spawner.spawn(new PeerWriter(this, stream)).detach();
   }
@@ -149,10 +151,23 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */
   write(service: number, correlation: number, payload: Uint8Array, serviceName: string): void {
     if (this.closeEvent !== null) throw new ConnectionClosed(this.name, "the connection is closed");
-    if (payload.length + 12 > this.maxFrameBytes) {
-      throw new RemoteError("frame-too-large", `a ${payload.length + 12}-byte frame exceeds the limit of ${this.maxFrameBytes}`, serviceName);
-    }
-    this.outbox.push(encodeFrame(service, correlation, payload));
+    this.outgoing.appendPayload(service, correlation, payload, serviceName);
+    this.wakeWriter();
+  }
+
+  /** Used by this class's loops: queue a frame carrying `value`, encoded straight into the batch (frame-writer.ts). */
+  writeValue(service: number, correlation: number, value: unknown, serviceName: string): void {
+    if (this.closeEvent !== null) throw new ConnectionClosed(this.name, "the connection is closed");
+    this.outgoing.appendValue(service, correlation, value, serviceName);
+    this.wakeWriter();
+  }
+
+  /** Used by this class's loops: the writer's next bytes. */
+  takeOutgoing(): Buffer | null {
+    return this.outgoing.take();
+  }
+
+  private wakeWriter(): void {
     const writer = this.writerWaker;
     if (writer !== null) {
       this.writerWaker = null;
@@ -161,11 +176,11 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   /** Used by the machinery around this class (its loops, its host); not part of the user API. */
-  startAsk(service: number, payload: Uint8Array, ask: RemoteAsk<unknown>, serviceName: string): number {
+  startAsk(service: number, message: unknown, ask: RemoteAsk<unknown>, serviceName: string): number {
     let correlation = this.nextCorrelation;
     this.nextCorrelation = correlation === 0xffff_ffff ? 1 : correlation + 1;
     while (this.pending.has(correlation)) correlation++;
-    this.write(service, correlation, payload, serviceName);
+    this.writeValue(service, correlation, message, serviceName);
     this.pending.set(correlation, ask);
     return correlation;
   }
@@ -176,7 +191,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   // ------------------------------------------------------------ ReaderHost
-  /** Driver-facing: one incoming frame. */
+  /** Used by this class's loops: one incoming frame. */
   dispatch(frame: Frame): void {
     const { service, correlation, payload } = frame;
     if (service === REPLY || service === ERROR) return this.answer(frame);
@@ -200,7 +215,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.spawner.spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs))).detach();
   }
 
-  /** Driver-facing: an incoming ask was answered (value, or a typed error). */
+  /** Used by this class's loops: an incoming ask was answered (value, or a typed error). */
   answered(correlation: number, outcome: { value: unknown } | { error: unknown }, serviceName: string): void {
     this.inFlight--;
     if (this.closeEvent === null) {
@@ -229,7 +244,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     reader?.wake();
   }
 
-  /** Driver-facing: the stream ended or failed, or a frame was bad. */
+  /** Used by this class's loops: the stream ended or failed, or a frame was bad. */
   ended(reason: "eof" | "error", error?: unknown): void {
     if (reason === "eof") this.finish({ kind: "closed-by-remote" }, "closed by the remote");
     else this.finish({ kind: "error", error }, error instanceof Error ? error.message : String(error));
@@ -271,7 +286,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.closeEvent = event;
     const pending = [...this.pending.values()];
     this.pending.clear();
-    this.outbox.length = 0;
+    this.outgoing.clear();
     this.stream.close();
     const error = new ConnectionClosed(this.name, reason);
     for (const ask of pending) ask.settleError(error);

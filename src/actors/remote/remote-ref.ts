@@ -5,7 +5,7 @@
  *
  * Invariants:
  * 1. `tell` encodes and queues the frame at once (or throws: `ConnectionClosed`, a
- *    TypeError for a value CBOR cannot carry, `RemoteError` frame-too-large).
+ *    cborg error for a value CBOR cannot carry, `RemoteError` frame-too-large).
  * 2. An ask is sent at once; its answer settles it once — the reply, a typed
  *    `RemoteError`, `RequestTimeout` (default 60 s, thespis_remote's), or
  *    `ConnectionClosed` the moment the connection drops. Like a local ask it can be
@@ -18,15 +18,15 @@ import type { Recipient } from "../actor.js";
 import { RequestTimeout } from "../errors.js";
 import { RemoteError } from "./remote-errors.js";
 import type { Service } from "./service-map.js";
-import { decodePayload, encodePayload } from "./wire.js";
+import { decodePayload } from "./wire.js";
 
 /** What a remote ref needs from its peer. */
 export interface AskChannel {
   readonly name: string;
-  /** Queue a frame (throws if the connection is closed or the frame too large). */
-  write(service: number, correlation: number, payload: Uint8Array, serviceName: string): void;
-  /** Register `ask` under a fresh correlation id and send it; returns the id. */
-  startAsk(service: number, payload: Uint8Array, ask: RemoteAsk<unknown>, serviceName: string): number;
+  /** Queue a frame carrying `value` (throws if the connection is closed, the value cannot be encoded or the frame is too large). */
+  writeValue(service: number, correlation: number, value: unknown, serviceName: string): void;
+  /** Register `ask` under a fresh correlation id and send `message`; returns the id. */
+  startAsk(service: number, message: unknown, ask: RemoteAsk<unknown>, serviceName: string): number;
   /** The ask gave up: its reply, if it comes, is dropped. */
   forgetAsk(correlation: number): void;
   readonly askTimeoutMs: number;
@@ -167,7 +167,7 @@ export class RemoteRef<M, R = unknown> implements Recipient<M, R> {
   }
 
   tell(message: M): void {
-    this.channel.write(this.service.id, 0, encodePayload(message), this.service.name);
+    this.channel.writeValue(this.service.id, 0, message, this.service.name);
   }
 
   tryTell(message: M): boolean {
@@ -192,10 +192,8 @@ export class RemoteRef<M, R = unknown> implements Recipient<M, R> {
   ask(message: M, timeoutMs: number = this.channel.askTimeoutMs): RemoteAsk<R> {
     if (!(timeoutMs > 0)) throw new RangeError(`ask timeout must be > 0 ms, got ${timeoutMs}`);
     const ask = new RemoteAsk<R>(this.channel, this.service.name, timeoutMs);
-    let payload: Uint8Array;
     try {
-      payload = encodePayload(message);
-      ask.correlation = this.channel.startAsk(this.service.id, payload, ask as RemoteAsk<unknown>, this.service.name);
+      ask.correlation = this.channel.startAsk(this.service.id, message, ask as RemoteAsk<unknown>, this.service.name);
     } catch (error) {
       ask.settleError(error);
     }

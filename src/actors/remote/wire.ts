@@ -33,7 +33,7 @@
  * strings, Uint8Array, arrays and plain objects with string keys, bigint within ±2^64
  * (in the safe integer range it arrives as a number). A class instance arrives as a plain object.
  */
-import { decode, encode } from "cborg";
+import { encode, Tokenizer, tokensToObject } from "cborg";
 
 export const HEADER_BYTES = 12;
 export const REPLY = 0xffff_ffff;
@@ -49,14 +49,44 @@ export interface Frame {
   readonly payload: Uint8Array;
 }
 
-/** Encode `value` as a payload (throws a TypeError for what CBOR cannot carry, e.g. a function). */
+/** Encode `value` as a payload (cborg throws for what CBOR cannot carry, e.g. a function). */
 export function encodePayload(value: unknown): Uint8Array {
   return encode(value);
 }
 
-/** Decode a payload; throws on malformed input. */
+/** The options cborg's `decode` uses by default, built once (it rebuilds them per call). */
+const DECODE_OPTIONS = { strict: false, allowIndefinite: true, allowUndefined: true, allowBigInt: true };
+const DONE = Symbol.for("DONE");
+const EMPTY = new Uint8Array(0);
+const BREAK = Symbol.for("BREAK");
+
+/**
+ * One tokenizer for every decode, pointed at each payload in turn: a decode runs to
+ * its end synchronously (no tags, so no user code runs inside it), so no two ever
+ * share it. It lets go of the payload afterwards, so it keeps no chunk alive.
+ */
+const tokenizer = new Tokenizer(EMPTY, DECODE_OPTIONS);
+
+/**
+ * Decode a payload; throws on malformed input. What cborg's `decode` does, with its
+ * own tokenizer and errors, minus its per-call costs: a copy of the options, a fresh
+ * tokenizer, a fresh view of a `Buffer`, and a view of the remainder only to check
+ * it is empty.
+ */
 export function decodePayload(payload: Uint8Array): unknown {
-  return decode(payload);
+  const bytes = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
+  tokenizer.data = bytes;
+  tokenizer._pos = 0;
+  let value: unknown;
+  try {
+    value = tokensToObject(tokenizer, DECODE_OPTIONS);
+  } finally {
+    tokenizer.data = EMPTY;
+  }
+  if (value === DONE) throw new Error("CBOR decode error: did not find any content to decode");
+  if (value === BREAK) throw new Error("CBOR decode error: got unexpected break");
+  if (tokenizer._pos !== bytes.length) throw new Error("CBOR decode error: too many terminals, data makes no sense");
+  return value;
 }
 
 /** One frame's bytes: header + payload. */
@@ -79,10 +109,17 @@ export class FrameError extends Error {
 
 /**
  * Cuts a byte stream into frames. Feed it chunks as they arrive; `next()` gives the
- * next complete frame or null. Keeps at most one partial frame's bytes.
+ * next complete frame or null. Keeps at most one partial frame's bytes joined.
+ *
+ * A frame that lies within one chunk is read in place: the reader keeps an offset
+ * into its first chunk instead of slicing the rest off after each frame, and the
+ * payload is a plain `Uint8Array` view (a `Buffer` view costs several times more to
+ * make — at millions of small frames per second, the reader's main cost).
  */
 export class FrameReader {
   private chunks: Buffer[] = [];
+  /** Where the unread bytes of `chunks[0]` start. */
+  private offset = 0;
   private buffered = 0;
 
   constructor(private readonly maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {}
@@ -101,37 +138,42 @@ export class FrameReader {
   /** The next complete frame, or null; throws FrameError on a bad length. */
   next(): Frame | null {
     if (this.buffered < 4) return null;
-    const head = this.peek(4);
-    const length = head.readUInt32BE(0);
+    this.gather(4);
+    let chunk = this.chunks[0]!;
+    const length = chunk.readUInt32BE(this.offset);
     if (length < 8) throw new FrameError(`frame length ${length} is under the 8-byte header`);
     if (length + 4 > this.maxFrameBytes) throw new FrameError(`frame of ${length + 4} bytes exceeds the limit of ${this.maxFrameBytes}`);
-    if (this.buffered < length + 4) return null;
-    const bytes = this.take(length + 4);
-    return { service: bytes.readUInt32BE(4), correlation: bytes.readUInt32BE(8), payload: bytes.subarray(HEADER_BYTES) };
+    const size = length + 4;
+    if (this.buffered < size) return null;
+    this.gather(size);
+    chunk = this.chunks[0]!;
+    const at = this.offset;
+    const frame: Frame = {
+      service: chunk.readUInt32BE(at + 4),
+      correlation: chunk.readUInt32BE(at + 8),
+      payload: new Uint8Array(chunk.buffer, chunk.byteOffset + at + HEADER_BYTES, length - 8),
+    };
+    this.buffered -= size;
+    if (at + size === chunk.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    } else {
+      this.offset = at + size;
+    }
+    return frame;
   }
 
-  private peek(n: number): Buffer {
-    this.gather(n);
-    return this.chunks[0]!;
-  }
-
-  private take(n: number): Buffer {
-    this.gather(n);
-    const all = this.chunks[0]!;
-    const out = all.subarray(0, n);
-    if (all.length === n) this.chunks.shift();
-    else this.chunks[0] = all.subarray(n);
-    this.buffered -= n;
-    return out;
-  }
-
-  /** Make the first chunk at least `n` bytes long, joining only as many chunks as that needs (not the whole backlog). */
+  /** Make the first chunk hold at least `n` unread bytes, joining only as many chunks as that needs (not the whole backlog). */
   private gather(n: number): void {
     const chunks = this.chunks;
-    if (chunks[0]!.length >= n) return;
-    let count = 0;
-    let size = 0;
+    const first = chunks[0]!;
+    if (first.length - this.offset >= n) return;
+    let count = 1;
+    let size = first.length - this.offset;
     while (size < n) size += chunks[count++]!.length;
-    chunks.splice(0, count, Buffer.concat(chunks.slice(0, count), size));
+    const parts = chunks.slice(0, count);
+    parts[0] = first.subarray(this.offset);
+    chunks.splice(0, count, Buffer.concat(parts, size));
+    this.offset = 0;
   }
 }
