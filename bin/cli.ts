@@ -9,6 +9,7 @@
  * stderr, naming what is valid) · 130 interrupted by SIGINT · 143 stopped by SIGTERM.
  */
 import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import chalk from "chalk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { findSuite, suites } from "../bench/index.js";
@@ -124,7 +125,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal: Ab
       for (const c of cases) {
         if (!chosen.some((s) => s.cases.includes(c))) usage(`unknown case '${c}' (valid: ${[...new Set(chosen.flatMap((s) => s.cases))].join(", ")})`);
       }
-      const results: { suite: string; rows: BenchRow[] }[] = [];
+      // Which machine the figures came from: ratios between runtimes move with the CPU.
+      const machine = { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, node: process.version };
+      const results: { suite: string; machine: typeof machine; rows: BenchRow[] }[] = [];
       for (const suite of chosen) {
         if (!g.json) io.err(chalk.dim(`running lab bench ${suite.id}…`));
         const rows = await suite.run({
@@ -133,9 +136,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal: Ab
           seed: g.seed,
           log: (line) => (g.json ? undefined : io.err(chalk.dim(line))),
         });
-        results.push({ suite: suite.id, rows });
+        results.push({ suite: suite.id, machine, rows });
         if (!g.json) io.out(renderTable(benchTable(suite.id, rows)));
       }
+      if (!g.json) io.out(chalk.dim(`machine: ${machine.cpu} · ${machine.cores} cores · Node ${machine.node}`));
       if (g.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
     });
 
