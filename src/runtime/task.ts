@@ -20,7 +20,7 @@
  *   threads driver's terms); it records NOTIFIED instead, and the runner re-queues
  *   after the poll returns — once, however many wakes came. So a wake during a poll
  *   is never lost and never doubled.
- * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (`null`) so its
+ * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (its slot now holds the output) so its
  *   memory goes; the output stays for the join handle. For CANCELLED the output is
  *   what the cancelled future's cleanup threw (a `finally` block), or undefined.
  *
