@@ -64,8 +64,7 @@ const CANCELLED = 7;
 
 /** `flags` bits: see the field. */
 const DETACHED = 1;
-const GENERATOR = 2;
-const QUEUE_SHIFT = 2;
+const QUEUE_SHIFT = 1;
 
 /** Names are rare; keeping them off the task keeps every unnamed task smaller. */
 const taskNames = new WeakMap<object, string>();
@@ -101,20 +100,11 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
    */
   private joiner: Waker | JoinWaiters | null = null;
   /**
-   * Bit 0 (DETACHED): detached. Bit 1 (GENERATOR): the slot holds a generator, not
-   * a future with `poll`. Bits 2+: the queue index the runtime keeps this task on.
-   * Packed into one field because every byte of a task is paid 100,000 times over
-   * in the `memory` bench (see the `queue` and `detached` accessors).
-   *
-   * Why decide "generator or future" once, at spawn, instead of asking
-   * `typeof future.poll` at every poll: every generator function gives its
-   * generators their own prototype, so in an application (or the bench, whose cases
-   * share one runtime) the property lookup at that one site sees many shapes, goes
-   * megamorphic, and pays a hashed miss on every poll of every task. Asked once at
-   * spawn, the same miss is paid once per task (a prototype-chain check with
-   * `isGenerator` measured the same: the lookup is not what a one-poll task pays for).
+   * Bit 0 (DETACHED): detached. Bits 1+: the queue index the runtime keeps this
+   * task on. Packed into one field because every byte of a task is paid 100,000
+   * times over in the `memory` bench (see the `queue` and `detached` accessors).
    */
-  private flags: number;
+  private flags = 0;
 
   /** Created SCHEDULED: the spawner pushes it on a run queue right after. */
   constructor(
@@ -124,7 +114,6 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
   ) {
     super();
     this.slot = future;
-    this.flags = typeof (future as Future<T>).poll === "function" ? 0 : GENERATOR;
   }
 
   /** Which queue the runtime keeps this task on (runtimes with one queue ignore it). */
@@ -132,7 +121,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     return this.flags >>> QUEUE_SHIFT;
   }
   set queue(index: number) {
-    this.flags = (index << QUEUE_SHIFT) | (this.flags & (DETACHED | GENERATOR));
+    this.flags = (index << QUEUE_SHIFT) | (this.flags & DETACHED);
   }
 
   private get detached(): boolean {
@@ -176,7 +165,10 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     let out: Poll<T>;
     const future = this.slot;
     try {
-      out = (this.flags & GENERATOR) !== 0 ? resumeGenerator(this, future as Co<T>, this) : (future as Future<T>).poll(this);
+      // Deciding "generator or future" once at spawn and keeping it in a flag bit was
+      // measured against this per-poll check (CPU time, five alternating runs): no
+      // difference on any executor case, so the simpler form stays.
+      out = typeof (future as Future<T>).poll === "function" ? (future as Future<T>).poll(this) : resumeGenerator(this, future as Co<T>, this);
     } catch (error) {
       this.finish(FAILED, error);
       return;
@@ -318,8 +310,8 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     this.slot = undefined;
     this.state = CANCELLED;
     try {
-      if ((this.flags & GENERATOR) !== 0) cancelGenerator(this, future as Co<T>, this);
-      else abandon(future as Future<T>, this);
+      if (typeof (future as Future<T>).poll === "function") abandon(future as Future<T>, this);
+      else cancelGenerator(this, future as Co<T>, this);
     } catch (error) {
       this.slot = error === undefined ? new Error("cleanup threw undefined") : error;
     }
