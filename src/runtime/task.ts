@@ -166,7 +166,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     const future = this.slot;
     try {
       // Deciding "generator or future" once at spawn and keeping it in a flag bit was
-      // measured against this per-poll check (CPU time, five alternating runs): no
+      // measured against this per-poll check (CPU time, three alternating runs): no
       // difference on any executor case, so the simpler form stays.
       out = typeof (future as Future<T>).poll === "function" ? (future as Future<T>).poll(this) : resumeGenerator(this, future as Co<T>, this);
     } catch (error) {
