@@ -20,7 +20,7 @@
  *   threads driver's terms); it records NOTIFIED instead, and the runner re-queues
  *   after the poll returns — once, however many wakes came. So a wake during a poll
  *   is never lost and never doubled.
- * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (its slot now holds the output) so its
+ * - COMPLETE / FAILED / CANCELLED: final. The future is dropped (`null`) so its
  *   memory goes; the output stays for the join handle. For CANCELLED the output is
  *   what the cancelled future's cleanup threw (a `finally` block), or undefined.
  *
@@ -30,8 +30,8 @@
  * task to stop, and it did), and not out of `run()` into the driver's drain.
  *
  * The join side: any number of awaiters. The first waker that polls the handle is
- * kept in a field (`joiner`); when a second one comes, both move to a
- * {@link JoinWaiters} (made only then) that takes the field's place; promises from `then`/`toPromise` register a waker of their own
+ * kept in a field (`joinWaker`); a second and later ones go to a {@link JoinWaiters}
+ * (made only then); promises from `then`/`toPromise` register a waker of their own
  * the same way. When the task ends, all are woken. Polling or `then`-ing after the
  * end gives the same outcome every time. An awaiter that gives up (its task was
  * cancelled, it lost a `select`) is *abandoning* the handle (futures/abandon.ts): its
@@ -62,10 +62,6 @@ const COMPLETE = 5;
 const FAILED = 6;
 const CANCELLED = 7;
 
-/** `flags` bits: see the field. */
-const DETACHED = 1;
-const QUEUE_SHIFT = 1;
-
 /** Names are rare; keeping them off the task keeps every unnamed task smaller. */
 const taskNames = new WeakMap<object, string>();
 
@@ -82,27 +78,19 @@ export interface TaskScheduler {
 
 export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle<T>, GeneratorDriver, Abandonable {
   private state = SCHEDULED;
-  /**
-   * Until the task ends: the future, or the generator the task drives directly
-   * (`awaited` is then its current await). Once it ended (COMPLETE / FAILED /
-   * CANCELLED): the output — the value, the error, or what a cancelled future's
-   * cleanup threw (undefined if nothing). One field for both, because the future is
-   * dropped at the very moment the output arrives, and a field less is paid on every
-   * task (the `memory` bench); `state` says which one the slot holds.
-   */
-  private slot: unknown;
+  /** A future, or a generator the task drives directly (`awaited` is then its current await). */
+  private future: Future<T> | Co<T> | null;
   /** @internal GeneratorDriver */
   awaited: Future<unknown> | null = null;
+  private output: unknown = undefined;
+  /** The first awaiter's waker (the common case: one awaiter, no other object). */
+  private joinWaker: Waker | null = null;
+  /** Second and later awaiters; made on the first need. */
+  private joiners: JoinWaiters | null = null;
   /**
-   * Who awaits the end: nobody (null), one waker (the common case: one awaiter, no
-   * other object), or — from the second awaiter on — a JoinWaiters holding all of
-   * them, oldest first. One field for the three cases, as with `slot`.
-   */
-  private joiner: Waker | JoinWaiters | null = null;
-  /**
-   * Bit 0 (DETACHED): detached. Bits 1+: the queue index the runtime keeps this
-   * task on. Packed into one field because every byte of a task is paid 100,000
-   * times over in the `memory` bench (see the `queue` and `detached` accessors).
+   * Bit 0: detached. Bits 1+: the queue index the runtime keeps this task on.
+   * Packed into one field because every byte of a task is paid 100,000 times over
+   * in the `memory` bench (see the `queue` and `detached` accessors).
    */
   private flags = 0;
 
@@ -113,19 +101,19 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     readonly scheduler: TaskScheduler,
   ) {
     super();
-    this.slot = future;
+    this.future = future;
   }
 
   /** Which queue the runtime keeps this task on (runtimes with one queue ignore it). */
   get queue(): number {
-    return this.flags >>> QUEUE_SHIFT;
+    return this.flags >>> 1;
   }
   set queue(index: number) {
-    this.flags = (index << QUEUE_SHIFT) | (this.flags & DETACHED);
+    this.flags = (index << 1) | (this.flags & 1);
   }
 
   private get detached(): boolean {
-    return (this.flags & DETACHED) !== 0;
+    return (this.flags & 1) === 1;
   }
 
   /** The name given at spawn, for traces and error reports. */
@@ -163,11 +151,8 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     if (this.state !== SCHEDULED) return; // cancelled while it sat in the queue
     this.state = RUNNING;
     let out: Poll<T>;
-    const future = this.slot;
+    const future = this.future!;
     try {
-      // Deciding "generator or future" once at spawn and keeping it in a flag bit was
-      // measured against this per-poll check (CPU time, three alternating runs): no
-      // difference on any executor case, so the simpler form stays.
       out = typeof (future as Future<T>).poll === "function" ? (future as Future<T>).poll(this) : resumeGenerator(this, future as Co<T>, this);
     } catch (error) {
       this.finish(FAILED, error);
@@ -202,14 +187,14 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
   poll(cx: Context): Poll<T> {
     switch (this.state) {
       case COMPLETE:
-        return this.slot as T;
+        return this.output as T;
       case FAILED:
-        throw new JoinError("failed", this.id, this.slot);
+        throw new JoinError("failed", this.id, this.output);
       case CANCELLED:
-        throw new JoinError("cancelled", this.id, this.slot);
+        throw new JoinError("cancelled", this.id, this.output);
       default: {
         const waker = cx.waker;
-        if (waker !== this.joiner) this.addJoiner(waker);
+        if (waker !== this.joinWaker) this.addJoiner(waker);
         return PENDING;
       }
     }
@@ -217,24 +202,18 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
 
   /** Awaiters waiting now (for tests: it must not grow with polls, and must shrink when one gives up). */
   get awaiters(): number {
-    const j = this.joiner;
-    return j === null ? 0 : j instanceof JoinWaiters ? j.size : 1;
+    return (this.joinWaker === null ? 0 : 1) + (this.joiners === null ? 0 : this.joiners.size);
   }
 
-  /** Register `waker`; one already registered keeps its place (polling again never grows anything). */
   private addJoiner(waker: Waker): void {
-    const j = this.joiner;
-    if (j === null) {
-      this.joiner = waker;
-    } else if (j instanceof JoinWaiters) {
-      j.add(waker);
-    } else if (j !== waker) {
-      // A second awaiter: the first moves into the list ahead of it, so wakes stay oldest first.
-      const all = new JoinWaiters();
-      all.add(j);
-      all.add(waker);
-      this.joiner = all;
-    }
+    if (this.joiners === null) {
+      if (this.joinWaker === null) {
+        this.joinWaker = waker;
+        return;
+      }
+      this.joiners = new JoinWaiters();
+    } else if (this.joinWaker === null && this.joiners.has(waker)) return;
+    this.joiners.add(waker);
   }
 
   /**
@@ -245,9 +224,8 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
    */
   [ABANDON](waker?: Waker): void {
     if (waker === undefined || this.state >= COMPLETE) return;
-    const j = this.joiner;
-    if (j === waker) this.joiner = null;
-    else if (!(j instanceof JoinWaiters) || !j.remove(waker)) return;
+    if (this.joinWaker === waker) this.joinWaker = null;
+    else if (this.joiners === null || !this.joiners.remove(waker)) return;
     waker.wake();
   }
 
@@ -269,8 +247,8 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
 
   detach(): void {
     if (this.detached) return; // a second detach must not report a failure twice
-    this.flags |= DETACHED;
-    if (this.failedWithError()) this.scheduler.detachedTaskFailed(this, this.slot);
+    this.flags |= 1;
+    if (this.failedWithError()) this.scheduler.detachedTaskFailed(this, this.output);
   }
 
   toPromise(): Promise<T> {
@@ -283,8 +261,8 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
 
   /** @internal the outcome as PromiseJoiner delivers it. */
   settleInto(resolve: (value: T) => void, reject: (error: unknown) => void): void {
-    if (this.state === COMPLETE) resolve(this.slot as T);
-    else reject(new JoinError(this.state === FAILED ? "failed" : "cancelled", this.id, this.slot));
+    if (this.state === COMPLETE) resolve(this.output as T);
+    else reject(new JoinError(this.state === FAILED ? "failed" : "cancelled", this.id, this.output));
   }
 
   then<R1 = T, R2 = never>(
@@ -296,7 +274,7 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
 
   /** A FAILED task, or a CANCELLED one whose cleanup threw: something a detached task must report. */
   private failedWithError(): boolean {
-    return this.state === FAILED || (this.state === CANCELLED && this.slot !== undefined);
+    return this.state === FAILED || (this.state === CANCELLED && this.output !== undefined);
   }
 
   /**
@@ -304,40 +282,43 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
    * returns false), then the cleanup, whose throw is kept, never rethrown.
    */
   private cancelFuture(): void {
-    // Only IDLE / SCHEDULED / RUNNING / NOTIFIED tasks get here, so the slot still
-    // holds the future; from now on it holds the output.
-    const future = this.slot;
-    this.slot = undefined;
+    const future = this.future;
+    this.future = null;
     this.state = CANCELLED;
     try {
-      if (typeof (future as Future<T>).poll === "function") abandon(future as Future<T>, this);
-      else cancelGenerator(this, future as Co<T>, this);
+      if (future !== null) {
+        if (typeof (future as Future<T>).poll === "function") abandon(future as Future<T>, this);
+        else cancelGenerator(this, future as Co<T>, this);
+      }
     } catch (error) {
-      this.slot = error === undefined ? new Error("cleanup threw undefined") : error;
+      this.output = error === undefined ? new Error("cleanup threw undefined") : error;
     }
     this.awaited = null;
     this.notifyJoiners();
     this.scheduler.taskEnded(this);
-    if (this.slot !== undefined && this.detached) this.scheduler.detachedTaskFailed(this, this.slot);
+    if (this.output !== undefined && this.detached) this.scheduler.detachedTaskFailed(this, this.output);
   }
 
   private finish(state: number, output: unknown): void {
     this.state = state;
-    this.slot = output;
+    this.output = output;
+    this.future = null;
     // `awaited` is null here on every path: resumeGenerator clears it before it
     // resumes the generator, whether the await produced a value or threw. The test
     // guards that invariant without a store on the path every finished task takes.
     if (this.awaited !== null) this.awaited = null;
-    if (this.joiner !== null) this.notifyJoiners();
+    if (this.joinWaker !== null || this.joiners !== null) this.notifyJoiners();
     this.scheduler.taskEnded(this);
     if (state === FAILED && this.detached) this.scheduler.detachedTaskFailed(this, output);
   }
 
   private notifyJoiners(): void {
-    const j = this.joiner;
-    this.joiner = null;
-    if (j instanceof JoinWaiters) j.wakeAll();
-    else j?.wake();
+    const waker = this.joinWaker;
+    const joiners = this.joiners;
+    this.joinWaker = null;
+    this.joiners = null;
+    waker?.wake();
+    joiners?.wakeAll();
   }
 }
 
