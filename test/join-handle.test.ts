@@ -268,7 +268,7 @@ describe("JoinHandle: any number of awaiters", () => {
     expect(h.awaiters).toBe(0);
   });
 
-  it("awaiters are woken oldest first, once each, also when the first one moves from the task's field into the list; one that gave up is not woken", async () => {
+  it("awaiters are woken oldest first, once each, the first (kept in the task's own field) as well as those on the list; one that gave up is not woken", async () => {
     const rt = new LiveRuntime();
     const gate = new Gate<string>();
     const h = rt.spawn(gate) as Task<string>;
@@ -278,8 +278,8 @@ describe("JoinHandle: any number of awaiters", () => {
     expect(h.poll({ waker: a })).toBe(PENDING); // one awaiter: kept in the task's field
     expect(h.poll({ waker: a })).toBe(PENDING);
     expect(h.awaiters).toBe(1);
-    expect(h.poll({ waker: b })).toBe(PENDING); // the second: both move to the list, a first
-    expect(h.poll({ waker: a })).toBe(PENDING); // polling again keeps a's place
+    expect(h.poll({ waker: b })).toBe(PENDING); // the second and later ones: the list
+    expect(h.poll({ waker: a })).toBe(PENDING); // polling again adds nothing
     expect(h.poll({ waker: c })).toBe(PENDING);
     expect(h.poll({ waker: d })).toBe(PENDING);
     expect(h.awaiters).toBe(4);
