@@ -17,6 +17,7 @@
  * SIGINT · 143 stopped by SIGTERM.
  */
 import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import chalk from "chalk";
 import { Command, CommanderError, Option } from "commander";
 import { findSuite, suites } from "../bench/index.js";
@@ -187,7 +188,9 @@ function addBenchCommand(program: Command, io: Io): void {
           usage(`unknown case '${c}' for ${chosen.map((s) => s.id).join(", ")} (valid: ${valid})`);
         }
       }
-      const results: { suite: string; rows: BenchRow[] }[] = [];
+      // Which machine the figures came from: ratios between runtimes move with the CPU.
+      const machine = { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, node: process.version };
+      const results: { suite: string; machine: typeof machine; rows: BenchRow[] }[] = [];
       const progress = (line: string): void => (g.json ? undefined : io.progress?.(chalk.dim(line)));
       for (const entry of chosen) {
         progress(`running lab bench ${entry.id}…`);
@@ -199,9 +202,10 @@ function addBenchCommand(program: Command, io: Io): void {
           log: progress,
           warn: (line) => io.err(line),
         });
-        results.push({ suite: entry.id, rows });
+        results.push({ suite: entry.id, machine, rows });
         if (!g.json) io.out(renderTable(benchTable(entry.id, rows), io.width ?? DEFAULT_WIDTH));
       }
+      if (!g.json) io.out(chalk.dim(`machine: ${machine.cpu} · ${machine.cores} cores · Node ${machine.node}`));
       if (g.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
     });
 }

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BaseFuture, co, join, map, JoinError, LiveRuntime, PENDING, select, SimRuntime, sleep, tryJoin, timeout, type Co, type Context, type JoinHandle, type Poll, type Waker } from "../src/index.js";
+import { abandon } from "../src/futures/abandon.js";
 import type { Task } from "../src/runtime/task.js";
 import { settle } from "./helpers/fake-timers.js";
 
@@ -265,5 +266,31 @@ describe("JoinHandle: any number of awaiters", () => {
     gate.open("done");
     expect(await h).toBe("done");
     expect(h.awaiters).toBe(0);
+  });
+
+  it("awaiters are woken oldest first, once each, the first (kept in the task's own field) as well as those on the list; one that gave up is not woken", async () => {
+    const rt = new LiveRuntime();
+    const gate = new Gate<string>();
+    const h = rt.spawn(gate) as Task<string>;
+    const woken: string[] = [];
+    const waker = (name: string): Waker => ({ wake: () => woken.push(name) });
+    const [a, b, c, d] = [waker("a"), waker("b"), waker("c"), waker("d")];
+    expect(h.poll({ waker: a })).toBe(PENDING); // one awaiter: kept in the task's field
+    expect(h.poll({ waker: a })).toBe(PENDING);
+    expect(h.awaiters).toBe(1);
+    expect(h.poll({ waker: b })).toBe(PENDING); // the second and later ones: the list
+    expect(h.poll({ waker: a })).toBe(PENDING); // polling again adds nothing
+    expect(h.poll({ waker: c })).toBe(PENDING);
+    expect(h.poll({ waker: d })).toBe(PENDING);
+    expect(h.awaiters).toBe(4);
+    abandon(h, c); // c gives up: it is woken once (to re-register if it still cares), then left out
+    expect(woken).toEqual(["c"]);
+    expect(h.awaiters).toBe(3);
+    gate.open("v");
+    await settle();
+    expect(h.finished).toBe(true);
+    expect(woken).toEqual(["c", "a", "b", "d"]);
+    expect(h.awaiters).toBe(0);
+    expect(h.poll({ waker: a })).toBe("v");
   });
 });
