@@ -7,13 +7,12 @@
  * and labs use the public entry (src/index.ts) exactly as a user would. Written as
  * `no-restricted-imports` patterns on relative paths, one block per layer.
  *
- * Formatting (Prettier) and the 120-column limit are checked only on the files listed in
- * .prettier-files: the repository-wide formatting pass is one separate commit, after
- * which that list becomes "everything".
+ * Formatting is Prettier's (`npm run format`; `npm run lint` checks it), and no line of
+ * code or comment passes 120 columns: Prettier wraps code, and a string too long for a
+ * line is written as a concatenation of pieces.
  */
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-import { readFileSync } from "node:fs";
 
 /** An import pattern refusing the given top-level `src/` folders, from any depth. */
 const layers = (...names) => ({
@@ -25,11 +24,6 @@ const barrels = {
   regex: "^(\\.\\./)+(index|internals)\\.js$",
   message: "library modules import the module they need, not the public entry (it would import everything)",
 };
-
-const formatted = readFileSync(new URL("./.prettier-files", import.meta.url), "utf8")
-  .split("\n")
-  .map((l) => l.trim())
-  .filter((l) => l !== "" && !l.startsWith("#"));
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/"] },
@@ -140,7 +134,16 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
-    files: formatted.filter((f) => /\.(ts|js|mjs)$/.test(f)),
+    files: [
+      "src/**/*.ts",
+      "bin/**/*.ts",
+      "bench/**/*.ts",
+      "test/**/*.ts",
+      "examples/**/*.ts",
+      "scripts/**/*.mjs",
+      "*.js",
+      "*.ts",
+    ],
     rules: { "max-len": ["error", { code: 120, ignoreUrls: true }] },
   },
 );

@@ -65,11 +65,16 @@ function echoOn(write: (b: Buffer) => void): (chunk: Buffer) => void {
   const frames = new FrameReader();
   return (chunk) => {
     frames.push(chunk);
-    for (let f = frames.next(); f !== null; f = frames.next()) if (f.correlation !== 0) write(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0)));
+    for (let f = frames.next(); f !== null; f = frames.next())
+      if (f.correlation !== 0) write(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0)));
   };
 }
 
-function rawClient(send: (b: Buffer) => void, onData: (fn: (chunk: Buffer) => void) => void, close: () => void): RawClient {
+function rawClient(
+  send: (b: Buffer) => void,
+  onData: (fn: (chunk: Buffer) => void) => void,
+  close: () => void,
+): RawClient {
   const frames = new FrameReader();
   let waiting: (() => void) | null = null;
   onData((chunk) => {
@@ -93,22 +98,46 @@ function rawClient(send: (b: Buffer) => void, onData: (fn: (chunk: Buffer) => vo
 async function socketFloor(listen: net.ListenOptions): Promise<{ client: RawClient; close(): void }> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    socket.on("data", echoOn((b) => socket.write(b)));
+    socket.on(
+      "data",
+      echoOn((b) => socket.write(b)),
+    );
   });
   await new Promise<void>((r) => server.listen(listen, r));
   const address = server.address();
   const socket = typeof address === "string" ? net.connect(address) : net.connect(address!.port, "127.0.0.1");
   socket.setNoDelay(true);
   await new Promise<void>((r) => socket.once("connect", r));
-  return { client: rawClient((b) => void socket.write(b), (fn) => socket.on("data", fn), () => socket.destroy()), close: () => (socket.destroy(), server.close()) };
+  return {
+    client: rawClient(
+      (b) => void socket.write(b),
+      (fn) => socket.on("data", fn),
+      () => socket.destroy(),
+    ),
+    close: () => (socket.destroy(), server.close()),
+  };
 }
 
-async function socketOurs(kind: "tcp" | "unix", system: ActorSystem): Promise<{ ref: Recipient<Msg, number>; close(): void }> {
-  const target = kind === "tcp" ? { host: "127.0.0.1", port: 0 } : { path: path.join(os.tmpdir(), `lab-bench-${process.pid}-${Date.now()}.sock`) };
+async function socketOurs(
+  kind: "tcp" | "unix",
+  system: ActorSystem,
+): Promise<{ ref: Recipient<Msg, number>; close(): void }> {
+  const target =
+    kind === "tcp"
+      ? { host: "127.0.0.1", port: 0 }
+      : { path: path.join(os.tmpdir(), `lab-bench-${process.pid}-${Date.now()}.sock`) };
   const listener = await blockOn(Listener.bind(target));
   const served: Peer[] = [];
-  const serving = servePeers(listener, { services: new ServiceMap().expose(Counter, system.spawn(benchCounter)) }, (p) => served.push(p));
-  const peer = await blockOn(connectPeer(kind === "tcp" ? { host: "127.0.0.1", port: listener.port } : { path: (target as { path: string }).path }));
+  const serving = servePeers(
+    listener,
+    { services: new ServiceMap().expose(Counter, system.spawn(benchCounter)) },
+    (p) => served.push(p),
+  );
+  const peer = await blockOn(
+    connectPeer(
+      kind === "tcp" ? { host: "127.0.0.1", port: listener.port } : { path: (target as { path: string }).path },
+    ),
+  );
   return {
     ref: peer.address(Counter),
     close: () => {
@@ -140,18 +169,46 @@ export async function remoteRows(options: BenchOptions, want: (c: string) => boo
   for (const kind of ["tcp", "unix"] as const) {
     if (!want(`${kind}-tell`) && !want(`${kind}-ask`)) continue;
     const ours = await socketOurs(kind, system);
-    const floor = await socketFloor(kind === "tcp" ? { host: "127.0.0.1", port: 0 } : { path: path.join(os.tmpdir(), `lab-bench-floor-${process.pid}-${Date.now()}.sock`) });
+    const floor = await socketFloor(
+      kind === "tcp"
+        ? { host: "127.0.0.1", port: 0 }
+        : { path: path.join(os.tmpdir(), `lab-bench-floor-${process.pid}-${Date.now()}.sock`) },
+    );
     if (want(`${kind}-tell`)) {
-      rows.push(...perMessage(await measureCase(`${kind}-tell`, [
-        { subject: "async-lab", fn: () => oursTell(ours.ref) },
-        { subject: "native", fn: () => floor.client.roundTrip(burst) },
-      ], options), REMOTE_BATCH));
+      rows.push(
+        ...perMessage(
+          await measureCase(
+            `${kind}-tell`,
+            [
+              { subject: "async-lab", fn: () => oursTell(ours.ref) },
+              { subject: "native", fn: () => floor.client.roundTrip(burst) },
+            ],
+            options,
+          ),
+          REMOTE_BATCH,
+        ),
+      );
     }
     if (want(`${kind}-ask`)) {
-      rows.push(...perMessage(await measureCase(`${kind}-ask`, [
-        { subject: "async-lab", fn: () => oursAsk(ours.ref) },
-        { subject: "native", fn: async () => { for (let i = 0; i < REMOTE_ASKS; i++) await floor.client.roundTrip([askFrame((correlation = (correlation % 1_000_000) + 1))]); } },
-      ], options), REMOTE_ASKS));
+      rows.push(
+        ...perMessage(
+          await measureCase(
+            `${kind}-ask`,
+            [
+              { subject: "async-lab", fn: () => oursAsk(ours.ref) },
+              {
+                subject: "native",
+                fn: async () => {
+                  for (let i = 0; i < REMOTE_ASKS; i++)
+                    await floor.client.roundTrip([askFrame((correlation = (correlation % 1_000_000) + 1))]);
+                },
+              },
+            ],
+            options,
+          ),
+          REMOTE_ASKS,
+        ),
+      );
     }
     ours.close();
     floor.close();
@@ -160,20 +217,52 @@ export async function remoteRows(options: BenchOptions, want: (c: string) => boo
     const here = new URL(import.meta.url);
     const ref: ThreadActorRef<Msg, number> = spawnThreadActor(here, "benchCounter", { name: "bench-thread" });
     const { port1, port2 } = new MessageChannel();
-    const worker = startModuleWorker(siblingModule(import.meta.url, "port-echo"), { port: port2 }, { transferList: [port2] });
-    const floor = rawClient((b) => port1.postMessage(new Uint8Array(b)), (fn) => port1.on("message", (d: Uint8Array) => fn(Buffer.from(d.buffer, d.byteOffset, d.byteLength))), () => port1.close());
+    const worker = startModuleWorker(
+      siblingModule(import.meta.url, "port-echo"),
+      { port: port2 },
+      { transferList: [port2] },
+    );
+    const floor = rawClient(
+      (b) => port1.postMessage(new Uint8Array(b)),
+      (fn) => port1.on("message", (d: Uint8Array) => fn(Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
+      () => port1.close(),
+    );
     await ref.ask("get");
     if (want("thread-tell")) {
-      rows.push(...perMessage(await measureCase("thread-tell", [
-        { subject: "async-lab", fn: () => oursTell(ref) },
-        { subject: "native", fn: () => floor.roundTrip(burst) },
-      ], options), REMOTE_BATCH));
+      rows.push(
+        ...perMessage(
+          await measureCase(
+            "thread-tell",
+            [
+              { subject: "async-lab", fn: () => oursTell(ref) },
+              { subject: "native", fn: () => floor.roundTrip(burst) },
+            ],
+            options,
+          ),
+          REMOTE_BATCH,
+        ),
+      );
     }
     if (want("thread-ask")) {
-      rows.push(...perMessage(await measureCase("thread-ask", [
-        { subject: "async-lab", fn: () => oursAsk(ref) },
-        { subject: "native", fn: async () => { for (let i = 0; i < REMOTE_ASKS; i++) await floor.roundTrip([askFrame((correlation = (correlation % 1_000_000) + 1))]); } },
-      ], options), REMOTE_ASKS));
+      rows.push(
+        ...perMessage(
+          await measureCase(
+            "thread-ask",
+            [
+              { subject: "async-lab", fn: () => oursAsk(ref) },
+              {
+                subject: "native",
+                fn: async () => {
+                  for (let i = 0; i < REMOTE_ASKS; i++)
+                    await floor.roundTrip([askFrame((correlation = (correlation % 1_000_000) + 1))]);
+                },
+              },
+            ],
+            options,
+          ),
+          REMOTE_ASKS,
+        ),
+      );
     }
     ref.stop();
     await ref.join();

@@ -52,8 +52,20 @@ function* askLoop(ref: ActorRef<Msg, number>): Co<number> {
 
 export const actorsSuite: BenchSuite = {
   id: "actors",
-  summary: "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; vs nact, xstate, promise queue",
-  cases: ["tell", "ask", "spawn", "fan-out", "tcp-tell", "tcp-ask", "unix-tell", "unix-ask", "thread-tell", "thread-ask"],
+  summary:
+    "actor tell/ask throughput, spawning 100k actors (+ heap per idle actor), fan-out; vs nact, xstate, promise queue",
+  cases: [
+    "tell",
+    "ask",
+    "spawn",
+    "fan-out",
+    "tcp-tell",
+    "tcp-ask",
+    "unix-tell",
+    "unix-ask",
+    "thread-tell",
+    "thread-ask",
+  ],
   async run(options) {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
     const rows: BenchRow[] = [];
@@ -72,12 +84,39 @@ export const actorsSuite: BenchSuite = {
       let chain = Promise.resolve();
       rows.push(
         ...perMessage(
-          await measureCase("tell", present(
-            { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours.tell(1); await ours.ask("get"); } },
-            nact && { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(theirs, { n: 1 }); await nact.query(theirs, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000); } },
-            x && { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) x.send({ type: "inc" }); } },
-            { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) chain = chain.then(() => void xsum++); await chain; } },
-          ), options),
+          await measureCase(
+            "tell",
+            present(
+              {
+                subject: "async-lab",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) ours.tell(1);
+                  await ours.ask("get");
+                },
+              },
+              nact && {
+                subject: "nact",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) nact.dispatch(theirs, { n: 1 });
+                  await nact.query(theirs, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000);
+                },
+              },
+              x && {
+                subject: "xstate",
+                fn: () => {
+                  for (let i = 0; i < BATCH; i++) x.send({ type: "inc" });
+                },
+              },
+              {
+                subject: "native",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) chain = chain.then(() => void xsum++);
+                  await chain;
+                },
+              },
+            ),
+            options,
+          ),
           BATCH,
         ),
       );
@@ -86,14 +125,32 @@ export const actorsSuite: BenchSuite = {
     }
     if (want("ask")) {
       const ours = system.spawn<Msg, number>(counter);
-      const theirs = nact?.spawnStateless(nactSystem, (_m: unknown, ctx: any) => nact.dispatch(ctx.sender, 1)) as import("nact").Ref<unknown>;
+      const theirs = nact?.spawnStateless(nactSystem, (_m: unknown, ctx: any) =>
+        nact.dispatch(ctx.sender, 1),
+      ) as import("nact").Ref<unknown>;
       rows.push(
         ...perMessage(
-          await measureCase("ask", present(
-            { subject: "async-lab", fn: () => blockOn(askLoop(ours)) },
-            nact && { subject: "nact", fn: async () => { for (let i = 0; i < ASK_BATCH; i++) await nact.query(theirs, (sender: unknown) => sender, 5000); } },
-            { subject: "native", fn: async () => { let s = 0; for (let i = 0; i < ASK_BATCH; i++) s += await Promise.resolve(1); return s; } },
-          ), options),
+          await measureCase(
+            "ask",
+            present(
+              { subject: "async-lab", fn: () => blockOn(askLoop(ours)) },
+              nact && {
+                subject: "nact",
+                fn: async () => {
+                  for (let i = 0; i < ASK_BATCH; i++) await nact.query(theirs, (sender: unknown) => sender, 5000);
+                },
+              },
+              {
+                subject: "native",
+                fn: async () => {
+                  let s = 0;
+                  for (let i = 0; i < ASK_BATCH; i++) s += await Promise.resolve(1);
+                  return s;
+                },
+              },
+            ),
+            options,
+          ),
           ASK_BATCH,
         ),
       );
@@ -116,47 +173,101 @@ export const actorsSuite: BenchSuite = {
       await refs[SPAWN_COUNT - 1]!.join();
       rows.push(
         ...perMessage(
-          await measureCase("spawn", present(
-            { subject: "async-lab", fn: async () => { const refs = spawnMany(); await refs[SPAWN_COUNT - 1]!.ask("get"); for (const r of refs) r.kill(); await refs[SPAWN_COUNT - 1]!.join(); } },
-            nact && {
-              subject: "nact",
-              fn: async () => {
-                // Named: nact's anonymous names are random ints, which collide among 100k actors.
-                const refs = Array.from({ length: SPAWN_COUNT }, () => nact.spawnStateless(nactSystem, (m: { sender: any }) => nact.dispatch(m.sender, 0), `s${nactNames++}`));
-                await nact.query(refs[SPAWN_COUNT - 1]!, (sender: unknown) => ({ sender }), 5000); // the last one runs
-                for (const r of refs) nact.stop(r);
+          await measureCase(
+            "spawn",
+            present(
+              {
+                subject: "async-lab",
+                fn: async () => {
+                  const refs = spawnMany();
+                  await refs[SPAWN_COUNT - 1]!.ask("get");
+                  for (const r of refs) r.kill();
+                  await refs[SPAWN_COUNT - 1]!.join();
+                },
               },
-            },
-            xstate && {
-              subject: "xstate",
-              fn: () => {
-                const refs = Array.from({ length: SPAWN_COUNT }, () => xstate.createActor(counterMachine!).start()); // start() runs it synchronously
-                for (const r of refs) r.stop();
+              nact && {
+                subject: "nact",
+                fn: async () => {
+                  // Named: nact's anonymous names are random ints, which collide among 100k actors.
+                  const refs = Array.from({ length: SPAWN_COUNT }, () =>
+                    nact.spawnStateless(
+                      nactSystem,
+                      (m: { sender: any }) => nact.dispatch(m.sender, 0),
+                      `s${nactNames++}`,
+                    ),
+                  );
+                  // the last one runs
+                  await nact.query(refs[SPAWN_COUNT - 1]!, (sender: unknown) => ({ sender }), 5000);
+                  for (const r of refs) nact.stop(r);
+                },
               },
-            },
-          ), { ...options, time: Math.min(options.time, 1000) }),
+              xstate && {
+                subject: "xstate",
+                fn: () => {
+                  // start() runs it synchronously
+                  const refs = Array.from({ length: SPAWN_COUNT }, () => xstate.createActor(counterMachine!).start());
+                  for (const r of refs) r.stop();
+                },
+              },
+            ),
+            { ...options, time: Math.min(options.time, 1000) },
+          ),
           SPAWN_COUNT,
         ),
       );
     }
     if (want("fan-out")) {
       const ours = Array.from({ length: FAN_OUT }, () => system.spawn<Msg, number>(counter));
-      const nactFan = !nact ? [] : Array.from({ length: FAN_OUT }, () =>
-        nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
-          if (m.reply) nact.dispatch(ctx.sender, 0);
-        }),
-      );
+      const nactFan = !nact
+        ? []
+        : Array.from({ length: FAN_OUT }, () =>
+            nact.spawnStateless(nactSystem, (m: { n: number; reply?: { sender: unknown } }, ctx: any) => {
+              if (m.reply) nact.dispatch(ctx.sender, 0);
+            }),
+          );
       const xFan = !xstate ? [] : Array.from({ length: FAN_OUT }, () => xstate.createActor(counterMachine!).start());
       const chains = Array.from({ length: FAN_OUT }, () => Promise.resolve());
       const fanSums = new Array<number>(FAN_OUT).fill(0);
       rows.push(
         ...perMessage(
-          await measureCase("fan-out", present(
-            { subject: "async-lab", fn: async () => { for (let i = 0; i < BATCH; i++) ours[i % FAN_OUT]!.tell(1); await Promise.all(ours.map((r) => r.ask("get"))); } },
-            nact && { subject: "nact", fn: async () => { for (let i = 0; i < BATCH; i++) nact.dispatch(nactFan[i % FAN_OUT]!, { n: 1 }); await Promise.all(nactFan.map((r) => nact.query(r, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000))); } },
-            xstate && { subject: "xstate", fn: () => { for (let i = 0; i < BATCH; i++) xFan[i % FAN_OUT]!.send({ type: "inc" }); } },
-            { subject: "native", fn: async () => { for (let i = 0; i < BATCH; i++) { const k = i % FAN_OUT; chains[k] = chains[k]!.then(() => void fanSums[k]!++); } await Promise.all(chains); } },
-          ), options),
+          await measureCase(
+            "fan-out",
+            present(
+              {
+                subject: "async-lab",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) ours[i % FAN_OUT]!.tell(1);
+                  await Promise.all(ours.map((r) => r.ask("get")));
+                },
+              },
+              nact && {
+                subject: "nact",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) nact.dispatch(nactFan[i % FAN_OUT]!, { n: 1 });
+                  await Promise.all(
+                    nactFan.map((r) => nact.query(r, (sender: unknown) => ({ n: 0, reply: { sender } }), 5000)),
+                  );
+                },
+              },
+              xstate && {
+                subject: "xstate",
+                fn: () => {
+                  for (let i = 0; i < BATCH; i++) xFan[i % FAN_OUT]!.send({ type: "inc" });
+                },
+              },
+              {
+                subject: "native",
+                fn: async () => {
+                  for (let i = 0; i < BATCH; i++) {
+                    const k = i % FAN_OUT;
+                    chains[k] = chains[k]!.then(() => void fanSums[k]!++);
+                  }
+                  await Promise.all(chains);
+                },
+              },
+            ),
+            options,
+          ),
           BATCH,
         ),
       );

@@ -61,7 +61,8 @@ function rxContender(rxjs: typeof import("rxjs"), n: number): () => void {
   };
 }
 
-// mitt ships CommonJS with an ESM-style `default` type; under NodeNext the callable is `.default` (or the module itself at run time).
+// mitt ships CommonJS with an ESM-style `default` type; under NodeNext the callable is `.default` (or the module itself
+// at run time).
 type Mitt = <E extends Record<string, unknown>>() => Emitter<E>;
 const mittOf = (mittModule: unknown): Mitt => ((mittModule as { default?: unknown }).default ?? mittModule) as Mitt;
 

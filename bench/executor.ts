@@ -7,7 +7,8 @@
  * Awaiting inside our generators: `yield f` is V8's plain generator resume; the
  * typed `yield* f` goes through V8's generic iterator delegation and costs ~9 ns
  * more per await on a bare driver loop (measured in futures/base-future.ts, with
- * why no future can present itself to `yield*` more cheaply). `yield_many` uses `yield yieldNow()` (the value is void, so the
+ * why no future can present itself to `yield*` more cheaply). `yield_many` uses `yield yieldNow()` (the value is void,
+ * so the
  * type is not missed); `yield_many_typed` measures the `yield*` form beside it so
  * the cost of the typed spelling is visible rather than hidden.
  *
@@ -21,7 +22,15 @@
  * iteration), so its rows also carry CPU time per iteration (`process.cpuUsage`),
  * and the renderer takes that case's ratio from CPU time.
  */
-import { LiveRuntime, oneshot, sleep, yieldNow, type Co, type OneshotReceiver, type OneshotSender } from "../src/index.js";
+import {
+  LiveRuntime,
+  oneshot,
+  sleep,
+  yieldNow,
+  type Co,
+  type OneshotReceiver,
+  type OneshotSender,
+} from "../src/index.js";
 import { seededRandom } from "../src/runtime/rng.js";
 import { floorChainedSpawn, floorSpawnMany, floorYieldMany } from "./executor-floor.js";
 import { measureCase, measureCpuPerOp, settledHeap, type Contender } from "./harness.js";
@@ -211,7 +220,9 @@ async function effectContenders(): Promise<{ spawnMany: Contender; yieldMany: Co
 
 export const executorSuite: BenchSuite = {
   id: "executor",
-  summary: "Tokio's runtime benchmarks (spawn_many, yield_many, ping_pong, chained_spawn, timers, memory) vs native promises and effect",
+  summary:
+    "Tokio's runtime benchmarks (spawn_many, yield_many, ping_pong, " +
+    "chained_spawn, timers, memory) vs native promises and effect",
   cases: ["spawn_many", "yield_many", "yield_many_typed", "ping_pong", "chained_spawn", "timers", "memory"],
   async run(options: BenchOptions): Promise<BenchRow[]> {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
@@ -292,7 +303,10 @@ export const executorSuite: BenchSuite = {
       const ours = await median(memoryOurs);
       const native = await median(memoryNative);
       options.log(`  memory · async-lab: ${ours.toFixed(0)} B/task, native: ${native.toFixed(0)} B/task`);
-      rows.push({ case: "memory", subject: "async-lab", bytesPerTask: ours }, { case: "memory", subject: "native", bytesPerTask: native });
+      rows.push(
+        { case: "memory", subject: "async-lab", bytesPerTask: ours },
+        { case: "memory", subject: "native", bytesPerTask: native },
+      );
     }
     return rows;
   },

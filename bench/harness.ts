@@ -49,7 +49,11 @@ const SETTLE_QUIET_HOPS = 20;
 const SETTLE_QUIET_HOP_MS = 0.5;
 
 /** Measure each contender of one case; returns a row per contender. */
-export async function measureCase(caseName: string, contenders: Contender[], options: Pick<BenchOptions, "time" | "log">): Promise<BenchRow[]> {
+export async function measureCase(
+  caseName: string,
+  contenders: Contender[],
+  options: Pick<BenchOptions, "time" | "log">,
+): Promise<BenchRow[]> {
   const samples: number[][] = contenders.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     const bench = new Bench({
@@ -63,12 +67,17 @@ export async function measureCase(caseName: string, contenders: Contender[], opt
       throws: false,
     });
     for (const c of contenders) {
-      bench.add(c.subject, c.fn as () => unknown, { beforeAll: settle, afterAll: settle, ...(c.beforeEach ? { beforeEach: c.beforeEach } : {}) });
+      bench.add(c.subject, c.fn as () => unknown, {
+        beforeAll: settle,
+        afterAll: settle,
+        ...(c.beforeEach ? { beforeEach: c.beforeEach } : {}),
+      });
     }
     await bench.run();
     bench.tasks.forEach((task, i) => {
       const r = task.result;
-      if (r === undefined || r.error !== undefined) throw new Error(`bench ${caseName}/${task.name} failed: ${String(r?.error ?? "no result")}`);
+      if (r === undefined || r.error !== undefined)
+        throw new Error(`bench ${caseName}/${task.name} failed: ${String(r?.error ?? "no result")}`);
       samples[i]!.push(...r.latency.samples);
     });
   }
@@ -122,7 +131,11 @@ const CPU_ITERATIONS_PER_ROUND = 5;
  * show two equal sleeps. Each round runs every contender in turn, settled between
  * turns like {@link measureCase}, so a load spike lands on all of them alike.
  */
-export async function measureCpuPerOp(caseName: string, contenders: Contender[], options: Pick<BenchOptions, "time" | "log">): Promise<number[]> {
+export async function measureCpuPerOp(
+  caseName: string,
+  contenders: Contender[],
+  options: Pick<BenchOptions, "time" | "log">,
+): Promise<number[]> {
   const perRound: number[][] = contenders.map(() => []);
   const rounds = Math.max(3, Math.min(9, Math.round(options.time / 200)));
   for (let round = 0; round < rounds; round++) {

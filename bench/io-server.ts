@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   if (which === "ours") {
     const listener = await blockOn(Listener.bind({ port: 0 }));
     const server = HttpServer.serve(listener, (req) => {
-      if (req.method === "POST") return { status: 200, headers: { "Content-Type": "text/plain" }, body: String(req.body.length) };
+      if (req.method === "POST")
+        return { status: 200, headers: { "Content-Type": "text/plain" }, body: String(req.body.length) };
       if (req.target === "/cpu") return { status: 200, headers: { "Content-Type": "text/plain" }, body: cpuMicros() };
       return { status: 200, headers: { "Content-Type": "text/plain" }, body: BODY };
     });

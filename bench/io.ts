@@ -38,7 +38,9 @@ interface ServerProcess {
 /** Start bench/io-server in a child process: the compiled .js when built, else the .ts through tsx. */
 async function startServer(which: "ours" | "native"): Promise<ServerProcess> {
   const js = fileURLToPath(new URL("./io-server.js", import.meta.url));
-  const args = existsSync(js) ? [js, which] : ["--import", "tsx", fileURLToPath(new URL("./io-server.ts", import.meta.url)), which];
+  const args = existsSync(js)
+    ? [js, which]
+    : ["--import", "tsx", fileURLToPath(new URL("./io-server.ts", import.meta.url)), which];
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
@@ -59,11 +61,24 @@ async function startServer(which: "ours" | "native"): Promise<ServerProcess> {
 
 type Autocannon = typeof import("autocannon").default;
 
-async function load(autocannon: Autocannon, port: number, seconds: number): Promise<{ rps: number; rme: number; errors: number }> {
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: LOAD_CONNECTIONS, duration: seconds, pipelining: 1 });
+async function load(
+  autocannon: Autocannon,
+  port: number,
+  seconds: number,
+): Promise<{ rps: number; rme: number; errors: number }> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections: LOAD_CONNECTIONS,
+    duration: seconds,
+    pipelining: 1,
+  });
   const errors = r.errors + r.timeouts + r.non2xx;
   const samples = Math.max(1, r.requests.total > 0 ? seconds : 1);
-  return { rps: r.requests.average, rme: r.requests.average > 0 ? (100 * 1.96 * r.requests.stddev) / Math.sqrt(samples) / r.requests.average : 0, errors };
+  return {
+    rps: r.requests.average,
+    rme: r.requests.average > 0 ? (100 * 1.96 * r.requests.stddev) / Math.sqrt(samples) / r.requests.average : 0,
+    errors,
+  };
 }
 
 /**
@@ -76,7 +91,10 @@ async function serverCase(options: BenchOptions): Promise<BenchRow[]> {
   const turns = Math.max(3, Math.round(options.time / 1000)); // per subject
   const autocannon = (await loadPeer("autocannon", () => import("autocannon"), options.warn))?.default;
   if (!autocannon) return []; // the load generator is the peer: no rows without it
-  const subjects = [["async-lab", "ours"], ["native", "native"]] as const;
+  const subjects = [
+    ["async-lab", "ours"],
+    ["native", "native"],
+  ] as const;
   const servers = await Promise.all(subjects.map(([, which]) => startServer(which)));
   try {
     for (const s of servers) await load(autocannon, s.port, 1); // warm-up: JIT, connection setup
@@ -85,17 +103,32 @@ async function serverCase(options: BenchOptions): Promise<BenchRow[]> {
       const order = t % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
         const r = await load(autocannon, servers[i]!.port, TURN_SECONDS);
-        if (r.errors > 0) throw new Error(`server_hello_keepalive/${subjects[i]![0]}: ${r.errors} errors, timeouts or non-2xx answers`);
+        if (r.errors > 0)
+          throw new Error(`server_hello_keepalive/${subjects[i]![0]}: ${r.errors} errors, timeouts or non-2xx answers`);
         rps[i]!.push(r.rps);
       }
     }
     return subjects.map(([subject], i) => {
       const sorted = [...rps[i]!].sort((x, y) => x - y);
-      const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+      const median =
+        sorted.length % 2 === 1
+          ? sorted[(sorted.length - 1) / 2]!
+          : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
       const mean = sorted.reduce((x, y) => x + y, 0) / sorted.length;
       const sd = Math.sqrt(sorted.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, sorted.length - 1));
-      options.log(`  server_hello_keepalive · ${subject}: median ${median.toFixed(0)} req/s over ${sorted.length} turns of ${TURN_SECONDS} s (${sorted.map((v) => v.toFixed(0)).join(", ")})`);
-      return { case: "server_hello_keepalive", subject, opsPerSec: median, rme: median > 0 ? (100 * 1.96 * sd) / Math.sqrt(sorted.length) / median : 0, samples: sorted.length, connections: LOAD_CONNECTIONS };
+      options.log(
+        `  server_hello_keepalive · ${subject}: median ${median.toFixed(0)} ` +
+          `req/s over ${sorted.length} turns of ${TURN_SECONDS} s ` +
+          `(${sorted.map((v) => v.toFixed(0)).join(", ")})`,
+      );
+      return {
+        case: "server_hello_keepalive",
+        subject,
+        opsPerSec: median,
+        rme: median > 0 ? (100 * 1.96 * sd) / Math.sqrt(sorted.length) / median : 0,
+        samples: sorted.length,
+        connections: LOAD_CONNECTIONS,
+      };
     });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -129,28 +162,59 @@ function rawExchange(port: number, bytes: Buffer): Promise<string> {
 }
 
 async function serverCpuMicros(port: number): Promise<number> {
-  return Number(await rawExchange(port, Buffer.from("GET /cpu HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n", "latin1")));
+  return Number(
+    await rawExchange(port, Buffer.from("GET /cpu HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n", "latin1")),
+  );
 }
 
 async function chunkedCpuCase(options: BenchOptions): Promise<BenchRow[]> {
   const framing = oneByteChunks(CHUNKED_BODY_BYTES);
-  const request = Buffer.concat([Buffer.from("POST /upload HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n", "latin1"), framing]);
+  const request = Buffer.concat([
+    Buffer.from(
+      "POST /upload HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+      "latin1",
+    ),
+    framing,
+  ]);
   const rows: BenchRow[] = [];
   const cpuMs: Record<string, number> = {};
-  for (const [subject, which] of [["async-lab", "ours"], ["native", "native"]] as const) {
+  for (const [subject, which] of [
+    ["async-lab", "ours"],
+    ["native", "native"],
+  ] as const) {
     const server = await startServer(which);
     try {
       // Warm-up: a small 1-byte-chunk body, so the measured run is not the JIT's first.
-      const warm = Buffer.concat([Buffer.from("POST /warm HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n", "latin1"), oneByteChunks(100_000)]);
+      const warm = Buffer.concat([
+        Buffer.from(
+          "POST /warm HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+          "latin1",
+        ),
+        oneByteChunks(100_000),
+      ]);
       await rawExchange(server.port, warm);
       const before = await serverCpuMicros(server.port);
       const answer = await rawExchange(server.port, request);
       const after = await serverCpuMicros(server.port);
-      if (answer !== String(CHUNKED_BODY_BYTES)) throw new Error(`chunked_1byte_cpu/${subject}: server answered ${JSON.stringify(answer.slice(0, 80))}, not the body length`);
+      if (answer !== String(CHUNKED_BODY_BYTES))
+        throw new Error(
+          `chunked_1byte_cpu/${subject}: server answered ${JSON.stringify(answer.slice(0, 80))}, not the body length`,
+        );
       const ms = (after - before) / 1000;
       cpuMs[subject] = ms;
-      rows.push({ case: "chunked_1byte_cpu", subject, opsPerSec: 1000 / ms, rme: 0, samples: 1, cpuMs: ms, framingBytes: request.length });
-      options.log(`  chunked_1byte_cpu · ${subject}: ${ms.toFixed(0)} ms of server CPU for ${CHUNKED_BODY_BYTES} body bytes in 1-byte chunks`);
+      rows.push({
+        case: "chunked_1byte_cpu",
+        subject,
+        opsPerSec: 1000 / ms,
+        rme: 0,
+        samples: 1,
+        cpuMs: ms,
+        framingBytes: request.length,
+      });
+      options.log(
+        `  chunked_1byte_cpu · ${subject}: ${ms.toFixed(0)} ms of server CPU ` +
+          `for ${CHUNKED_BODY_BYTES} body bytes in 1-byte chunks`,
+      );
     } finally {
       await server.stop();
     }
@@ -168,17 +232,23 @@ async function clientCase(options: BenchOptions): Promise<BenchRow[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const nodeGet = () =>
     new Promise<void>((resolve, reject) => {
-      http.get(url, { agent }, (res) => {
-        res.resume();
-        res.on("end", resolve);
-      }).on("error", reject);
+      http
+        .get(url, { agent }, (res) => {
+          res.resume();
+          res.on("end", resolve);
+        })
+        .on("error", reject);
     });
   try {
-    return await measureCase("client_keepalive", [
-      { subject: "async-lab", fn: () => blockOn(ours.request(url)) },
-      { subject: "native", fn: nodeGet },
-      { subject: "fetch", fn: () => fetch(url).then((r) => r.text()) },
-    ], options);
+    return await measureCase(
+      "client_keepalive",
+      [
+        { subject: "async-lab", fn: () => blockOn(ours.request(url)) },
+        { subject: "native", fn: nodeGet },
+        { subject: "fetch", fn: () => fetch(url).then((r) => r.text()) },
+      ],
+      options,
+    );
   } finally {
     ours.close();
     agent.destroy();
@@ -188,7 +258,9 @@ async function clientCase(options: BenchOptions): Promise<BenchRow[]> {
 
 export const ioSuite: BenchSuite = {
   id: "io",
-  summary: "HTTP keep-alive: our server vs Node's http server (autocannon), our client vs http.request and fetch; server CPU for a 1-byte-chunk body",
+  summary:
+    "HTTP keep-alive: our server vs Node's http server (autocannon), our " +
+    "client vs http.request and fetch; server CPU for a 1-byte-chunk body",
   cases: ["server_hello_keepalive", "client_keepalive", "chunked_1byte_cpu"],
   async run(options) {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);

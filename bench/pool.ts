@@ -62,27 +62,61 @@ async function contenders(threads: number, seed: number, warn: (line: string) =>
   const tasks = compiled("./pool-tasks.ts");
   const ours = new ThreadPool({ workers: threads, seed });
   const pools: PoolContender[] = [
-    { subject: "async-lab", runBatch: (jobs) => Promise.all(jobs.map((j) => ours.submit({ module: tasks, name: j.kind, arg: j.n }))), close: () => ours.close() },
+    {
+      subject: "async-lab",
+      runBatch: (jobs) => Promise.all(jobs.map((j) => ours.submit({ module: tasks, name: j.kind, arg: j.n }))),
+      close: () => ours.close(),
+    },
   ];
   const { Piscina } = (await loadPeer("piscina", () => import("piscina"), warn)) ?? {};
   if (Piscina) {
-    const piscina = new Piscina({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
-    pools.push({ subject: "piscina", runBatch: (jobs) => Promise.all(jobs.map((j) => piscina.run(j))), close: () => piscina.destroy() });
+    const piscina = new Piscina({
+      filename: compiled("./pool-peers/piscina-worker.ts").href,
+      minThreads: threads,
+      maxThreads: threads,
+    });
+    pools.push({
+      subject: "piscina",
+      runBatch: (jobs) => Promise.all(jobs.map((j) => piscina.run(j))),
+      close: () => piscina.destroy(),
+    });
   }
   const Tinypool = (await loadPeer("tinypool", () => import("tinypool"), warn))?.default;
   if (Tinypool) {
-    const tinypool = new Tinypool({ filename: compiled("./pool-peers/piscina-worker.ts").href, minThreads: threads, maxThreads: threads });
-    pools.push({ subject: "tinypool", runBatch: (jobs) => Promise.all(jobs.map((j) => tinypool.run(j))), close: () => tinypool.destroy() });
+    const tinypool = new Tinypool({
+      filename: compiled("./pool-peers/piscina-worker.ts").href,
+      minThreads: threads,
+      maxThreads: threads,
+    });
+    pools.push({
+      subject: "tinypool",
+      runBatch: (jobs) => Promise.all(jobs.map((j) => tinypool.run(j))),
+      close: () => tinypool.destroy(),
+    });
   }
   const { FixedThreadPool } = (await loadPeer("poolifier", () => import("poolifier"), warn)) ?? {};
   if (FixedThreadPool) {
-    const poolifier = new FixedThreadPool(threads, fileURLToPath(compiled("./pool-peers/poolifier-worker.ts")), { errorHandler: (e) => console.error(e) });
-    pools.push({ subject: "poolifier", runBatch: (jobs) => Promise.all(jobs.map((j) => poolifier.execute(j))), close: () => poolifier.destroy() });
+    const poolifier = new FixedThreadPool(threads, fileURLToPath(compiled("./pool-peers/poolifier-worker.ts")), {
+      errorHandler: (e) => console.error(e),
+    });
+    pools.push({
+      subject: "poolifier",
+      runBatch: (jobs) => Promise.all(jobs.map((j) => poolifier.execute(j))),
+      close: () => poolifier.destroy(),
+    });
   }
   const workerpool = (await loadPeer("workerpool", () => import("workerpool"), warn))?.default;
   if (workerpool) {
-    const wp = workerpool.pool(fileURLToPath(compiled("./pool-peers/workerpool-worker.ts")), { minWorkers: threads, maxWorkers: threads, workerType: "thread" });
-    pools.push({ subject: "workerpool", runBatch: (jobs) => Promise.all(jobs.map((j) => Promise.resolve(wp.exec("dispatch", [j])))), close: () => Promise.resolve(wp.terminate()) });
+    const wp = workerpool.pool(fileURLToPath(compiled("./pool-peers/workerpool-worker.ts")), {
+      minWorkers: threads,
+      maxWorkers: threads,
+      workerType: "thread",
+    });
+    pools.push({
+      subject: "workerpool",
+      runBatch: (jobs) => Promise.all(jobs.map((j) => Promise.resolve(wp.exec("dispatch", [j])))),
+      close: () => Promise.resolve(wp.terminate()),
+    });
   }
   return pools;
 }
@@ -107,7 +141,10 @@ const CLOSE_DEADLINE_MS = 5_000;
 
 function fibJobs(seed: number): Job[] {
   const rng = seededRandom(seed);
-  return Array.from({ length: FIB_TASKS }, () => ({ kind: "fib" as const, n: Math.min(32, 18 + Math.floor(-Math.log(1 - rng()) * 2.5)) }));
+  return Array.from({ length: FIB_TASKS }, () => ({
+    kind: "fib" as const,
+    n: Math.min(32, 18 + Math.floor(-Math.log(1 - rng()) * 2.5)),
+  }));
 }
 
 const singleThread: PoolContender = {
@@ -176,7 +213,11 @@ export const poolSuite: BenchSuite = {
           const r = row("fib-imbalanced", c.subject, times[i + 1]!, jobs.length);
           r.speedup = (base.makespanMs as number) / (r.makespanMs as number);
           rows.push(r);
-          options.log(`  fib-imbalanced · ${c.subject}: ${(r.makespanMs as number).toFixed(0)} ms, ${(r.speedup as number).toFixed(2)}× over one thread`);
+          options.log(
+            `  fib-imbalanced · ${c.subject}: ` +
+              `${(r.makespanMs as number).toFixed(0)} ms, ` +
+              `${(r.speedup as number).toFixed(2)}× over one thread`,
+          );
         });
       }
       if (want("tiny-tasks")) {

@@ -4,7 +4,8 @@
  * can be diffed by case and subject.
  */
 
-/** `async-lab` for this project, `native` for the platform baseline, `single-thread` for one-thread runs, else the peer's npm name. */
+/** `async-lab` for this project, `native` for the platform baseline, `single-thread` for one-thread runs, else the
+ * peer's npm name. */
 export type Subject = string;
 
 export interface BenchRow {

@@ -154,7 +154,18 @@ export type { IsolatedJob, IsolatedRuntimeOptions, IsolatedLogLine } from "./pat
 // --- actors ---
 export { ActorSystem, actorSystem, spawnActor } from "./actors/system.js";
 export type { ActorSystemOptions } from "./actors/system.js";
-export type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, Recipient, SpawnActorOptions, Step } from "./actors/actor.js";
+export type {
+  Actor,
+  ActorContext,
+  ActorExit,
+  ActorFactory,
+  ActorRef,
+  Cancellable,
+  Phase,
+  Recipient,
+  SpawnActorOptions,
+  Step,
+} from "./actors/actor.js";
 export { ActorStopped, RequestTimeout, MailboxFull, AlreadyRegistered, Escalated } from "./actors/errors.js";
 export { RestartPolicy } from "./actors/supervision.js";
 export type { Backoff, Decision, Directive, Strategy, SupervisionOptions } from "./actors/supervision.js";
@@ -164,7 +175,12 @@ export type { SimObserver } from "./runtime/sim/sim-runtime.js";
 export { AnyReadyPolicy } from "./runtime/policy/any-ready.js";
 export { explore, replay } from "./runtime/explore/explore.js";
 export type { ExploreOptions, ExploreResult, ExploreFailure, ReplayResult } from "./runtime/explore/explore.js";
-export type { ExploreProgram, ExploreContext, Failure as ScheduleFailure, FailureKind } from "./runtime/explore/run-schedule.js";
+export type {
+  ExploreProgram,
+  ExploreContext,
+  Failure as ScheduleFailure,
+  FailureKind,
+} from "./runtime/explore/run-schedule.js";
 export { formatSchedule, parseSchedule } from "./runtime/explore/decisions.js";
 export type { Decision as ScheduleDecision } from "./runtime/explore/decisions.js";
 export { STRATEGY_NAMES } from "./runtime/explore/strategies.js";
@@ -182,7 +198,17 @@ export type { Service } from "./actors/remote/service-map.js";
 export { RemoteRef, RemoteAsk } from "./actors/remote/remote-ref.js";
 export { RemoteError, ConnectionClosed } from "./actors/remote/remote-errors.js";
 export { PortStream } from "./actors/remote/port-stream.js";
-export { FrameReader, FrameError, encodeFrame, encodePayload, decodePayload, REPLY as FRAME_REPLY, ERROR as FRAME_ERROR, HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from "./actors/remote/wire.js";
+export {
+  FrameReader,
+  FrameError,
+  encodeFrame,
+  encodePayload,
+  decodePayload,
+  REPLY as FRAME_REPLY,
+  ERROR as FRAME_ERROR,
+  HEADER_BYTES,
+  DEFAULT_MAX_FRAME_BYTES,
+} from "./actors/remote/wire.js";
 export type { Frame, RemoteErrorKind } from "./actors/remote/wire.js";
 export { spawnThreadActor, ThreadActorRef } from "./actors/thread/thread-actor.js";
 export type { ThreadActorOptions } from "./actors/thread/thread-actor.js";

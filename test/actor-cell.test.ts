@@ -61,7 +61,10 @@ describe("actor: tell, ask, handlers", () => {
     }));
     ref.tell("busy");
     const late = ref.ask("late", 50);
-    const p = late.then(() => "ok", (e: unknown) => e);
+    const p = late.then(
+      () => "ok",
+      (e: unknown) => e,
+    );
     await settle();
     timers.advance(50);
     const err = await p;
@@ -74,8 +77,16 @@ describe("actor: tell, ask, handlers", () => {
 
   it("default ask timeout is 5 s", async () => {
     const { system, timers } = fixture();
-    const ref = system.spawn<string, string>(() => ({ *handle() { yield* sleep(1e9); return ""; } }));
-    const p = ref.ask("x").then(() => "ok", (e: unknown) => e);
+    const ref = system.spawn<string, string>(() => ({
+      *handle() {
+        yield* sleep(1e9);
+        return "";
+      },
+    }));
+    const p = ref.ask("x").then(
+      () => "ok",
+      (e: unknown) => e,
+    );
     await settle();
     timers.advance(4_999);
     await settle();
@@ -93,7 +104,12 @@ describe("actor: tell, ask, handlers", () => {
     const system = new ActorSystem({ timers, supervision: { directive: "resume" } });
     const ref = system.spawn<number, number>(() => {
       let sum = 0;
-      return { handle: (m) => { if (m < 0) throw new Error(`bad ${m}`); return (sum += m); } };
+      return {
+        handle: (m) => {
+          if (m < 0) throw new Error(`bad ${m}`);
+          return (sum += m);
+        },
+      };
     });
     ref.tell(5);
     await expect(ref.ask(-1)).rejects.toThrow("bad -1");
@@ -128,36 +144,77 @@ describe("actor lifecycle: stop vs kill, exit phase", () => {
     expect(ref.isAlive).toBe(false);
   });
 
-  it("kill cancels the current message, skips queued ones (their asks fail ActorStopped), runs stopped(true)", async () => {
-    const { system } = fixture();
-    const log: string[] = [];
-    const ref = system.spawn<string, string>(() => ({
-      *handle(m: string) {
-        log.push(`start ${m}`);
-        try {
-          yield* sleep(10);
-        } finally {
-          log.push(`finally ${m}`);
-        }
-        return m;
-      },
-      stopped: (_ctx: ActorContext<string, string>, killed: boolean) => void log.push(`stopped killed=${killed}`),
-    }));
-    const first = ref.ask("a").then(() => "ok", (e: unknown) => e);
-    const queued = ref.ask("b").then(() => "ok", (e: unknown) => e);
-    await settle();
-    ref.kill();
-    expect(await ref.join()).toEqual({ kind: "completed", killed: true });
-    expect(await first).toBeInstanceOf(ActorStopped);
-    expect(await queued).toBeInstanceOf(ActorStopped);
-    expect(log).toEqual(["start a", "finally a", "stopped killed=true"]);
-  });
+  it(
+    "kill cancels the current message, skips queued ones (their asks fail " + "ActorStopped), runs stopped(true)",
+    async () => {
+      const { system } = fixture();
+      const log: string[] = [];
+      const ref = system.spawn<string, string>(() => ({
+        *handle(m: string) {
+          log.push(`start ${m}`);
+          try {
+            yield* sleep(10);
+          } finally {
+            log.push(`finally ${m}`);
+          }
+          return m;
+        },
+        stopped: (_ctx: ActorContext<string, string>, killed: boolean) => void log.push(`stopped killed=${killed}`),
+      }));
+      const first = ref.ask("a").then(
+        () => "ok",
+        (e: unknown) => e,
+      );
+      const queued = ref.ask("b").then(
+        () => "ok",
+        (e: unknown) => e,
+      );
+      await settle();
+      ref.kill();
+      expect(await ref.join()).toEqual({ kind: "completed", killed: true });
+      expect(await first).toBeInstanceOf(ActorStopped);
+      expect(await queued).toBeInstanceOf(ActorStopped);
+      expect(log).toEqual(["start a", "finally a", "stopped killed=true"]);
+    },
+  );
 
   it.each([
-    ["start", { started() { throw new Error("boom"); }, handle() {} }],
-    ["handle", { handle() { throw new Error("boom"); } }],
-    ["stop", { handle() {}, stopped() { throw new Error("boom"); } }],
-    ["run", { handle() {}, *run() { yield* sleep(0); throw new Error("boom"); } }],
+    [
+      "start",
+      {
+        started() {
+          throw new Error("boom");
+        },
+        handle() {},
+      },
+    ],
+    [
+      "handle",
+      {
+        handle() {
+          throw new Error("boom");
+        },
+      },
+    ],
+    [
+      "stop",
+      {
+        handle() {},
+        stopped() {
+          throw new Error("boom");
+        },
+      },
+    ],
+    [
+      "run",
+      {
+        handle() {},
+        *run() {
+          yield* sleep(0);
+          throw new Error("boom");
+        },
+      },
+    ],
   ] as const)("a throw in %s is reported as failed in that phase", async (phase, actor) => {
     const { system } = fixture();
     const ref = system.spawn<string>(() => actor as never);
@@ -205,7 +262,15 @@ describe("bounded mailbox", () => {
   it("tell to a full mailbox throws MailboxFull; tryTell says false; send waits for room", async () => {
     const { system, timers } = fixture();
     const handled: number[] = [];
-    const ref = system.spawn<number>(() => ({ *handle(m: number) { handled.push(m); yield* sleep(10); } }), { capacity: 2 });
+    const ref = system.spawn<number>(
+      () => ({
+        *handle(m: number) {
+          handled.push(m);
+          yield* sleep(10);
+        },
+      }),
+      { capacity: 2 },
+    );
     ref.tell(1);
     await settle(); // 1 is being handled; the mailbox is empty again
     ref.tell(2);
@@ -213,24 +278,41 @@ describe("bounded mailbox", () => {
     expect(() => ref.tell(4)).toThrow(MailboxFull);
     expect(ref.tryTell(4)).toBe(false);
     const order: string[] = [];
-    const sent = spawn(ref.send(5)).toPromise().then(() => order.push("sent 5"));
+    const sent = spawn(ref.send(5))
+      .toPromise()
+      .then(() => order.push("sent 5"));
     await settle();
     expect(order).toEqual([]);
     timers.advance(10); // 1 done → 2 taken → room
     await sent;
     expect(order).toEqual(["sent 5"]);
-    for (let i = 0; i < 4; i++) { timers.advance(10); await settle(); }
+    for (let i = 0; i < 4; i++) {
+      timers.advance(10);
+      await settle();
+    }
     expect(handled).toEqual([1, 2, 3, 5]);
     ref.kill();
   });
 
   it("a send waiting for room fails with ActorStopped when the actor is killed", async () => {
     const { system } = fixture();
-    const ref = system.spawn<number>(() => ({ *handle() { yield* sleep(1e9); } }), { capacity: 1 });
+    const ref = system.spawn<number>(
+      () => ({
+        *handle() {
+          yield* sleep(1e9);
+        },
+      }),
+      { capacity: 1 },
+    );
     ref.tell(1);
     await settle();
     ref.tell(2);
-    const p = spawn(ref.send(3)).toPromise().then(() => "ok", (e: { cause?: unknown }) => e.cause);
+    const p = spawn(ref.send(3))
+      .toPromise()
+      .then(
+        () => "ok",
+        (e: { cause?: unknown }) => e.cause,
+      );
     await settle();
     ref.kill();
     expect(await p).toBeInstanceOf(ActorStopped);
@@ -250,7 +332,10 @@ describe("timers, sources, background tasks", () => {
     }));
     await settle();
     expect(timers.size).toBe(2);
-    for (let t = 0; t < 4; t++) { timers.advance(10); await settle(); }
+    for (let t = 0; t < 4; t++) {
+      timers.advance(10);
+      await settle();
+    }
     expect(got).toEqual(["tick@10", "tick@20", "once@30", "tick@30", "tick@40"]);
     ref.stop();
     await ref.join();
@@ -261,7 +346,9 @@ describe("timers, sources, background tasks", () => {
     const { system, timers } = fixture();
     const got: string[] = [];
     const ref = system.spawn<string>(() => ({
-      started(ctx: ActorContext<string>) { ctx.sendAfter("x", 10).cancel(); },
+      started(ctx: ActorContext<string>) {
+        ctx.sendAfter("x", 10).cancel();
+      },
       handle: (m: string) => void got.push(m),
     }));
     await settle();
@@ -274,10 +361,14 @@ describe("timers, sources, background tasks", () => {
 
   it("async iterable sources arrive as messages, in order", async () => {
     const { system } = fixture();
-    async function* numbers() { for (let i = 1; i <= 3; i++) yield i; }
+    async function* numbers() {
+      for (let i = 1; i <= 3; i++) yield i;
+    }
     const got: string[] = [];
     const ref = system.spawn<string>(() => ({
-      started(ctx: ActorContext<string>) { ctx.addSource(numbers(), (n) => `n${n}`); },
+      started(ctx: ActorContext<string>) {
+        ctx.addSource(numbers(), (n) => `n${n}`);
+      },
       handle: (m: string) => void got.push(m),
     }));
     await settle(10);
@@ -289,7 +380,9 @@ describe("timers, sources, background tasks", () => {
     const { system, timers } = fixture();
     const got: string[] = [];
     const ok = system.spawn<string>(() => ({
-      started(ctx: ActorContext<string>) { ctx.task(sleep(5), () => "slept"); },
+      started(ctx: ActorContext<string>) {
+        ctx.task(sleep(5), () => "slept");
+      },
       handle: (m: string) => void got.push(m),
     }));
     await settle();
@@ -297,9 +390,13 @@ describe("timers, sources, background tasks", () => {
     await settle();
     expect(got).toEqual(["slept"]);
     ok.stop();
-    function* failing(): Generator<never, number, unknown> { throw new Error("task failed"); }
+    function* failing(): Generator<never, number, unknown> {
+      throw new Error("task failed");
+    }
     const bad = system.spawn<string>(() => ({
-      started(ctx: ActorContext<string>) { ctx.task(failing(), (n) => `n${n}`); },
+      started(ctx: ActorContext<string>) {
+        ctx.task(failing(), (n) => `n${n}`);
+      },
       handle() {},
     }));
     const exit = await bad.join();

@@ -62,12 +62,16 @@ describe("ask results are awaitable many times", () => {
       },
     }));
     const answer = ref.ask(7);
-    const t1 = spawn((function* () {
-      return yield* answer;
-    })());
-    const t2 = spawn((function* () {
-      return yield* answer;
-    })());
+    const t1 = spawn(
+      (function* () {
+        return yield* answer;
+      })(),
+    );
+    const t2 = spawn(
+      (function* () {
+        return yield* answer;
+      })(),
+    );
     const p = answer.then((v) => v);
     await settle();
     gate.open();
@@ -112,36 +116,42 @@ describe("replies are values", () => {
 });
 
 describe("restart waits for the old instance's children", () => {
-  it("repro: a restarted parent re-registers its child's name — AlreadyRegistered burned the whole restart budget", async () => {
-    const system = new ActorSystem({ timers: new FakeTimers(), supervision: { directive: "restart", maxRestarts: 1 } });
-    let starts = 0;
-    const parent = system.spawn<string, string>(
-      () => ({
-        started: (ctx) => {
-          starts++;
-          const child = ctx.spawn<string, string>(() => ({
-            handle: (m) => m,
-            *stopped() {
-              yield* sleep(0); // the child takes a little while to end
-            },
-          }));
-          system.register("the-child", child);
-        },
-        handle: (m) => {
-          if (m === "crash") throw new Error("crash");
-          return m;
-        },
-      }),
-      {},
-    );
-    await settle();
-    expect(starts).toBe(1);
-    parent.tell("crash");
-    await settle(20);
-    expect(starts).toBe(2);
-    expect(parent.isAlive).toBe(true);
-    expect(await system.whereis<string, string>("the-child")!.ask("hi")).toBe("hi");
-  });
+  it(
+    "repro: a restarted parent re-registers its child's name — " + "AlreadyRegistered burned the whole restart budget",
+    async () => {
+      const system = new ActorSystem({
+        timers: new FakeTimers(),
+        supervision: { directive: "restart", maxRestarts: 1 },
+      });
+      let starts = 0;
+      const parent = system.spawn<string, string>(
+        () => ({
+          started: (ctx) => {
+            starts++;
+            const child = ctx.spawn<string, string>(() => ({
+              handle: (m) => m,
+              *stopped() {
+                yield* sleep(0); // the child takes a little while to end
+              },
+            }));
+            system.register("the-child", child);
+          },
+          handle: (m) => {
+            if (m === "crash") throw new Error("crash");
+            return m;
+          },
+        }),
+        {},
+      );
+      await settle();
+      expect(starts).toBe(1);
+      parent.tell("crash");
+      await settle(20);
+      expect(starts).toBe(2);
+      expect(parent.isAlive).toBe(true);
+      expect(await system.whereis<string, string>("the-child")!.ask("hi")).toBe("hi");
+    },
+  );
 });
 
 describe("nothing is silently dropped", () => {
@@ -172,27 +182,30 @@ describe("nothing is silently dropped", () => {
     expect(system.deadLetters.count).toBe(0);
   });
 
-  it("a sendAfter tick that meets a full mailbox is a dead letter (mailbox-full), not lost without a trace", async () => {
-    const { system, timers } = fixture();
-    const gate = new Gate();
-    const letters: unknown[] = [];
-    system.deadLetters.subscribe((l) => letters.push(l));
-    const ref = system.spawn<string, void>(
-      () => ({
-        started: (ctx) => void ctx.sendAfter("tick", 10),
-        *handle(m: string) {
-          if (m === "hold") yield* gate;
-        },
-      }),
-      { capacity: 1 },
-    );
-    ref.tell("hold");
-    await settle();
-    ref.tell("filler");
-    timers.advance(10);
-    expect(system.deadLetters.byReason()["mailbox-full"]).toBe(1);
-    expect(letters).toEqual([{ actor: ref.name, actorId: ref.id, message: "tick", reason: "mailbox-full" }]);
-  });
+  it(
+    "a sendAfter tick that meets a full mailbox is a dead letter " + "(mailbox-full), not lost without a trace",
+    async () => {
+      const { system, timers } = fixture();
+      const gate = new Gate();
+      const letters: unknown[] = [];
+      system.deadLetters.subscribe((l) => letters.push(l));
+      const ref = system.spawn<string, void>(
+        () => ({
+          started: (ctx) => void ctx.sendAfter("tick", 10),
+          *handle(m: string) {
+            if (m === "hold") yield* gate;
+          },
+        }),
+        { capacity: 1 },
+      );
+      ref.tell("hold");
+      await settle();
+      ref.tell("filler");
+      timers.advance(10);
+      expect(system.deadLetters.byReason()["mailbox-full"]).toBe(1);
+      expect(letters).toEqual([{ actor: ref.name, actorId: ref.id, message: "tick", reason: "mailbox-full" }]);
+    },
+  );
 });
 
 describe("resume covers background tasks", () => {
@@ -255,19 +268,46 @@ describe("send and ask on a bounded mailbox", () => {
     expect(await answer).toBe("LATE");
   });
 
-  it("repro: an abandoned send swallowed the next sender's wake-up; the next sender waited forever with the mailbox empty", async () => {
+  it(
+    "repro: an abandoned send swallowed the next sender's wake-up; the next " +
+      "sender waited forever with the mailbox empty",
+    async () => {
+      const { system } = fixture();
+      const gate = new Gate();
+      const seen: string[] = [];
+      let senderA: { cancel(): unknown } | null = null;
+      const ref = system.spawn<string, void>(
+        () => ({
+          *handle(m: string) {
+            seen.push(m);
+            if (m === "hold") yield* gate;
+            // Taking "filler" freed the one slot and woke A, first in line. A gives up
+            // (its task is cancelled) before it could use that wake-up.
+            if (m === "filler") senderA!.cancel();
+          },
+        }),
+        { capacity: 1 },
+      );
+      ref.tell("hold");
+      await settle();
+      ref.tell("filler");
+      senderA = spawn(ref.send("a"));
+      const b = spawn(ref.send("b"));
+      await settle();
+      gate.open();
+      await settle(20);
+      expect(b.finished).toBe(true);
+      expect(seen).toEqual(["hold", "filler", "b"]);
+    },
+  );
+
+  it("a send to an actor that stops while the sender waits fails ActorStopped", async () => {
     const { system } = fixture();
     const gate = new Gate();
-    const seen: string[] = [];
-    let senderA: { cancel(): unknown } | null = null;
     const ref = system.spawn<string, void>(
       () => ({
-        *handle(m: string) {
-          seen.push(m);
-          if (m === "hold") yield* gate;
-          // Taking "filler" freed the one slot and woke A, first in line. A gives up
-          // (its task is cancelled) before it could use that wake-up.
-          if (m === "filler") senderA!.cancel();
+        *handle() {
+          yield* gate;
         },
       }),
       { capacity: 1 },
@@ -275,24 +315,11 @@ describe("send and ask on a bounded mailbox", () => {
     ref.tell("hold");
     await settle();
     ref.tell("filler");
-    senderA = spawn(ref.send("a"));
-    const b = spawn(ref.send("b"));
-    await settle();
-    gate.open();
-    await settle(20);
-    expect(b.finished).toBe(true);
-    expect(seen).toEqual(["hold", "filler", "b"]);
-  });
-
-  it("a send to an actor that stops while the sender waits fails ActorStopped", async () => {
-    const { system } = fixture();
-    const gate = new Gate();
-    const ref = system.spawn<string, void>(() => ({ *handle() { yield* gate; } }), { capacity: 1 });
-    ref.tell("hold");
-    await settle();
-    ref.tell("filler");
     const sending = ref.send("x");
-    const p = sending.then(() => "sent", (e) => e);
+    const p = sending.then(
+      () => "sent",
+      (e) => e,
+    );
     await settle();
     ref.kill();
     expect(await p).toBeInstanceOf(ActorStopped);

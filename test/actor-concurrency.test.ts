@@ -34,21 +34,25 @@ async function advanceBy(timers: FakeTimers, steps: number, ms: number): Promise
 }
 
 describe("actor concurrency (opt-in)", () => {
-  it("concurrency 3: at most 3 handlers in flight, every ask gets its own reply, 10 sleeps take ceil(10/3) = 4 sleeps", async () => {
-    const timers = new FakeTimers();
-    const system = new ActorSystem({ timers });
-    const { log, factory } = probe(10);
-    const ref = system.spawn<number, number>(factory, { concurrency: 3 });
-    const replies = Array.from({ length: 10 }, (_, i) => ref.ask(i).then((v) => v));
-    await advanceBy(timers, 4, 10);
-    expect(await Promise.all(replies)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
-    expect(log.max).toBe(3);
-    expect(log.starts).toEqual(["0@0", "1@0", "2@0", "3@10", "4@10", "5@10", "6@20", "7@20", "8@20", "9@30"]);
-    expect(log.ends.at(-1)).toBe("9@40");
-    expect(timers.now()).toBe(40);
-    ref.stop();
-    expect(await ref.join()).toEqual({ kind: "completed", killed: false });
-  });
+  it(
+    "concurrency 3: at most 3 handlers in flight, every ask gets its own " +
+      "reply, 10 sleeps take ceil(10/3) = 4 sleeps",
+    async () => {
+      const timers = new FakeTimers();
+      const system = new ActorSystem({ timers });
+      const { log, factory } = probe(10);
+      const ref = system.spawn<number, number>(factory, { concurrency: 3 });
+      const replies = Array.from({ length: 10 }, (_, i) => ref.ask(i).then((v) => v));
+      await advanceBy(timers, 4, 10);
+      expect(await Promise.all(replies)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+      expect(log.max).toBe(3);
+      expect(log.starts).toEqual(["0@0", "1@0", "2@0", "3@10", "4@10", "5@10", "6@20", "7@20", "8@20", "9@30"]);
+      expect(log.ends.at(-1)).toBe("9@40");
+      expect(timers.now()).toBe(40);
+      ref.stop();
+      expect(await ref.join()).toEqual({ kind: "completed", killed: false });
+    },
+  );
 
   it("concurrency 1 (the default) stays strictly sequential: one sleep after another", async () => {
     const timers = new FakeTimers();
@@ -68,13 +72,16 @@ describe("actor concurrency (opt-in)", () => {
     const timers = new FakeTimers();
     const system = new ActorSystem({ timers });
     const done: number[] = [];
-    const ref = system.spawn<number, string>(() => ({
-      *handle(ms: number) {
-        yield* sleep(ms);
-        done.push(ms);
-        return `slept ${ms}`;
-      },
-    }), { concurrency: 3 });
+    const ref = system.spawn<number, string>(
+      () => ({
+        *handle(ms: number) {
+          yield* sleep(ms);
+          done.push(ms);
+          return `slept ${ms}`;
+        },
+      }),
+      { concurrency: 3 },
+    );
     const replies = [30, 10, 20].map((ms) => ref.ask(ms).then((v) => v));
     await advanceBy(timers, 3, 10);
     expect(await Promise.all(replies)).toEqual(["slept 30", "slept 10", "slept 20"]);
@@ -87,10 +94,16 @@ describe("actor concurrency (opt-in)", () => {
     const system = new ActorSystem({ timers });
     const { log, factory } = probe(10);
     const events: string[] = [];
-    const ref = system.spawn<number, number>(() => {
-      const actor = factory();
-      return { handle: actor.handle.bind(actor), stopped: () => void events.push(`stopped@${timers.now()} after ${log.ends.length} ends`) };
-    }, { concurrency: 3 });
+    const ref = system.spawn<number, number>(
+      () => {
+        const actor = factory();
+        return {
+          handle: actor.handle.bind(actor),
+          stopped: () => void events.push(`stopped@${timers.now()} after ${log.ends.length} ends`),
+        };
+      },
+      { concurrency: 3 },
+    );
     const replies = [1, 2, 3].map((i) => ref.ask(i).then((v) => v));
     await settle();
     expect(log.inFlight).toBe(3);
@@ -105,40 +118,68 @@ describe("actor concurrency (opt-in)", () => {
     expect(events).toEqual(["stopped@10 after 3 ends"]);
   });
 
-  it("kill cancels every handler in flight (their finally blocks run), fails their asks and the queued ones", async () => {
-    const timers = new FakeTimers();
-    const system = new ActorSystem({ timers });
-    const { log, factory } = probe(10);
-    const events: string[] = [];
-    const ref = system.spawn<number, number>(() => {
-      const actor = factory();
-      return { handle: actor.handle.bind(actor), stopped: (_cx: unknown, killed: boolean) => void events.push(`stopped killed=${killed} after finallies ${log.finallies.join(",")}`) };
-    }, { concurrency: 3 });
-    const replies = [1, 2, 3, 4].map((i) => ref.ask(i).then(() => "ok", (e: unknown) => e));
-    await settle();
-    expect(log.inFlight).toBe(3);
-    ref.kill();
-    expect(await ref.join()).toEqual({ kind: "completed", killed: true });
-    const outcomes = await Promise.all(replies);
-    expect(outcomes.map((o) => (o as Error).name)).toEqual(["ActorStopped", "ActorStopped", "ActorStopped", "ActorStopped"]);
-    expect(log.finallies).toEqual([1, 2, 3]);
-    expect(log.inFlight).toBe(0);
-    expect(log.ends).toEqual([]);
-    expect(events).toEqual(["stopped killed=true after finallies 1,2,3"]);
-    expect(timers.size).toBe(0); // the cancelled sleeps left the clock
-  });
+  it(
+    "kill cancels every handler in flight (their finally blocks run), fails " + "their asks and the queued ones",
+    async () => {
+      const timers = new FakeTimers();
+      const system = new ActorSystem({ timers });
+      const { log, factory } = probe(10);
+      const events: string[] = [];
+      const ref = system.spawn<number, number>(
+        () => {
+          const actor = factory();
+          return {
+            handle: actor.handle.bind(actor),
+            stopped: (_cx: unknown, killed: boolean) =>
+              void events.push(`stopped killed=${killed} after finallies ${log.finallies.join(",")}`),
+          };
+        },
+        { concurrency: 3 },
+      );
+      const replies = [1, 2, 3, 4].map((i) =>
+        ref.ask(i).then(
+          () => "ok",
+          (e: unknown) => e,
+        ),
+      );
+      await settle();
+      expect(log.inFlight).toBe(3);
+      ref.kill();
+      expect(await ref.join()).toEqual({ kind: "completed", killed: true });
+      const outcomes = await Promise.all(replies);
+      expect(outcomes.map((o) => (o as Error).name)).toEqual([
+        "ActorStopped",
+        "ActorStopped",
+        "ActorStopped",
+        "ActorStopped",
+      ]);
+      expect(log.finallies).toEqual([1, 2, 3]);
+      expect(log.inFlight).toBe(0);
+      expect(log.ends).toEqual([]);
+      expect(events).toEqual(["stopped killed=true after finallies 1,2,3"]);
+      expect(timers.size).toBe(0); // the cancelled sleeps left the clock
+    },
+  );
 
   it("a throw in one concurrent handler fails only its ask; the others reply (resume)", async () => {
     const timers = new FakeTimers();
     const system = new ActorSystem({ timers, supervision: { directive: "resume" } });
-    const ref = system.spawn<number, number>(() => ({
-      *handle(m: number) {
-        yield* sleep(m === 2 ? 5 : 10);
-        if (m === 2) throw new Error("bad 2");
-        return m * 10;
-      },
-    }), { concurrency: 3 });
-    const replies = [1, 2, 3, 4].map((i) => ref.ask(i).then((v) => v, (e: unknown) => (e as Error).message));
+    const ref = system.spawn<number, number>(
+      () => ({
+        *handle(m: number) {
+          yield* sleep(m === 2 ? 5 : 10);
+          if (m === 2) throw new Error("bad 2");
+          return m * 10;
+        },
+      }),
+      { concurrency: 3 },
+    );
+    const replies = [1, 2, 3, 4].map((i) =>
+      ref.ask(i).then(
+        (v) => v,
+        (e: unknown) => (e as Error).message,
+      ),
+    );
     await advanceBy(timers, 3, 5);
     // 1 and 3 started at 0 and end at 10; 4 took 2's slot at 5 and ends at 15.
     expect(await Promise.all(replies)).toEqual([10, "bad 2", 30, 40]);
@@ -163,41 +204,62 @@ describe("actor concurrency (opt-in)", () => {
     ref.kill();
   });
 
-  it("a restart drops the old instance's other handlers in flight (their asks fail ActorStopped); the fresh instance serves what follows", async () => {
-    const timers = new FakeTimers();
-    const system = new ActorSystem({ timers, supervision: { directive: "restart" } });
-    let instances = 0;
-    const ref = system.spawn<string, string>(() => {
-      const instance = ++instances;
-      return {
-        *handle(m: string) {
-          yield* sleep(m === "boom" ? 5 : 10);
-          if (m === "boom") throw new Error("boom");
-          return `${m} by #${instance}`;
+  it(
+    "a restart drops the old instance's other handlers in flight (their " +
+      "asks fail ActorStopped); the fresh instance serves what follows",
+    async () => {
+      const timers = new FakeTimers();
+      const system = new ActorSystem({ timers, supervision: { directive: "restart" } });
+      let instances = 0;
+      const ref = system.spawn<string, string>(
+        () => {
+          const instance = ++instances;
+          return {
+            *handle(m: string) {
+              yield* sleep(m === "boom" ? 5 : 10);
+              if (m === "boom") throw new Error("boom");
+              return `${m} by #${instance}`;
+            },
+          };
         },
-      };
-    }, { concurrency: 2 });
-    const slow = ref.ask("slow").then((v) => v, (e: unknown) => (e as Error).name);
-    const boom = ref.ask("boom").then((v) => v, (e: unknown) => (e as Error).message);
-    await advanceBy(timers, 1, 5);
-    expect(await boom).toBe("boom");
-    expect(await slow).toBe("ActorStopped");
-    const after = ref.ask("after").then((v) => v);
-    await advanceBy(timers, 1, 10);
-    expect(await after).toBe("after by #2");
-    expect(instances).toBe(2);
-    ref.kill();
-  });
+        { concurrency: 2 },
+      );
+      const slow = ref.ask("slow").then(
+        (v) => v,
+        (e: unknown) => (e as Error).name,
+      );
+      const boom = ref.ask("boom").then(
+        (v) => v,
+        (e: unknown) => (e as Error).message,
+      );
+      await advanceBy(timers, 1, 5);
+      expect(await boom).toBe("boom");
+      expect(await slow).toBe("ActorStopped");
+      const after = ref.ask("after").then((v) => v);
+      await advanceBy(timers, 1, 10);
+      expect(await after).toBe("after by #2");
+      expect(instances).toBe(2);
+      ref.kill();
+    },
+  );
 
   it("source items are handled concurrently too, started in order", async () => {
     const timers = new FakeTimers();
     const system = new ActorSystem({ timers });
     const { log, factory } = probe(10);
-    async function* items(): AsyncGenerator<number> { yield* [1, 2, 3, 4]; }
-    const ref = system.spawn<number, number>(() => {
-      const actor = factory();
-      return { started: (ctx: ActorContext<number, number>) => void ctx.addSource(items(), (n) => n), handle: actor.handle.bind(actor) };
-    }, { concurrency: 2 });
+    async function* items(): AsyncGenerator<number> {
+      yield* [1, 2, 3, 4];
+    }
+    const ref = system.spawn<number, number>(
+      () => {
+        const actor = factory();
+        return {
+          started: (ctx: ActorContext<number, number>) => void ctx.addSource(items(), (n) => n),
+          handle: actor.handle.bind(actor),
+        };
+      },
+      { concurrency: 2 },
+    );
     await advanceBy(timers, 2, 10);
     expect(log.starts).toEqual(["1@0", "2@0", "3@10", "4@10"]);
     expect(log.ends).toEqual(["1@10", "2@10", "3@20", "4@20"]);
@@ -209,6 +271,8 @@ describe("actor concurrency (opt-in)", () => {
   it.each([0, -1, 1.5, Number.NaN, Infinity])("rejects concurrency %s with a RangeError", (n) => {
     const system = new ActorSystem({ timers: new FakeTimers() });
     expect(() => system.spawn(() => ({ handle() {} }), { concurrency: n })).toThrow(RangeError);
-    expect(() => system.spawn(() => ({ handle() {} }), { concurrency: n })).toThrow(/concurrency must be an integer >= 1/);
+    expect(() => system.spawn(() => ({ handle() {} }), { concurrency: n })).toThrow(
+      /concurrency must be an integer >= 1/,
+    );
   });
 });

@@ -189,7 +189,11 @@ describe("dead letters: counted, with the reason for each cause", () => {
 
     // killed: queued messages dropped by kill; stopped: told after the end
     const held = new Gate();
-    const ref3 = system.spawn<string, void>(() => ({ *handle() { yield* held; } }));
+    const ref3 = system.spawn<string, void>(() => ({
+      *handle() {
+        yield* held;
+      },
+    }));
     ref3.tell("running");
     await settle();
     ref3.tell("k1");
@@ -199,7 +203,14 @@ describe("dead letters: counted, with the reason for each cause", () => {
     expect(() => ref3.tell("after")).toThrow(ActorStopped);
     expect(letters.slice(-3)).toEqual(["killed:k1", "killed:k2", "stopped:after"]);
     expect(system.deadLetters.count).toBe(6);
-    expect(system.deadLetters.byReason()).toEqual({ stopped: 1, killed: 2, "mailbox-full": 1, "ask-timed-out": 1, "reply-dropped": 1, shutdown: 0 });
+    expect(system.deadLetters.byReason()).toEqual({
+      stopped: 1,
+      killed: 2,
+      "mailbox-full": 1,
+      "ask-timed-out": 1,
+      "reply-dropped": 1,
+      shutdown: 0,
+    });
   });
 
   it("verbose: one log line per dead letter", async () => {
@@ -372,7 +383,9 @@ describe("an idle actor pays only for what it uses", () => {
   it("tell, ask and stop build none of the rarely used parts; a timer or a child builds them", async () => {
     const { system } = fixture();
     let sum = 0;
-    const plain = system.spawn<number | "get", number>(() => ({ handle: (m) => (m === "get" ? sum : ((sum += m), 0)) }));
+    const plain = system.spawn<number | "get", number>(() => ({
+      handle: (m) => (m === "get" ? sum : ((sum += m), 0)),
+    }));
     plain.tell(2);
     expect(await plain.ask("get")).toBe(2);
     expect(extrasOf(plain)).toBeNull();

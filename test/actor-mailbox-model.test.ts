@@ -125,11 +125,20 @@ async function check(driver: Driver, capacity: number, ops: Op[]): Promise<void>
 describe("bounded mailbox: send / ask / give up, against a model", () => {
   it("on the sim driver (300 seeded runs)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(opArb, { maxLength: 30 }), fc.nat(1000), async (capacity, ops, seed) => {
-        const rt = new SimRuntime({ seed });
-        const driver: Driver = { system: new ActorSystem({ runtime: rt }), spawn: (g) => rt.spawn(g), quiesce: () => void rt.run() };
-        await check(driver, capacity, ops);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(opArb, { maxLength: 30 }),
+        fc.nat(1000),
+        async (capacity, ops, seed) => {
+          const rt = new SimRuntime({ seed });
+          const driver: Driver = {
+            system: new ActorSystem({ runtime: rt }),
+            spawn: (g) => rt.spawn(g),
+            quiesce: () => void rt.run(),
+          };
+          await check(driver, capacity, ops);
+        },
+      ),
       { numRuns: 300, seed: 15 },
     );
   });

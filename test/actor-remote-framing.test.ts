@@ -23,11 +23,18 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 64 }) },
   { weight: 1, arbitrary: fc.constantFrom(undefined, null, true, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 40)) },
   { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }) },
-  { weight: 1, arbitrary: fc.integer({ min: BATCH_BYTES / 4, max: BATCH_BYTES + 100 }).map((n) => new Uint8Array(n).fill(7)) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: BATCH_BYTES / 4, max: BATCH_BYTES + 100 }).map((n) => new Uint8Array(n).fill(7)),
+  },
 );
 
 /** The same without the large ones (for tests whose counterexamples get printed). */
-const smallValue: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue(), fc.uint8Array({ maxLength: 300 }), fc.constantFrom(undefined, null, NaN, -Infinity));
+const smallValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue(),
+  fc.uint8Array({ maxLength: 300 }),
+  fc.constantFrom(undefined, null, NaN, -Infinity),
+);
 
 const u32 = fc.nat({ max: 0xffff_ffff });
 
@@ -71,23 +78,27 @@ describe("frame writer: the same bytes as encodeFrame(encodePayload(v))", () => 
 
   it("a frame over the limit or a value CBOR cannot carry is refused and leaves nothing behind", () => {
     fc.assert(
-      fc.property(fc.array(smallValue, { minLength: 1, maxLength: 20 }), fc.integer({ min: 13, max: 300 }), (values, limit) => {
-        const writer = new FrameWriter(limit);
-        const expected: Buffer[] = [];
-        for (const v of values) {
-          const frame = encodeFrame(1, 0, encodePayload(v));
-          if (frame.length > limit) {
-            expect(() => writer.appendValue(1, 0, v, "svc")).toThrow(RemoteError);
-          } else {
-            writer.appendValue(1, 0, v, "svc");
-            expected.push(frame);
+      fc.property(
+        fc.array(smallValue, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 13, max: 300 }),
+        (values, limit) => {
+          const writer = new FrameWriter(limit);
+          const expected: Buffer[] = [];
+          for (const v of values) {
+            const frame = encodeFrame(1, 0, encodePayload(v));
+            if (frame.length > limit) {
+              expect(() => writer.appendValue(1, 0, v, "svc")).toThrow(RemoteError);
+            } else {
+              writer.appendValue(1, 0, v, "svc");
+              expected.push(frame);
+            }
+            expect(() => writer.appendValue(1, 0, () => 0, "svc")).toThrow(/unsupported type/);
           }
-          expect(() => writer.appendValue(1, 0, () => 0, "svc")).toThrow(/unsupported type/);
-        }
-        const written: Buffer[] = [];
-        for (let c = writer.take(); c !== null; c = writer.take()) written.push(Buffer.from(c));
-        expect(hex(Buffer.concat(written))).toBe(hex(Buffer.concat(expected)));
-      }),
+          const written: Buffer[] = [];
+          for (let c = writer.take(); c !== null; c = writer.take()) written.push(Buffer.from(c));
+          expect(hex(Buffer.concat(written))).toBe(hex(Buffer.concat(expected)));
+        },
+      ),
       { seed: 1516, numRuns: 200 },
     );
   });
@@ -106,20 +117,33 @@ describe("frame reader: any chunking gives the same frames", () => {
   it("frames split at arbitrary points (across, inside, between headers) read back whole and in order", () => {
     const frame = fc.record({ service: u32, correlation: u32, value: fc.jsonValue() });
     fc.assert(
-      fc.property(fc.array(frame, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(), { maxLength: 40 }), (frames, cuts) => {
-        const stream = Buffer.concat(frames.map((f) => encodeFrame(f.service, f.correlation, encodePayload(f.value))));
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const reader = new FrameReader();
-        const out: { service: number; correlation: number; payload: string }[] = [];
-        let from = 0;
-        for (const to of [...points, stream.length]) {
-          reader.push(stream.subarray(from, to));
-          from = to;
-          for (let f = reader.next(); f !== null; f = reader.next()) out.push({ service: f.service, correlation: f.correlation, payload: hex(f.payload) });
-        }
-        expect(out).toEqual(frames.map((f) => ({ service: f.service, correlation: f.correlation, payload: hex(encodePayload(f.value)) })));
-        expect(reader.pending).toBe(0);
-      }),
+      fc.property(
+        fc.array(frame, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (frames, cuts) => {
+          const stream = Buffer.concat(
+            frames.map((f) => encodeFrame(f.service, f.correlation, encodePayload(f.value))),
+          );
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const reader = new FrameReader();
+          const out: { service: number; correlation: number; payload: string }[] = [];
+          let from = 0;
+          for (const to of [...points, stream.length]) {
+            reader.push(stream.subarray(from, to));
+            from = to;
+            for (let f = reader.next(); f !== null; f = reader.next())
+              out.push({ service: f.service, correlation: f.correlation, payload: hex(f.payload) });
+          }
+          expect(out).toEqual(
+            frames.map((f) => ({
+              service: f.service,
+              correlation: f.correlation,
+              payload: hex(encodePayload(f.value)),
+            })),
+          );
+          expect(reader.pending).toBe(0);
+        },
+      ),
       { seed: 1517, numRuns: 200 },
     );
   });

@@ -55,11 +55,24 @@ describe("wire format: golden frames", () => {
 
   it("a tell, an ask, a reply and an error, byte for byte", () => {
     const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-    expect(hex(encodeFrame(Get.id, 0, encodePayload({ key: "a" })))).toBe("0000000f" + "0e4fc82c" + "00000000" + "a1636b65796161");
-    expect(hex(encodeFrame(Set_.id, 1, encodePayload(["a", 1])))).toBe("0000000c" + "8c5df1c0" + "00000001" + "82616101");
+    expect(hex(encodeFrame(Get.id, 0, encodePayload({ key: "a" })))).toBe(
+      "0000000f" + "0e4fc82c" + "00000000" + "a1636b65796161",
+    );
+    expect(hex(encodeFrame(Set_.id, 1, encodePayload(["a", 1])))).toBe(
+      "0000000c" + "8c5df1c0" + "00000001" + "82616101",
+    );
     expect(hex(encodeFrame(REPLY, 1, encodePayload(42)))).toBe("0000000a" + "ffffffff" + "00000001" + "182a");
     expect(hex(encodeFrame(ERROR, 7, encodePayload({ kind: "decode", message: "x", service: "" })))).toBe(
-      "00000028" + "fffffffe" + "00000007" + "a3" + "646b696e64" + "666465636f6465" + "676d657373616765" + "6178" + "6773657276696365" + "60",
+      "00000028" +
+        "fffffffe" +
+        "00000007" +
+        "a3" +
+        "646b696e64" +
+        "666465636f6465" +
+        "676d657373616765" +
+        "6178" +
+        "6773657276696365" +
+        "60",
     );
   });
 
@@ -87,7 +100,27 @@ describe("codec: every message shape round-trips through a peer", () => {
     const echo = system.spawn<unknown, unknown>(() => ({ handle: (m) => m }));
     const { client, server } = portPair(new ServiceMap().expose(Echo, echo));
     const remote = client.address(Echo);
-    const shapes: unknown[] = [null, undefined, true, false, 0, -17, 2 ** 53 - 1, 1.5, NaN, Infinity, -Infinity, "", "héllo ✓", new Uint8Array([0, 1, 255]), [], [1, "two", [3]], { a: 1, b: { c: [null, "d"] } }, 2n ** 60n, -(2n ** 60n)];
+    const shapes: unknown[] = [
+      null,
+      undefined,
+      true,
+      false,
+      0,
+      -17,
+      2 ** 53 - 1,
+      1.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      "",
+      "héllo ✓",
+      new Uint8Array([0, 1, 255]),
+      [],
+      [1, "two", [3]],
+      { a: 1, b: { c: [null, "d"] } },
+      2n ** 60n,
+      -(2n ** 60n),
+    ];
     for (const shape of shapes) expect(await remote.ask(shape)).toEqual(shape);
     expect(await remote.ask(-0)).toBe(0); // CBOR has one integer zero
     client.close();
@@ -181,7 +214,8 @@ class FedStream {
     const reader = new FrameReader();
     for (const w of this.written) reader.push(w);
     const out: { service: number; correlation: number; body: unknown }[] = [];
-    for (let f = reader.next(); f !== null; f = reader.next()) out.push({ service: f.service, correlation: f.correlation, body: decodePayload(f.payload) });
+    for (let f = reader.next(); f !== null; f = reader.next())
+      out.push({ service: f.service, correlation: f.correlation, body: decodePayload(f.payload) });
     return out;
   }
 }
@@ -212,7 +246,9 @@ describe("backpressure and bad input", () => {
     await settle(10);
     expect(started).toBe(5);
     expect(stream.taken).toBe(5);
-    expect(stream.replies().map((r) => [r.service, r.correlation, r.body])).toEqual([1, 2, 3, 4, 5].map((i) => [REPLY, i, `m${i}`]));
+    expect(stream.replies().map((r) => [r.service, r.correlation, r.body])).toEqual(
+      [1, 2, 3, 4, 5].map((i) => [REPLY, i, `m${i}`]),
+    );
     server.close();
   });
 
@@ -226,7 +262,9 @@ describe("backpressure and bad input", () => {
       await settle();
       expect(events).toHaveLength(1);
       expect(events[0]!.kind).toBe("error");
-      expect(String((events[0] as { error: Error }).error.message)).toMatch(/exceeds the limit|under the 8-byte header/);
+      expect(String((events[0] as { error: Error }).error.message)).toMatch(
+        /exceeds the limit|under the 8-byte header/,
+      );
       expect(peer.open).toBe(false);
       expect(stream.closed).toBe(true);
     }
@@ -256,10 +294,22 @@ describe("backpressure and bad input", () => {
 
     // The same, seen from a client: typed RemoteError values.
     const { client, server: s2 } = portPair(new ServiceMap().expose(Echo, failing));
-    const err = await client.address(Echo).ask("x").then(() => null, (e) => e);
+    const err = await client
+      .address(Echo)
+      .ask("x")
+      .then(
+        () => null,
+        (e) => e,
+      );
     expect(err).toBeInstanceOf(RemoteError);
     expect(err).toMatchObject({ kind: "handler", service: "test::Echo" });
-    const unknown = await client.address(service("nope", "Nope")).ask(1).then(() => null, (e) => e);
+    const unknown = await client
+      .address(service("nope", "Nope"))
+      .ask(1)
+      .then(
+        () => null,
+        (e) => e,
+      );
     expect(unknown).toMatchObject({ name: "RemoteError", kind: "unknown-service" });
     const events: PeerEvent[] = [];
     client.subscribe((e) => events.push(e));
@@ -274,7 +324,13 @@ describe("backpressure and bad input", () => {
     const system = new ActorSystem();
     const never = system.spawn<unknown, unknown>(() => ({ handle: () => new Promise(() => {}) }));
     const { client, server } = portPair(new ServiceMap().expose(Echo, never));
-    const err = await client.address(Echo).ask("x", 30).then(() => null, (e) => e);
+    const err = await client
+      .address(Echo)
+      .ask("x", 30)
+      .then(
+        () => null,
+        (e) => e,
+      );
     expect(err).toBeInstanceOf(RequestTimeout);
     expect(client.pendingAsks).toBe(0);
     client.close();
@@ -293,7 +349,9 @@ describe("backpressure and bad input", () => {
 
 describe("failure and relays", () => {
   it("a dropped connection (the server process is SIGKILLed) fails every pending ask within 100 ms", async () => {
-    const child = spawnProcess(process.execPath, ["--import", "tsx", "test/fixtures/remote-echo-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawnProcess(process.execPath, ["--import", "tsx", "test/fixtures/remote-echo-server.ts"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const port = await new Promise<number>((resolve, reject) => {
         child.stdout.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
@@ -303,7 +361,12 @@ describe("failure and relays", () => {
       const echo = client.address(Echo);
       expect(await echo.ask("alive")).toBe("alive");
       const pending = [echo.ask("hang"), echo.ask("hang"), echo.ask("hang")];
-      const outcomes = pending.map((p) => p.then(() => "replied", (e: unknown) => ({ e, at: performance.now() })));
+      const outcomes = pending.map((p) =>
+        p.then(
+          () => "replied",
+          (e: unknown) => ({ e, at: performance.now() }),
+        ),
+      );
       await settle();
       expect(client.pendingAsks).toBe(3);
       const killedAt = performance.now();
@@ -349,7 +412,8 @@ describe("supervision hears a dropped connection", () => {
     let current: Peer | null = null;
     type Msg = { kind: "connected"; peer: Peer } | { kind: "down"; event: PeerEvent } | { kind: "ask"; m: string };
     const supervisor = system.spawn<Msg, unknown>(() => ({
-      started: (ctx) => void ctx.task(connectPeer({ host: "127.0.0.1", port: listener.port }), (peer) => ({ kind: "connected", peer })),
+      started: (ctx) =>
+        void ctx.task(connectPeer({ host: "127.0.0.1", port: listener.port }), (peer) => ({ kind: "connected", peer })),
       *handle(msg, ctx) {
         if (msg.kind === "connected") {
           current = msg.peer;

@@ -13,12 +13,18 @@ const fixtures = new URL("./fixtures/thread-actors.ts", import.meta.url);
 
 describe("thread backend", () => {
   it("same ActorRef API: tell, send, ask, handler errors, stop, join", async () => {
-    const ref: ActorRef<number | "get" | "fail", number> = spawnThreadActor(fixtures, "counter", { name: "t-counter", supervision: { directive: "resume" } });
+    const ref: ActorRef<number | "get" | "fail", number> = spawnThreadActor(fixtures, "counter", {
+      name: "t-counter",
+      supervision: { directive: "resume" },
+    });
     ref.tell(1);
     await ref.send(2);
     expect(await ref.ask(3)).toBe(6);
     expect(await ref.ask("get")).toBe(6);
-    const err = await ref.ask("fail").then(() => null, (e) => e);
+    const err = await ref.ask("fail").then(
+      () => null,
+      (e) => e,
+    );
     expect(err).toMatchObject({ name: "RemoteError", kind: "handler" });
     expect(await ref.ask("get")).toBe(6); // resume: state kept
     expect(ref.isAlive).toBe(true);
@@ -30,7 +36,10 @@ describe("thread backend", () => {
 
   it("kill terminates the thread: join says killed", async () => {
     const ref = spawnThreadActor<number, number>(fixtures, "spinner");
-    void ref.ask(60_000).then(() => {}, () => {}); // busy for a minute
+    void ref.ask(60_000).then(
+      () => {},
+      () => {},
+    ); // busy for a minute
     await new Promise((r) => setTimeout(r, 50));
     ref.kill();
     expect(await ref.join()).toEqual({ kind: "completed", killed: true });
@@ -59,7 +68,9 @@ describe("thread backend", () => {
       for (let i = 0; i < 20; i++) expect(await kv.ask(`k${i}`)).toBe(`v:k${i}`);
       events.push("20 gets done");
       await spin;
-      expect(events).toEqual(where === "thread" ? ["20 gets done", "neighbour done"] : ["neighbour done", "20 gets done"]);
+      expect(events).toEqual(
+        where === "thread" ? ["20 gets done", "neighbour done"] : ["neighbour done", "20 gets done"],
+      );
       neighbour.stop();
       await neighbour.join();
     }
@@ -68,7 +79,9 @@ describe("thread backend", () => {
   it("tellBlocking / askBlocking from a worker thread; refused on the main thread", async () => {
     const ref = spawnThreadActor<number | "get", number>(fixtures, "counter");
     const descriptor = ref.blockingClient();
-    const worker = startModuleWorker(new URL("./fixtures/blocking-caller.ts", import.meta.url), descriptor, { transferList: [descriptor.port] });
+    const worker = startModuleWorker(new URL("./fixtures/blocking-caller.ts", import.meta.url), descriptor, {
+      transferList: [descriptor.port],
+    });
     const seen = await workerResult<{ sum: number; timedOut: string; after: number }>(worker);
     expect(seen.sum).toBe(12);
     expect(["no", "RequestTimeout"]).toContain(seen.timedOut);
@@ -83,14 +96,17 @@ describe("thread backend", () => {
   it("a poll over slowPollMs is counted (and logged with verbose)", async () => {
     const lines: string[] = [];
     const system = new ActorSystem({ slowPollMs: 10, verbose: (l) => lines.push(l) });
-    const ref = system.spawn<number, void>(() => ({
-      handle: (ms) => {
-        const start = performance.now();
-        while (performance.now() - start < ms) {
-          // burn
-        }
-      },
-    }), { name: "hog" });
+    const ref = system.spawn<number, void>(
+      () => ({
+        handle: (ms) => {
+          const start = performance.now();
+          while (performance.now() - start < ms) {
+            // burn
+          }
+        },
+      }),
+      { name: "hog" },
+    );
     await ref.ask(30);
     expect(system.slowPolls).toBeGreaterThanOrEqual(1);
     expect(lines.some((l) => l.startsWith(`slow poll: actor hog#${ref.id} held its thread for`))).toBe(true);

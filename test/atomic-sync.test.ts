@@ -27,7 +27,11 @@ describe("AtomicMutex", () => {
 
   it("withLock releases the lock when the critical section throws", () => {
     const m = AtomicMutex.allocate();
-    expect(() => m.withLock(() => { throw new Error("inside"); })).toThrow("inside");
+    expect(() =>
+      m.withLock(() => {
+        throw new Error("inside");
+      }),
+    ).toThrow("inside");
     expect(m.locked).toBe(false);
     expect(m.withLock(() => 42)).toBe(42);
   });

@@ -63,10 +63,14 @@ describe("bench table: floor and CPU ratios", () => {
         /* burn CPU */
       }
     };
-    const [light, heavy] = await measureCpuPerOp("spin", [
-      { subject: "light", fn: spin(1) },
-      { subject: "heavy", fn: spin(8) },
-    ], { time: 600, log: () => {} });
+    const [light, heavy] = await measureCpuPerOp(
+      "spin",
+      [
+        { subject: "light", fn: spin(1) },
+        { subject: "heavy", fn: spin(8) },
+      ],
+      { time: 600, log: () => {} },
+    );
     expect(heavy!).toBeGreaterThan(light! * 2);
   });
 });

@@ -36,7 +36,10 @@ describe("measureCase", () => {
       ],
       { time: 3, log: (line) => logged.push(line) },
     );
-    expect(rows.map((r) => [r.case, r.subject])).toEqual([["case", "a"], ["case", "b"]]);
+    expect(rows.map((r) => [r.case, r.subject])).toEqual([
+      ["case", "a"],
+      ["case", "b"],
+    ]);
     for (const r of rows) {
       expect(r.samples).toBeGreaterThanOrEqual(6); // at least 2 iterations in each of 3 rounds
       expect(r.opsPerSec).toBeGreaterThan(0);
@@ -47,6 +50,19 @@ describe("measureCase", () => {
     expect(logged[0]).toMatch(/^ {2}case · a: [\d.]+ ops\/s ±[\d.]+%$/);
   });
   it("fails with the case and subject named when a contender throws", async () => {
-    await expect(measureCase("boom", [{ subject: "x", fn: () => { throw new Error("nope"); } }], { time: 3, log: () => {} })).rejects.toThrow(/bench boom\/x failed/);
+    await expect(
+      measureCase(
+        "boom",
+        [
+          {
+            subject: "x",
+            fn: () => {
+              throw new Error("nope");
+            },
+          },
+        ],
+        { time: 3, log: () => {} },
+      ),
+    ).rejects.toThrow(/bench boom\/x failed/);
   });
 });

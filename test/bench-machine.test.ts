@@ -9,7 +9,12 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const lab = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/bin/lab.js", ...args], { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
+  spawnSync(process.execPath, ["dist/bin/lab.js", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 describe("lab bench machine line", () => {
   const here = { cpu: cpus()[0]!.model.trim(), cores: cpus().length, node: process.version };

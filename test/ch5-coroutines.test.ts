@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { asFuture, joinAll, LiveRuntime, Mutex, seededRandom } from "../src/index.js";
 import {
-  externalControl, MutexCoroutine, readCoroutine, runRoundRobin, shuttle, SleepCoroutine, symmetricReader, symmetricWriter, transfer, writeCoroutine,
+  externalControl,
+  MutexCoroutine,
+  readCoroutine,
+  runRoundRobin,
+  shuttle,
+  SleepCoroutine,
+  symmetricReader,
+  symmetricWriter,
+  transfer,
+  writeCoroutine,
 } from "../src/labs/ch5/coroutines.js";
 import { mutexSteps } from "../src/labs/ch5/mutex-coroutine.js";
 
@@ -111,7 +120,12 @@ describe("E5.10 mutex coroutine", () => {
   it("step by step: yields while the lock is held, then the sequence 0,1,2,3,4", () => {
     const { values, lines } = mutexSteps();
     expect(values).toEqual([0, 1, 2, 3, 4]);
-    expect(lines.slice(4)).toEqual(["first → yielded, value 1", "second → yielded, value 2", "first → complete, value 3", "second → complete, value 4"]);
+    expect(lines.slice(4)).toEqual([
+      "first → yielded, value 1",
+      "second → yielded, value 2",
+      "first → complete, value 3",
+      "second → complete, value 4",
+    ]);
   });
 
   it("a failed try-lock changes nothing", () => {
@@ -132,4 +146,3 @@ describe("E5.10 mutex coroutine", () => {
     g.release();
   });
 });
-

@@ -18,7 +18,10 @@ describe.each(["live", "loops"])("the %s driver never starves the event loop", (
     ["yield", "a yieldNow loop"],
     ["self-wake", "a future that wakes itself on every poll"],
   ])("%s: %s — a 5 ms setTimeout and a TCP echo still complete", (spinner) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", fixture, runtime, spinner], { encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", fixture, runtime, spinner], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^ok timer=\S+ms echo=\S+ms\n$/);
     expect(r.status).toBe(0);
@@ -26,34 +29,38 @@ describe.each(["live", "loops"])("the %s driver never starves the event loop", (
 });
 
 describe("one budget per macrotask turn", () => {
-  it.each(["live", "loops"])("%s: drains started from microtasks share it — between two immediates at most pollBudget polls run (before: every drain started afresh)", async (name) => {
-    const budget = 8;
-    const rt = name === "live" ? new LiveRuntime({ pollBudget: budget }) : new LiveLoopsRuntime();
-    const perTurn = name === "live" ? budget : 65_536;
-    let polls = 0;
-    const total = name === "live" ? 200 : 200_000;
-    const spinner = rt.spawn(
-      co(function* (): Co<void> {
-        // Each await is woken from a microtask, so each poll runs in a drain of its own.
-        for (let i = 0; i < total; i++) {
-          polls++;
-          yield* fromPromise(Promise.resolve(i));
-        }
-      }),
-    );
-    // Sample the poll count at every turn of the event loop until the spinner is done.
-    const samples: number[] = [polls];
-    await new Promise<void>((done) => {
-      const sample = (): void => {
-        samples.push(polls);
-        if (spinner.finished) done();
-        else setImmediate(sample);
-      };
-      setImmediate(sample);
-    });
-    const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
-    expect(perImmediate.length).toBeGreaterThan(total / perTurn - 1);
-    expect(Math.max(...perImmediate)).toBeLessThanOrEqual(perTurn);
-    expect(polls).toBe(total);
-  });
+  it.each(["live", "loops"])(
+    "%s: drains started from microtasks share it — between two immediates " +
+      "at most pollBudget polls run (before: every drain started afresh)",
+    async (name) => {
+      const budget = 8;
+      const rt = name === "live" ? new LiveRuntime({ pollBudget: budget }) : new LiveLoopsRuntime();
+      const perTurn = name === "live" ? budget : 65_536;
+      let polls = 0;
+      const total = name === "live" ? 200 : 200_000;
+      const spinner = rt.spawn(
+        co(function* (): Co<void> {
+          // Each await is woken from a microtask, so each poll runs in a drain of its own.
+          for (let i = 0; i < total; i++) {
+            polls++;
+            yield* fromPromise(Promise.resolve(i));
+          }
+        }),
+      );
+      // Sample the poll count at every turn of the event loop until the spinner is done.
+      const samples: number[] = [polls];
+      await new Promise<void>((done) => {
+        const sample = (): void => {
+          samples.push(polls);
+          if (spinner.finished) done();
+          else setImmediate(sample);
+        };
+        setImmediate(sample);
+      });
+      const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
+      expect(perImmediate.length).toBeGreaterThan(total / perTurn - 1);
+      expect(Math.max(...perImmediate)).toBeLessThanOrEqual(perTurn);
+      expect(polls).toBe(total);
+    },
+  );
 });

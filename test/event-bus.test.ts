@@ -123,24 +123,30 @@ describe("event bus (E6.4)", () => {
     expect(drain(b)).toEqual([1, 2]);
   });
 
-  it("block: disposing the full subscriber releases a waiting sender; a full block subscriber on another topic never holds it", () => {
-    const rt = new VirtualRuntime();
-    const bus = new EventBus<number>();
-    const slow = bus.subscribe({ capacity: 1, policy: "block" });
-    const doors = bus.subscribe({ capacity: 1, policy: "block", topics: ["door"] });
-    bus.send(0, "door"); // both full now
-    const sent: number[] = [];
-    rt.spawn(co(function* () {
-      for (const e of [1, 2]) sent.push(e, yield* bus.deliver(e, "temp"));
-    }));
-    rt.runUntil(10);
-    expect(sent).toEqual([]); // waits for `slow` only: `doors` does not want "temp"
-    slow[Symbol.dispose]();
-    rt.runUntil(20);
-    expect(sent).toEqual([1, 0, 2, 0]); // released; nobody live missed anything
-    expect(doors.poll()).toBe(0);
-    expect(doors.poll()).toBe(undefined);
-  });
+  it(
+    "block: disposing the full subscriber releases a waiting sender; a full " +
+      "block subscriber on another topic never holds it",
+    () => {
+      const rt = new VirtualRuntime();
+      const bus = new EventBus<number>();
+      const slow = bus.subscribe({ capacity: 1, policy: "block" });
+      const doors = bus.subscribe({ capacity: 1, policy: "block", topics: ["door"] });
+      bus.send(0, "door"); // both full now
+      const sent: number[] = [];
+      rt.spawn(
+        co(function* () {
+          for (const e of [1, 2]) sent.push(e, yield* bus.deliver(e, "temp"));
+        }),
+      );
+      rt.runUntil(10);
+      expect(sent).toEqual([]); // waits for `slow` only: `doors` does not want "temp"
+      slow[Symbol.dispose]();
+      rt.runUntil(20);
+      expect(sent).toEqual([1, 0, 2, 0]); // released; nobody live missed anything
+      expect(doors.poll()).toBe(0);
+      expect(doors.poll()).toBe(undefined);
+    },
+  );
 
   it("ids are reclaimed, not exhausted: over 10,000 subscribe/dispose rounds, ids stay within one GC batch", () => {
     const bus = new EventBus<number>();
@@ -226,55 +232,68 @@ describe("event bus (E6.4)", () => {
 });
 
 describe("event bus: composition (issue 11 §6, §1)", () => {
-  const counter = () => ({ wakes: 0, wake() { this.wakes++; } });
-
-  it("send(undefined) is delivered like any value (before: take/recv/iterator read it as 'empty' and dropped it)", async () => {
-    const bus = new EventBus<number | undefined>();
-    const h = bus.subscribe();
-    expect(bus.send(undefined)).toBe(0);
-    expect(h.pending).toBe(1);
-    expect(h.take()).toBe(undefined);
-    expect(h.take()).toBe(NO_EVENT);
-    bus.send(undefined);
-    const r = h.recvOrClosed();
-    expect(r.poll({ waker: counter() })).toBe(undefined);
-    // The async iterator yields it and goes on to the next event.
-    bus.send(undefined);
-    bus.send(5);
-    const got: (number | undefined)[] = [];
-    const done = (async () => {
-      for await (const e of h) got.push(e);
-    })();
-    await new Promise((r) => setImmediate(r));
-    h[Symbol.dispose]();
-    await done;
-    expect(got).toEqual([undefined, 5]);
-    const closed = h.recvOrClosed();
-    expect(closed.poll({ waker: counter() })).toBe(CLOSED);
+  const counter = () => ({
+    wakes: 0,
+    wake() {
+      this.wakes++;
+    },
   });
 
-  it("the async iterator neither hangs nor drops the next event when a recv() waits on the same handle (before: one consumer slot, overwritten)", async () => {
-    const bus = new EventBus<number>();
-    const h = bus.subscribe();
-    const viaIterator: number[] = [];
-    const iterating = (async () => {
-      for await (const e of h) viaIterator.push(e);
-    })();
-    await new Promise((r) => setImmediate(r)); // the iterator is parked now
-    const r = h.recv();
-    const w = counter();
-    expect(r.poll({ waker: w })).toBe(PENDING); // a second consumer
-    bus.send(1); // oldest waiter first: the iterator
-    await new Promise((r) => setImmediate(r));
-    bus.send(2); // now the recv
-    expect(w.wakes).toBe(1);
-    expect(r.poll({ waker: w })).toBe(2);
-    bus.send(3);
-    await new Promise((r) => setImmediate(r));
-    h[Symbol.dispose]();
-    await iterating;
-    expect(viaIterator).toEqual([1, 3]);
-  });
+  it(
+    "send(undefined) is delivered like any value (before: " + "take/recv/iterator read it as 'empty' and dropped it)",
+    async () => {
+      const bus = new EventBus<number | undefined>();
+      const h = bus.subscribe();
+      expect(bus.send(undefined)).toBe(0);
+      expect(h.pending).toBe(1);
+      expect(h.take()).toBe(undefined);
+      expect(h.take()).toBe(NO_EVENT);
+      bus.send(undefined);
+      const r = h.recvOrClosed();
+      expect(r.poll({ waker: counter() })).toBe(undefined);
+      // The async iterator yields it and goes on to the next event.
+      bus.send(undefined);
+      bus.send(5);
+      const got: (number | undefined)[] = [];
+      const done = (async () => {
+        for await (const e of h) got.push(e);
+      })();
+      await new Promise((r) => setImmediate(r));
+      h[Symbol.dispose]();
+      await done;
+      expect(got).toEqual([undefined, 5]);
+      const closed = h.recvOrClosed();
+      expect(closed.poll({ waker: counter() })).toBe(CLOSED);
+    },
+  );
+
+  it(
+    "the async iterator neither hangs nor drops the next event when a " +
+      "recv() waits on the same handle (before: one consumer slot, " +
+      "overwritten)",
+    async () => {
+      const bus = new EventBus<number>();
+      const h = bus.subscribe();
+      const viaIterator: number[] = [];
+      const iterating = (async () => {
+        for await (const e of h) viaIterator.push(e);
+      })();
+      await new Promise((r) => setImmediate(r)); // the iterator is parked now
+      const r = h.recv();
+      const w = counter();
+      expect(r.poll({ waker: w })).toBe(PENDING); // a second consumer
+      bus.send(1); // oldest waiter first: the iterator
+      await new Promise((r) => setImmediate(r));
+      bus.send(2); // now the recv
+      expect(w.wakes).toBe(1);
+      expect(r.poll({ waker: w })).toBe(2);
+      bus.send(3);
+      await new Promise((r) => setImmediate(r));
+      h[Symbol.dispose]();
+      await iterating;
+      expect(viaIterator).toEqual([1, 3]);
+    },
+  );
 
   it("a cancelled recv leaves at once and does not swallow the wake-up of the next consumer", () => {
     const bus = new EventBus<number>();
@@ -299,28 +318,32 @@ describe("event bus: composition (issue 11 §6, §1)", () => {
     expect(h.consumers.length).toBe(0);
   });
 
-  it("a cancelled deliver leaves at once (before: its waker stayed until the subscriber polled), and a wake-up it held moves on", () => {
-    const bus = new EventBus<number>();
-    const h = bus.subscribe({ capacity: 1, policy: "block" });
-    bus.send(0);
-    for (let i = 0; i < 10_000; i++) {
-      const d = bus.deliver(i);
-      expect(d.poll({ waker: counter() })).toBe(PENDING);
-      d.cancel();
-    }
-    expect(h.senders.length).toBe(0);
-    const [wa, wb] = [counter(), counter()];
-    const a = bus.deliver(1);
-    const b = bus.deliver(2);
-    a.poll({ waker: wa });
-    b.poll({ waker: wb });
-    expect(h.take()).toBe(0); // room for one: the oldest sender is told
-    expect([wa.wakes, wb.wakes]).toEqual([1, 0]);
-    a.cancel(); // ... but gave up before using it: b gets the turn
-    expect(wb.wakes).toBe(1);
-    expect(b.poll({ waker: wb })).toBe(0);
-    expect(h.take()).toBe(2);
-  });
+  it(
+    "a cancelled deliver leaves at once (before: its waker stayed until the " +
+      "subscriber polled), and a wake-up it held moves on",
+    () => {
+      const bus = new EventBus<number>();
+      const h = bus.subscribe({ capacity: 1, policy: "block" });
+      bus.send(0);
+      for (let i = 0; i < 10_000; i++) {
+        const d = bus.deliver(i);
+        expect(d.poll({ waker: counter() })).toBe(PENDING);
+        d.cancel();
+      }
+      expect(h.senders.length).toBe(0);
+      const [wa, wb] = [counter(), counter()];
+      const a = bus.deliver(1);
+      const b = bus.deliver(2);
+      a.poll({ waker: wa });
+      b.poll({ waker: wb });
+      expect(h.take()).toBe(0); // room for one: the oldest sender is told
+      expect([wa.wakes, wb.wakes]).toEqual([1, 0]);
+      a.cancel(); // ... but gave up before using it: b gets the turn
+      expect(wb.wakes).toBe(1);
+      expect(b.poll({ waker: wb })).toBe(0);
+      expect(h.take()).toBe(2);
+    },
+  );
 
   it("a sender woken for room it cannot use (still blocked elsewhere) passes the turn on", () => {
     const bus = new EventBus<number>();
@@ -373,93 +396,107 @@ describe("event bus deliver/recv waiters: model-based (seeded)", () => {
     { arbitrary: fc.record({ kind: fc.constant("cancelWoken" as const), deliver: fc.boolean() }), weight: 2 },
   );
 
-  interface Live<T> { f: { poll(cx: { waker: { wake(): void } }): T | typeof PENDING; cancel(): void }; woken: boolean; value?: number }
+  interface Live<T> {
+    f: { poll(cx: { waker: { wake(): void } }): T | typeof PENDING; cancel(): void };
+    woken: boolean;
+    value?: number;
+  }
 
   it("matches the model over ≥ 200 seeded runs (direct polling)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(cmd, { minLength: 10, maxLength: 80, size: "max" }), (capacity, cmds) => {
-        const bus = new EventBus<number>();
-        const h = bus.subscribe({ capacity, policy: "block" });
-        const delivers: Live<number>[] = [];
-        const recvs: Live<number | typeof CLOSED>[] = [];
-        const accepted: number[] = [];
-        const taken: number[] = [];
-        let next = 0;
-        const pollOne = <T,>(l: Live<T>, onReady: (v: T) => void, list: Live<T>[]): void => {
-          l.woken = false;
-          const out = l.f.poll({ waker: { wake: () => void (l.woken = true) } });
-          if (out !== PENDING) {
-            list.splice(list.indexOf(l), 1);
-            onReady(out as T);
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(cmd, { minLength: 10, maxLength: 80, size: "max" }),
+        (capacity, cmds) => {
+          const bus = new EventBus<number>();
+          const h = bus.subscribe({ capacity, policy: "block" });
+          const delivers: Live<number>[] = [];
+          const recvs: Live<number | typeof CLOSED>[] = [];
+          const accepted: number[] = [];
+          const taken: number[] = [];
+          let next = 0;
+          const pollOne = <T>(l: Live<T>, onReady: (v: T) => void, list: Live<T>[]): void => {
+            l.woken = false;
+            const out = l.f.poll({ waker: { wake: () => void (l.woken = true) } });
+            if (out !== PENDING) {
+              list.splice(list.indexOf(l), 1);
+              onReady(out as T);
+            }
+          };
+          const onDelivered = (l: Live<number>) => (missed: number) => {
+            expect(missed).toBe(0);
+            accepted.push(l.value!);
+          };
+          const quiesce = (): void => {
+            for (let guard = 0; guard < 10_000; guard++) {
+              const d = delivers.find((l) => l.woken);
+              if (d !== undefined) {
+                pollOne(d, onDelivered(d), delivers);
+                continue;
+              }
+              const r = recvs.find((l) => l.woken);
+              if (r !== undefined) {
+                pollOne(r, (v) => taken.push(v as number), recvs);
+                continue;
+              }
+              return;
+            }
+            throw new Error("no quiescence");
+          };
+          const check = (): void => {
+            quiesce();
+            if (delivers.length > 0) expect(h.pending).toBe(capacity);
+            if (recvs.length > 0) expect(h.pending).toBe(0);
+            expect(h.senders.length).toBe(delivers.length);
+            expect(h.consumers.length).toBe(recvs.length);
+            expect([...taken, ...h.backlog.toArray()]).toEqual(accepted);
+          };
+          for (const c of cmds) {
+            switch (c.kind) {
+              case "deliver": {
+                const l: Live<number> = { f: bus.deliver(next), woken: false, value: next++ };
+                delivers.push(l);
+                pollOne(l, onDelivered(l), delivers);
+                break;
+              }
+              case "recv": {
+                const l: Live<number | typeof CLOSED> = { f: h.recvOrClosed(), woken: false };
+                recvs.push(l);
+                pollOne(l, (v) => taken.push(v as number), recvs);
+                break;
+              }
+              case "cancelDeliver":
+              case "cancelRecv": {
+                const list: Live<unknown>[] = c.kind === "cancelDeliver" ? delivers : recvs;
+                if (list.length === 0) break;
+                const l = list.splice(c.at % list.length, 1)[0]!;
+                l.f.cancel();
+                break;
+              }
+              case "take": {
+                const e = h.take();
+                if (e !== NO_EVENT) taken.push(e);
+                break;
+              }
+              case "send": {
+                const v = next++;
+                if (bus.send(v) === 0) accepted.push(v);
+                break;
+              }
+              case "settle":
+                check();
+                break;
+              case "cancelWoken": {
+                const list: Live<unknown>[] = c.deliver ? delivers : recvs;
+                const i = list.findIndex((l) => l.woken);
+                if (i >= 0) list.splice(i, 1)[0]!.f.cancel();
+                break;
+              }
+            }
           }
-        };
-        const onDelivered = (l: Live<number>) => (missed: number) => {
-          expect(missed).toBe(0);
-          accepted.push(l.value!);
-        };
-        const quiesce = (): void => {
-          for (let guard = 0; guard < 10_000; guard++) {
-            const d = delivers.find((l) => l.woken);
-            if (d !== undefined) { pollOne(d, onDelivered(d), delivers); continue; }
-            const r = recvs.find((l) => l.woken);
-            if (r !== undefined) { pollOne(r, (v) => taken.push(v as number), recvs); continue; }
-            return;
-          }
-          throw new Error("no quiescence");
-        };
-        const check = (): void => {
-          quiesce();
-          if (delivers.length > 0) expect(h.pending).toBe(capacity);
-          if (recvs.length > 0) expect(h.pending).toBe(0);
-          expect(h.senders.length).toBe(delivers.length);
-          expect(h.consumers.length).toBe(recvs.length);
-          expect([...taken, ...h.backlog.toArray()]).toEqual(accepted);
-        };
-        for (const c of cmds) {
-          switch (c.kind) {
-            case "deliver": {
-              const l: Live<number> = { f: bus.deliver(next), woken: false, value: next++ };
-              delivers.push(l);
-              pollOne(l, onDelivered(l), delivers);
-              break;
-            }
-            case "recv": {
-              const l: Live<number | typeof CLOSED> = { f: h.recvOrClosed(), woken: false };
-              recvs.push(l);
-              pollOne(l, (v) => taken.push(v as number), recvs);
-              break;
-            }
-            case "cancelDeliver":
-            case "cancelRecv": {
-              const list: Live<unknown>[] = c.kind === "cancelDeliver" ? delivers : recvs;
-              if (list.length === 0) break;
-              const l = list.splice(c.at % list.length, 1)[0]!;
-              l.f.cancel();
-              break;
-            }
-            case "take": {
-              const e = h.take();
-              if (e !== NO_EVENT) taken.push(e);
-              break;
-            }
-            case "send": {
-              const v = next++;
-              if (bus.send(v) === 0) accepted.push(v);
-              break;
-            }
-            case "settle":
-              check();
-              break;
-            case "cancelWoken": {
-              const list: Live<unknown>[] = c.deliver ? delivers : recvs;
-              const i = list.findIndex((l) => l.woken);
-              if (i >= 0) list.splice(i, 1)[0]!.f.cancel();
-              break;
-            }
-          }
-        }
-        check();
-      }),
+          check();
+        },
+      ),
       { numRuns: 500, seed: 6_11 },
     );
   });
@@ -468,7 +505,10 @@ describe("event bus deliver/recv waiters: model-based (seeded)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.record({ recv: fc.boolean(), at: fc.nat(50), cancelAt: fc.option(fc.nat(60), { nil: undefined }) }), { maxLength: 30 }),
+        fc.array(
+          fc.record({ recv: fc.boolean(), at: fc.nat(50), cancelAt: fc.option(fc.nat(60), { nil: undefined }) }),
+          { maxLength: 30 },
+        ),
         fc.nat(1_000),
         (capacity, jobs, seed) => {
           const rt = new SimRuntime({ queues: [{ name: "main", workers: 3 }], seed });

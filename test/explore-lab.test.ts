@@ -17,7 +17,12 @@ const SLOW = { timeout: 180_000 };
 const FIXED = Number(process.env.EXPLORE_SCHEDULES ?? 1000);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const lab = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/bin/lab.js", ...args], { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
+  spawnSync(process.execPath, ["dist/bin/lab.js", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 describe.each(BUG_CASES.map((b) => [b.id, b] as const))("lab explore %s", SLOW, (_id, bug) => {
   it("pct finds the bug within 1,000 schedules for at least 19 of 20 seeds", () => {
@@ -29,16 +34,20 @@ describe.each(BUG_CASES.map((b) => [b.id, b] as const))("lab explore %s", SLOW, 
     expect(found).toBeGreaterThanOrEqual(19);
   });
 
-  it(`the fixed version passes ${FIXED} schedules under pct and random, and the first 3,000 of dfs within 2 preemptions`, () => {
-    for (const strategy of ["pct", "random"] as const) {
-      const r = explore(bug.fixed, { strategy, depth: bug.depth, seed: 7, schedules: FIXED });
-      expect(r.failure?.message ?? null).toBeNull();
-      expect(r.schedules).toBe(FIXED);
-    }
-    // Exhaustive for the small ones; the actor program has too many schedules without reduction.
-    const d = explore(bug.fixed, { strategy: "dfs", preemptionBound: 2, schedules: 3000 });
-    expect(d.failure?.message ?? null).toBeNull();
-  });
+  it(
+    `the fixed version passes ${FIXED} schedules under pct and random, and ` +
+      `the first 3,000 of dfs within 2 preemptions`,
+    () => {
+      for (const strategy of ["pct", "random"] as const) {
+        const r = explore(bug.fixed, { strategy, depth: bug.depth, seed: 7, schedules: FIXED });
+        expect(r.failure?.message ?? null).toBeNull();
+        expect(r.schedules).toBe(FIXED);
+      }
+      // Exhaustive for the small ones; the actor program has too many schedules without reduction.
+      const d = explore(bug.fixed, { strategy: "dfs", preemptionBound: 2, schedules: 3000 });
+      expect(d.failure?.message ?? null).toBeNull();
+    },
+  );
 
   it("the failure shrinks to at most one preemption and two decisions, and its replay string reproduces it", () => {
     const r = explore(bug.buggy, { strategy: "pct", depth: bug.depth, seed: 1, schedules: 1000 });

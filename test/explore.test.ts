@@ -1,6 +1,15 @@
 /** The schedule explorer: strategies, failure detection, shrinking, replay. */
 import { describe, expect, it } from "vitest";
-import { co, explore, formatSchedule, parseSchedule, replay, yieldNow, type ExploreProgram, type JoinHandle } from "../src/index.js";
+import {
+  co,
+  explore,
+  formatSchedule,
+  parseSchedule,
+  replay,
+  yieldNow,
+  type ExploreProgram,
+  type JoinHandle,
+} from "../src/index.js";
 import { predictedInterleavings } from "../src/labs/explore/dfs-count.js";
 
 /** CPU-bound searches (and subprocesses): generous, so a busy shared machine cannot trip them. */
@@ -11,12 +20,15 @@ function steps(n: number, count: number, order: string[] = []): ExploreProgram {
   return (rt) => {
     for (let t = 0; t < n; t++) {
       const name = String.fromCharCode(65 + t);
-      rt.spawn(co(function* () {
-        for (let s = 0; s < count; s++) {
-          order.push(name);
-          if (s < count - 1) yield* yieldNow();
-        }
-      }), { name });
+      rt.spawn(
+        co(function* () {
+          for (let s = 0; s < count; s++) {
+            order.push(name);
+            if (s < count - 1) yield* yieldNow();
+          }
+        }),
+        { name },
+      );
     }
   };
 }
@@ -46,11 +58,14 @@ describe("explore", SLOW, () => {
       order = [];
       steps(3, 3, order)(rt, cx);
     };
-    const result = explore((rt, cx) => {
-      program(rt, cx);
-      // After every poll: once all 9 steps ran, remember the interleaving.
-      cx.invariant(() => void (order.length === 9 && seen.add(order.join(""))));
-    }, { strategy: "dfs", schedules: 100_000 });
+    const result = explore(
+      (rt, cx) => {
+        program(rt, cx);
+        // After every poll: once all 9 steps ran, remember the interleaving.
+        cx.invariant(() => void (order.length === 9 && seen.add(order.join(""))));
+      },
+      { strategy: "dfs", schedules: 100_000 },
+    );
     expect(result.failure).toBeNull();
     expect(result.exhausted).toBe(true);
     expect(result.schedules).toBe(1680);
@@ -71,60 +86,85 @@ describe("explore", SLOW, () => {
     expect([none, one, two].every((r) => r.exhausted && r.failure === null)).toBe(true);
   });
 
-  it("finds a lost update with every strategy, shrinks it to one preemption, and the replay string reproduces it byte for byte", () => {
-    for (const strategy of ["random", "pct", "dfs"] as const) {
-      const result = explore(lostUpdate, { strategy, seed: 3, schedules: 1000 });
-      const f = result.failure!;
-      expect(f.kind).toBe("throw");
-      expect(f.message).toMatch(/counter is 1, expected 2/);
-      expect(f.preemptions).toBe(1);
-      expect(f.shrunk.length).toBeLessThanOrEqual(2);
-      const again = replay(lostUpdate, f.replay);
-      expect(again.failure).toEqual({ kind: f.kind, message: f.message });
-      expect(again.interleaving).toEqual(f.interleaving);
-      expect(JSON.stringify(replay(lostUpdate, f.replay))).toBe(JSON.stringify(again));
-    }
-    // The schedule with no decisions is the run without preemption: it passes.
-    expect(replay(lostUpdate, "-").failure).toBeNull();
-  });
+  it(
+    "finds a lost update with every strategy, shrinks it to one preemption, " +
+      "and the replay string reproduces it byte for byte",
+    () => {
+      for (const strategy of ["random", "pct", "dfs"] as const) {
+        const result = explore(lostUpdate, { strategy, seed: 3, schedules: 1000 });
+        const f = result.failure!;
+        expect(f.kind).toBe("throw");
+        expect(f.message).toMatch(/counter is 1, expected 2/);
+        expect(f.preemptions).toBe(1);
+        expect(f.shrunk.length).toBeLessThanOrEqual(2);
+        const again = replay(lostUpdate, f.replay);
+        expect(again.failure).toEqual({ kind: f.kind, message: f.message });
+        expect(again.interleaving).toEqual(f.interleaving);
+        expect(JSON.stringify(replay(lostUpdate, f.replay))).toBe(JSON.stringify(again));
+      }
+      // The schedule with no decisions is the run without preemption: it passes.
+      expect(replay(lostUpdate, "-").failure).toBeNull();
+    },
+  );
 
   it("detects a deadlock (tasks remain, nothing runnable, no timer) and names the stuck tasks", () => {
-    const result = explore((rt) => {
-      let other: JoinHandle<void> | null = null;
-      const a = rt.spawn(co(function* () {
-        yield* yieldNow();
-        yield* other!;
-      }), { name: "a" });
-      other = a;
-      rt.spawn(co(function* () {
-        yield* a;
-      }), { name: "waits-for-a" });
-    }, { strategy: "random", schedules: 10 });
+    const result = explore(
+      (rt) => {
+        let other: JoinHandle<void> | null = null;
+        const a = rt.spawn(
+          co(function* () {
+            yield* yieldNow();
+            yield* other!;
+          }),
+          { name: "a" },
+        );
+        other = a;
+        rt.spawn(
+          co(function* () {
+            yield* a;
+          }),
+          { name: "waits-for-a" },
+        );
+      },
+      { strategy: "random", schedules: 10 },
+    );
     expect(result.failure?.kind).toBe("deadlock");
     expect(result.failure?.message).toMatch(/a, waits-for-a|waits-for-a, a/);
     expect(result.schedules).toBe(1);
   });
 
   it("stops a livelock at the step bound, and checks invariants after every poll", () => {
-    const spin = explore((rt) => {
-      rt.spawn(co(function* () {
-        for (;;) yield* yieldNow();
-      }), { name: "spin" });
-    }, { maxSteps: 50, schedules: 3 });
+    const spin = explore(
+      (rt) => {
+        rt.spawn(
+          co(function* () {
+            for (;;) yield* yieldNow();
+          }),
+          { name: "spin" },
+        );
+      },
+      { maxSteps: 50, schedules: 3 },
+    );
     expect(spin.failure?.kind).toBe("step-bound");
     expect(spin.failure?.steps).toBe(50);
 
-    const inv = explore((rt, cx) => {
-      let inside = 0;
-      cx.invariant(() => inside <= 1);
-      for (const name of ["p", "q"]) {
-        rt.spawn(co(function* () {
-          inside++;
-          yield* yieldNow();
-          inside--;
-        }), { name });
-      }
-    }, { strategy: "pct", seed: 2, schedules: 200 });
+    const inv = explore(
+      (rt, cx) => {
+        let inside = 0;
+        cx.invariant(() => inside <= 1);
+        for (const name of ["p", "q"]) {
+          rt.spawn(
+            co(function* () {
+              inside++;
+              yield* yieldNow();
+              inside--;
+            }),
+            { name },
+          );
+        }
+      },
+      { strategy: "pct", seed: 2, schedules: 200 },
+    );
     expect(inv.failure?.kind).toBe("invariant");
     expect(inv.failure?.preemptions).toBe(1);
   });
@@ -139,14 +179,22 @@ describe("explore", SLOW, () => {
 
   it("a failure that does not come back on replay (a program that is not deterministic) says so", () => {
     let runs = 0;
-    const result = explore((rt) => {
-      const first = runs++ === 0; // state outside the program: the run is not a function of its schedule
-      rt.spawn(co(function* () {
-        yield* yieldNow();
-        if (first) throw new Error("only the first time");
-      }), { name: "flaky" });
-    }, { strategy: "random", schedules: 5 });
+    const result = explore(
+      (rt) => {
+        const first = runs++ === 0; // state outside the program: the run is not a function of its schedule
+        rt.spawn(
+          co(function* () {
+            yield* yieldNow();
+            if (first) throw new Error("only the first time");
+          }),
+          { name: "flaky" },
+        );
+      },
+      { strategy: "random", schedules: 5 },
+    );
     expect(result.failure?.kind).toBe("throw");
-    expect(result.failure?.message).toMatch(/only the first time \(did not fail again on replay: is the program deterministic\?\)/);
+    expect(result.failure?.message).toMatch(
+      /only the first time \(did not fail again on replay: is the program deterministic\?\)/,
+    );
   });
 });

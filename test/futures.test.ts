@@ -1,7 +1,24 @@
 import { describe, expect, it } from "vitest";
 import {
-  asFuture, co, fromGenerator, fromPromise, join, joinAll, noopWaker, PENDING, pending, PolledAfterCompletion, ready,
-  isGenerator, LiveRuntime, JoinError, select, tryJoin, yieldNow, type Co, type Context,
+  asFuture,
+  co,
+  fromGenerator,
+  fromPromise,
+  join,
+  joinAll,
+  noopWaker,
+  PENDING,
+  pending,
+  PolledAfterCompletion,
+  ready,
+  isGenerator,
+  LiveRuntime,
+  JoinError,
+  select,
+  tryJoin,
+  yieldNow,
+  type Co,
+  type Context,
 } from "../src/index.js";
 import { CountingFuture, CountingWaker, ThrowingFuture } from "./suite.js";
 
@@ -95,12 +112,27 @@ describe("generator coroutines", () => {
     async function* asyncBody(): AsyncGenerator<number> {
       yield 1;
     }
-    const lookalike = { next: () => ({ done: true, value: 1 }), throw: (e: unknown) => { throw e; }, return: () => ({ done: true, value: undefined }) };
-    expect([isGenerator(body()), isGenerator(asyncBody()), isGenerator(lookalike), isGenerator(null), isGenerator(ready(1))]).toEqual([true, false, false, false, false]);
+    const lookalike = {
+      next: () => ({ done: true, value: 1 }),
+      throw: (e: unknown) => {
+        throw e;
+      },
+      return: () => ({ done: true, value: undefined }),
+    };
+    expect([
+      isGenerator(body()),
+      isGenerator(asyncBody()),
+      isGenerator(lookalike),
+      isGenerator(null),
+      isGenerator(ready(1)),
+    ]).toEqual([true, false, false, false, false]);
     expect(() => co(lookalike as unknown as Co<number>)).toThrow(/co\(\) takes a generator function/);
     // spawn() does not check (it is the hot path); the task fails with a TypeError its handle reports.
     const rt = new LiveRuntime();
-    const error = await rt.spawn(lookalike as unknown as Co<number>).toPromise().catch((e: unknown) => e);
+    const error = await rt
+      .spawn(lookalike as unknown as Co<number>)
+      .toPromise()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JoinError);
     expect((error as JoinError).cause).toBeInstanceOf(TypeError);
   });

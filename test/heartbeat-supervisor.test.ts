@@ -17,7 +17,14 @@ describe("HeartbeatSupervisor", () => {
     const timers = new FakeTimers();
     const system = new ActorSystem({ timers });
     const silent: [string, number][] = [];
-    const ref = system.spawn(() => new HeartbeatSupervisor<string>({ checkEveryMs: 200, cutoffMs: 500, onSilent: (a, ms) => silent.push([a, ms]) }));
+    const ref = system.spawn(
+      () =>
+        new HeartbeatSupervisor<string>({
+          checkEveryMs: 200,
+          cutoffMs: 500,
+          onSilent: (a, ms) => silent.push([a, ms]),
+        }),
+    );
     ref.tell({ kind: "beat", from: "kv" });
     ref.tell({ kind: "beat", from: "writer" });
     await settle();
@@ -58,30 +65,33 @@ describe("router resets (sim driver)", () => {
     return { sim, system, router, lines, kv: new KvClient(router) };
   }
 
-  it("a stalled writer is reset by the supervisor; a get sent during the router's pause is answered right after it", () => {
-    const { sim, router, lines, kv } = setup();
-    const answers: string[] = [];
-    function* main(): Co<void> {
-      yield* kv.set("hello", world);
-      yield* sleep(250);
-      router.tell({ route: "stall", actor: "writer", ms: 5_000 }); // last writer beat was at 200
-      yield* sleep(550); // the supervisor checks at 800: silent 600 > 500 → reset, router pauses until 900
-      const sent = sim.timers.now();
-      const value = yield* kv.get("hello");
-      answers.push(`${Math.round(sent)} → ${Math.round(sim.timers.now())}: ${debugOption(value)}`);
-      router.stop();
-      yield* router.join();
-    }
-    sim.blockOn(main());
-    expect(lines.map((l) => l.replace(/\{.*\}/, "{…}"))).toEqual([
-      "0 Starting key_value_actor",
-      "0 Data loaded from file: {…}",
-      "800 -- heartbeat supervisor: writer silent for 600 ms, reset --",
-      "800 Starting key_value_actor",
-      "800 Data loaded from file: {…}",
-    ]);
-    expect(answers).toEqual(["800 → 900: Some([119, 111, 114, 108, 100])"]);
-  });
+  it(
+    "a stalled writer is reset by the supervisor; a get sent during the " + "router's pause is answered right after it",
+    () => {
+      const { sim, router, lines, kv } = setup();
+      const answers: string[] = [];
+      function* main(): Co<void> {
+        yield* kv.set("hello", world);
+        yield* sleep(250);
+        router.tell({ route: "stall", actor: "writer", ms: 5_000 }); // last writer beat was at 200
+        yield* sleep(550); // the supervisor checks at 800: silent 600 > 500 → reset, router pauses until 900
+        const sent = sim.timers.now();
+        const value = yield* kv.get("hello");
+        answers.push(`${Math.round(sent)} → ${Math.round(sim.timers.now())}: ${debugOption(value)}`);
+        router.stop();
+        yield* router.join();
+      }
+      sim.blockOn(main());
+      expect(lines.map((l) => l.replace(/\{.*\}/, "{…}"))).toEqual([
+        "0 Starting key_value_actor",
+        "0 Data loaded from file: {…}",
+        "800 -- heartbeat supervisor: writer silent for 600 ms, reset --",
+        "800 Starting key_value_actor",
+        "800 Data loaded from file: {…}",
+      ]);
+      expect(answers).toEqual(["800 → 900: Some([119, 111, 114, 108, 100])"]);
+    },
+  );
 
   it("requests already forwarded to a stuck key-value actor are forwarded again after a reset, in order", () => {
     const { sim, router, kv } = setup();

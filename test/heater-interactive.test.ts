@@ -16,7 +16,11 @@ const CLEAR = "\x1b[2J";
 
 it.skipIf(!hasScript)("keys move the desired temperature on screen; q exits 0", async () => {
   const cmd = `'${process.execPath}' --import tsx bin/lab.ts ch6 heater --interactive --no-color`;
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { cwd: root, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -46,7 +50,10 @@ it.skipIf(!hasScript)("keys move the desired temperature on screen; q exits 0", 
     expect(s).toMatch(/Temperature: \d\d\.\d\d\r\n/);
     child.stdin.write("x"); // not a command key: ignored, nothing recorded
     child.stdin.write("q");
-    const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), DEADLINE_MS))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), DEADLINE_MS)),
+    ]);
     expect(code).toBe(0);
     expect(output).toContain("interactive session ended");
     expect(output).not.toContain("Input: ++-x");

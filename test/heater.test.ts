@@ -33,7 +33,9 @@ describe("heater (E6.1) in virtual time", () => {
   });
 
   it("a longer reaction delay gives a larger amplitude", () => {
-    const amp = [0, 3000, 10_000, 30_000].map((d) => summarizeHeater(simulateHeater("waker", TEN_MIN, { reactionDelayMs: d }).trace).amplitude);
+    const amp = [0, 3000, 10_000, 30_000].map(
+      (d) => summarizeHeater(simulateHeater("waker", TEN_MIN, { reactionDelayMs: d }).trace).amplitude,
+    );
     for (let i = 1; i < amp.length; i++) expect(amp[i]!).toBeGreaterThan(amp[i - 1]!);
   });
 

@@ -27,7 +27,9 @@ interface RawServer {
  * A raw server: `answer(head, index)` returns the bytes to send for each request
  * head, `null` to say nothing, or `{ bytes, end: true }` to send and then close.
  */
-async function rawServer(answer: (head: string, index: number) => string | null | { bytes: string; end: true }): Promise<RawServer> {
+async function rawServer(
+  answer: (head: string, index: number) => string | null | { bytes: string; end: true },
+): Promise<RawServer> {
   const state: RawServer = { port: 0, connections: 0, closedByClient: 0, heads: [] };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
@@ -53,7 +55,12 @@ async function rawServer(answer: (head: string, index: number) => string | null 
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   state.port = (server.address() as net.AddressInfo).port;
-  open.push({ close: () => { for (const s of sockets) s.destroy(); server.close(); } });
+  open.push({
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  });
   return state;
 }
 
@@ -70,11 +77,13 @@ describe("HttpClient: bytes beyond a response", () => {
     const server = await rawServer((_h, i) => (i === 0 ? ok("first") + ok("UNSOLICITED") : ok(`answer ${i}`)));
     const c = client();
     const url = `http://127.0.0.1:${server.port}/`;
-    const bodies = await blockOn(co(function* (): Co<string[]> {
-      const a = (yield* c.request(url)).text();
-      const b = (yield* c.request(url)).text();
-      return [a, b];
-    }));
+    const bodies = await blockOn(
+      co(function* (): Co<string[]> {
+        const a = (yield* c.request(url)).text();
+        const b = (yield* c.request(url)).text();
+        return [a, b];
+      }),
+    );
     expect(bodies).toEqual(["first", "answer 1"]);
     expect(c.connectsMade).toBe(2);
   });
@@ -83,11 +92,13 @@ describe("HttpClient: bytes beyond a response", () => {
     const server = await rawServer((head, i) => (head.startsWith("HEAD") ? ok("body-after-HEAD") : ok(`get ${i}`)));
     const c = client();
     const url = `http://127.0.0.1:${server.port}/`;
-    const [head, get] = await blockOn(co(function* (): Co<[number, string]> {
-      const h = yield* c.request(url, { method: "HEAD" });
-      const g = yield* c.request(url);
-      return [h.body.length, g.text()];
-    }));
+    const [head, get] = await blockOn(
+      co(function* (): Co<[number, string]> {
+        const h = yield* c.request(url, { method: "HEAD" });
+        const g = yield* c.request(url);
+        return [h.body.length, g.text()];
+      }),
+    );
     expect([head, get]).toEqual([0, "get 1"]);
     expect(c.connectsMade).toBe(2);
   });
@@ -96,11 +107,13 @@ describe("HttpClient: bytes beyond a response", () => {
     const server = await rawServer((_h, i) => ok(`n${i}`));
     const c = client();
     const url = `http://127.0.0.1:${server.port}/`;
-    const bodies = await blockOn(co(function* (): Co<string[]> {
-      const out: string[] = [];
-      for (let i = 0; i < 4; i++) out.push((yield* c.request(url)).text());
-      return out;
-    }));
+    const bodies = await blockOn(
+      co(function* (): Co<string[]> {
+        const out: string[] = [];
+        for (let i = 0; i < 4; i++) out.push((yield* c.request(url)).text());
+        return out;
+      }),
+    );
     expect(bodies).toEqual(["n0", "n1", "n2", "n3"]);
     expect(server.connections).toBe(1);
   });
@@ -135,45 +148,69 @@ describe("HttpClient: nothing invalid is sent", () => {
 
 describe("HttpClient: limits and timeouts", () => {
   it("a close-delimited body obeys the body cap", async () => {
-    const server = await rawServer(() => ({ bytes: `HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n${"z".repeat(5000)}`, end: true }));
-    const err = await blockOn(client({ maxBodySize: 4096 }).request(`http://127.0.0.1:${server.port}/`)).catch((e: unknown) => e);
+    const server = await rawServer(() => ({
+      bytes: `HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n${"z".repeat(5000)}`,
+      end: true,
+    }));
+    const err = await blockOn(client({ maxBodySize: 4096 }).request(`http://127.0.0.1:${server.port}/`)).catch(
+      (e: unknown) => e,
+    );
     expect(String(err)).toMatch(/close-delimited body larger than 4096 bytes/);
     const fits = await blockOn(client({ maxBodySize: 8192 }).request(`http://127.0.0.1:${server.port}/`));
     expect(fits.body.length).toBe(5000);
   });
 
   it("a Content-Length or chunked body over the cap is refused too", async () => {
-    const server = await rawServer((_h, i) => (i === 0 ? ok("y".repeat(5000)) : `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n${"y".repeat(5000)}\r\n0\r\n\r\n`));
+    const server = await rawServer((_h, i) =>
+      i === 0
+        ? ok("y".repeat(5000))
+        : `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n${"y".repeat(5000)}\r\n0\r\n\r\n`,
+    );
     const c = client({ maxBodySize: 4096 });
     const url = `http://127.0.0.1:${server.port}/`;
     expect(String(await blockOn(c.request(url)).catch((e: unknown) => e))).toMatch(/larger than 4096/);
     expect(String(await blockOn(c.request(url)).catch((e: unknown) => e))).toMatch(/larger than 4096/);
   });
 
-  it("response-headers timeout: a server that never answers → HttpClientTimeout('headers'), and the socket is closed", async () => {
-    const server = await rawServer(() => null);
-    const err = await blockOn(client({ headersTimeout: 100 }).request(`http://127.0.0.1:${server.port}/`)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HttpClientTimeout);
-    expect((err as HttpClientTimeout).phase).toBe("headers");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(server.closedByClient).toBe(1);
-  });
+  it(
+    "response-headers timeout: a server that never answers → " +
+      "HttpClientTimeout('headers'), and the socket is closed",
+    async () => {
+      const server = await rawServer(() => null);
+      const err = await blockOn(client({ headersTimeout: 100 }).request(`http://127.0.0.1:${server.port}/`)).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(HttpClientTimeout);
+      expect((err as HttpClientTimeout).phase).toBe("headers");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.closedByClient).toBe(1);
+    },
+  );
 
   it("total timeout: a body that never finishes → HttpClientTimeout('total'), and the socket is closed", async () => {
     const server = await rawServer(() => "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly some");
-    const err = await blockOn(client({ timeout: 150 }).request(`http://127.0.0.1:${server.port}/`)).catch((e: unknown) => e);
+    const err = await blockOn(client({ timeout: 150 }).request(`http://127.0.0.1:${server.port}/`)).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HttpClientTimeout);
     expect((err as HttpClientTimeout).phase).toBe("total");
     await new Promise((r) => setTimeout(r, 50));
     expect(server.closedByClient).toBe(1);
   });
 
-  it("connect timeout: a TLS handshake the server never answers → HttpClientTimeout('connect'), socket closed", async () => {
-    const server = await rawServer(() => null); // plain TCP: accepts, never speaks TLS
-    const err = await blockOn(client({ connectTimeout: 100, tls: { rejectUnauthorized: false } }).request(`https://127.0.0.1:${server.port}/`)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HttpClientTimeout);
-    expect((err as HttpClientTimeout).phase).toBe("connect");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(server.closedByClient).toBe(1);
-  });
+  it(
+    "connect timeout: a TLS handshake the server never answers → " + "HttpClientTimeout('connect'), socket closed",
+    async () => {
+      const server = await rawServer(() => null); // plain TCP: accepts, never speaks TLS
+      const err = await blockOn(
+        client({ connectTimeout: 100, tls: { rejectUnauthorized: false } }).request(
+          `https://127.0.0.1:${server.port}/`,
+        ),
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HttpClientTimeout);
+      expect((err as HttpClientTimeout).phase).toBe("connect");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.closedByClient).toBe(1);
+    },
+  );
 });

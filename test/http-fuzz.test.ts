@@ -33,7 +33,10 @@ interface Seen {
   body: string;
 }
 
-const sortedFields = (m: Record<string, string>): [string, string][] => Object.keys(m).sort().map((k) => [k, m[k]!]);
+const sortedFields = (m: Record<string, string>): [string, string][] =>
+  Object.keys(m)
+    .sort()
+    .map((k) => [k, m[k]!]);
 
 interface Outcome {
   seen: Seen[];
@@ -43,32 +46,61 @@ interface Outcome {
 /** Where we deliberately disagree with Node, each with its reason. `applies` recognises the case from its bytes. */
 const DELIBERATE: { reason: string; applies: (bytes: string, ours: Outcome, node: Outcome) => boolean }[] = [
   {
-    reason: "extension method: RFC 9110 §9.1 allows any token as a method; llhttp knows a fixed list (http.METHODS) and answers 400 to others",
-    applies: (_b, o, n) => o.seen.length > n.seen.length && o.seen.slice(n.seen.length).some((r) => !http.METHODS.includes(r.method)),
+    reason:
+      "extension method: RFC 9110 §9.1 allows any token as a method; llhttp " +
+      "knows a fixed list (http.METHODS) and answers 400 to others",
+    applies: (_b, o, n) =>
+      o.seen.length > n.seen.length && o.seen.slice(n.seen.length).some((r) => !http.METHODS.includes(r.method)),
   },
   {
-    reason: "a request line with no HTTP version (`GET /x`): llhttp takes it for HTTP/0.9 and still reads headers and a body; RFC 9112 has no such request and we answer 400",
-    applies: (b, o, n) => stricter(o, n) && (!/^[^ \r\n]+ [^ \r\n]+ HTTP\/1\.[01]\r\n/.test(b) || b.split("\r\n").some((l) => /^[A-Za-z]+ [^ ]+$/.test(l)) || n.seen.some((r) => /HTTP\/\d\.\d$/.test(r.target))),
-  },
-  {
-    reason: "requests pipelined behind an HTTP/1.1 request without Host: Node answers that one 400 (Connection: close) but still parses and runs the requests behind it, whose answers are lost; we stop reading at the first rejected request",
+    reason:
+      "a request line with no HTTP version (`GET /x`): llhttp takes it for " +
+      "HTTP/0.9 and still reads headers and a body; RFC 9112 has no such " +
+      "request and we answer 400",
     applies: (b, o, n) =>
-      stricter(o, n) && n.statuses.includes(400) && JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) &&
+      stricter(o, n) &&
+      (!/^[^ \r\n]+ [^ \r\n]+ HTTP\/1\.[01]\r\n/.test(b) ||
+        b.split("\r\n").some((l) => /^[A-Za-z]+ [^ ]+$/.test(l)) ||
+        n.seen.some((r) => /HTTP\/\d\.\d$/.test(r.target))),
+  },
+  {
+    reason:
+      "requests pipelined behind an HTTP/1.1 request without Host: Node " +
+      "answers that one 400 (Connection: close) but still parses and runs the " +
+      "requests behind it, whose answers are lost; we stop reading at the " +
+      "first rejected request",
+    applies: (b, o, n) =>
+      stricter(o, n) &&
+      n.statuses.includes(400) &&
+      JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) &&
       b.split("\r\n\r\n").some((h) => / HTTP\/1\.1(\r\n|$)/.test(h) && !/\r\nhost:/i.test(h)),
   },
   {
-    reason: "HTTP/1.0 with `Connection: keep-alive, close`: RFC 9112 §9.3 says `close` ends the connection; llhttp lets `keep-alive` win for 1.0 and reads the next request",
-    applies: (b, o, n) => stricter(o, n) && JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) && /HTTP\/1\.0\r\n(?:[^\r]*\r\n)*connection:[^\r]*close/i.test(b),
+    reason:
+      "HTTP/1.0 with `Connection: keep-alive, close`: RFC 9112 §9.3 says " +
+      "`close` ends the connection; llhttp lets `keep-alive` win for 1.0 and " +
+      "reads the next request",
+    applies: (b, o, n) =>
+      stricter(o, n) &&
+      JSON.stringify(n.seen).startsWith(JSON.stringify(o.seen).slice(0, -1)) &&
+      /HTTP\/1\.0\r\n(?:[^\r]*\r\n)*connection:[^\r]*close/i.test(b),
   },
   {
-    reason: "two Host lines: RFC 9112 §3.2 says a server MUST answer 400; Node joins them (and req.headers keeps the first)",
+    reason:
+      "two Host lines: RFC 9112 §3.2 says a server MUST answer 400; Node joins them (and req.headers keeps the first)",
     applies: (b, o, n) => stricter(o, n) && count(b, /^host:/i) > 1,
   },
   {
-    reason: "a Transfer-Encoding other than exactly `chunked` (a coding list such as `identity, chunked` or `gzip, chunked`, or chunked twice): we decode no other coding and RFC 9112 §6.1 forbids chunked twice; llhttp frames by the final `chunked` and hands the handler bytes still coded",
+    reason:
+      "a Transfer-Encoding other than exactly `chunked` (a coding list such " +
+      "as `identity, chunked` or `gzip, chunked`, or chunked twice): we " +
+      "decode no other coding and RFC 9112 §6.1 forbids chunked twice; llhttp " +
+      "frames by the final `chunked` and hands the handler bytes still coded",
     applies: (b, o, n) => {
       if (!stricter(o, n)) return false;
-      const te = headLines(b).filter((l) => /^transfer-encoding:/i.test(l)).map((l) => l.slice(l.indexOf(":") + 1).replace(/^[ \t]+|[ \t]+$/g, ""));
+      const te = headLines(b)
+        .filter((l) => /^transfer-encoding:/i.test(l))
+        .map((l) => l.slice(l.indexOf(":") + 1).replace(/^[ \t]+|[ \t]+$/g, ""));
       return te.length > 0 && te.join(", ").toLowerCase() !== "chunked";
     },
   },
@@ -90,7 +122,12 @@ let nodeSeen: Seen[] = [];
 
 beforeAll(async () => {
   ours = HttpServer.serve(await blockOn(Listener.bind({ port: 0 })), (req) => {
-    oursSeen.push({ method: req.method, target: req.target, headers: sortedFields(req.headers), body: req.body.toString("latin1") });
+    oursSeen.push({
+      method: req.method,
+      target: req.target,
+      headers: sortedFields(req.headers),
+      body: req.body.toString("latin1"),
+    });
     return { status: 200, body: "ok" };
   });
   node = http.createServer((req, res) => {
@@ -103,7 +140,12 @@ beforeAll(async () => {
         const v = req.rawHeaders[i + 1]!;
         headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
       }
-      nodeSeen.push({ method: req.method!, target: req.url!, headers: sortedFields(headers), body: Buffer.concat(parts).toString("latin1") });
+      nodeSeen.push({
+        method: req.method!,
+        target: req.url!,
+        headers: sortedFields(headers),
+        body: Buffer.concat(parts).toString("latin1"),
+      });
       res.end("ok");
     });
   });
@@ -157,15 +199,25 @@ async function outcomeOf(port: number, pieces: Buffer[], which: "ours" | "node")
 const tchar = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~");
 const token = fc.string({ unit: tchar, minLength: 1, maxLength: 12 });
 const vchar = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c));
-const fieldValue = fc.tuple(fc.string({ unit: vchar, maxLength: 16 }), fc.string({ unit: fc.constantFrom(" ", "\t", ...Array.from("abc xyz")), maxLength: 6 }), fc.string({ unit: vchar, maxLength: 8 }))
+const fieldValue = fc
+  .tuple(
+    fc.string({ unit: vchar, maxLength: 16 }),
+    fc.string({ unit: fc.constantFrom(" ", "\t", ...Array.from("abc xyz")), maxLength: 6 }),
+    fc.string({ unit: vchar, maxLength: 8 }),
+  )
   .map(([a, mid, b]) => (b === "" ? a : `${a}${mid}${b}`));
 const target = fc.oneof(
   fc.constant("/"),
-  fc.string({ unit: fc.constantFrom(..."abcxyz019/-._~%?=&;:@!$'()*+,"), minLength: 1, maxLength: 24 }).map((s) => `/${s}`),
+  fc
+    .string({ unit: fc.constantFrom(..."abcxyz019/-._~%?=&;:@!$'()*+,"), minLength: 1, maxLength: 24 })
+    .map((s) => `/${s}`),
   fc.constant("*"),
   fc.constant("http://example.test/abs?q=1"),
 );
-const bodyText = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const bodyText = fc.string({
+  unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
 
 type Framing = "none" | "length" | "chunked";
 
@@ -184,11 +236,23 @@ interface RequestSpec {
 }
 
 const requestSpec: fc.Arbitrary<RequestSpec> = fc.record({
-  method: fc.oneof({ arbitrary: fc.constantFrom("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "PROPFIND", "PURGE"), weight: 20 }, { arbitrary: token, weight: 1 }),
+  method: fc.oneof(
+    {
+      arbitrary: fc.constantFrom("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "PROPFIND", "PURGE"),
+      weight: 20,
+    },
+    { arbitrary: token, weight: 1 },
+  ),
   target,
   version: fc.constantFrom("1.1", "1.1", "1.1", "1.0"),
   host: fc.constant(true), // the mutations remove it
-  fields: fc.array(fc.tuple(fc.oneof(token, fc.constantFrom("Accept", "User-Agent", "X-Dup", "Cookie", "constructor", "__proto__")), fieldValue), { maxLength: 5 }),
+  fields: fc.array(
+    fc.tuple(
+      fc.oneof(token, fc.constantFrom("Accept", "User-Agent", "X-Dup", "Cookie", "constructor", "__proto__")),
+      fieldValue,
+    ),
+    { maxLength: 5 },
+  ),
   framing: fc.constantFrom<Framing>("none", "length", "chunked"),
   body: bodyText,
   cuts: fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 8 }),
@@ -223,14 +287,32 @@ type Mutation = (s: string) => string;
 const at = (s: string, i: number): number => (s.length === 0 ? 0 : i % s.length);
 /** The framing-header edits a smuggler tries. */
 const FRAMING_EDITS = [
-  "Content-Length: 3\r\n", "Content-Length: 0\r\n", "Content-Length: 3\r\nContent-Length: 3\r\n", "Content-Length: 3, 3\r\n",
-  "Transfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked, chunked\r\n",
-  "Transfer-Encoding: Chunked\r\n", "Transfer-Encoding:  chunked \r\n", "Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: identity\r\n",
-  "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "Content-Length : 3\r\n", " Content-Length: 3\r\n", "Content-Length: +3\r\n", "Content-Length: 3 3\r\n",
-  "Connection: close\r\n", "Connection: keep-alive, close\r\n", "Host: other\r\n",
+  "Content-Length: 3\r\n",
+  "Content-Length: 0\r\n",
+  "Content-Length: 3\r\nContent-Length: 3\r\n",
+  "Content-Length: 3, 3\r\n",
+  "Transfer-Encoding: chunked\r\n",
+  "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+  "Transfer-Encoding: chunked, chunked\r\n",
+  "Transfer-Encoding: Chunked\r\n",
+  "Transfer-Encoding:  chunked \r\n",
+  "Transfer-Encoding: xchunked\r\n",
+  "Transfer-Encoding: identity\r\n",
+  "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n",
+  "Content-Length : 3\r\n",
+  " Content-Length: 3\r\n",
+  "Content-Length: +3\r\n",
+  "Content-Length: 3 3\r\n",
+  "Connection: close\r\n",
+  "Connection: keep-alive, close\r\n",
+  "Host: other\r\n",
 ];
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([i, b]): Mutation => (s) => s.slice(0, at(s, i)) + String.fromCharCode(b) + s.slice(at(s, i) + 1)),
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(
+    ([i, b]): Mutation =>
+      (s) =>
+        s.slice(0, at(s, i)) + String.fromCharCode(b) + s.slice(at(s, i) + 1),
+  ),
   fc.tuple(fc.nat(), fc.constantFrom("\r", "\n")).map(([i, c]): Mutation => (s) => {
     const hits = [...s.matchAll(c === "\r" ? /\r/g : /\n/g)].map((m) => m.index!);
     if (hits.length === 0) return s;
@@ -252,23 +334,51 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return s.slice(0, p) + line + s.slice(p);
   }),
   fc.constant<Mutation>((s) => s.replace(/\r\n/g, "\n")),
-  fc.tuple(fc.nat(), fc.constantFrom(" folded", "\tfolded", "X-Sp : v", "X-Obs: caf\xe9", "X-Nul: a\x00b", "X-Vt: \x0bv", "X-Empty:", ": no-name", "X-Nbsp: \xa0v")).map(([i, line]): Mutation => (s) => {
-    const headEnd = s.indexOf("\r\n\r\n");
-    const lines = [...s.matchAll(/\r\n/g)].map((m) => m.index! + 2).filter((p) => headEnd < 0 || p <= headEnd);
-    if (lines.length === 0) return s;
-    const p = lines[i % lines.length]!;
-    return `${s.slice(0, p)}${line}\r\n${s.slice(p)}`;
-  }),
-  fc.tuple(fc.nat(), fc.constantFrom("Host: example.test\r\n", "Transfer-Encoding: chunked\r\n", "Content-Length: ")).map(([_i, line]): Mutation => (s) => s.replace(line, "")),
-  fc.tuple(fc.nat(), fc.constantFrom(" ", "\t", "0", "00", "x", ";", "; a", ";a=\"b", ";\x00", "g", "-", "+", "ffffffffffffffffff")).map(([i, junk]): Mutation => (s) => {
-    // Mangle a chunk-size line: insert junk into one (lines that start with a hex digit after the head).
-    const headEnd = s.indexOf("\r\n\r\n");
-    if (headEnd < 0) return s;
-    const lines = [...s.slice(headEnd + 4).matchAll(/(^|\r\n)([0-9a-f]+)/g)].map((m) => headEnd + 4 + m.index! + m[1]!.length + m[2]!.length);
-    if (lines.length === 0) return s;
-    const p = lines[i % lines.length]!;
-    return s.slice(0, p) + junk + s.slice(p);
-  }),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom(
+        " folded",
+        "\tfolded",
+        "X-Sp : v",
+        "X-Obs: caf\xe9",
+        "X-Nul: a\x00b",
+        "X-Vt: \x0bv",
+        "X-Empty:",
+        ": no-name",
+        "X-Nbsp: \xa0v",
+      ),
+    )
+    .map(([i, line]): Mutation => (s) => {
+      const headEnd = s.indexOf("\r\n\r\n");
+      const lines = [...s.matchAll(/\r\n/g)].map((m) => m.index! + 2).filter((p) => headEnd < 0 || p <= headEnd);
+      if (lines.length === 0) return s;
+      const p = lines[i % lines.length]!;
+      return `${s.slice(0, p)}${line}\r\n${s.slice(p)}`;
+    }),
+  fc
+    .tuple(fc.nat(), fc.constantFrom("Host: example.test\r\n", "Transfer-Encoding: chunked\r\n", "Content-Length: "))
+    .map(
+      ([_i, line]): Mutation =>
+        (s) =>
+          s.replace(line, ""),
+    ),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom(" ", "\t", "0", "00", "x", ";", "; a", ';a="b', ";\x00", "g", "-", "+", "ffffffffffffffffff"),
+    )
+    .map(([i, junk]): Mutation => (s) => {
+      // Mangle a chunk-size line: insert junk into one (lines that start with a hex digit after the head).
+      const headEnd = s.indexOf("\r\n\r\n");
+      if (headEnd < 0) return s;
+      const lines = [...s.slice(headEnd + 4).matchAll(/(^|\r\n)([0-9a-f]+)/g)].map(
+        (m) => headEnd + 4 + m.index! + m[1]!.length + m[2]!.length,
+      );
+      if (lines.length === 0) return s;
+      const p = lines[i % lines.length]!;
+      return s.slice(0, p) + junk + s.slice(p);
+    }),
 );
 
 const testCase = fc.record({
@@ -280,7 +390,9 @@ const testCase = fc.record({
 });
 
 function pieces(bytes: string, splits: number[]): Buffer[] {
-  const points = [...new Set(splits.map((s) => (bytes.length <= 1 ? 0 : 1 + (s % (bytes.length - 1)))))].filter((p) => p > 0).sort((a, b) => a - b);
+  const points = [...new Set(splits.map((s) => (bytes.length <= 1 ? 0 : 1 + (s % (bytes.length - 1)))))]
+    .filter((p) => p > 0)
+    .sort((a, b) => a - b);
   const out: Buffer[] = [];
   let from = 0;
   for (const p of points) {
@@ -299,21 +411,31 @@ describe(`differential fuzzer vs Node's http server (${RUNS} cases, seed ${SEED}
         let bytes = render(spec) + (next === null ? "" : render(next));
         for (const m of mutations) bytes = m(bytes);
         const parts = pieces(bytes, splits);
-        const [o, n] = await Promise.all([outcomeOf(ours.port, parts, "ours"), outcomeOf((node.address() as net.AddressInfo).port, parts, "node")]);
+        const [o, n] = await Promise.all([
+          outcomeOf(ours.port, parts, "ours"),
+          outcomeOf((node.address() as net.AddressInfo).port, parts, "node"),
+        ]);
         tally.cases++;
         if (mutations.length === 0) tally.valid++;
         if (o.seen.length > 0 && n.seen.length > 0) tally.accepted++;
-        if (o.statuses.includes(-1)) throw new Error(`our server held a half-closed connection open on ${JSON.stringify(bytes)}`);
+        if (o.statuses.includes(-1))
+          throw new Error(`our server held a half-closed connection open on ${JSON.stringify(bytes)}`);
         if (o.seen.length === n.seen.length && JSON.stringify(o.seen) === JSON.stringify(n.seen)) return;
         const why = DELIBERATE.find((d) => d.applies(bytes, o, n));
         if (why !== undefined) {
           tally.deliberate.set(why.reason, (tally.deliberate.get(why.reason) ?? 0) + 1);
           return;
         }
-        throw new Error(`disagreement on ${JSON.stringify(bytes)}:\n  ours: ${JSON.stringify(o)}\n  node: ${JSON.stringify(n)}`);
+        throw new Error(
+          `disagreement on ${JSON.stringify(bytes)}:\n  ours: ${JSON.stringify(o)}\n  node: ${JSON.stringify(n)}`,
+        );
       }),
       { seed: SEED, numRuns: RUNS },
     );
-    console.log(`fuzz: ${tally.cases} cases (${tally.valid} valid), ${tally.accepted} accepted by both; deliberate disagreements: ${JSON.stringify([...tally.deliberate])}`);
+    console.log(
+      `fuzz: ${tally.cases} cases (${tally.valid} valid), ${tally.accepted} ` +
+        `accepted by both; deliberate disagreements: ` +
+        `${JSON.stringify([...tally.deliberate])}`,
+    );
   }, 600_000);
 });

@@ -2,7 +2,16 @@ import { execFile, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { blockOn, co, HttpClient, HttpServer, Listener, type Co, type HttpHandler, type HttpRequest } from "../src/index.js";
+import {
+  blockOn,
+  co,
+  HttpClient,
+  HttpServer,
+  Listener,
+  type Co,
+  type HttpHandler,
+  type HttpRequest,
+} from "../src/index.js";
 import { hasCommand, selfSignedCert } from "./io-suite.js";
 
 const run = promisify(execFile);
@@ -12,7 +21,11 @@ afterEach(() => {
 });
 
 function echo(req: HttpRequest) {
-  return { status: 200, headers: { "Content-Type": "text/plain" }, body: `${req.method} ${req.target} ${req.body.toString()}` };
+  return {
+    status: 200,
+    headers: { "Content-Type": "text/plain" },
+    body: `${req.method} ${req.target} ${req.body.toString()}`,
+  };
 }
 
 async function serve(handler: HttpHandler = echo, tls?: { key: string; cert: string }): Promise<HttpServer> {
@@ -48,14 +61,23 @@ describe("HttpServer", () => {
 
   it("reads a chunked request body", async () => {
     const server = await serve();
-    const reply = await raw(server.port, "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    const reply = await raw(
+      server.port,
+      "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " +
+        "chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n " +
+        "world\r\n0\r\n\r\n",
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(reply.endsWith("\r\n\r\nPOST /c hello world")).toBe(true);
   });
 
   it("keeps a connection alive and answers pipelined requests in order", async () => {
     const server = await serve();
-    const reply = await raw(server.port, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const reply = await raw(
+      server.port,
+      "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: " +
+        "x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     expect(reply.match(/GET \/\d/g)).toEqual(["GET /1", "GET /2", "GET /3"]);
     expect(server.stats).toMatchObject({ connections: 1, requests: 3 });
   });
@@ -73,7 +95,10 @@ describe("HttpServer", () => {
     const bad = await raw(server.port, "THIS IS NOT HTTP\r\n\r\n");
     expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(bad).toMatch(/Connection: close/);
-    const smuggle = await raw(server.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const smuggle = await raw(
+      server.port,
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
     expect(smuggle).toMatch(/^HTTP\/1\.1 400 .*\r\n[\s\S]*both Content-Length and Transfer-Encoding/);
     const badLength = await raw(server.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
     expect(badLength).toMatch(/400 Bad Request[\s\S]*invalid Content-Length/);
@@ -123,11 +148,16 @@ describe("HttpClient", () => {
     const server = await serve();
     const client = new HttpClient();
     open.push(client);
-    const bodies = await blockOn(co(function* (): Co<string[]> {
-      const out: string[] = [];
-      for (let i = 0; i < 5; i++) out.push((yield* client.request(`http://127.0.0.1:${server.port}/${i}`, { method: "POST", body: `b${i}` })).text());
-      return out;
-    }));
+    const bodies = await blockOn(
+      co(function* (): Co<string[]> {
+        const out: string[] = [];
+        for (let i = 0; i < 5; i++)
+          out.push(
+            (yield* client.request(`http://127.0.0.1:${server.port}/${i}`, { method: "POST", body: `b${i}` })).text(),
+          );
+        return out;
+      }),
+    );
     expect(bodies).toEqual(["POST /0 b0", "POST /1 b1", "POST /2 b2", "POST /3 b3", "POST /4 b4"]);
     expect(client.connectsMade).toBe(1);
     expect(server.stats.connections).toBe(1);
@@ -140,7 +170,12 @@ describe("HttpClient", () => {
       res.end("part two");
     });
     await new Promise<void>((r) => node.listen(0, "127.0.0.1", r));
-    open.push({ close: () => { node.close(); node.closeAllConnections(); } });
+    open.push({
+      close: () => {
+        node.close();
+        node.closeAllConnections();
+      },
+    });
     const client = new HttpClient();
     open.push(client);
     const res = await blockOn(client.request(`http://127.0.0.1:${(node.address() as net.AddressInfo).port}/`));
@@ -148,14 +183,17 @@ describe("HttpClient", () => {
     expect(res.text()).toBe("part one, part two");
   });
 
-  it.skipIf(!hasCommand("openssl"))("HTTPS round trip against our TLS server with a generated self-signed certificate", async () => {
-    const { key, cert } = selfSignedCert();
-    const server = await serve(echo, { key, cert });
-    const client = new HttpClient({ tls: { ca: cert } });
-    open.push(client);
-    const res = await blockOn(client.request(`https://localhost:${server.port}/secure`));
-    expect([res.status, res.text()]).toEqual([200, "GET /secure "]);
-  });
+  it.skipIf(!hasCommand("openssl"))(
+    "HTTPS round trip against our TLS server with a generated self-signed certificate",
+    async () => {
+      const { key, cert } = selfSignedCert();
+      const server = await serve(echo, { key, cert });
+      const client = new HttpClient({ tls: { ca: cert } });
+      open.push(client);
+      const res = await blockOn(client.request(`https://localhost:${server.port}/secure`));
+      expect([res.status, res.text()]).toEqual([200, "GET /secure "]);
+    },
+  );
 
   it("rejects an unsupported scheme with a clear error", async () => {
     await expect(blockOn(new HttpClient().request("ftp://example.com/"))).rejects.toThrow('unsupported scheme "ftp:"');
@@ -164,7 +202,10 @@ describe("HttpClient", () => {
 
 describe("process exit", () => {
   it("a program that serves and closes exits by itself (no leaked sockets or handles)", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/http-exit.ts"], { encoding: "utf8", timeout: 15_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/http-exit.ts"], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(r.signal).toBe(null);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("ok ok\n");

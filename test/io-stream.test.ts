@@ -3,7 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { blockOn, co, connect, Listener, PENDING, Poller, PollStream, READABLE, WRITABLE, type Co } from "../src/index.js";
+import {
+  blockOn,
+  co,
+  connect,
+  Listener,
+  PENDING,
+  Poller,
+  PollStream,
+  READABLE,
+  WRITABLE,
+  type Co,
+} from "../src/index.js";
 import { CountingWaker, hasCommand, selfSignedCert } from "./io-suite.js";
 
 const cleanups: (() => void)[] = [];
@@ -44,11 +55,13 @@ describe("PollStream reads", () => {
   it("partial reads take at most `max` bytes and keep the rest buffered", async () => {
     const { stream, peer } = await pair();
     peer.write("abcdefghij");
-    const parts = await blockOn(co(function* (): Co<string[]> {
-      const a = yield* stream.read(4);
-      const b = yield* stream.readExact(6);
-      return [String(a), String(b)];
-    }));
+    const parts = await blockOn(
+      co(function* (): Co<string[]> {
+        const a = yield* stream.read(4);
+        const b = yield* stream.readExact(6);
+        return [String(a), String(b)];
+      }),
+    );
     expect(parts).toEqual(["abcd", "efghij"]);
     expect(stream.buffered).toBe(0);
   });
@@ -124,19 +137,21 @@ describe("Listener and connect", () => {
     const path = join(dir, "s.sock");
     const listener = await blockOn(Listener.bind({ path }));
     cleanups.push(() => listener.close());
-    const echoed = await blockOn(co(function* (): Co<string> {
-      const client = yield* connect({ path });
-      const server = yield* listener.accept();
-      try {
-        yield* client.writeAll("over unix\n");
-        const got = yield* server.readExact(10);
-        yield* server.writeAll(got);
-        return String(yield* client.readExact(10));
-      } finally {
-        client.close();
-        server.close();
-      }
-    }));
+    const echoed = await blockOn(
+      co(function* (): Co<string> {
+        const client = yield* connect({ path });
+        const server = yield* listener.accept();
+        try {
+          yield* client.writeAll("over unix\n");
+          const got = yield* server.readExact(10);
+          yield* server.writeAll(got);
+          return String(yield* client.readExact(10));
+        } finally {
+          client.close();
+          server.close();
+        }
+      }),
+    );
     expect(echoed).toBe("over unix\n");
   });
 
@@ -144,19 +159,21 @@ describe("Listener and connect", () => {
     const { key, cert } = selfSignedCert();
     const listener = await blockOn(Listener.bind({ port: 0, tls: { key, cert } }));
     cleanups.push(() => listener.close());
-    const result = await blockOn(co(function* (): Co<string> {
-      const client = yield* connect({ port: listener.port, tls: { ca: cert } });
-      const server = yield* listener.accept();
-      try {
-        yield* client.writeAll("secret\n");
-        const got = yield* server.readExact(7);
-        yield* server.writeAll(Buffer.from(String(got).toUpperCase()));
-        return String(yield* client.readExact(7));
-      } finally {
-        client.close();
-        server.close();
-      }
-    }));
+    const result = await blockOn(
+      co(function* (): Co<string> {
+        const client = yield* connect({ port: listener.port, tls: { ca: cert } });
+        const server = yield* listener.accept();
+        try {
+          yield* client.writeAll("secret\n");
+          const got = yield* server.readExact(7);
+          yield* server.writeAll(Buffer.from(String(got).toUpperCase()));
+          return String(yield* client.readExact(7));
+        } finally {
+          client.close();
+          server.close();
+        }
+      }),
+    );
     expect(result).toBe("SECRET\n");
   });
 
@@ -165,7 +182,9 @@ describe("Listener and connect", () => {
     const { key, cert } = selfSignedCert();
     const listener = await blockOn(Listener.bind({ port: 0, tls: { key, cert } }));
     cleanups.push(() => listener.close());
-    await expect(blockOn(connect({ port: listener.port, tls: {} }))).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    await expect(blockOn(connect({ port: listener.port, tls: {} }))).rejects.toMatchObject({
+      code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+    });
   });
 });
 

@@ -60,16 +60,20 @@ describe("IsolatedRuntime: synchronous entry points over a runtime in a worker (
     expect(rt.drainLogs()).toEqual([]);
   });
 
-  it("a get that outlives its timeout throws IsolatedTimeoutError and closes the runtime (a late reply must not answer the next call)", () => {
-    const slow = new IsolatedRuntime(JOBS);
-    try {
-      const id = slow.spawn("add", [1, 1, 10_000]);
-      expect(() => slow.get(id, { timeoutMs: 50 })).toThrow(IsolatedTimeoutError);
-      expect(() => slow.spawn("add", [1, 1, 1])).toThrow("isolated runtime is closed");
-    } finally {
-      slow.close();
-    }
-  });
+  it(
+    "a get that outlives its timeout throws IsolatedTimeoutError and closes " +
+      "the runtime (a late reply must not answer the next call)",
+    () => {
+      const slow = new IsolatedRuntime(JOBS);
+      try {
+        const id = slow.spawn("add", [1, 1, 10_000]);
+        expect(() => slow.get(id, { timeoutMs: 50 })).toThrow(IsolatedTimeoutError);
+        expect(() => slow.spawn("add", [1, 1, 1])).toThrow("isolated runtime is closed");
+      } finally {
+        slow.close();
+      }
+    },
+  );
 });
 
 describe("IsolatedRuntime: a bad jobs module", () => {
@@ -91,7 +95,10 @@ describe("IsolatedRuntime: a bad jobs module", () => {
 
 describe("IsolatedRuntime: process exit", () => {
   it("a synchronous program using it exits by itself, closed or not (the worker is terminated or unref'd)", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/isolated-exit.ts"], { encoding: "utf8", timeout: 15_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/isolated-exit.ts"], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(r.error).toBeUndefined();
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual(["result: 3", "closed", "forgotten: 7"]);

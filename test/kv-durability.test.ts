@@ -37,12 +37,17 @@ const hasPrlimit = (() => {
 })();
 
 /** Start the store; `onLine` sees each stdout line. */
-function start(onLine: (line: string, child: ChildProcessWithoutNullStreams) => void): { child: ChildProcessWithoutNullStreams; exited: Promise<NodeJS.Signals | number | string | null> } {
+function start(onLine: (line: string, child: ChildProcessWithoutNullStreams) => void): {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<NodeJS.Signals | number | string | null>;
+} {
   const child = spawn(process.execPath, ["--import", "tsx", fixture, dir], { stdio: "pipe" });
   createInterface({ input: child.stdout }).on("line", (line) => onLine(line, child));
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise<NodeJS.Signals | number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? (stderr && code !== 0 ? `${code}: ${stderr}` : code))));
+  const exited = new Promise<NodeJS.Signals | number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(signal ?? (stderr && code !== 0 ? `${code}: ${stderr}` : code))),
+  );
   return { child, exited };
 }
 
@@ -70,7 +75,8 @@ function corrupt(random: () => number): { kind: Damage; line: number; prefix: Ma
   const kinds: Damage[] = ["flip", "delete", "swap", "duplicate", "truncate"];
   const kind = kinds[Math.floor(random() * kinds.length)]!;
   const lines = recs.map((r) => Buffer.from(r.line));
-  // Never the last record for a delete: a log cut back at a record boundary cannot be told from one whose last write never happened.
+  // Never the last record for a delete: a log cut back at a record boundary cannot be told from one whose last write
+  // never happened.
   const i = Math.floor(random() * (lines.length - 1));
   let bad = i + 1;
   let out: Buffer[];
@@ -97,89 +103,113 @@ function corrupt(random: () => number): { kind: Damage; line: number; prefix: Ma
   }
   fs.writeFileSync(log, Buffer.concat(out));
   const prefix = new Map<string, string>();
-  for (const r of recs.slice(0, bad - 1)) (r.value === null ? prefix.delete(r.key) : prefix.set(r.key, r.value));
+  for (const r of recs.slice(0, bad - 1)) r.value === null ? prefix.delete(r.key) : prefix.set(r.key, r.value);
   return { kind, line: bad, prefix };
 }
 
 const valueNumber = (value: string) => Number(value.split(".")[0]);
 
-it(`no acknowledged set is lost: ${ROUNDS} seeded rounds of SIGKILL, log damage and a lowered file-size limit`, async () => {
-  const random = seededRandom(20_26);
-  /** key → highest acknowledged value (the i of set i). */
-  const acked = new Map<string, number>();
-  const tally = { kill: 0, corrupt: 0, fsize: 0, damagesReported: 0, failedSets: 0, ackedAfterFailure: 0, checkedKeys: 0 };
-  for (let round = 0; round <= ROUNDS; round++) {
-    const roll = random();
-    const mode = round === 0 || round === ROUNDS ? "kill" : roll < 0.35 ? "corrupt" : roll < 0.7 && hasPrlimit ? "fsize" : "kill";
-    tally[mode]++;
-    const damage = mode === "corrupt" ? corrupt(random) : null;
-    const killAfter = 1 + Math.floor(random() * SETS_PER_ROUND);
-    const padding = Array.from({ length: SETS_PER_ROUND }, () => ".".padEnd(1 + Math.floor(random() * 60), "x"));
-    const expected = new Map(acked);
-    let answered = 0;
-    let failedSoFar = 0;
-    let dumped: Record<string, string | null> | null = null;
-    const problems: { kind: string; line?: number }[] = [];
-    const { child, exited } = start((line, proc) => {
-      if (line.startsWith("problem ")) problems.push(JSON.parse(line.slice(8)));
-      else if (line.startsWith("dump ")) {
-        dumped = JSON.parse(line.slice(5));
-        if (round === ROUNDS) return void proc.stdin.end();
-        if (mode === "fsize") {
-          // The log compacts every 30 records, so it stays small: a limit a little above its size now
-          // makes some records fit, some come up short, and later compactions shrink it again.
-          const limit = fs.statSync(log).size + 200 + Math.floor(random() * 1_500);
-          execFileSync("prlimit", ["--pid", String(proc.pid), `--fsize=${limit}`]);
+it(
+  `no acknowledged set is lost: ${ROUNDS} seeded rounds of SIGKILL, log ` + `damage and a lowered file-size limit`,
+  async () => {
+    const random = seededRandom(20_26);
+    /** key → highest acknowledged value (the i of set i). */
+    const acked = new Map<string, number>();
+    const tally = {
+      kill: 0,
+      corrupt: 0,
+      fsize: 0,
+      damagesReported: 0,
+      failedSets: 0,
+      ackedAfterFailure: 0,
+      checkedKeys: 0,
+    };
+    for (let round = 0; round <= ROUNDS; round++) {
+      const roll = random();
+      const mode =
+        round === 0 || round === ROUNDS
+          ? "kill"
+          : roll < 0.35
+            ? "corrupt"
+            : roll < 0.7 && hasPrlimit
+              ? "fsize"
+              : "kill";
+      tally[mode]++;
+      const damage = mode === "corrupt" ? corrupt(random) : null;
+      const killAfter = 1 + Math.floor(random() * SETS_PER_ROUND);
+      const padding = Array.from({ length: SETS_PER_ROUND }, () => ".".padEnd(1 + Math.floor(random() * 60), "x"));
+      const expected = new Map(acked);
+      let answered = 0;
+      let failedSoFar = 0;
+      let dumped: Record<string, string | null> | null = null;
+      const problems: { kind: string; line?: number }[] = [];
+      const { child, exited } = start((line, proc) => {
+        if (line.startsWith("problem ")) problems.push(JSON.parse(line.slice(8)));
+        else if (line.startsWith("dump ")) {
+          dumped = JSON.parse(line.slice(5));
+          if (round === ROUNDS) return void proc.stdin.end();
+          if (mode === "fsize") {
+            // The log compacts every 30 records, so it stays small: a limit a little above its size now
+            // makes some records fit, some come up short, and later compactions shrink it again.
+            const limit = fs.statSync(log).size + 200 + Math.floor(random() * 1_500);
+            execFileSync("prlimit", ["--pid", String(proc.pid), `--fsize=${limit}`]);
+          }
+          // Pipelined: every set at once; the kill lands wherever the seeded answer count says.
+          for (let i = 0; i < SETS_PER_ROUND; i++)
+            proc.stdin.write(`set r${round}-k${i % KEYS_PER_ROUND} ${i}${padding[i]}\n`);
+        } else if (line.startsWith("ack ") || line.startsWith("error ")) {
+          const [what, key, value] = line.split(" ");
+          if (what === "ack") {
+            acked.set(key!, Math.max(acked.get(key!) ?? -1, valueNumber(value!)));
+            if (failedSoFar > 0) tally.ackedAfterFailure++;
+          } else {
+            failedSoFar++;
+            tally.failedSets++;
+          }
+          if (++answered === (mode === "fsize" ? SETS_PER_ROUND : killAfter)) proc.kill("SIGKILL");
         }
-        // Pipelined: every set at once; the kill lands wherever the seeded answer count says.
-        for (let i = 0; i < SETS_PER_ROUND; i++) proc.stdin.write(`set r${round}-k${i % KEYS_PER_ROUND} ${i}${padding[i]}\n`);
-      } else if (line.startsWith("ack ") || line.startsWith("error ")) {
-        const [what, key, value] = line.split(" ");
-        if (what === "ack") {
-          acked.set(key!, Math.max(acked.get(key!) ?? -1, valueNumber(value!)));
-          if (failedSoFar > 0) tally.ackedAfterFailure++;
-        } else {
-          failedSoFar++;
-          tally.failedSets++;
+      });
+      child.stdin.write(`dump ${[...expected.keys()].join(" ")}\n`);
+      const how = await exited;
+      expect(how).toBe(round === ROUNDS ? 0 : "SIGKILL");
+      expect(dumped).not.toBeNull();
+      expect(Object.keys(dumped!).sort()).toEqual([...expected.keys()].sort());
+      if (damage !== null) {
+        // Detected at its line, and the store shows exactly the records before it.
+        const report = problems.find((p) => p.kind === "damaged" || p.kind === "torn-tail");
+        expect(report, `${damage.kind} at line ${damage.line} not reported`).toBeDefined();
+        expect(report!.line).toBe(damage.line);
+        tally.damagesReported++;
+        for (const [key, value] of Object.entries(dumped!))
+          expect(value, `key ${key} after ${damage.kind} at line ${damage.line}`).toBe(damage.prefix.get(key) ?? null);
+        // What the damage cut off was reported; from here on the prefix is what was acknowledged.
+        for (const key of expected.keys()) {
+          const v = damage.prefix.get(key);
+          if (v === undefined) acked.delete(key);
+          else acked.set(key, valueNumber(v));
         }
-        if (++answered === (mode === "fsize" ? SETS_PER_ROUND : killAfter)) proc.kill("SIGKILL");
+        continue;
       }
-    });
-    child.stdin.write(`dump ${[...expected.keys()].join(" ")}\n`);
-    const how = await exited;
-    expect(how).toBe(round === ROUNDS ? 0 : "SIGKILL");
-    expect(dumped).not.toBeNull();
-    expect(Object.keys(dumped!).sort()).toEqual([...expected.keys()].sort());
-    if (damage !== null) {
-      // Detected at its line, and the store shows exactly the records before it.
-      const report = problems.find((p) => p.kind === "damaged" || p.kind === "torn-tail");
-      expect(report, `${damage.kind} at line ${damage.line} not reported`).toBeDefined();
-      expect(report!.line).toBe(damage.line);
-      tally.damagesReported++;
-      for (const [key, value] of Object.entries(dumped!)) expect(value, `key ${key} after ${damage.kind} at line ${damage.line}`).toBe(damage.prefix.get(key) ?? null);
-      // What the damage cut off was reported; from here on the prefix is what was acknowledged.
-      for (const key of expected.keys()) {
-        const v = damage.prefix.get(key);
-        if (v === undefined) acked.delete(key);
-        else acked.set(key, valueNumber(v));
+      // No damage injected: nothing may have been cut off, except a torn tail from the kill (an unanswered write).
+      for (const p of problems) expect(["torn-tail", "compaction-failed"]).toContain(p.kind);
+      for (const [key, value] of Object.entries(dumped!)) {
+        const last = expected.get(key)!;
+        expect(value, `key ${key} lost`).not.toBeNull();
+        expect(valueNumber(value!) % KEYS_PER_ROUND, `key ${key}: a value never sent to it`).toBe(
+          Number(key.split("-k")[1]),
+        );
+        expect(valueNumber(value!), `key ${key} went back to an older value`).toBeGreaterThanOrEqual(last);
+        tally.checkedKeys++;
       }
-      continue;
     }
-    // No damage injected: nothing may have been cut off, except a torn tail from the kill (an unanswered write).
-    for (const p of problems) expect(["torn-tail", "compaction-failed"]).toContain(p.kind);
-    for (const [key, value] of Object.entries(dumped!)) {
-      const last = expected.get(key)!;
-      expect(value, `key ${key} lost`).not.toBeNull();
-      expect(valueNumber(value!) % KEYS_PER_ROUND, `key ${key}: a value never sent to it`).toBe(Number(key.split("-k")[1]));
-      expect(valueNumber(value!), `key ${key} went back to an older value`).toBeGreaterThanOrEqual(last);
-      tally.checkedKeys++;
+    console.log(`kv durability: ${JSON.stringify(tally)}`);
+    expect(tally.checkedKeys).toBeGreaterThan(ROUNDS * 5); // the check looked at real keys, not empty dumps
+    // every injected damage reported (corrupt() never returned null here)
+    expect(tally.damagesReported).toBe(tally.corrupt);
+    if (hasPrlimit) {
+      expect(tally.failedSets).toBeGreaterThan(0); // the limit really made writes fail...
+      expect(tally.ackedAfterFailure).toBeGreaterThan(0); // ...and writes after a failed one still landed
     }
-  }
-  console.log(`kv durability: ${JSON.stringify(tally)}`);
-  expect(tally.checkedKeys).toBeGreaterThan(ROUNDS * 5); // the check looked at real keys, not empty dumps
-  expect(tally.damagesReported).toBe(tally.corrupt); // every injected damage reported (corrupt() never returned null here)
-  if (hasPrlimit) {
-    expect(tally.failedSets).toBeGreaterThan(0); // the limit really made writes fail...
-    expect(tally.ackedAfterFailure).toBeGreaterThan(0); // ...and writes after a failed one still landed
-  }
-}, 120_000);
+  },
+  120_000,
+);

@@ -14,7 +14,8 @@ let dir = "";
 beforeEach(() => void (dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-store-test-"))));
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const bytes = (s: string) => new TextEncoder().encode(s);
-const text = (map: Map<string, Uint8Array>) => Object.fromEntries([...map].map(([k, v]) => [k, new TextDecoder().decode(v)]));
+const text = (map: Map<string, Uint8Array>) =>
+  Object.fromEntries([...map].map(([k, v]) => [k, new TextDecoder().decode(v)]));
 
 describe("JsonFileStore (the book's way)", () => {
   it("rewrites the whole map as serde-style byte arrays and reloads it", () => {
@@ -65,68 +66,88 @@ describe("AppendLogStore", () => {
     expect(text(new AppendLogStore(file).load())).toEqual({ a: "1", c: "3" });
   });
 
-  it("a damaged line with intact records after it is reported, the rest quarantined, never read back wrong (before: load threw, and loadMap started empty)", () => {
-    const file = path.join(dir, "data.log");
-    const store = new AppendLogStore(file);
-    store.set("a", bytes("1"));
-    store.set("b", bytes("2"));
-    store.set("a", bytes("3"));
-    store.close();
-    const lines = fs.readFileSync(file, "latin1").split("\n");
-    lines[1] = lines[1]!.replace('"b"', '"c"'); // a flipped byte inside the key
-    fs.writeFileSync(file, lines.join("\n"), "latin1");
-    const again = new AppendLogStore(file);
-    const logLines: string[] = [];
-    const problems: unknown[] = [];
-    const map = loadMap(again, (l) => logLines.push(l), debugMap, (p) => problems.push(p));
-    expect(text(map)).toEqual({ a: "1" }); // the valid prefix: never "c" = 2, never a = 3 without saying so
-    expect(problems).toEqual([expect.objectContaining({ kind: "damaged", line: 2, kept: 1, rolledBack: ["a"], unreadable: 1 })]);
-    expect(logLines[0]).toMatch(/^Store problem: .*damaged at line 2 \(checksum mismatch\)/);
-    const quarantined = fs.readFileSync(`${file}.quarantine-1`, "latin1");
-    expect(quarantined).toBe(lines.slice(1).join("\n"));
-    // The log was cut back to the prefix: appends continue the sequence, and a reload is clean.
-    again.set("d", bytes("4"));
-    again.close();
-    const third = new AppendLogStore(file);
-    expect(text(third.load())).toEqual({ a: "1", d: "4" });
-    expect(third.problems).toEqual([]);
-  });
+  it(
+    "a damaged line with intact records after it is reported, the rest " +
+      "quarantined, never read back wrong (before: load threw, and loadMap " +
+      "started empty)",
+    () => {
+      const file = path.join(dir, "data.log");
+      const store = new AppendLogStore(file);
+      store.set("a", bytes("1"));
+      store.set("b", bytes("2"));
+      store.set("a", bytes("3"));
+      store.close();
+      const lines = fs.readFileSync(file, "latin1").split("\n");
+      lines[1] = lines[1]!.replace('"b"', '"c"'); // a flipped byte inside the key
+      fs.writeFileSync(file, lines.join("\n"), "latin1");
+      const again = new AppendLogStore(file);
+      const logLines: string[] = [];
+      const problems: unknown[] = [];
+      const map = loadMap(
+        again,
+        (l) => logLines.push(l),
+        debugMap,
+        (p) => problems.push(p),
+      );
+      expect(text(map)).toEqual({ a: "1" }); // the valid prefix: never "c" = 2, never a = 3 without saying so
+      expect(problems).toEqual([
+        expect.objectContaining({ kind: "damaged", line: 2, kept: 1, rolledBack: ["a"], unreadable: 1 }),
+      ]);
+      expect(logLines[0]).toMatch(/^Store problem: .*damaged at line 2 \(checksum mismatch\)/);
+      const quarantined = fs.readFileSync(`${file}.quarantine-1`, "latin1");
+      expect(quarantined).toBe(lines.slice(1).join("\n"));
+      // The log was cut back to the prefix: appends continue the sequence, and a reload is clean.
+      again.set("d", bytes("4"));
+      again.close();
+      const third = new AppendLogStore(file);
+      expect(text(third.load())).toEqual({ a: "1", d: "4" });
+      expect(third.problems).toEqual([]);
+    },
+  );
 
   it("short writes are continued until the whole record is written (before: a partial write was acknowledged)", () => {
     const file = path.join(dir, "data.log");
     const calls: number[] = [];
     // Every write takes at most 7 bytes, as a file-size limit or a signal can make it.
-    const store = new AppendLogStore(file, { writeSync: (fd, buf, off, len) => (calls.push(len), fs.writeSync(fd, buf, off, Math.min(7, len))) });
+    const store = new AppendLogStore(file, {
+      writeSync: (fd, buf, off, len) => (calls.push(len), fs.writeSync(fd, buf, off, Math.min(7, len))),
+    });
     store.set("key", bytes("a value longer than seven bytes"));
     store.close();
     expect(calls.length).toBeGreaterThan(5);
     expect(text(new AppendLogStore(file).load())).toEqual({ key: "a value longer than seven bytes" });
   });
 
-  it("a write that fails half-way fails that set, leaves no fragment, and the next set lands clean (before: the next record was glued to the fragment and lost at reload)", () => {
-    const file = path.join(dir, "data.log");
-    let budget = Infinity;
-    const store = new AppendLogStore(file, {
-      writeSync: (fd, buf, off, len) => {
-        if (budget <= 0) throw Object.assign(new Error("EFBIG: file too large"), { code: "EFBIG" });
-        const n = Math.min(len, budget);
-        budget -= n;
-        return fs.writeSync(fd, buf, off, n);
-      },
-    });
-    store.set("a", bytes("1"));
-    budget = 10; // the next record gets 10 bytes on disk, then the limit
-    expect(() => store.set("b", bytes("2"))).toThrow(StoreWriteError);
-    budget = Infinity;
-    store.set("c", bytes("3"));
-    store.close();
-    const again = new AppendLogStore(file);
-    expect(text(again.load())).toEqual({ a: "1", c: "3" });
-    expect(again.problems).toEqual([]);
-  });
+  it(
+    "a write that fails half-way fails that set, leaves no fragment, and " +
+      "the next set lands clean (before: the next record was glued to the " +
+      "fragment and lost at reload)",
+    () => {
+      const file = path.join(dir, "data.log");
+      let budget = Infinity;
+      const store = new AppendLogStore(file, {
+        writeSync: (fd, buf, off, len) => {
+          if (budget <= 0) throw Object.assign(new Error("EFBIG: file too large"), { code: "EFBIG" });
+          const n = Math.min(len, budget);
+          budget -= n;
+          return fs.writeSync(fd, buf, off, n);
+        },
+      });
+      store.set("a", bytes("1"));
+      budget = 10; // the next record gets 10 bytes on disk, then the limit
+      expect(() => store.set("b", bytes("2"))).toThrow(StoreWriteError);
+      budget = Infinity;
+      store.set("c", bytes("3"));
+      store.close();
+      const again = new AppendLogStore(file);
+      expect(text(again.load())).toEqual({ a: "1", c: "3" });
+      expect(again.problems).toEqual([]);
+    },
+  );
 
   it("the table CRC-32 used on Node < 20.15 agrees with zlib's", () => {
-    for (const s of ["", "a", "123456789", "x".repeat(1000)]) expect(fallbackCrc32(Buffer.from(s))).toBe(crc32(Buffer.from(s)));
+    for (const s of ["", "a", "123456789", "x".repeat(1000)])
+      expect(fallbackCrc32(Buffer.from(s))).toBe(crc32(Buffer.from(s)));
     expect(fallbackCrc32(Buffer.from("123456789"))).toBe(0xcbf43926); // the standard check value
   });
 
@@ -135,7 +156,8 @@ describe("AppendLogStore", () => {
     const store = new AppendLogStore(file, { compactAfter: 10 });
     store.load();
     for (let i = 0; i < 25; i++) store.set(`k${i % 3}`, bytes(String(i)));
-    // lines - live keys reaches 10 at write 13 (13 lines, 3 keys) → 3 lines; again at write 23 → 3 lines; writes 24, 25 → 5 lines.
+    // lines - live keys reaches 10 at write 13 (13 lines, 3 keys) → 3 lines; again at write 23 → 3 lines; writes 24, 25
+    // → 5 lines.
     expect(store.compactions).toBe(2);
     store.close();
     expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(3 + 2);

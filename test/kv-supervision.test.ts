@@ -13,7 +13,10 @@ const text = (b: Bytes | undefined) => (b === undefined ? undefined : new TextDe
 /** An in-memory "disk" shared by every writer instance; writes of keys starting with "bad" fail like a full disk. */
 class FlakyStore implements DurableStore {
   readonly kind = "flaky";
-  constructor(private readonly disk: Map<string, Bytes>, readonly opened: { count: number }) {
+  constructor(
+    private readonly disk: Map<string, Bytes>,
+    readonly opened: { count: number },
+  ) {
     opened.count++;
   }
   load(): Map<string, Bytes> {
@@ -41,60 +44,69 @@ function* outcome(work: Co<unknown>): Co<string> {
   }
 }
 
-it("a failed write fails that set (client error), the next get is answered, and twenty failures in a row do not stop the store", async () => {
-  const disk = new Map<string, Bytes>();
-  const opened = { count: 0 };
-  const system = new ActorSystem();
-  const router = startKvSystem(system, { openStore: () => new FlakyStore(disk, opened) });
-  const kv = new KvClient(system.whereis<RoutingMessage, void>("router")!);
-  const results = await blockOn(
-    (function* (): Co<(string | undefined)[]> {
-      const out: (string | undefined)[] = [];
-      out.push(yield* outcome(kv.set("a", bytes("1"))));
-      out.push(yield* outcome(kv.set("bad-1", bytes("x"))));
-      out.push(text(yield* kv.get("a")));
-      out.push(text(yield* kv.get("bad-1")));
-      for (let i = 0; i < 20; i++) out.push(yield* outcome(kv.set(`bad-${i}`, bytes("x"))));
-      out.push(yield* outcome(kv.set("b", bytes("2"))));
-      out.push(text(yield* kv.get("b")));
-      return out;
-    })(),
-  );
-  expect(results[0]).toBe("ok");
-  expect(results[1]).toMatch(/^error: .*ENOSPC/);
-  expect(results.slice(2, 4)).toEqual(["1", undefined]); // served, and the failed value was never applied
-  for (const r of results.slice(4, 24)) expect(r).toMatch(/^error: .*ENOSPC/);
-  expect(results.slice(24)).toEqual(["ok", "2"]);
-  expect([...disk.keys()].sort()).toEqual(["a", "b"]);
-  router.stop();
-  await router.join();
-});
+it(
+  "a failed write fails that set (client error), the next get is " +
+    "answered, and twenty failures in a row do not stop the store",
+  async () => {
+    const disk = new Map<string, Bytes>();
+    const opened = { count: 0 };
+    const system = new ActorSystem();
+    const router = startKvSystem(system, { openStore: () => new FlakyStore(disk, opened) });
+    const kv = new KvClient(system.whereis<RoutingMessage, void>("router")!);
+    const results = await blockOn(
+      (function* (): Co<(string | undefined)[]> {
+        const out: (string | undefined)[] = [];
+        out.push(yield* outcome(kv.set("a", bytes("1"))));
+        out.push(yield* outcome(kv.set("bad-1", bytes("x"))));
+        out.push(text(yield* kv.get("a")));
+        out.push(text(yield* kv.get("bad-1")));
+        for (let i = 0; i < 20; i++) out.push(yield* outcome(kv.set(`bad-${i}`, bytes("x"))));
+        out.push(yield* outcome(kv.set("b", bytes("2"))));
+        out.push(text(yield* kv.get("b")));
+        return out;
+      })(),
+    );
+    expect(results[0]).toBe("ok");
+    expect(results[1]).toMatch(/^error: .*ENOSPC/);
+    expect(results.slice(2, 4)).toEqual(["1", undefined]); // served, and the failed value was never applied
+    for (const r of results.slice(4, 24)) expect(r).toMatch(/^error: .*ENOSPC/);
+    expect(results.slice(24)).toEqual(["ok", "2"]);
+    expect([...disk.keys()].sort()).toEqual(["a", "b"]);
+    router.stop();
+    await router.join();
+  },
+);
 
-it("a writer that fails to start is restarted, and requests sent meanwhile are answered (before: the key-value actor stopped, the router forwarded to it and died, every later request hung)", async () => {
-  const disk = new Map<string, Bytes>([["a", bytes("1")]]);
-  const opened = { count: 0 };
-  let failures = 2;
-  const system = new ActorSystem();
-  const problems: string[] = [];
-  const router = startKvSystem(system, {
-    openStore: () => {
-      if (failures-- > 0) throw new Error("EMFILE: too many open files");
-      return new FlakyStore(disk, opened);
-    },
-    log: (line) => problems.push(line),
-  });
-  const kv = new KvClient(router);
-  const results = await blockOn(
-    (function* (): Co<(string | undefined)[]> {
-      const out: (string | undefined)[] = [];
-      out.push(text(yield* kv.get("a")));
-      out.push(yield* outcome(kv.set("b", bytes("2"))));
-      out.push(text(yield* kv.get("b")));
-      return out;
-    })(),
-  );
-  expect(results).toEqual(["1", "ok", "2"]);
-  expect(opened.count).toBe(1);
-  router.stop();
-  await router.join();
-});
+it(
+  "a writer that fails to start is restarted, and requests sent meanwhile " +
+    "are answered (before: the key-value actor stopped, the router " +
+    "forwarded to it and died, every later request hung)",
+  async () => {
+    const disk = new Map<string, Bytes>([["a", bytes("1")]]);
+    const opened = { count: 0 };
+    let failures = 2;
+    const system = new ActorSystem();
+    const problems: string[] = [];
+    const router = startKvSystem(system, {
+      openStore: () => {
+        if (failures-- > 0) throw new Error("EMFILE: too many open files");
+        return new FlakyStore(disk, opened);
+      },
+      log: (line) => problems.push(line),
+    });
+    const kv = new KvClient(router);
+    const results = await blockOn(
+      (function* (): Co<(string | undefined)[]> {
+        const out: (string | undefined)[] = [];
+        out.push(text(yield* kv.get("a")));
+        out.push(yield* outcome(kv.set("b", bytes("2"))));
+        out.push(text(yield* kv.get("b")));
+        return out;
+      })(),
+    );
+    expect(results).toEqual(["1", "ok", "2"]);
+    expect(opened.count).toBe(1);
+    router.stop();
+    await router.join();
+  },
+);

@@ -3,7 +3,14 @@ import { ch2 } from "../src/labs/ch2/index.js";
 import type { Block, LabOptions, TableBlock, TextBlock } from "../src/labs/types.js";
 
 function options(seed = 1): LabOptions {
-  return { seed, timeScale: 0.01, driver: "sim", extra: {}, log: () => undefined, signal: new AbortController().signal };
+  return {
+    seed,
+    timeScale: 0.01,
+    driver: "sim",
+    extra: {},
+    log: () => undefined,
+    signal: new AbortController().signal,
+  };
 }
 const experiment = (id: string) => ch2.experiments.find((e) => e.id === id)!;
 const texts = (blocks: Block[]) => blocks.filter((b): b is TextBlock => b.kind === "text");
@@ -32,7 +39,12 @@ describe("lab ch2 audit-logger (E2.8)", () => {
     const printout = texts(r.blocks)[0]!.lines;
     // The five tasks that found the file locked first, collapsed into one counted line.
     expect(printout[0]).toBe("error for two, three, four, five, six : try_lock failed   (×5 lines collapsed)");
-    expect(printout.filter((l) => l.startsWith("written for: ")).map((l) => l.slice(13)).sort()).toEqual([...names, ...names].sort());
+    expect(
+      printout
+        .filter((l) => l.startsWith("written for: "))
+        .map((l) => l.slice(13))
+        .sort(),
+    ).toEqual([...names, ...names].sort());
   });
 });
 

@@ -5,7 +5,14 @@ import { seededRandom } from "../src/runtime/rng.js";
 import type { BookComparisonBlock, LabOptions, TableBlock } from "../src/labs/types.js";
 
 function options(seed = 1): LabOptions {
-  return { seed, timeScale: 0.01, driver: "sim", extra: {}, log: () => undefined, signal: new AbortController().signal };
+  return {
+    seed,
+    timeScale: 0.01,
+    driver: "sim",
+    extra: {},
+    log: () => undefined,
+    signal: new AbortController().signal,
+  };
 }
 
 describe("lab ch5 nesting-future (E5.8)", () => {

@@ -9,10 +9,18 @@ import { ch3 } from "../src/labs/ch3/index.js";
 import type { Block, LabOptions, TableBlock, TextBlock } from "../src/labs/types.js";
 
 const options = (over: Partial<LabOptions> = {}): LabOptions => ({
-  seed: 1, timeScale: 0.01, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal, ...over,
+  seed: 1,
+  timeScale: 0.01,
+  driver: "sim",
+  extra: {},
+  log: () => {},
+  signal: new AbortController().signal,
+  ...over,
 });
-const find = (chapter: { experiments: { id: string; run: (o: LabOptions) => Promise<{ blocks: Block[] }> }[] }, id: string) =>
-  chapter.experiments.find((e) => e.id === id)!;
+const find = (
+  chapter: { experiments: { id: string; run: (o: LabOptions) => Promise<{ blocks: Block[] }> }[] },
+  id: string,
+) => chapter.experiments.find((e) => e.id === id)!;
 const texts = (blocks: Block[]) => blocks.filter((b): b is TextBlock => b.kind === "text");
 const tables = (blocks: Block[]) => blocks.filter((b): b is TableBlock => b.kind === "table");
 const strip = (line: string) => line.replace(/^\[[^\]]*\] /, "");
@@ -23,8 +31,16 @@ describe("E2.1 coffee and toast", () => {
     const [joined, early] = texts(blocks);
     expect(joined!.title).toMatch(/24 s run/);
     expect(early!.title).toMatch(/18 s run/);
-    expect(joined!.lines.map(strip).slice(0, 3)).toEqual(["Pouring milk...", "Milk poured.", "Putting instant coffee..."]);
-    expect(early!.lines.map(strip).slice(0, 3)).toEqual(["boiling kettle...", "putting bread in toaster...", "Pouring milk..."]);
+    expect(joined!.lines.map(strip).slice(0, 3)).toEqual([
+      "Pouring milk...",
+      "Milk poured.",
+      "Putting instant coffee...",
+    ]);
+    expect(early!.lines.map(strip).slice(0, 3)).toEqual([
+      "boiling kettle...",
+      "putting bread in toaster...",
+      "Pouring milk...",
+    ]);
     const [row24, row18] = tables(blocks)[0]!.rows.slice(1);
     expect(row24![1]).toBe(24);
     expect(row18![1]).toBe(18);
@@ -33,36 +49,49 @@ describe("E2.1 coffee and toast", () => {
 
 describe("E2.8 audit logger", () => {
   it("collapses consecutive retry lines into one counted line and keeps the rest", () => {
-    const lines = ["error for two : try_lock failed", "error for three : try_lock failed", "written for: one", "error for six : try_lock failed", "written for: six"];
+    const lines = [
+      "error for two : try_lock failed",
+      "error for three : try_lock failed",
+      "written for: one",
+      "error for six : try_lock failed",
+      "written for: six",
+    ];
     expect(collapseErrors(lines)).toEqual([
-      "error for two, three : try_lock failed   (×2 lines collapsed)", "written for: one", "error for six : try_lock failed", "written for: six",
+      "error for two, three : try_lock failed   (×2 lines collapsed)",
+      "written for: one",
+      "error for six : try_lock failed",
+      "written for: six",
     ]);
   });
   it("says in its title what it collapsed", async () => {
     const { blocks } = await find(ch2, "audit-logger").run(options());
     expect(texts(blocks)[0]!.title).toMatch(/collapsed/);
-    for (const line of texts(blocks)[0]!.lines) expect(line).not.toMatch(/^error for \S+ : try_lock failed$\n^error for/m);
+    for (const line of texts(blocks)[0]!.lines)
+      expect(line).not.toMatch(/^error for \S+ : try_lock failed$\n^error for/m);
   });
 });
 
 describe("E3.2 AsyncSleep", () => {
-  it("is listed, and both sleeps end no earlier than due; AsyncSleep needs more polls, the timer sleep two", async () => {
-    expect(ch3.experiments.map((e) => e.book)).toContain("E3.2");
-    const { blocks } = await find(ch3, "async-sleep").run(options());
-    const t = tables(blocks)[0]!;
-    expect(t.title).toMatch(/\(virtual\)/);
-    expect(t.rows).toHaveLength(6);
-    for (let i = 0; i < t.rows.length; i += 2) {
-      const [a, timer] = [t.rows[i]!, t.rows[i + 1]!];
-      expect(a[1]).toBe("AsyncSleep (book)");
-      expect(a[3] as number).toBeGreaterThanOrEqual(0);
-      expect(timer[3] as number).toBeGreaterThanOrEqual(0);
-      expect(timer[4]).toBe(2);
-      expect(a[4] as number).toBeGreaterThan(2);
-    }
-    // More blockers ahead: a longer lap, so fewer AsyncSleep polls fit before the deadline.
-    expect(t.rows[0]![4] as number).toBeGreaterThan(t.rows[4]![4] as number);
-  });
+  it(
+    "is listed, and both sleeps end no earlier than due; AsyncSleep needs " + "more polls, the timer sleep two",
+    async () => {
+      expect(ch3.experiments.map((e) => e.book)).toContain("E3.2");
+      const { blocks } = await find(ch3, "async-sleep").run(options());
+      const t = tables(blocks)[0]!;
+      expect(t.title).toMatch(/\(virtual\)/);
+      expect(t.rows).toHaveLength(6);
+      for (let i = 0; i < t.rows.length; i += 2) {
+        const [a, timer] = [t.rows[i]!, t.rows[i + 1]!];
+        expect(a[1]).toBe("AsyncSleep (book)");
+        expect(a[3] as number).toBeGreaterThanOrEqual(0);
+        expect(timer[3] as number).toBeGreaterThanOrEqual(0);
+        expect(timer[4]).toBe(2);
+        expect(a[4] as number).toBeGreaterThan(2);
+      }
+      // More blockers ahead: a longer lap, so fewer AsyncSleep polls fit before the deadline.
+      expect(t.rows[0]![4] as number).toBeGreaterThan(t.rows[4]![4] as number);
+    },
+  );
   it("under --driver live nothing says virtual", async () => {
     const { blocks } = await find(ch3, "async-sleep").run(options({ driver: "live", timeScale: 0.005 }));
     expect(JSON.stringify(blocks)).not.toMatch(/virtual/i);
@@ -70,26 +99,42 @@ describe("E3.2 AsyncSleep", () => {
 });
 
 describe("E8.3 actors vs mutexes", () => {
-  it("spawns all then awaits all; a one-thread mutex never contends; the cross-thread run counts every increment", async () => {
-    const { ch8 } = await import("../src/labs/ch8/index.js");
-    const { blocks } = await find(ch8, "vs-mutex").run(options({ extra: { increments: "3000", crossIncrements: "200" } }));
-    const [one, cross] = tables(blocks);
-    expect(one!.title).toMatch(/spawned, then all awaited/);
-    expect(one!.rows.map((r) => r[0])).toEqual(["actor (send + await the reply)", "async mutex", "async mutex, update spawned as a task"]);
-    expect(one!.rows[1]![3]).toBe(0);
-    expect(one!.rows[2]![3]).toBe(0);
-    expect(cross!.rows.map((r) => r[1])).toEqual([200, 10_000]);
-    const notice = blocks.find((b) => b.kind === "notice")!;
-    expect(JSON.stringify(notice)).toMatch(/of 3,000 locks, 0 found the mutex taken/);
-  });
+  it(
+    "spawns all then awaits all; a one-thread mutex never contends; the " + "cross-thread run counts every increment",
+    async () => {
+      const { ch8 } = await import("../src/labs/ch8/index.js");
+      const { blocks } = await find(ch8, "vs-mutex").run(
+        options({ extra: { increments: "3000", crossIncrements: "200" } }),
+      );
+      const [one, cross] = tables(blocks);
+      expect(one!.title).toMatch(/spawned, then all awaited/);
+      expect(one!.rows.map((r) => r[0])).toEqual([
+        "actor (send + await the reply)",
+        "async mutex",
+        "async mutex, update spawned as a task",
+      ]);
+      expect(one!.rows[1]![3]).toBe(0);
+      expect(one!.rows[2]![3]).toBe(0);
+      expect(cross!.rows.map((r) => r[1])).toEqual([200, 10_000]);
+      const notice = blocks.find((b) => b.kind === "notice")!;
+      expect(JSON.stringify(notice)).toMatch(/of 3,000 locks, 0 found the mutex taken/);
+    },
+  );
   it("explains the ratios from the figures, whichever way they fall", async () => {
     const { vsMutexNotices } = await import("../src/labs/ch8/actors-vs-mutex.js");
     const cross = { mutexN: 1000, actorN: 100, mutexMs: 1, actorMs: 10, contended: 300 };
-    const inverted = vsMutexNotices({ actorMs: 10, mutexMs: 2, spawnMs: 8, contended: { mutex: 0, spawn: 0 } }, 100, cross);
+    const inverted = vsMutexNotices(
+      { actorMs: 10, mutexMs: 2, spawnMs: 8, contended: { mutex: 0, spawn: 0 } },
+      100,
+      cross,
+    );
     expect(inverted[0]).toMatch(/never contends/);
     expect(inverted[1]).toMatch(/inverse of the book's 1\.19×/);
     expect(inverted[2]).toMatch(/300 of 1,000 locks \(30\.0%\)/);
-    const bookWay = vsMutexNotices({ actorMs: 10, mutexMs: 12, spawnMs: 17, contended: { mutex: 40, spawn: 0 } }, 100, { ...cross, mutexMs: 200 });
+    const bookWay = vsMutexNotices({ actorMs: 10, mutexMs: 12, spawnMs: 17, contended: { mutex: 40, spawn: 0 } }, 100, {
+      ...cross,
+      mutexMs: 200,
+    });
     expect(bookWay[0]).toMatch(/40 of 100 locks found the mutex taken/);
     expect(bookWay[1]).toMatch(/the book's direction/);
     expect(bookWay[2]).toMatch(/the book's direction/);
@@ -110,7 +155,9 @@ describe("E3.7 try-join, the book's way", () => {
     const { blocks } = await find(ch3, "join").run(options());
     const lines = texts(blocks)[0]!.lines;
     expect(lines.find((l) => l.startsWith("tryJoin(x, y)"))).toMatch(/→ error: .*y failed/);
-    expect(lines.find((l) => l.startsWith("join(settle(x), settle(y))"))).toMatch(/→ \[Ok\("x \(3 s\)"\), Err\(".*y failed"\)\]/);
+    expect(lines.find((l) => l.startsWith("join(settle(x), settle(y))"))).toMatch(
+      /→ \[Ok\("x \(3 s\)"\), Err\(".*y failed"\)\]/,
+    );
     expect(JSON.stringify(blocks)).toMatch(/1 Ok and 1 Err/);
   });
   it("SettleFuture turns a throw into Err and a value into Ok", async () => {
@@ -118,7 +165,13 @@ describe("E3.7 try-join, the book's way", () => {
     const { noopWaker } = await import("../src/index.js");
     const cx = { waker: noopWaker };
     expect(new SettleFuture({ poll: () => 7 }).poll(cx)).toEqual({ ok: true, value: 7 });
-    expect(new SettleFuture({ poll: () => { throw new Error("boom"); } }).poll(cx)).toEqual({ ok: false, error: "boom" });
+    expect(
+      new SettleFuture({
+        poll: () => {
+          throw new Error("boom");
+        },
+      }).poll(cx),
+    ).toEqual({ ok: false, error: "boom" });
   });
 });
 
@@ -136,8 +189,18 @@ describe("E3.5 lazy queues", () => {
   });
   it("the lazy sentence follows the figures", async () => {
     const { lazyNotice } = await import("../src/labs/ch3/stealing.js");
-    expect(lazyNotice([[18, 0], [6, 12]])).toMatch(/warning holds/);
-    expect(lazyNotice([[6, 4], [6, 12]])).toMatch(/not the book's warning/);
+    expect(
+      lazyNotice([
+        [18, 0],
+        [6, 12],
+      ]),
+    ).toMatch(/warning holds/);
+    expect(
+      lazyNotice([
+        [6, 4],
+        [6, 12],
+      ]),
+    ).toMatch(/not the book's warning/);
   });
 });
 
@@ -219,18 +282,23 @@ describe("E1.9 fibonacci on 1 vs 4 threads", () => {
 });
 
 describe("E7.5 ctrl-c", () => {
-  it("real SIGINTs: the loop handles three and exits; blocked before its handler the child dies without cleanup; handler first, it waits and runs", async () => {
-    const { ch7 } = await import("../src/labs/ch7/index.js");
-    const { blocks } = await find(ch7, "ctrl-c").run(options());
-    const t = tables(blocks)[0]!;
-    expect(t.rows).toEqual([
-      ["the book's loop", 3, 3, true, "exit 0"],
-      ["blocked before the handler", 1, 0, false, "killed by SIGINT"],
-      ["handler first, then blocked", 3, 3, true, "exit 0"],
-    ]);
-    const fixed = texts(blocks)[2]!.lines;
-    expect(fixed.indexOf("ctrl-c received!")).toBeGreaterThan(fixed.indexOf("main thread free again"));
-  });
+  it(
+    "real SIGINTs: the loop handles three and exits; blocked before its " +
+      "handler the child dies without cleanup; handler first, it waits and " +
+      "runs",
+    async () => {
+      const { ch7 } = await import("../src/labs/ch7/index.js");
+      const { blocks } = await find(ch7, "ctrl-c").run(options());
+      const t = tables(blocks)[0]!;
+      expect(t.rows).toEqual([
+        ["the book's loop", 3, 3, true, "exit 0"],
+        ["blocked before the handler", 1, 0, false, "killed by SIGINT"],
+        ["handler first, then blocked", 3, 3, true, "exit 0"],
+      ]);
+      const fixed = texts(blocks)[2]!.lines;
+      expect(fixed.indexOf("ctrl-c received!")).toBeGreaterThan(fixed.indexOf("main thread free again"));
+    },
+  );
   it("its sentences follow how the children ended", async () => {
     const { ctrlCNotices } = await import("../src/labs/ch7/ctrl-c.js");
     expect(ctrlCNotices("SIGINT", ["main thread free again", "ctrl-c received!"])[0]).toMatch(/the book's pitfall/);
@@ -251,7 +319,11 @@ describe("virtual time is labelled in ch6, ch9 and compare", () => {
   it("sim-time tables and charts say virtual", async () => {
     const { ch9 } = await import("../src/labs/ch9/index.js");
     const retry = await find(ch9, "retry").run(options());
-    expect(tables(retry.blocks)[0]!.columns.filter((c) => /^(at|waited)\b/.test(c.header)).every((c) => /\(virtual\)/.test(c.header))).toBe(true);
+    expect(
+      tables(retry.blocks)[0]!
+        .columns.filter((c) => /^(at|waited)\b/.test(c.header))
+        .every((c) => /\(virtual\)/.test(c.header)),
+    ).toBe(true);
     const { compare } = await import("../src/labs/compare.js");
     const sim = await compare.experiments[0]!.run(options({ extra: { tasks: "200" } }));
     const t = tables(sim.blocks)[0]!;

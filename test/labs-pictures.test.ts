@@ -10,10 +10,16 @@ import { ch2 } from "../src/labs/ch2/index.js";
 import type { Block, LabOptions, TimelineBlock } from "../src/labs/types.js";
 
 const options = (timeScale = 0.01): LabOptions => ({
-  seed: 1, timeScale, driver: "sim", extra: {}, log: () => {}, signal: new AbortController().signal,
+  seed: 1,
+  timeScale,
+  driver: "sim",
+  extra: {},
+  log: () => {},
+  signal: new AbortController().signal,
 });
 const timelines = (blocks: Block[]) => blocks.filter((b): b is TimelineBlock => b.kind === "timeline");
-const run = async (chapter: typeof ch1, id: string, opts = options()) => (await chapter.experiments.find((e) => e.id === id)!.run(opts)).blocks;
+const run = async (chapter: typeof ch1, id: string, opts = options()) =>
+  (await chapter.experiments.find((e) => e.id === id)!.run(opts)).blocks;
 
 describe("timelines", () => {
   it("E1.2–E1.4 draws the book's Figure 1-1: four requests in turn, four joined", async () => {
@@ -33,8 +39,10 @@ describe("timelines", () => {
     const [t] = timelines(await run(ch1, "out-of-order"));
     expect(t!.title).toMatch(/E1\.12/);
     expect(t!.workers).toEqual([
-      "joined: calculate_last_login()", "joined: fetch_data(5)",
-      "awaited in turn: calculate_last_login()", "awaited in turn: fetch_data(5)",
+      "joined: calculate_last_login()",
+      "joined: fetch_data(5)",
+      "awaited in turn: calculate_last_login()",
+      "awaited in turn: fetch_data(5)",
     ]);
     const [login, fetch, login2, fetch2] = t!.spans;
     expect(login!.to).toBeLessThan(fetch!.to);

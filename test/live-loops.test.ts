@@ -6,24 +6,44 @@ import { LiveLoopsRuntime, POLICY_NAMES, block, co, sleep, spawn, join } from ".
 describe("LiveLoopsRuntime", () => {
   for (const policy of POLICY_NAMES) {
     it(`${policy}: every task ends exactly once, sleeps in real time`, async () => {
-      const rt = new LiveLoopsRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 1 }], policy, trace: true });
+      const rt = new LiveLoopsRuntime({
+        queues: [
+          { name: "high", workers: 2 },
+          { name: "low", workers: 1 },
+        ],
+        policy,
+        trace: true,
+      });
       const handles = Array.from({ length: 12 }, (_, i) =>
-        rt.spawn(co(function* () {
-          yield* sleep(i % 3);
-          return i * 2;
-        }), { priority: i % 2 ? "high" : "low" }),
+        rt.spawn(
+          co(function* () {
+            yield* sleep(i % 3);
+            return i * 2;
+          }),
+          { priority: i % 2 ? "high" : "low" },
+        ),
       );
       const report = await rt.run();
       expect(report.ended).toBe(12);
       expect(report.live).toBe(0);
       expect(await Promise.all(handles.map((h) => h.toPromise()))).toEqual(Array.from({ length: 12 }, (_, i) => i * 2));
-      const ends = rt.trace!.events.filter((e) => e.kind === "end").map((e) => e.task).sort((a, b) => a - b);
+      const ends = rt
+        .trace!.events.filter((e) => e.kind === "end")
+        .map((e) => e.task)
+        .sort((a, b) => a - b);
       expect(ends).toEqual(handles.map((h) => h.id));
     });
   }
 
   it("strict priority: the high loops never poll low tasks", async () => {
-    const rt = new LiveLoopsRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 1 }], policy: "priority", trace: true });
+    const rt = new LiveLoopsRuntime({
+      queues: [
+        { name: "high", workers: 2 },
+        { name: "low", workers: 1 },
+      ],
+      policy: "priority",
+      trace: true,
+    });
     for (let i = 0; i < 9; i++) rt.spawn({ poll: () => (block(0), i) }, { priority: i % 3 === 0 ? "high" : "low" });
     await rt.run();
     for (const e of rt.trace!.events) if (e.kind === "poll-start") expect(e.queue).toBe(rt.layout.homeQueue[e.worker]);
@@ -31,15 +51,26 @@ describe("LiveLoopsRuntime", () => {
 
   it("spawn inside a task goes to the same runtime; blockOn rethrows the task's own error", async () => {
     const rt = new LiveLoopsRuntime({ queues: [{ name: "main", workers: 2 }], policy: "fifo" });
-    const v = await rt.blockOn(co(function* () {
-      return yield* join(spawn({ poll: () => 1 }), spawn({ poll: () => 2 }));
-    }));
+    const v = await rt.blockOn(
+      co(function* () {
+        return yield* join(spawn({ poll: () => 1 }), spawn({ poll: () => 2 }));
+      }),
+    );
     expect(v).toEqual([1, 2]);
-    await expect(rt.blockOn({ poll: () => { throw new Error("boom"); } })).rejects.toThrow("boom");
+    await expect(
+      rt.blockOn({
+        poll: () => {
+          throw new Error("boom");
+        },
+      }),
+    ).rejects.toThrow("boom");
   });
 
   it("a process whose runtime finished exits on its own", () => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", "test/fixtures/live-loops-exit.ts"], { encoding: "utf8", timeout: 15_000 });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "test/fixtures/live-loops-exit.ts"], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(out).toBe("ended 20 live 0\n");
   });
 });

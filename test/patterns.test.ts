@@ -11,13 +11,17 @@ import { sleep } from "../src/futures/sleep.js";
 import { seededRandom } from "../src/runtime/rng.js";
 import { noopWaker } from "../src/futures/poll.js";
 
-const fail = (msg = "Error") => pollFn<never>(() => { throw new Error(msg); });
+const fail = (msg = "Error") =>
+  pollFn<never>(() => {
+    throw new Error(msg);
+  });
 
 describe("E9.4 state machine", () => {
   it("prints the book's lines", () => {
     const lines: string[] = [];
     let state: SwitchState = "On";
-    for (const e of ["SwitchOff", "SwitchOn", "SwitchOn"] as SwitchEvent[]) state = transition(state, e, (l) => lines.push(l)).poll({ waker: noopWaker }) as SwitchState;
+    for (const e of ["SwitchOff", "SwitchOn", "SwitchOn"] as SwitchEvent[])
+      state = transition(state, e, (l) => lines.push(l)).poll({ waker: noopWaker }) as SwitchState;
     lines.push(`State machine is in the ${state} state`);
     expect(lines).toEqual([
       "Transitioning to the Off state",
@@ -33,7 +37,15 @@ describe("E9.5 retry with backoff (virtual clock)", () => {
     const rt = new VirtualRuntime();
     const attempts: number[] = [];
     const waits: (number | null)[] = [];
-    const h = rt.spawn(retry(() => { attempts.push(rt.now()); return fail(); }, { onError: (_e, _i, next) => waits.push(next) }));
+    const h = rt.spawn(
+      retry(
+        () => {
+          attempts.push(rt.now());
+          return fail();
+        },
+        { onError: (_e, _i, next) => waits.push(next) },
+      ),
+    );
     expect(() => rt.runToCompletion(h)).toThrow("Error");
     expect(attempts).toEqual([0, 1000, 3000, 7000, 15000]);
     expect(waits).toEqual([1000, 2000, 4000, 8000, null]);
@@ -53,7 +65,13 @@ describe("E9.5 retry with backoff (virtual clock)", () => {
     const run = (seed: number) => {
       const rt = new VirtualRuntime();
       const waits: number[] = [];
-      const h = rt.spawn(retry(() => fail(), { jitter: 0.5, rng: seededRandom(seed), onError: (_e, _i, w) => w !== null && waits.push(w) }));
+      const h = rt.spawn(
+        retry(() => fail(), {
+          jitter: 0.5,
+          rng: seededRandom(seed),
+          onError: (_e, _i, w) => w !== null && waits.push(w),
+        }),
+      );
       expect(() => rt.runToCompletion(h)).toThrow();
       return waits;
     };
@@ -78,14 +96,31 @@ describe("E9.6 circuit breaker", () => {
     const out: string[] = [];
     const cb = new CircuitBreaker({ onTransition: (_f, to) => to === "open" && out.push("opening circuit") });
     const passing = () => pollFn(() => (out.push("passing task running"), 1));
-    const erroring = () => pollFn<never>(() => { out.push("error task running"); throw new Error("Error"); });
-    const h = rt.spawn(co(function* () {
-      for (const w of [passing, erroring, erroring, erroring, passing]) {
-        try { yield* cb.call(w); } catch (e) { if (e instanceof CircuitOpenError) out.push(`Error: "${e.message}"`); }
-      }
-    }));
+    const erroring = () =>
+      pollFn<never>(() => {
+        out.push("error task running");
+        throw new Error("Error");
+      });
+    const h = rt.spawn(
+      co(function* () {
+        for (const w of [passing, erroring, erroring, erroring, passing]) {
+          try {
+            yield* cb.call(w);
+          } catch (e) {
+            if (e instanceof CircuitOpenError) out.push(`Error: "${e.message}"`);
+          }
+        }
+      }),
+    );
     rt.runToCompletion(h);
-    expect(out).toEqual(["passing task running", "error task running", "error task running", "error task running", "opening circuit", 'Error: "Circuit Open"']);
+    expect(out).toEqual([
+      "passing task running",
+      "error task running",
+      "error task running",
+      "error task running",
+      "opening circuit",
+      'Error: "Circuit Open"',
+    ]);
     expect(cb.stats).toMatchObject({ attempted: 4, rejected: 1, failed: 3, succeeded: 1 });
   });
 
@@ -96,13 +131,19 @@ describe("E9.6 circuit breaker", () => {
     let healthy = false;
     const work = () => (healthy ? ready("ok") : fail());
     const results: string[] = [];
-    const h = rt.spawn(co(function* () {
-      for (const at of [0, 10, 20, 500, 1020, 1100, 2100, 2200]) {
-        yield* sleep(at - rt.now());
-        if (at === 2100) healthy = true;
-        try { results.push(String(yield* cb.call(work)) + "@" + at); } catch (e) { results.push((e instanceof CircuitOpenError ? "fast" : "err") + "@" + at); }
-      }
-    }));
+    const h = rt.spawn(
+      co(function* () {
+        for (const at of [0, 10, 20, 500, 1020, 1100, 2100, 2200]) {
+          yield* sleep(at - rt.now());
+          if (at === 2100) healthy = true;
+          try {
+            results.push(String(yield* cb.call(work)) + "@" + at);
+          } catch (e) {
+            results.push((e instanceof CircuitOpenError ? "fast" : "err") + "@" + at);
+          }
+        }
+      }),
+    );
     rt.runToCompletion(h);
     expect(results).toEqual(["err@0", "err@10", "fast@20", "fast@500", "err@1020", "fast@1100", "ok@2100", "ok@2200"]);
     expect(moves).toEqual([
@@ -118,10 +159,24 @@ describe("E9.6 circuit breaker", () => {
     const rt = new VirtualRuntime();
     const cb = new CircuitBreaker({ threshold: 1, openMs: 100 });
     const results: string[] = [];
-    const attempt = (tag: string) => co(function* () {
-      try { yield* cb.call(() => sleep(50)); results.push(tag + ":ok"); } catch (e) { results.push(tag + (e instanceof CircuitOpenError ? ":fast" : ":err")); }
-    });
-    rt.spawn(co(function* () { try { yield* cb.call(() => fail()); } catch { /* opens */ } }));
+    const attempt = (tag: string) =>
+      co(function* () {
+        try {
+          yield* cb.call(() => sleep(50));
+          results.push(tag + ":ok");
+        } catch (e) {
+          results.push(tag + (e instanceof CircuitOpenError ? ":fast" : ":err"));
+        }
+      });
+    rt.spawn(
+      co(function* () {
+        try {
+          yield* cb.call(() => fail());
+        } catch {
+          /* opens */
+        }
+      }),
+    );
     rt.runUntil(200);
     rt.spawn(attempt("a"));
     rt.spawn(attempt("b"));
@@ -135,7 +190,15 @@ describe("E9.3 logging decorator", () => {
   it("logs every poll, returns the inner value", () => {
     const rt = new VirtualRuntime();
     const lines: string[] = [];
-    const h = rt.spawn(new LoggingFuture(co(function* () { yield* sleep(10); return "Result of async computation"; }), (l) => lines.push(l)));
+    const h = rt.spawn(
+      new LoggingFuture(
+        co(function* () {
+          yield* sleep(10);
+          return "Result of async computation";
+        }),
+        (l) => lines.push(l),
+      ),
+    );
     expect(rt.runToCompletion(h)).toBe("Result of async computation");
     expect(lines).toEqual(["Polling the future!", "Polling the future!"]);
   });
@@ -150,20 +213,35 @@ describe("E9.3 logging decorator", () => {
 describe("E9.2 waterfall", () => {
   it("chains outputs, and branches on a value", () => {
     const rt = new VirtualRuntime();
-    const h = rt.spawn(waterfall<string>(
-      () => ready("Task 1 completed"),
-      (s) => ready(`${s} then Task 2 completed`),
-      (s) => ready(`${s} and finally Task 3 completed`),
-    ));
+    const h = rt.spawn(
+      waterfall<string>(
+        () => ready("Task 1 completed"),
+        (s) => ready(`${s} then Task 2 completed`),
+        (s) => ready(`${s} and finally Task 3 completed`),
+      ),
+    );
     expect(rt.runToCompletion(h)).toBe("Task 1 completed then Task 2 completed and finally Task 3 completed");
-    const branch = (n: number) => rt.runToCompletion(rt.spawn(waterfall<string>(() => ready(n), (x) => ((x as number) > 10 ? ready("task2") : ready("task3")))));
+    const branch = (n: number) =>
+      rt.runToCompletion(
+        rt.spawn(
+          waterfall<string>(
+            () => ready(n),
+            (x) => ((x as number) > 10 ? ready("task2") : ready("task3")),
+          ),
+        ),
+      );
     expect(branch(11)).toBe("task2");
     expect(branch(10)).toBe("task3");
   });
   it("a failing step stops the chain: later steps are never created", () => {
     const rt = new VirtualRuntime();
     let made = 0;
-    const h = rt.spawn(waterfall(() => fail("step 1"), () => (made++, ready(1))));
+    const h = rt.spawn(
+      waterfall(
+        () => fail("step 1"),
+        () => (made++, ready(1)),
+      ),
+    );
     expect(() => rt.runToCompletion(h)).toThrow("step 1");
     expect(made).toBe(0);
   });

@@ -4,8 +4,21 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  BaseFuture, PENDING, POLICY_NAMES, PolledAfterCompletion, SimRuntime, burn, randomInt, seededRandom, sleep,
-  type Context, type Future, type JoinHandle, type PolicyName, type Poll, type TraceEvent,
+  BaseFuture,
+  PENDING,
+  POLICY_NAMES,
+  PolledAfterCompletion,
+  SimRuntime,
+  burn,
+  randomInt,
+  seededRandom,
+  sleep,
+  type Context,
+  type Future,
+  type JoinHandle,
+  type PolicyName,
+  type Poll,
+  type TraceEvent,
 } from "../src/index.js";
 
 /** A future that counts its polls and cancels, and takes `steps` polls (yield or sleep between). */
@@ -15,7 +28,11 @@ class Counting extends BaseFuture<number> {
   /** Set to cancel the task from inside its own first poll. */
   selfCancel: JoinHandle<number> | null = null;
   private sleeping: Future<void> | null = null;
-  constructor(private readonly steps: number, private readonly costMs: number, private readonly sleepMs: number) {
+  constructor(
+    private readonly steps: number,
+    private readonly costMs: number,
+    private readonly sleepMs: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<number> {
@@ -42,7 +59,16 @@ class Counting extends BaseFuture<number> {
 type CancelMode = "none" | "before" | "during" | "after";
 
 function tinyRun(policy: PolicyName, seed: number, mode: CancelMode) {
-  const rt = new SimRuntime({ queues: [{ name: "high", workers: 1 }, { name: "low", workers: 1 }], policy, seed, trace: true, config: { localQueueCapacity: 2, lifoPollCap: 1, globalQueueInterval: 2, agingLimitMs: 1 } });
+  const rt = new SimRuntime({
+    queues: [
+      { name: "high", workers: 1 },
+      { name: "low", workers: 1 },
+    ],
+    policy,
+    seed,
+    trace: true,
+    config: { localQueueCapacity: 2, lifoPollCap: 1, globalQueueInterval: 2, agingLimitMs: 1 },
+  });
   const rng = seededRandom(seed);
   const futures: Counting[] = [];
   const handles: JoinHandle<number>[] = [];
@@ -110,7 +136,16 @@ describe("every spawned task ends exactly once, under every policy", () => {
 
 /** A busy mixed load on 2 high + 1 low loops, traced. */
 function mixedRun(policy: PolicyName, seed: number, agingLimitMs = 5) {
-  const rt = new SimRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 1 }], policy, seed, trace: true, config: { agingLimitMs, localQueueCapacity: 4 } });
+  const rt = new SimRuntime({
+    queues: [
+      { name: "high", workers: 2 },
+      { name: "low", workers: 1 },
+    ],
+    policy,
+    seed,
+    trace: true,
+    config: { agingLimitMs, localQueueCapacity: 4 },
+  });
   const rng = seededRandom(seed);
   for (let i = 0; i < 40; i++) {
     const at = rng() * 20;
@@ -184,7 +219,14 @@ describe("with stealing, no loop idles while work is queued (checked on the trac
 describe("aging", () => {
   /** 2 workers saturated by a stream of 1 ms high tasks every 0.4 ms for 2 s; 5 low tasks at t=0. */
   function stream(agingLimitMs: number): number[] {
-    const rt = new SimRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 0 }], policy: "aging", config: { agingLimitMs } });
+    const rt = new SimRuntime({
+      queues: [
+        { name: "high", workers: 2 },
+        { name: "low", workers: 0 },
+      ],
+      policy: "aging",
+      config: { agingLimitMs },
+    });
     for (let t = 0; t < 2000; t += 0.4) rt.at(t, () => void rt.spawn(new Counting(1, 1, 0), { priority: "high" }));
     for (let i = 0; i < 5; i++) rt.spawn(new Counting(1, 1, 0), { priority: "low" });
     const report = rt.run();

@@ -6,14 +6,18 @@ import { CountingFuture } from "./suite.js";
 /** Index of the winner of `rounds` selects among three always-ready futures, on a sim runtime with `seed`. */
 function winners(seed: number, rounds: number, biased: boolean): number[] {
   const rt = new SimRuntime({ seed });
-  return rt.blockOn(co(function* (): Co<number[]> {
-    const out: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const r = biased ? yield* select({ biased: true }, ready(0), ready(1), ready(2)) : yield* select(ready(0), ready(1), ready(2));
-      out.push(r.index);
-    }
-    return out;
-  }));
+  return rt.blockOn(
+    co(function* (): Co<number[]> {
+      const out: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const r = biased
+          ? yield* select({ biased: true }, ready(0), ready(1), ready(2))
+          : yield* select(ready(0), ready(1), ready(2));
+        out.push(r.index);
+      }
+      return out;
+    }),
+  );
 }
 
 describe("select", () => {
@@ -27,10 +31,13 @@ describe("select", () => {
     for (const c of counts) expect(c).toBeGreaterThan(120); // 200 expected each
   });
 
-  it("fair default on the sim driver: the choice is seeded — same seed, same winners; another seed, other winners", () => {
-    expect(winners(7, 50, false)).toEqual(winners(7, 50, false));
-    expect(winners(7, 50, false)).not.toEqual(winners(8, 50, false));
-  });
+  it(
+    "fair default on the sim driver: the choice is seeded — same seed, same " + "winners; another seed, other winners",
+    () => {
+      expect(winners(7, 50, false)).toEqual(winners(7, 50, false));
+      expect(winners(7, 50, false)).not.toEqual(winners(8, 50, false));
+    },
+  );
 
   it("a child is polled at most once per poll, and every loser is cancelled exactly once", () => {
     const fs = [new CountingFuture("a", 2), new CountingFuture("b", 2), new CountingFuture("c", 2)];

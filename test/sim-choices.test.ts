@@ -3,26 +3,49 @@
  * every policy (where a choice exists), and a run is fully described by its decisions.
  */
 import { describe, expect, it } from "vitest";
-import { POLICY_NAMES, SimRuntime, burn, co, sleep, yieldNow, type ChoiceKind, type Chooser, type MultiQueueOptions } from "../src/index.js";
+import {
+  POLICY_NAMES,
+  SimRuntime,
+  burn,
+  co,
+  sleep,
+  yieldNow,
+  type ChoiceKind,
+  type Chooser,
+  type MultiQueueOptions,
+} from "../src/index.js";
 
 /** Three tasks on two queues × two workers: timers at the same instant, parked workers, ties. */
 function program(rt: SimRuntime): void {
   for (let i = 0; i < 6; i++) {
-    rt.spawn(co(function* () {
-      burn(1);
-      yield* sleep(2);
-      burn(i % 3);
-      yield* yieldNow();
-      burn(1);
-    }), { name: `t${i}`, priority: i % 2 === 0 ? "high" : "low" });
+    rt.spawn(
+      co(function* () {
+        burn(1);
+        yield* sleep(2);
+        burn(i % 3);
+        yield* yieldNow();
+        burn(1);
+      }),
+      { name: `t${i}`, priority: i % 2 === 0 ? "high" : "low" },
+    );
   }
 }
 
 function schedule(options: MultiQueueOptions): string {
-  const rt = new SimRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 2 }], trace: true, ...options });
+  const rt = new SimRuntime({
+    queues: [
+      { name: "high", workers: 2 },
+      { name: "low", workers: 2 },
+    ],
+    trace: true,
+    ...options,
+  });
   program(rt);
   rt.run();
-  return rt.trace!.events.filter((e) => e.kind === "poll-start").map((e) => `${e.t}:${e.worker}:${e.task}`).join(" ");
+  return rt
+    .trace!.events.filter((e) => e.kind === "poll-start")
+    .map((e) => `${e.t}:${e.worker}:${e.task}`)
+    .join(" ");
 }
 
 /** Records every decision it makes (random from its own seed) — or replays a list. */

@@ -1,11 +1,26 @@
 /** The sim driver: virtual time, declared costs, causality of pushes, blockOn. */
 import { describe, expect, it } from "vitest";
-import { BaseFuture, PENDING, SimRuntime, block, burn, co, join, sleep, spawn, type Context, type Poll } from "../src/index.js";
+import {
+  BaseFuture,
+  PENDING,
+  SimRuntime,
+  block,
+  burn,
+  co,
+  join,
+  sleep,
+  spawn,
+  type Context,
+  type Poll,
+} from "../src/index.js";
 
 /** Wakes itself `n` times; records the virtual time of each poll. */
 class SelfWaker extends BaseFuture<number> {
   readonly at: number[] = [];
-  constructor(private readonly n: number, private readonly cost: number) {
+  constructor(
+    private readonly n: number,
+    private readonly cost: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<number> {
@@ -23,12 +38,14 @@ describe("SimRuntime", () => {
   it("sleep() runs in virtual time: a 1 s sleep ends at exactly 1000 ms", () => {
     const rt = new SimRuntime();
     const seen: number[] = [];
-    rt.spawn(co(function* () {
-      yield* sleep(1000);
-      seen.push(rt.timers.now());
-      yield* sleep(500);
-      seen.push(rt.timers.now());
-    }));
+    rt.spawn(
+      co(function* () {
+        yield* sleep(1000);
+        seen.push(rt.timers.now());
+        yield* sleep(500);
+        seen.push(rt.timers.now());
+      }),
+    );
     const report = rt.run();
     // The default 1 µs poll cost is charged after the poll, so it never shifts a deadline.
     expect(seen).toEqual([1000, 1500]);
@@ -38,8 +55,22 @@ describe("SimRuntime", () => {
   it("burn() and block() make the worker busy for the declared time, and the clock moves inside the poll", () => {
     const rt = new SimRuntime({ queues: [{ name: "main", workers: 1 }], policy: "fifo" });
     const inside: number[] = [];
-    rt.spawn({ poll: (cx: Context) => { burn(3); inside.push(cx.timers!.now()); block(1000); inside.push(cx.timers!.now()); return 1; } });
-    rt.spawn({ poll: (cx: Context) => { inside.push(cx.timers!.now()); burn(2); return 2; } });
+    rt.spawn({
+      poll: (cx: Context) => {
+        burn(3);
+        inside.push(cx.timers!.now());
+        block(1000);
+        inside.push(cx.timers!.now());
+        return 1;
+      },
+    });
+    rt.spawn({
+      poll: (cx: Context) => {
+        inside.push(cx.timers!.now());
+        burn(2);
+        return 2;
+      },
+    });
     const report = rt.run();
     expect(inside).toEqual([3, 1003, 1003]);
     expect(report.makespanMs).toBe(1005);
@@ -49,7 +80,13 @@ describe("SimRuntime", () => {
 
   it("a self-woken task is never polled again before its own poll ends, even with idle workers", () => {
     for (const policy of ["fifo", "priority-steal", "work-stealing", "aging"] as const) {
-      const rt = new SimRuntime({ queues: [{ name: "high", workers: 2 }, { name: "low", workers: 2 }], policy });
+      const rt = new SimRuntime({
+        queues: [
+          { name: "high", workers: 2 },
+          { name: "low", workers: 2 },
+        ],
+        policy,
+      });
       const f = new SelfWaker(5, 10);
       rt.spawn(f);
       rt.run();
@@ -74,18 +111,26 @@ describe("SimRuntime", () => {
 
   it("two workers run two blocking tasks in parallel virtual time", () => {
     const rt = new SimRuntime({ queues: [{ name: "main", workers: 2 }], policy: "fifo" });
-    const v = rt.blockOn(co(function* () {
-      const a = spawn({ poll: () => (block(1000), "a") });
-      const b = spawn({ poll: () => (block(1000), "b") });
-      return yield* join(a, b);
-    }));
+    const v = rt.blockOn(
+      co(function* () {
+        const a = spawn({ poll: () => (block(1000), "a") });
+        const b = spawn({ poll: () => (block(1000), "b") });
+        return yield* join(a, b);
+      }),
+    );
     expect(v).toEqual(["a", "b"]);
     expect(rt.timers.now()).toBeCloseTo(1000.001, 6);
   });
 
   it("blockOn rethrows the future's own error, and reports a task that can never finish", () => {
     const rt = new SimRuntime();
-    expect(() => rt.blockOn({ poll: () => { throw new Error("boom"); } })).toThrow("boom");
+    expect(() =>
+      rt.blockOn({
+        poll: () => {
+          throw new Error("boom");
+        },
+      }),
+    ).toThrow("boom");
     expect(() => new SimRuntime().blockOn({ poll: () => PENDING })).toThrow(/did not finish/);
   });
 
@@ -106,7 +151,14 @@ describe("SimRuntime", () => {
   });
 
   it("rejects unknown queue names with the valid ones listed", () => {
-    const rt = new SimRuntime({ queues: [{ name: "high", workers: 1 }, { name: "low", workers: 1 }] });
-    expect(() => rt.spawn({ poll: () => 1 }, { priority: "urgent" })).toThrow('unknown queue "urgent" (this runtime has: high, low)');
+    const rt = new SimRuntime({
+      queues: [
+        { name: "high", workers: 1 },
+        { name: "low", workers: 1 },
+      ],
+    });
+    expect(() => rt.spawn({ poll: () => 1 }, { priority: "urgent" })).toThrow(
+      'unknown queue "urgent" (this runtime has: high, low)',
+    );
   });
 });

@@ -151,7 +151,8 @@ describe("message sources (speare's SourceSet)", () => {
     // The earlier source answers only when the test's timer message releases it.
     const waiting: AsyncIterable<string> = {
       [Symbol.asyncIterator]: () => ({
-        next: () => new Promise<IteratorResult<string>>((resolve) => (release = () => resolve({ done: false, value: "slow" }))),
+        next: () =>
+          new Promise<IteratorResult<string>>((resolve) => (release = () => resolve({ done: false, value: "slow" }))),
       }),
     };
     const ref = system.spawn<string>(() => ({

@@ -4,12 +4,17 @@
  */
 import { BaseFuture, PENDING, type Context, type Poll, type Waker } from "../src/index.js";
 
-/** Counts polls and cancels; ready with `value` on poll number `readyAt` (never if Infinity). Wakes itself if `selfWake`. */
+/** Counts polls and cancels; ready with `value` on poll number `readyAt` (never if Infinity). Wakes itself if
+ * `selfWake`. */
 export class CountingFuture<T> extends BaseFuture<T> {
   polls = 0;
   cancels = 0;
   lastWaker: Waker | null = null;
-  constructor(private readonly value: T, private readonly readyAt = 1, private readonly selfWake = false) {
+  constructor(
+    private readonly value: T,
+    private readonly readyAt = 1,
+    private readonly selfWake = false,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T> {

@@ -17,16 +17,19 @@ function family(supervision: SupervisionOptions) {
     () => ({
       started(ctx: ActorContext<string>) {
         for (const name of ["a", "b", "c"]) {
-          children[name] = ctx.spawn<Cmd, number>(() => {
-            let count = 0;
-            return {
-              started: () => void starts.push(`${name}@${ctx.now()}`),
-              handle: (m: Cmd) => {
-                if (m === "crash") throw new Error(`${name} crashed`);
-                return ++count;
-              },
-            };
-          }, { name });
+          children[name] = ctx.spawn<Cmd, number>(
+            () => {
+              let count = 0;
+              return {
+                started: () => void starts.push(`${name}@${ctx.now()}`),
+                handle: (m: Cmd) => {
+                  if (m === "crash") throw new Error(`${name} crashed`);
+                  return ++count;
+                },
+              };
+            },
+            { name },
+          );
         }
       },
       handle() {},

@@ -52,10 +52,12 @@ describe("Mutex", () => {
     const rt = new LiveRuntime();
     const m = new Mutex(0);
     const held = m.tryLock()!;
-    const waiter = rt.spawn(co(function* () {
-      const g = yield* m.lock();
-      g.release();
-    }));
+    const waiter = rt.spawn(
+      co(function* () {
+        const g = yield* m.lock();
+        g.release();
+      }),
+    );
     await new Promise((r) => setImmediate(r));
     held.release(); // handed to the waiter…
     waiter.cancel(); // …which goes away before taking it

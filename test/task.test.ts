@@ -54,28 +54,31 @@ describe("task state machine", () => {
     expect(rt.stats.live).toBe(0);
   });
 
-  it("JoinHandle.cancel() runs the coroutine's finally, unregisters its timer, and the handle reports cancelled", async () => {
-    const rt = new LiveRuntime();
-    const events: string[] = [];
-    function* sleeper(): Co<void> {
-      try {
-        yield* sleep(60_000);
-      } finally {
-        events.push("finally");
+  it(
+    "JoinHandle.cancel() runs the coroutine's finally, unregisters its " + "timer, and the handle reports cancelled",
+    async () => {
+      const rt = new LiveRuntime();
+      const events: string[] = [];
+      function* sleeper(): Co<void> {
+        try {
+          yield* sleep(60_000);
+        } finally {
+          events.push("finally");
+        }
       }
-    }
-    const h = rt.spawn(sleeper());
-    await settle();
-    expect(rt.timers.size).toBe(1);
-    expect(h.cancel()).toBe(true);
-    expect(events).toEqual(["finally"]);
-    expect(rt.timers.size).toBe(0);
-    expect(h.finished).toBe(true);
-    expect(h.cancel()).toBe(false);
-    const error = await h.toPromise().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(JoinError);
-    expect((error as JoinError).isCancelled).toBe(true);
-  });
+      const h = rt.spawn(sleeper());
+      await settle();
+      expect(rt.timers.size).toBe(1);
+      expect(h.cancel()).toBe(true);
+      expect(events).toEqual(["finally"]);
+      expect(rt.timers.size).toBe(0);
+      expect(h.finished).toBe(true);
+      expect(h.cancel()).toBe(false);
+      const error = await h.toPromise().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JoinError);
+      expect((error as JoinError).isCancelled).toBe(true);
+    },
+  );
 
   it("a task cancelled while queued is never polled", async () => {
     const rt = new LiveRuntime();

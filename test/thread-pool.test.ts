@@ -43,7 +43,12 @@ describe("ThreadPool: exactly once under concurrent submit and steal", () => {
         // Submit in seeded bursts with pauses, so workers park, wake and steal while submission goes on.
         for (let id = 0; id < n; id++) {
           const spin = rng() < 0.02 ? rng() * 0.5 : 0;
-          handles.push(p.submit<number>(spin > 0 ? { module: mod, name: "spin", arg: spin } : { module: mod, name: "echo", arg: id }, { priority: rng() < 0.3 ? "high" : "low" }));
+          handles.push(
+            p.submit<number>(
+              spin > 0 ? { module: mod, name: "spin", arg: spin } : { module: mod, name: "echo", arg: id },
+              { priority: rng() < 0.3 ? "high" : "low" },
+            ),
+          );
           if (rng() < 0.002) await tick(1);
         }
         const values = await Promise.all(handles);
@@ -108,7 +113,9 @@ describe("ThreadPool: failure, cancellation", () => {
 
   it("a throwing task fails alone", async () => {
     const p = pool(2);
-    const results = await Promise.allSettled([1, 2, 3].map((n) => p.run({ module: mod, name: n === 2 ? "boom" : "echo", arg: n === 2 ? "bad input" : n })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((n) => p.run({ module: mod, name: n === 2 ? "boom" : "echo", arg: n === 2 ? "bad input" : n })),
+    );
     expect(results[0]).toEqual({ status: "fulfilled", value: 1 });
     expect(results[2]).toEqual({ status: "fulfilled", value: 3 });
     const failed = results[1] as PromiseRejectedResult;
@@ -149,17 +156,34 @@ describe("ThreadPool: failure, cancellation", () => {
   it("pinned tasks run on their worker and keep its thread-local state", async () => {
     const p = pool(2);
     const onZero = [];
-    for (let i = 0; i < 3; i++) onZero.push(await p.run<[number, number]>({ module: mod, name: "countHere" }, { worker: 0 }));
-    expect(onZero).toEqual([[0, 1], [0, 2], [0, 3]]);
+    for (let i = 0; i < 3; i++)
+      onZero.push(await p.run<[number, number]>({ module: mod, name: "countHere" }, { worker: 0 }));
+    expect(onZero).toEqual([
+      [0, 1],
+      [0, 2],
+      [0, 3],
+    ]);
     expect(await p.run({ module: mod, name: "countHere" }, { worker: 1 })).toEqual([1, 1]);
   });
 
   it("spawnPinned picks the least-loaded worker; spawnPinnedByIdx targets one; state stays per worker", async () => {
     const p = pool(3);
-    const spread = await Promise.all([0, 1, 2].map(() => p.spawnPinned<[number, number]>({ module: mod, name: "countHere" })));
-    expect(spread).toEqual([[0, 1], [1, 1], [2, 1]]);
-    const onZero = await Promise.all([0, 1, 2].map(() => p.spawnPinnedByIdx<[number, number]>({ module: mod, name: "countHere" }, 0)));
-    expect(onZero).toEqual([[0, 2], [0, 3], [0, 4]]);
+    const spread = await Promise.all(
+      [0, 1, 2].map(() => p.spawnPinned<[number, number]>({ module: mod, name: "countHere" })),
+    );
+    expect(spread).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
+    const onZero = await Promise.all(
+      [0, 1, 2].map(() => p.spawnPinnedByIdx<[number, number]>({ module: mod, name: "countHere" }, 0)),
+    );
+    expect(onZero).toEqual([
+      [0, 2],
+      [0, 3],
+      [0, 4],
+    ]);
     expect(() => p.spawnPinnedByIdx({ module: mod, name: "echo" }, 3)).toThrow(/worker must be an index in \[0, 3\)/);
   });
 
@@ -174,7 +198,10 @@ describe("ThreadPool: failure, cancellation", () => {
     expect(p.workerName(1)).toBe("runtime-A-1");
     await Promise.all([0, 1].map((i) => p.spawnPinnedByIdx({ module: mod, name: "echo", arg: i }, i)));
     await p.close();
-    expect(events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 0 runtime-A-0 true", "start 1 runtime-A-1 true"]);
+    expect(events.filter((e) => e.startsWith("start")).sort()).toEqual([
+      "start 0 runtime-A-0 true",
+      "start 1 runtime-A-1 true",
+    ]);
     expect(events.filter((e) => e.startsWith("stop")).sort()).toEqual(["stop 0 runtime-A-0 1", "stop 1 runtime-A-1 1"]);
   });
 
@@ -223,100 +250,150 @@ describe("ThreadPool: idle and exit", () => {
 });
 
 describe("ThreadPool: composition and failure (issue 11 §6)", () => {
-  const settled = (h: { toPromise(): Promise<unknown> }) => h.toPromise().then((value) => ({ ok: true as const, value }), (error: JoinError) => ({ ok: false as const, cause: error.cause }));
+  const settled = (h: { toPromise(): Promise<unknown> }) =>
+    h.toPromise().then(
+      (value) => ({ ok: true as const, value }),
+      (error: JoinError) => ({ ok: false as const, cause: error.cause }),
+    );
 
-  it("a worker death settles everything it held: finished-but-unsent results as finished, its running task and its pinned queue as died, its unpinned queue re-run; close() resolves (before: finished results reported died, pinned ones never settled)", async () => {
-    const p = new ThreadPool({ workers: 2, seed: 5 });
-    const pinned = (name: string, arg: unknown) => p.spawnPinnedByIdx({ module: mod, name, arg }, 0);
-    // Warm worker 0: modules loaded, quickOrDie known to be quick there (so its results are batched).
-    // (echo too: a task whose module is still loading when its worker dies was running, and dies with it.)
-    for (let i = 0; i < 3; i++) await pinned("quickOrDie", i);
-    await pinned("spin", 1);
-    await pinned("echo", 0);
-    const long = pinned("spin", 300); // holds worker 0 while the rest queues behind it
-    const quick = [1, 2, 3, 4].map((n) => pinned("quickOrDie", n));
-    const text = pinned("quickOrDie", "not a primitive");
-    const dies = pinned("quickOrDie", "die");
-    const behind = Array.from({ length: 10 }, (_, i) => pinned("echo", i));
-    const unpinned = Array.from({ length: 20 }, (_, i) => p.submit({ module: mod, name: "echo", arg: 100 + i }));
-    const [rLong, rQuick, rText, rDies, rBehind, rUnpinned] = await Promise.all([settled(long), Promise.all(quick.map(settled)), settled(text), settled(dies), Promise.all(behind.map(settled)), Promise.all(unpinned.map(settled))]);
-    expect(rLong).toEqual({ ok: true, value: 300 });
-    expect(rQuick).toEqual([1, 2, 3, 4].map((value) => ({ ok: true, value })));
-    // Finished, never "died": its result either got out before the crash (a flush on a busy machine)
-    // or, not being a primitive the table keeps, is reported lost *as a finished task*.
-    if (rText.ok) expect(rText.value).toBe("not a primitive");
-    else {
-      expect(rText.cause).toBeInstanceOf(ResultLostError);
-      expect((rText.cause as ResultLostError).finishedOk).toBe(true);
-    }
-    expect(rDies).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
-    for (const r of rBehind) expect(r).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
-    expect(rUnpinned).toEqual(Array.from({ length: 20 }, (_, i) => ({ ok: true, value: 100 + i })));
-    expect(p.pending).toBe(0);
-    // Slots were freed exactly once: a second round fills the pool again and completes.
-    expect(await Promise.all(Array.from({ length: 50 }, (_, i) => p.run({ module: mod, name: "echo", arg: i })))).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    await p.close();
-  });
+  it(
+    "a worker death settles everything it held: finished-but-unsent results " +
+      "as finished, its running task and its pinned queue as died, its " +
+      "unpinned queue re-run; close() resolves (before: finished results " +
+      "reported died, pinned ones never settled)",
+    async () => {
+      const p = new ThreadPool({ workers: 2, seed: 5 });
+      const pinned = (name: string, arg: unknown) => p.spawnPinnedByIdx({ module: mod, name, arg }, 0);
+      // Warm worker 0: modules loaded, quickOrDie known to be quick there (so its results are batched).
+      // (echo too: a task whose module is still loading when its worker dies was running, and dies with it.)
+      for (let i = 0; i < 3; i++) await pinned("quickOrDie", i);
+      await pinned("spin", 1);
+      await pinned("echo", 0);
+      const long = pinned("spin", 300); // holds worker 0 while the rest queues behind it
+      const quick = [1, 2, 3, 4].map((n) => pinned("quickOrDie", n));
+      const text = pinned("quickOrDie", "not a primitive");
+      const dies = pinned("quickOrDie", "die");
+      const behind = Array.from({ length: 10 }, (_, i) => pinned("echo", i));
+      const unpinned = Array.from({ length: 20 }, (_, i) => p.submit({ module: mod, name: "echo", arg: 100 + i }));
+      const [rLong, rQuick, rText, rDies, rBehind, rUnpinned] = await Promise.all([
+        settled(long),
+        Promise.all(quick.map(settled)),
+        settled(text),
+        settled(dies),
+        Promise.all(behind.map(settled)),
+        Promise.all(unpinned.map(settled)),
+      ]);
+      expect(rLong).toEqual({ ok: true, value: 300 });
+      expect(rQuick).toEqual([1, 2, 3, 4].map((value) => ({ ok: true, value })));
+      // Finished, never "died": its result either got out before the crash (a flush on a busy machine)
+      // or, not being a primitive the table keeps, is reported lost *as a finished task*.
+      if (rText.ok) expect(rText.value).toBe("not a primitive");
+      else {
+        expect(rText.cause).toBeInstanceOf(ResultLostError);
+        expect((rText.cause as ResultLostError).finishedOk).toBe(true);
+      }
+      expect(rDies).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
+      for (const r of rBehind) expect(r).toMatchObject({ ok: false, cause: expect.any(WorkerDiedError) });
+      expect(rUnpinned).toEqual(Array.from({ length: 20 }, (_, i) => ({ ok: true, value: 100 + i })));
+      expect(p.pending).toBe(0);
+      // Slots were freed exactly once: a second round fills the pool again and completes.
+      expect(
+        await Promise.all(Array.from({ length: 50 }, (_, i) => p.run({ module: mod, name: "echo", arg: i }))),
+      ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await p.close();
+    },
+  );
 
-  it("a task returning a hostile thenable (its then getter throws) fails alone; the worker survives (before: the worker crashed)", async () => {
-    const stops: number[] = [];
-    const p = new ThreadPool({ workers: 1, onWorkerStop: (i) => stops.push(i) });
-    pools.push(p);
-    const r = await settled(p.submit({ module: mod, name: "hostile" }));
-    expect(r).toMatchObject({ ok: false, cause: { message: "hostile then getter" } });
-    expect(await p.run({ module: mod, name: "echo", arg: "same worker" })).toBe("same worker");
-    expect(stops).toEqual([]);
-  });
+  it(
+    "a task returning a hostile thenable (its then getter throws) fails " +
+      "alone; the worker survives (before: the worker crashed)",
+    async () => {
+      const stops: number[] = [];
+      const p = new ThreadPool({ workers: 1, onWorkerStop: (i) => stops.push(i) });
+      pools.push(p);
+      const r = await settled(p.submit({ module: mod, name: "hostile" }));
+      expect(r).toMatchObject({ ok: false, cause: { message: "hostile then getter" } });
+      expect(await p.run({ module: mod, name: "echo", arg: "same worker" })).toBe("same worker");
+      expect(stops).toEqual([]);
+    },
+  );
 
-  it("a quick task's result is not held back by a long synchronous task that follows it (before: it waited for the long one, far past the 1 ms flush bound)", async () => {
-    const p = pool(1);
-    await p.run({ module: mod, name: "spin", arg: 0 }); // spin known here, and known quick
-    await p.run({ module: mod, name: "echo", arg: 0 });
-    // Both queued at once; high priority runs first (a worker pops its own deque LIFO within a priority).
-    const quick = p.submit({ module: mod, name: "echo", arg: 1 }, { priority: "high" });
-    const long = p.submit({ module: mod, name: "spin", arg: 1_500 });
-    expect(await quick).toBe(1);
-    expect(long.finished).toBe(false); // the quick result came while the long task was still running
-    expect(await long).toBe(1_500);
-  });
+  it(
+    "a quick task's result is not held back by a long synchronous task that " +
+      "follows it (before: it waited for the long one, far past the 1 ms " +
+      "flush bound)",
+    async () => {
+      const p = pool(1);
+      await p.run({ module: mod, name: "spin", arg: 0 }); // spin known here, and known quick
+      await p.run({ module: mod, name: "echo", arg: 0 });
+      // Both queued at once; high priority runs first (a worker pops its own deque LIFO within a priority).
+      const quick = p.submit({ module: mod, name: "echo", arg: 1 }, { priority: "high" });
+      const long = p.submit({ module: mod, name: "spin", arg: 1_500 });
+      expect(await quick).toBe(1);
+      expect(long.finished).toBe(false); // the quick result came while the long task was still running
+      expect(await long).toBe(1_500);
+    },
+  );
 
-  it("one AbortSignal shared by 10,000 tasks holds no listener once they settled (before: one per task, forever)", async () => {
-    const p = pool(2);
-    const controller = new AbortController();
-    const handles = Array.from({ length: 10_000 }, (_, i) => p.submit({ module: mod, name: "echo", arg: i }, { signal: controller.signal }));
-    expect(getEventListeners(controller.signal, "abort").length).toBeGreaterThan(0);
-    await Promise.all(handles);
-    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
-    // Cancelled ones too.
-    const queued = Array.from({ length: 100 }, () => p.submit({ module: mod, name: "spin", arg: 1 }, { signal: controller.signal }));
-    controller.abort();
-    await Promise.allSettled(queued.map((h) => h.toPromise()));
-    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
-  });
+  it(
+    "one AbortSignal shared by 10,000 tasks holds no listener once they " + "settled (before: one per task, forever)",
+    async () => {
+      const p = pool(2);
+      const controller = new AbortController();
+      const handles = Array.from({ length: 10_000 }, (_, i) =>
+        p.submit({ module: mod, name: "echo", arg: i }, { signal: controller.signal }),
+      );
+      expect(getEventListeners(controller.signal, "abort").length).toBeGreaterThan(0);
+      await Promise.all(handles);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      // Cancelled ones too.
+      const queued = Array.from({ length: 100 }, () =>
+        p.submit({ module: mod, name: "spin", arg: 1 }, { signal: controller.signal }),
+      );
+      controller.abort();
+      await Promise.allSettled(queued.map((h) => h.toPromise()));
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    },
+  );
 
-  it("close({ deadlineMs }) after a plain close() applies its deadline (before: the second call returned the first, deadline-less shutdown)", async () => {
-    const p = new ThreadPool({ workers: 1 });
-    pools.push(p);
-    await p.run({ module: mod, name: "echo", arg: 1 });
-    const overrun = p.submit({ module: mod, name: "spin", arg: 60_000 });
-    await until(() => totalRun(p) === 2);
-    const first = p.close();
-    const second = p.close({ deadlineMs: 20 });
-    await Promise.all([first, second]);
-    await expect(overrun.toPromise()).rejects.toSatisfy((e: JoinError) => e.cause instanceof PoolClosedError);
-  });
+  it(
+    "close({ deadlineMs }) after a plain close() applies its deadline " +
+      "(before: the second call returned the first, deadline-less shutdown)",
+    async () => {
+      const p = new ThreadPool({ workers: 1 });
+      pools.push(p);
+      await p.run({ module: mod, name: "echo", arg: 1 });
+      const overrun = p.submit({ module: mod, name: "spin", arg: 60_000 });
+      await until(() => totalRun(p) === 2);
+      const first = p.close();
+      const second = p.close({ deadlineMs: 20 });
+      await Promise.all([first, second]);
+      await expect(overrun.toPromise()).rejects.toSatisfy((e: JoinError) => e.cause instanceof PoolClosedError);
+    },
+  );
 
-  it("a pool handle can be awaited by many tasks and promises at once; each gets the value, and again after (before: only the last poller was woken)", async () => {
-    const p = pool(1);
-    const h = p.submit<number>({ module: mod, name: "later", arg: 21 });
-    const rt = new LiveRuntime();
-    const tasks = Array.from({ length: 5 }, () => rt.spawn(co(function* () { return (yield* h) + 0; })));
-    const promises = [h.toPromise(), h.then((v) => v)];
-    const values = await Promise.all([...tasks.map((t) => t.toPromise()), ...promises]);
-    expect(values).toEqual(new Array(7).fill(42));
-    expect(await h).toBe(42);
-    expect(h.poll({ waker: { wake() {} } })).toBe(42);
-  });
+  it(
+    "a pool handle can be awaited by many tasks and promises at once; each " +
+      "gets the value, and again after (before: only the last poller was " +
+      "woken)",
+    async () => {
+      const p = pool(1);
+      const h = p.submit<number>({ module: mod, name: "later", arg: 21 });
+      const rt = new LiveRuntime();
+      const tasks = Array.from({ length: 5 }, () =>
+        rt.spawn(
+          co(function* () {
+            return (yield* h) + 0;
+          }),
+        ),
+      );
+      const promises = [h.toPromise(), h.then((v) => v)];
+      const values = await Promise.all([...tasks.map((t) => t.toPromise()), ...promises]);
+      expect(values).toEqual(new Array(7).fill(42));
+      expect(await h).toBe(42);
+      expect(h.poll({ waker: { wake() {} } })).toBe(42);
+    },
+  );
 });
 
 describe("task table: what a finished slot keeps for a dead worker's submitter (no threads)", () => {
@@ -345,18 +422,21 @@ describe("task table: what a finished slot keeps for a dead worker's submitter (
 });
 
 describe("PoolHandle waiters (no threads)", () => {
-  it("re-polling with the same waker never grows the list; every distinct waker is woken once; the outcome repeats", () => {
-    const h = new PoolHandle<number>(1, () => true);
-    const wakes = [0, 0, 0];
-    const wakers = wakes.map((_, i) => ({ wake: () => void wakes[i]!++ }));
-    for (let i = 0; i < 1_000; i++) for (const w of wakers) expect(h.poll({ waker: w })).toBe(PENDING);
-    expect((h as unknown as { waiters: { length: number } }).waiters.length).toBe(3);
-    h.settle("ok", 5);
-    expect(wakes).toEqual([1, 1, 1]);
-    for (const w of wakers) expect(h.poll({ waker: w })).toBe(5);
-    const failed = new PoolHandle<number>(2, () => true);
-    failed.settle("failed", new Error("x"));
-    expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
-    expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
-  });
+  it(
+    "re-polling with the same waker never grows the list; every distinct " + "waker is woken once; the outcome repeats",
+    () => {
+      const h = new PoolHandle<number>(1, () => true);
+      const wakes = [0, 0, 0];
+      const wakers = wakes.map((_, i) => ({ wake: () => void wakes[i]!++ }));
+      for (let i = 0; i < 1_000; i++) for (const w of wakers) expect(h.poll({ waker: w })).toBe(PENDING);
+      expect((h as unknown as { waiters: { length: number } }).waiters.length).toBe(3);
+      h.settle("ok", 5);
+      expect(wakes).toEqual([1, 1, 1]);
+      for (const w of wakers) expect(h.poll({ waker: w })).toBe(5);
+      const failed = new PoolHandle<number>(2, () => true);
+      failed.settle("failed", new Error("x"));
+      expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
+      expect(() => failed.poll({ waker: wakers[0]! })).toThrow(JoinError);
+    },
+  );
 });

@@ -102,7 +102,12 @@ describe("watch", () => {
     expect(await seen).toEqual([1, 2, 3]);
   });
 
-  type Op = { k: "wait" } | { k: "cancel"; i: number; settle: boolean } | { k: "wake"; i: number } | { k: "send"; settle: boolean } | { k: "close"; settle: boolean };
+  type Op =
+    | { k: "wait" }
+    | { k: "cancel"; i: number; settle: boolean }
+    | { k: "wake"; i: number }
+    | { k: "send"; settle: boolean }
+    | { k: "close"; settle: boolean };
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 4, arbitrary: fc.constant({ k: "wait" as const }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant("cancel" as const), i: fc.nat(15), settle: fc.boolean() }) },
@@ -112,63 +117,67 @@ describe("watch", () => {
   );
 
   for (const driver of DRIVERS) {
-    it(`changed() waiters match a model under random waits / cancels / spurious wakes / sends on the ${driver} driver (seeded)`, async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.nat(1000), fc.array(op, { maxLength: 30 }), (seed, ops) =>
-          onDriver(driver, seed, function* (settle) {
-            const [tx] = watch(0);
-            const log: number[] = [];
-            const parties: Party<void>[] = [];
-            const startedAt: number[] = [];
-            let probe: ReturnType<WatchReceiver<number>["changed"]> | null = null;
-            // The model: how many sends so far, and whether the sender closed.
-            let version = 0;
-            let closed = false;
-            for (const o of ops) {
-              let doSettle = true;
-              if (o.k === "wait") {
-                // Each waiter has its own receiver: it waits for a send after it subscribed.
-                const changed = tx.subscribe().changed();
-                probe ??= changed;
-                startedAt.push(version);
-                parties.push(party(parties.length, changed, log));
-              } else if (o.k === "cancel") {
-                if (parties.length === 0) continue;
-                doSettle = o.settle;
-                cancelParty(parties[o.i % parties.length]!);
-              } else if (o.k === "wake") {
-                if (parties.length === 0) continue;
-                spuriousWake(parties[o.i % parties.length]!);
-              } else if (o.k === "send") {
-                doSettle = o.settle;
-                expect(tx.send(version + 1)).toBe(!closed);
-                if (!closed) version++;
-              } else {
-                doSettle = o.settle;
-                tx.close();
-                closed = true;
-              }
-              if (!doSettle) continue;
-              yield* settle();
-              let waiting = 0;
-              for (const p of parties) {
-                if (p.cancelled) continue;
-                const changedSince = version > startedAt[p.id]!;
-                if (changedSince) expect(p.outcome).toEqual({ ok: true, value: undefined });
-                else if (closed) expect((p.outcome as { error: unknown }).error).toBeInstanceOf(ChannelClosed);
-                else {
-                  expect(p.outcome).toBeNull();
-                  waiting++;
+    it(
+      `changed() waiters match a model under random waits / cancels / ` +
+        `spurious wakes / sends on the ${driver} driver (seeded)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.nat(1000), fc.array(op, { maxLength: 30 }), (seed, ops) =>
+            onDriver(driver, seed, function* (settle) {
+              const [tx] = watch(0);
+              const log: number[] = [];
+              const parties: Party<void>[] = [];
+              const startedAt: number[] = [];
+              let probe: ReturnType<WatchReceiver<number>["changed"]> | null = null;
+              // The model: how many sends so far, and whether the sender closed.
+              let version = 0;
+              let closed = false;
+              for (const o of ops) {
+                let doSettle = true;
+                if (o.k === "wait") {
+                  // Each waiter has its own receiver: it waits for a send after it subscribed.
+                  const changed = tx.subscribe().changed();
+                  probe ??= changed;
+                  startedAt.push(version);
+                  parties.push(party(parties.length, changed, log));
+                } else if (o.k === "cancel") {
+                  if (parties.length === 0) continue;
+                  doSettle = o.settle;
+                  cancelParty(parties[o.i % parties.length]!);
+                } else if (o.k === "wake") {
+                  if (parties.length === 0) continue;
+                  spuriousWake(parties[o.i % parties.length]!);
+                } else if (o.k === "send") {
+                  doSettle = o.settle;
+                  expect(tx.send(version + 1)).toBe(!closed);
+                  if (!closed) version++;
+                } else {
+                  doSettle = o.settle;
+                  tx.close();
+                  closed = true;
                 }
+                if (!doSettle) continue;
+                yield* settle();
+                let waiting = 0;
+                for (const p of parties) {
+                  if (p.cancelled) continue;
+                  const changedSince = version > startedAt[p.id]!;
+                  if (changedSince) expect(p.outcome).toEqual({ ok: true, value: undefined });
+                  else if (closed) expect((p.outcome as { error: unknown }).error).toBeInstanceOf(ChannelClosed);
+                  else {
+                    expect(p.outcome).toBeNull();
+                    waiting++;
+                  }
+                }
+                expect(new Set(log).size).toBe(log.length);
+                if (probe !== null) expect(probe.parked).toBe(waiting);
               }
-              expect(new Set(log).size).toBe(log.length);
-              if (probe !== null) expect(probe.parked).toBe(waiting);
-            }
-            for (const p of parties) cancelParty(p);
-          }),
-        ),
-        { numRuns: RUNS, seed: 0x5eed3 },
-      );
-    });
+              for (const p of parties) cancelParty(p);
+            }),
+          ),
+          { numRuns: RUNS, seed: 0x5eed3 },
+        );
+      },
+    );
   }
 });

@@ -1,6 +1,16 @@
 /** The work-stealing policy's mechanics, on shrunk capacities. */
 import { describe, expect, it } from "vitest";
-import { SimRuntime, Task, WorkerLayout, createPolicy, seededRandom, spawn, burn, type Context, type TaskScheduler } from "../src/index.js";
+import {
+  SimRuntime,
+  Task,
+  WorkerLayout,
+  createPolicy,
+  seededRandom,
+  spawn,
+  burn,
+  type Context,
+  type TaskScheduler,
+} from "../src/index.js";
 
 const scheduler: TaskScheduler = {
   timers: { now: () => 0, register() {}, cancel() {} },
@@ -10,10 +20,20 @@ const scheduler: TaskScheduler = {
 };
 const task = (id: number) => new Task<unknown>(id, { poll: () => 0 }, scheduler);
 
-function policy(workers: number, config: Partial<{ localQueueCapacity: number; lifoPollCap: number; globalQueueInterval: number }> = {}) {
+function policy(
+  workers: number,
+  config: Partial<{ localQueueCapacity: number; lifoPollCap: number; globalQueueInterval: number }> = {},
+) {
   return createPolicy("work-stealing", {
     layout: new WorkerLayout([{ name: "main", workers }]),
-    config: { localQueueCapacity: 4, lifoPollCap: 3, globalQueueInterval: 61, agingLimitMs: 100, simDefaultPollCostMs: 0.001, ...config },
+    config: {
+      localQueueCapacity: 4,
+      lifoPollCap: 3,
+      globalQueueInterval: 61,
+      agingLimitMs: 100,
+      simDefaultPollCostMs: 0.001,
+      ...config,
+    },
     rng: seededRandom(1),
   });
 }
@@ -73,7 +93,13 @@ describe("work-stealing policy", () => {
   });
 
   it("a spawn storm on 4 workers spreads by stealing and runs every task once", () => {
-    const rt = new SimRuntime({ queues: [{ name: "main", workers: 4 }], policy: "work-stealing", seed: 3, trace: true, config: { localQueueCapacity: 4 } });
+    const rt = new SimRuntime({
+      queues: [{ name: "main", workers: 4 }],
+      policy: "work-stealing",
+      seed: 3,
+      trace: true,
+      config: { localQueueCapacity: 4 },
+    });
     let ran = 0;
     const node = (depth: number): { poll(cx: Context): number } => ({
       poll() {

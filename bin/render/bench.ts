@@ -31,7 +31,9 @@ export function benchTable(suite: string, rows: BenchRow[]): TableBlock {
       measure = `${formatNumber(row.bytesPerTask, { header: "", digits: 0 })} B/task`;
       ratio = base?.bytesPerTask ? `${(row.bytesPerTask / base.bytesPerTask).toFixed(2)}× bytes` : "—";
     } else {
-      measure = `${formatNumber(row.opsPerSec ?? NaN, { header: "", digits: (row.opsPerSec ?? 0) >= 100 ? 0 : 2 })} ± ${(row.rme ?? 0).toFixed(1)}%`;
+      measure =
+        `${formatNumber(row.opsPerSec ?? NaN, { header: "", digits: (row.opsPerSec ?? 0) >= 100 ? 0 : 2 })} ` +
+        `± ${(row.rme ?? 0).toFixed(1)}%`;
       ratio = base?.opsPerSec && row.opsPerSec !== undefined ? `${(row.opsPerSec / base.opsPerSec).toFixed(2)}×` : "—";
       if (typeof row.cpuMsPerOp === "number" && typeof base?.cpuMsPerOp === "number" && row.cpuMsPerOp > 0) {
         ratio = `${(base.cpuMsPerOp / row.cpuMsPerOp).toFixed(2)}× CPU`;
@@ -45,7 +47,11 @@ export function benchTable(suite: string, rows: BenchRow[]): TableBlock {
     if (hasFloor) {
       const floor = rows.find((r) => r.case === row.case && r.subject === "floor");
       cells.push(
-        floor === row ? "1.00× (floor)" : floor?.opsPerSec && row.opsPerSec !== undefined ? `${(row.opsPerSec / floor.opsPerSec).toFixed(2)}×` : "—",
+        floor === row
+          ? "1.00× (floor)"
+          : floor?.opsPerSec && row.opsPerSec !== undefined
+            ? `${(row.opsPerSec / floor.opsPerSec).toFixed(2)}×`
+            : "—",
       );
     }
     out.rows.push(cells);

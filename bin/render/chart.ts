@@ -24,8 +24,10 @@ export function renderChart(block: ChartBlock, width = WIDTH, height = HEIGHT): 
     yMin -= 0.5;
   }
   const grid: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(" "));
-  const col = (x: number): number => Math.min(width - 1, Math.max(0, Math.round(((x - xMin) / (xMax - xMin)) * (width - 1))));
-  const row = (y: number): number => Math.min(height - 1, Math.max(0, Math.round(((yMax - y) / (yMax - yMin)) * (height - 1))));
+  const col = (x: number): number =>
+    Math.min(width - 1, Math.max(0, Math.round(((x - xMin) / (xMax - xMin)) * (width - 1))));
+  const row = (y: number): number =>
+    Math.min(height - 1, Math.max(0, Math.round(((yMax - y) / (yMax - yMin)) * (height - 1))));
   for (const h of block.hlines ?? []) {
     const r = row(h.y);
     for (let c = 0; c < width; c++) if (grid[r]![c] === " ") grid[r]![c] = chalk.dim("┄");

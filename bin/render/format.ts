@@ -7,7 +7,8 @@ import type { Cell, Column } from "../../src/labs/types.js";
 /** Format a number with thousands separators and the column's digits/unit. */
 export function formatNumber(value: number, column?: Column): string {
   if (!Number.isFinite(value)) return value > 0 ? "∞" : value < 0 ? "-∞" : "—";
-  const digits = column?.digits ?? (Number.isInteger(value) ? 0 : Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 3);
+  const digits =
+    column?.digits ?? (Number.isInteger(value) ? 0 : Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 3);
   const text = value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const unit = column?.unit;
   if (unit === undefined || unit === "") return text;

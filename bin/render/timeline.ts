@@ -40,7 +40,9 @@ export function renderTimeline(block: TimelineBlock, width = WIDTH): string {
     });
     lines.push(`${worker.padEnd(nameWidth)} │${cells.join("")}│`);
   });
-  lines.push(`${" ".repeat(nameWidth)}  ${formatNumber(start)}${" ".repeat(Math.max(1, width - formatNumber(start).length - formatNumber(end).length))}${formatNumber(end)} ${block.unit}`);
-  if (labels.length <= 12) lines.push(`${" ".repeat(nameWidth)}  ${labels.map((l) => `${l.charAt(0)}=${l}`).join("  ")}`);
+  const gap = Math.max(1, width - formatNumber(start).length - formatNumber(end).length);
+  lines.push(`${" ".repeat(nameWidth)}  ${formatNumber(start)}${" ".repeat(gap)}${formatNumber(end)} ${block.unit}`);
+  if (labels.length <= 12)
+    lines.push(`${" ".repeat(nameWidth)}  ${labels.map((l) => `${l.charAt(0)}=${l}`).join("  ")}`);
   return lines.join("\n");
 }

@@ -74,7 +74,8 @@ export abstract class ActorAddress<M, R> implements ActorRef<M, R>, AskLoss {
     return envelope;
   }
 
-  /** Queue `message` in the priority lane: handled before anything in the normal mailbox (rsactor's `tell_priority`). */
+  /** Queue `message` in the priority lane: handled before anything in the normal mailbox (rsactor's `tell_priority`).
+   * */
   tellPriority(message: M): void {
     if (this.mailbox.offerPriority(message)) return;
     this.lost(message, "stopped");

@@ -25,7 +25,16 @@
 import { performance } from "node:perf_hooks";
 import { BaseFuture } from "../futures/base-future.js";
 import { PENDING, type Context, type Future, type Poll } from "../futures/poll.js";
-import type { Actor, ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
+import type {
+  Actor,
+  ActorContext,
+  ActorExit,
+  ActorFactory,
+  ActorRef,
+  Cancellable,
+  Phase,
+  SpawnActorOptions,
+} from "./actor.js";
 import { ActorScope } from "./actor-context.js";
 import { Children } from "./actor-children.js";
 import type { ActorHost } from "./actor-host.js";
@@ -52,10 +61,18 @@ const STARTED = 16;
 const FAILURE_REPORTED = 32;
 
 /** Start an actor on `host`: build its cell and spawn its task. */
-export function startActor<M, R>(host: ActorHost, factory: ActorFactory<M, R>, options: SpawnActorOptions | undefined, parent: ActorCell<any, any> | null): ActorCell<M, R> {
+export function startActor<M, R>(
+  host: ActorHost,
+  factory: ActorFactory<M, R>,
+  options: SpawnActorOptions | undefined,
+  parent: ActorCell<any, any> | null,
+): ActorCell<M, R> {
   if (typeof factory !== "function") throw new TypeError("spawn needs a factory function that returns a fresh actor");
   const cell = new ActorCell<M, R>(host.nextId(), factory, host, parent, options);
-  cell.handle = host.spawner.spawn(new ActorTask(cell), options?.name === undefined ? undefined : { name: options.name });
+  cell.handle = host.spawner.spawn(
+    new ActorTask(cell),
+    options?.name === undefined ? undefined : { name: options.name },
+  );
   return cell;
 }
 
@@ -272,7 +289,8 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
 
   private pollRunning(cx: Context): typeof PENDING | typeof AGAIN {
     const actor = this.instance!;
-    if (actor.run !== undefined && (this.flags & STOP_REQUESTED) === 0 && this.pollRun(actor, cx) === AGAIN) return AGAIN;
+    if (actor.run !== undefined && (this.flags & STOP_REQUESTED) === 0 && this.pollRun(actor, cx) === AGAIN)
+      return AGAIN;
     return this.concurrency === 1 ? runSequential(this, actor, cx) : runConcurrent(this, actor, cx);
   }
 
@@ -492,5 +510,4 @@ export class ActorCell<M, R> extends ActorScope<M, R> implements ActorContext<M,
       }
     }
   }
-
 }

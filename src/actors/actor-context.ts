@@ -17,7 +17,15 @@
 import type { Co } from "../futures/generator-future.js";
 import type { Context, Future, Timers } from "../futures/poll.js";
 import { WaiterList } from "../futures/waiter-list.js";
-import type { ActorContext, ActorExit, ActorFactory, ActorRef, Cancellable, Phase, SpawnActorOptions } from "./actor.js";
+import type {
+  ActorContext,
+  ActorExit,
+  ActorFactory,
+  ActorRef,
+  Cancellable,
+  Phase,
+  SpawnActorOptions,
+} from "./actor.js";
 import { ActorAddress } from "./actor-address.js";
 import type { ActorHost } from "./actor-host.js";
 import { ActorExtras } from "./actor-extras.js";
@@ -141,7 +149,8 @@ export abstract class ActorScope<M, R> extends ActorAddress<M, R> implements Act
 
   private timers(): Timers {
     const timers = this.cx?.timers ?? this.host.timers;
-    if (timers === undefined) throw new Error(`actor ${this.name}: no timers (use sendAfter/now inside the actor's hooks)`);
+    if (timers === undefined)
+      throw new Error(`actor ${this.name}: no timers (use sendAfter/now inside the actor's hooks)`);
     return timers;
   }
 }

@@ -71,7 +71,12 @@ export class ActorResources<M> {
     const held = this.held;
     const owner = this.owner;
     const background = new BackgroundTask<M, T>(
-      { mailbox: owner.mailbox, ended: (t) => held.delete(t), reportFailure: (p, e) => owner.reportFailure(p, e), undelivered: (m, why) => owner.undelivered(m, why) },
+      {
+        mailbox: owner.mailbox,
+        ended: (t) => held.delete(t),
+        reportFailure: (p, e) => owner.reportFailure(p, e),
+        undelivered: (m, why) => owner.undelivered(m, why),
+      },
       work,
       toMessage,
       timers,

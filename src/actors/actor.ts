@@ -35,7 +35,8 @@ export type Step<T> = T | Future<T> | Co<T> | PromiseLike<T>;
 export interface Actor<M, R = unknown> {
   /** Runs before the first message; a throw here fails the actor in phase `start`. */
   started?(ctx: ActorContext<M, R>): Step<void>;
-  /** One message at a time (unless `concurrency` > 1); the value is the `ask` reply. A throw loses this message only. */
+  /** One message at a time (unless `concurrency` > 1); the value is the `ask` reply. A throw loses this message only.
+   * */
   handle(message: M, ctx: ActorContext<M, R>): Step<R>;
   /** rsactor's `on_run`: re-invoked after each completion, alongside message handling, until the actor stops. */
   run?(ctx: ActorContext<M, R>): Step<void>;
@@ -142,7 +143,8 @@ export interface ActorContext<M, R = unknown> {
   stopChildren(): Future<void> & Iterable<Future<unknown>>;
   /** Restart every child now (fresh state, same address), as a one-for-all restart would. */
   restartChildren(): void;
-  /** When `actor` (a local actor) ends for good — not at a restart — `toMessage(exit)` arrives here. Cancelled when this actor stops or restarts. */
+  /** When `actor` (a local actor) ends for good — not at a restart — `toMessage(exit)` arrives here. Cancelled when
+   * this actor stops or restarts. */
   watch<X>(actor: ActorRef<X, any>, toMessage: (exit: ActorExit) => M): Cancellable;
 }
 

@@ -150,13 +150,17 @@ export class AskEnvelope<M, R> extends BaseFuture<R> implements TimerEntry, Wake
   }
 
   /** `await ref.ask(m)` from plain async code: drive it as one task on the current runtime. */
-  then<T1 = R, T2 = never>(onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+  then<T1 = R, T2 = never>(
+    onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
     return (this.promise ??= spawn(this).toPromise().catch(unwrapJoinError)).then(onFulfilled, onRejected);
   }
 
   private startTimer(asker: Timers | undefined): void {
     const timers = this.clock ?? asker;
-    if (timers === undefined) throw new Error("ask() needs a runtime: await it in a task, or with `await` (it is PromiseLike)");
+    if (timers === undefined)
+      throw new Error("ask() needs a runtime: await it in a task, or with `await` (it is PromiseLike)");
     this.timers = timers;
     this.deadline = timers.now() + this.timeoutMs;
     timers.register(this);

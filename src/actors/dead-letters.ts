@@ -30,7 +30,14 @@ export type DeadLetterListener = (letter: DeadLetter) => void;
 
 export class DeadLetters {
   private total = 0;
-  private readonly reasons: Record<DeadLetterReason, number> = { stopped: 0, killed: 0, "mailbox-full": 0, "ask-timed-out": 0, "reply-dropped": 0, shutdown: 0 };
+  private readonly reasons: Record<DeadLetterReason, number> = {
+    stopped: 0,
+    killed: 0,
+    "mailbox-full": 0,
+    "ask-timed-out": 0,
+    "reply-dropped": 0,
+    shutdown: 0,
+  };
   private listeners: DeadLetterListener[] | null = null;
 
   /** How many dead letters so far. */

@@ -10,7 +10,10 @@ export class ActorStopped extends Error {
 
 /** An `ask` got no reply within its timeout (default 5 s, as in spawned). */
 export class RequestTimeout extends Error {
-  constructor(readonly actor: string, readonly ms: number) {
+  constructor(
+    readonly actor: string,
+    readonly ms: number,
+  ) {
     super(`actor ${actor} did not reply within ${ms} ms`);
     this.name = "RequestTimeout";
   }
@@ -18,7 +21,10 @@ export class RequestTimeout extends Error {
 
 /** `tell` to a bounded mailbox that is full: the message was not queued. */
 export class MailboxFull extends Error {
-  constructor(readonly actor: string, readonly capacity: number) {
+  constructor(
+    readonly actor: string,
+    readonly capacity: number,
+  ) {
     super(`mailbox of actor ${actor} is full (capacity ${capacity})`);
     this.name = "MailboxFull";
   }
@@ -34,8 +40,13 @@ export class AlreadyRegistered extends Error {
 
 /** A supervisor gave up on a child (restart intensity exceeded, or directive `escalate`) and fails itself. */
 export class Escalated extends Error {
-  constructor(readonly child: string, cause: unknown) {
-    super(`child ${child} failed and was escalated: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(
+    readonly child: string,
+    cause: unknown,
+  ) {
+    super(`child ${child} failed and was escalated: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = "Escalated";
   }
 }

@@ -61,7 +61,11 @@ export interface LoopCell<M, R> extends StepOwner {
 }
 
 /** One poll of a RUNNING actor with concurrency 1. */
-export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
+export function runSequential<M, R>(
+  cell: LoopCell<M, R>,
+  actor: Actor<M, R>,
+  cx: Context,
+): typeof PENDING | typeof AGAIN {
   const step = cell.step;
   if (step !== null) {
     const out = pollStep(step, cx, cell, "handle");
@@ -133,9 +137,13 @@ export function runSequential<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx
  * rejected alternative). Flights are kept in start order, so replies that become
  * ready in the same poll are sent in the order the messages arrived.
  */
-export function runConcurrent<M, R>(cell: LoopCell<M, R>, actor: Actor<M, R>, cx: Context): typeof PENDING | typeof AGAIN {
+export function runConcurrent<M, R>(
+  cell: LoopCell<M, R>,
+  actor: Actor<M, R>,
+  cx: Context,
+): typeof PENDING | typeof AGAIN {
   const flights = (cell.flights ??= []);
-  for (let i = 0; i < flights.length; ) {
+  for (let i = 0; i < flights.length;) {
     const flight = flights[i]!;
     cell.asking = flight.ask;
     const out = pollStep(flight.step, cx, cell, "handle");

@@ -64,7 +64,10 @@ export class SendFuture<M> extends BaseFuture<void> implements PromiseLike<void>
   }
 
   /** `await ref.send(m)`: drive it as a task on the current runtime (one task, however many `then`s). */
-  then<T1 = void, T2 = never>(onFulfilled?: ((v: void) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+  then<T1 = void, T2 = never>(
+    onFulfilled?: ((v: void) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
     return (this.promise ??= spawn(this).toPromise().catch(unwrapJoinError)).then(onFulfilled, onRejected);
   }
 }

@@ -71,8 +71,11 @@ export class ActorSystem implements ActorHost {
     this.slowPollMs = options.slowPollMs ?? 0;
     const verbose = options.verbose;
     if (verbose !== undefined && verbose !== false) {
-      const log = (this.log = typeof verbose === "function" ? verbose : (line: string) => void process.stderr.write(line + "\n"));
-      this.deadLetters.subscribe((l) => log(`dead letter (${l.reason}): to ${l.actor}#${l.actorId}: ${describe(l.message)}`));
+      const log = (this.log =
+        typeof verbose === "function" ? verbose : (line: string) => void process.stderr.write(line + "\n"));
+      this.deadLetters.subscribe((l) =>
+        log(`dead letter (${l.reason}): to ${l.actor}#${l.actorId}: ${describe(l.message)}`),
+      );
     }
   }
 
@@ -106,7 +109,9 @@ export class ActorSystem implements ActorHost {
   /** Driver-facing: ActorHost: one poll of `actor` took `ms`. */
   slowPoll(actor: ActorRef<any, any>, ms: number): void {
     this.slowPolls++;
-    this.log?.(`slow poll: actor ${actor.name}#${actor.id} held its thread for ${ms.toFixed(1)} ms (> ${this.slowPollMs} ms)`);
+    this.log?.(
+      `slow poll: actor ${actor.name}#${actor.id} held its thread for ${ms.toFixed(1)} ms (> ${this.slowPollMs} ms)`,
+    );
   }
 
   /** Driver-facing: ActorHost: an actor ended. */
@@ -149,7 +154,7 @@ export function spawnActor<M, R = unknown>(factory: ActorFactory<M, R>, options?
 /** A short text for a message in a log line. */
 function describe(message: unknown): string {
   try {
-    const text = typeof message === "string" ? JSON.stringify(message) : JSON.stringify(message) ?? String(message);
+    const text = typeof message === "string" ? JSON.stringify(message) : (JSON.stringify(message) ?? String(message));
     return text.length > 120 ? text.slice(0, 117) + "..." : text;
   } catch {
     return String(message);

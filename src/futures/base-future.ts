@@ -64,7 +64,8 @@ export abstract class BaseFuture<T> implements Future<T>, Awaitable<T>, Iterator
     return this;
   }
 
-  /** Iterator protocol for `yield*`; see the module doc. (Not for direct calls; public because `Iterator` requires it.) */
+  /** Iterator protocol for `yield*`; see the module doc. (Not for direct calls; public because `Iterator` requires it.)
+   * */
   next(value?: unknown): IteratorResult<Future<unknown>, T> {
     if (justStarted === this) {
       justStarted = null;

@@ -37,7 +37,10 @@ export function pending<T = never>(): BaseFuture<T> {
 }
 
 class PollFn<T> extends BaseFuture<T> {
-  constructor(private readonly fn: (cx: Context) => Poll<T>, private readonly onCancel?: () => void) {
+  constructor(
+    private readonly fn: (cx: Context) => Poll<T>,
+    private readonly onCancel?: () => void,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T> {
@@ -92,7 +95,10 @@ export function lazy<T>(make: () => Future<T>): BaseFuture<T> {
 }
 
 class Map<T, U> extends BaseFuture<U> {
-  constructor(private readonly inner: Future<T>, private readonly fn: (value: T) => U) {
+  constructor(
+    private readonly inner: Future<T>,
+    private readonly fn: (value: T) => U,
+  ) {
     super();
   }
   poll(cx: Context): Poll<U> {

@@ -50,7 +50,8 @@ export class BroadcastSender<T> {
   private open = true;
   constructor(private readonly ring: Ring<T>) {}
 
-  /** Send `value` to every receiver; returns how many receivers there are (0: the value is dropped, as tokio's `send` errors). */
+  /** Send `value` to every receiver; returns how many receivers there are (0: the value is dropped, as tokio's `send`
+   * errors). */
   send(value: T): number {
     const ring = this.ring;
     if (!this.open) throw new Error("broadcast: send on a sender that was closed");
@@ -93,12 +94,16 @@ export class BroadcastReceiver<T> {
   /** @internal number of the next value this receiver reads. */
   next: number;
 
-  constructor(private readonly ring: Ring<T>, next: number) {
+  constructor(
+    private readonly ring: Ring<T>,
+    next: number,
+  ) {
     this.next = next;
     ring.receivers++;
   }
 
-  /** The next value; fails once with `Lagged(n)` after falling behind; `CLOSED` when drained after the senders closed. */
+  /** The next value; fails once with `Lagged(n)` after falling behind; `CLOSED` when drained after the senders closed.
+   * */
   recv(): BaseFuture<T | Closed> {
     return new Recv(this.ring, this);
   }
@@ -147,7 +152,10 @@ class Recv<T> extends BaseFuture<T | Closed> {
   private key: Waiter | null = null;
   /** Set once settled, so that polling again gives the same outcome instead of reading on. */
   private settled: { value: T | Closed } | { error: unknown } | null = null;
-  constructor(private readonly ring: Ring<T>, private readonly rx: BroadcastReceiver<T>) {
+  constructor(
+    private readonly ring: Ring<T>,
+    private readonly rx: BroadcastReceiver<T>,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T | Closed> {
@@ -182,7 +190,8 @@ class Recv<T> extends BaseFuture<T | Closed> {
 
 /** A broadcast channel keeping the last `capacity` values: `[sender, first receiver]`. */
 export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastReceiver<T>] {
-  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`broadcast: capacity must be a positive integer, got ${capacity}`);
+  if (!(Number.isInteger(capacity) && capacity >= 1))
+    throw new RangeError(`broadcast: capacity must be a positive integer, got ${capacity}`);
   const ring = new Ring<T>(capacity);
   return [new BroadcastSender(ring), new BroadcastReceiver(ring, 0)];
 }

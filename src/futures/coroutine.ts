@@ -20,7 +20,8 @@ import { BaseFuture } from "./base-future.js";
 import { PENDING, PolledAfterCompletion, type Context, type Poll } from "./poll.js";
 
 /** What one `resume` produced. */
-export type CoroutineState<Y, R> = { readonly kind: "yielded"; readonly value: Y } | { readonly kind: "complete"; readonly value: R };
+export type CoroutineState<Y, R> =
+  { readonly kind: "yielded"; readonly value: Y } | { readonly kind: "complete"; readonly value: R };
 
 /** Something that can be resumed until complete. */
 export interface Coroutine<Y, R, A = void> {

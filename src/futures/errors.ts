@@ -3,7 +3,10 @@
 /** `timeout(f, ms)` gave up: `f` was not ready within `ms` and has been cancelled. */
 export class TimeoutError extends Error {
   /** `ms`: the duration given to `timeout` (NaN for `timeoutAt`); `deadline`: the clock time given to `timeoutAt`. */
-  constructor(readonly ms: number, readonly deadline?: number) {
+  constructor(
+    readonly ms: number,
+    readonly deadline?: number,
+  ) {
     super(deadline === undefined ? `timed out after ${ms} ms` : `timed out: deadline ${deadline} ms passed`);
     this.name = "TimeoutError";
   }

@@ -165,7 +165,8 @@ export function co<T, A extends unknown[]>(body: (...args: A) => Co<T>, ...args:
 export function co<T>(generator: Co<T>): GeneratorFuture<T>;
 export function co<T>(body: ((...args: unknown[]) => Co<T>) | Co<T>, ...args: unknown[]): GeneratorFuture<T> {
   const generator = typeof body === "function" ? body(...args) : body;
-  if (!isGenerator(generator)) throw new TypeError("co() takes a generator function (function*) or a generator object it made");
+  if (!isGenerator(generator))
+    throw new TypeError("co() takes a generator function (function*) or a generator object it made");
   return new GeneratorFuture(generator);
 }
 

@@ -41,8 +41,12 @@ export class Interval {
   private due: number;
   readonly missedTickBehavior: MissedTickBehavior;
 
-  constructor(readonly period: number, options: IntervalOptions = {}) {
-    if (!(period > 0 && Number.isFinite(period))) throw new RangeError(`interval: period must be a positive number of ms, got ${period}`);
+  constructor(
+    readonly period: number,
+    options: IntervalOptions = {},
+  ) {
+    if (!(period > 0 && Number.isFinite(period)))
+      throw new RangeError(`interval: period must be a positive number of ms, got ${period}`);
     this.missedTickBehavior = options.missedTickBehavior ?? "burst";
     this.due = options.start ?? NaN;
   }
@@ -94,7 +98,8 @@ class Tick extends BaseFuture<number> {
   poll(cx: Context): Poll<number> {
     if (!Number.isNaN(this.result)) return this.result;
     const timers = cx.timers;
-    if (timers === undefined) throw new Error("interval().tick() needs a runtime: poll it inside a task (spawn / blockOn)");
+    if (timers === undefined)
+      throw new Error("interval().tick() needs a runtime: poll it inside a task (spawn / blockOn)");
     const interval = this.interval;
     const due = interval.dueFrom(timers.now());
     // The sleep is made once, for the due time seen at the first poll.

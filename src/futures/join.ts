@@ -20,7 +20,9 @@ import { BaseFuture } from "./base-future.js";
 import { PENDING, PolledAfterCompletion, type Context, type Future, type Poll, type Waker } from "./poll.js";
 
 /** Maps a tuple of futures to the tuple of their outputs. */
-export type Outputs<Fs extends readonly Future<unknown>[]> = { -readonly [K in keyof Fs]: Fs[K] extends Future<infer T> ? T : never };
+export type Outputs<Fs extends readonly Future<unknown>[]> = {
+  -readonly [K in keyof Fs]: Fs[K] extends Future<infer T> ? T : never;
+};
 
 const NOT_DONE: unique symbol = Symbol("not done");
 
@@ -31,7 +33,10 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
   private failed = false;
   private firstError: unknown = undefined;
 
-  constructor(private readonly futures: readonly Future<unknown>[], private readonly failFast: boolean) {
+  constructor(
+    private readonly futures: readonly Future<unknown>[],
+    private readonly failFast: boolean,
+  ) {
     super();
     this.results = new Array(futures.length).fill(NOT_DONE);
     this.remaining = futures.length;
@@ -51,7 +56,9 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
         if (this.failFast) {
           this.finished = true;
           const cleanup = this.cancelRunning(cx.waker);
-          throw cleanup.length === 0 ? error : new AggregateError([error, ...cleanup], "tryJoin: a child failed, and abandoning the others threw too");
+          throw cleanup.length === 0
+            ? error
+            : new AggregateError([error, ...cleanup], "tryJoin: a child failed, and abandoning the others threw too");
         }
         if (!this.failed) {
           this.failed = true;
@@ -95,7 +102,8 @@ class Join<T extends unknown[]> extends BaseFuture<T> {
   }
 }
 
-/** Wait for all futures; the outputs come back in argument order. If any threw, all finish first, then the first error is rethrown. */
+/** Wait for all futures; the outputs come back in argument order. If any threw, all finish first, then the first error
+ * is rethrown. */
 export function join<const Fs extends readonly Future<unknown>[]>(...futures: Fs): BaseFuture<Outputs<Fs>> {
   return new Join<Outputs<Fs>>(futures, false);
 }

@@ -78,7 +78,10 @@ class Chan<T> {
 class Send<T> extends BaseFuture<void> {
   private slot: BaseFuture<SemaphorePermit> | null = null;
   private done = false;
-  constructor(private readonly chan: Chan<T>, private readonly value: T) {
+  constructor(
+    private readonly chan: Chan<T>,
+    private readonly value: T,
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {
@@ -159,7 +162,8 @@ export class Sender<T> {
   private open = true;
   constructor(private readonly chan: Chan<T>) {}
 
-  /** A future that enqueues `value` once there is room (FIFO among senders); fails with `SendError` if the receiver is gone. */
+  /** A future that enqueues `value` once there is room (FIFO among senders); fails with `SendError` if the receiver is
+   * gone. */
   send(value: T): BaseFuture<void> {
     if (!this.open) throw new Error("mpsc: send on a sender that was closed");
     return new Send(this.chan, value);
@@ -281,7 +285,8 @@ export class Receiver<T> {
 
 /** A bounded channel holding at most `capacity` values: `[sender, receiver]`. */
 export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
-  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`mpsc.channel: capacity must be a positive integer, got ${capacity}`);
+  if (!(Number.isInteger(capacity) && capacity >= 1))
+    throw new RangeError(`mpsc.channel: capacity must be a positive integer, got ${capacity}`);
   const chan = new Chan<T>(new Semaphore(capacity));
   return [new Sender(chan), new Receiver(chan)];
 }

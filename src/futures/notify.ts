@@ -39,7 +39,11 @@ class Notified extends BaseFuture<void> {
     if (this.done) return undefined;
     const notify = this.notify;
     const key = this.key;
-    if ((key !== null && key.notified && key.byOne) || notify.epoch !== this.epoch || (key === null && notify.takePermit())) {
+    if (
+      (key !== null && key.notified && key.byOne) ||
+      notify.epoch !== this.epoch ||
+      (key === null && notify.takePermit())
+    ) {
       notify.waiters.done(key);
       this.key = null;
       this.done = true;

@@ -119,7 +119,9 @@ class OneshotChannel<T> extends BaseFuture<T> implements OneshotSender<T>, Onesh
   /** @internal the outcome; only called once the state is not EMPTY. */
   outcome(): T {
     if (this.state === FULL) return this.value as T;
-    throw new ChannelClosed(this.state === CLOSED ? "oneshot sender closed without sending" : "oneshot receiver dropped");
+    throw new ChannelClosed(
+      this.state === CLOSED ? "oneshot sender closed without sending" : "oneshot receiver dropped",
+    );
   }
 
   poll(cx: Context): Poll<T> {

@@ -28,12 +28,18 @@ export interface SelectOptions {
 
 /** Which future won a `select`, and its value. */
 export type Selected<Fs extends readonly Future<unknown>[]> = {
-  [K in keyof Fs]: { index: K extends `${infer N extends number}` ? N : number; value: Fs[K] extends Future<infer T> ? T : never };
+  [K in keyof Fs]: {
+    index: K extends `${infer N extends number}` ? N : number;
+    value: Fs[K] extends Future<infer T> ? T : never;
+  };
 }[number];
 
 class Select<R> extends BaseFuture<R> {
   private finished = false;
-  constructor(private readonly futures: readonly Future<unknown>[], private readonly biased: boolean) {
+  constructor(
+    private readonly futures: readonly Future<unknown>[],
+    private readonly biased: boolean,
+  ) {
     super();
   }
 
@@ -44,7 +50,8 @@ class Select<R> extends BaseFuture<R> {
     let start = 0;
     if (!this.biased && n > 1) {
       const timers = cx.timers;
-      start = timers?.choose !== undefined ? timers.choose(n) : Math.floor((timers?.random?.() ?? Math.random()) * n) % n;
+      start =
+        timers?.choose !== undefined ? timers.choose(n) : Math.floor((timers?.random?.() ?? Math.random()) * n) % n;
     }
     for (let k = 0; k < n; k++) {
       const i = start + k < n ? start + k : start + k - n;
@@ -80,10 +87,14 @@ class Select<R> extends BaseFuture<R> {
  * cancelled. Pass `{ biased: true }` first to let the earliest ready argument win.
  */
 export function select<const Fs extends readonly Future<unknown>[]>(...futures: Fs): BaseFuture<Selected<Fs>>;
-export function select<const Fs extends readonly Future<unknown>[]>(options: SelectOptions, ...futures: Fs): BaseFuture<Selected<Fs>>;
+export function select<const Fs extends readonly Future<unknown>[]>(
+  options: SelectOptions,
+  ...futures: Fs
+): BaseFuture<Selected<Fs>>;
 export function select(...args: unknown[]): BaseFuture<unknown> {
   const first = args[0];
-  if (first !== undefined && !isFuture(first)) return new Select(args.slice(1) as Future<unknown>[], (first as SelectOptions).biased === true);
+  if (first !== undefined && !isFuture(first))
+    return new Select(args.slice(1) as Future<unknown>[], (first as SelectOptions).biased === true);
   return new Select(args as Future<unknown>[], false);
 }
 
@@ -91,7 +102,11 @@ class Timeout<T> extends BaseFuture<T> {
   private readonly timer: Sleep;
   private finished = false;
   /** `ms` is the duration for `timeout`, the absolute deadline for `timeoutAt` (`absolute`). */
-  constructor(private readonly inner: Future<T>, private readonly ms: number, private readonly absolute = false) {
+  constructor(
+    private readonly inner: Future<T>,
+    private readonly ms: number,
+    private readonly absolute = false,
+  ) {
     super();
     this.timer = new Sleep(ms, absolute);
   }
@@ -128,7 +143,8 @@ export function timeout<T>(inner: Future<T>, ms: number): BaseFuture<T> {
   return new Timeout(inner, ms);
 }
 
-/** `inner`'s value if it is ready before the driver's clock reaches `deadline` (ms); otherwise `inner` is cancelled and a `TimeoutError` thrown. */
+/** `inner`'s value if it is ready before the driver's clock reaches `deadline` (ms); otherwise `inner` is cancelled and
+ * a `TimeoutError` thrown. */
 export function timeoutAt<T>(inner: Future<T>, deadline: number): BaseFuture<T> {
   return new Timeout(inner, deadline, true);
 }

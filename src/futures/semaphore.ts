@@ -36,7 +36,10 @@ export class SemaphoreClosed extends Error {
 /** Permits held; `release()` (or `using`) gives them back. Releasing twice is a no-op. */
 export class SemaphorePermit {
   private held: number;
-  constructor(private readonly semaphore: Semaphore, permits: number) {
+  constructor(
+    private readonly semaphore: Semaphore,
+    permits: number,
+  ) {
     this.held = permits;
   }
   /** How many permits this guard holds. */
@@ -68,7 +71,10 @@ class PermitWaiter extends Waiter {
 class Acquire extends BaseFuture<SemaphorePermit> {
   private key: PermitWaiter | null = null;
   private done = false;
-  constructor(private readonly semaphore: Semaphore, private readonly wanted: number) {
+  constructor(
+    private readonly semaphore: Semaphore,
+    private readonly wanted: number,
+  ) {
     super();
   }
 
@@ -121,7 +127,8 @@ export class Semaphore {
   /** @internal */ readonly waiters = new WaiterList();
 
   constructor(permits: number) {
-    if (!(Number.isInteger(permits) && permits >= 0)) throw new RangeError(`Semaphore: permits must be a non-negative integer, got ${permits}`);
+    if (!(Number.isInteger(permits) && permits >= 0))
+      throw new RangeError(`Semaphore: permits must be a non-negative integer, got ${permits}`);
     this.free = permits;
   }
 
@@ -141,7 +148,8 @@ export class Semaphore {
 
   /** A future of `n` permits (default 1), granted in arrival order. Fails with `SemaphoreClosed` after `close()`. */
   acquire(n = 1): BaseFuture<SemaphorePermit> {
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`Semaphore.acquire: n must be a positive integer, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 1))
+      throw new RangeError(`Semaphore.acquire: n must be a positive integer, got ${n}`);
     return new Acquire(this, n);
   }
 
@@ -179,7 +187,11 @@ export class Semaphore {
 
   /** @internal hand free permits to the head of the line, waking each waiter that is now whole. */
   assign(): void {
-    for (let head = this.waiters.first as PermitWaiter | null; head !== null && this.free > 0; head = this.waiters.first as PermitWaiter | null) {
+    for (
+      let head = this.waiters.first as PermitWaiter | null;
+      head !== null && this.free > 0;
+      head = this.waiters.first as PermitWaiter | null
+    ) {
       const give = Math.min(this.free, head.wanted - head.assigned);
       head.assigned += give;
       this.free -= give;

@@ -9,7 +9,15 @@
  * when it fires.
  */
 import { BaseFuture } from "./base-future.js";
-import { PENDING, PolledAfterCompletion, type Context, type Poll, type TimerEntry, type Timers, type Waker } from "./poll.js";
+import {
+  PENDING,
+  PolledAfterCompletion,
+  type Context,
+  type Poll,
+  type TimerEntry,
+  type Timers,
+  type Waker,
+} from "./poll.js";
 
 const NEW = 0;
 const WAITING = 1;
@@ -18,7 +26,8 @@ const DONE = 2;
 const NEW_AT = 3;
 
 export class Sleep extends BaseFuture<void> implements TimerEntry {
-  /** Until the first poll: the duration in ms. After: the absolute deadline. (One field, not two: see the memory bench.) */
+  /** Until the first poll: the duration in ms. After: the absolute deadline. (One field, not two: see the memory
+   * bench.) */
   deadline: number;
   waker: Waker | null = null;
   slot = -1;

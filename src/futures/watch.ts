@@ -82,7 +82,8 @@ export class WatchReceiver<T> {
     return this.shared.version !== this.seen;
   }
 
-  /** Ready once a value newer than the last seen one was sent; marks it seen. Fails with `ChannelClosed` after `close()`. */
+  /** Ready once a value newer than the last seen one was sent; marks it seen. Fails with `ChannelClosed` after
+   * `close()`. */
   changed(): Changed<T> {
     return new Changed(this.shared, this);
   }
@@ -103,7 +104,10 @@ export class Changed<T> extends BaseFuture<void> {
   private key: Waiter | null = null;
   private outcome = WAITING;
 
-  constructor(private readonly shared: WatchShared<T>, private readonly rx: WatchReceiver<T>) {
+  constructor(
+    private readonly shared: WatchShared<T>,
+    private readonly rx: WatchReceiver<T>,
+  ) {
     super();
   }
 

@@ -9,7 +9,7 @@
 /** Runs shorter than `min` stay as they are: two equal lines are often the point (two gets, two answers). */
 export function collapseRepeats(lines: readonly string[], why = "collapsed", min = 3): string[] {
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     let j = i + 1;
     while (j < lines.length && lines[j] === lines[i]) j++;
     if (j - i >= min) out.push(`${lines[i]}   (×${j - i}, ${why})`);

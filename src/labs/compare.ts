@@ -24,7 +24,8 @@ export interface CompareParams {
 /** Parse and validate `--workload`, `--strategies`, `--workers`, `--tasks` (one clear line per error). */
 export function compareParams(extra: LabOptions["extra"]): CompareParams {
   const workload = String(extra.workload ?? "mixed-priority");
-  if (findWorkload(workload) === undefined) throw new UsageError(`--workload: unknown workload "${workload}" (valid: ${WORKLOAD_NAMES.join(", ")})`);
+  if (findWorkload(workload) === undefined)
+    throw new UsageError(`--workload: unknown workload "${workload}" (valid: ${WORKLOAD_NAMES.join(", ")})`);
   const list = String(extra.strategies ?? POLICY_NAMES.join(","))
     .split(",")
     .map((s) => s.trim())
@@ -32,7 +33,8 @@ export function compareParams(extra: LabOptions["extra"]): CompareParams {
   if (list.length === 0) throw new UsageError(`--strategies: give at least one of ${POLICY_NAMES.join(", ")}`);
   const strategies: PolicyName[] = [];
   for (const s of list) {
-    if (!isPolicyName(s)) throw new UsageError(`--strategies: unknown strategy "${s}" (valid: ${POLICY_NAMES.join(", ")})`);
+    if (!isPolicyName(s))
+      throw new UsageError(`--strategies: unknown strategy "${s}" (valid: ${POLICY_NAMES.join(", ")})`);
     if (!strategies.includes(s)) strategies.push(s);
   }
   const workers = positiveInt("--workers", extra.workers ?? "8", MAX_WORKERS);
@@ -42,7 +44,8 @@ export function compareParams(extra: LabOptions["extra"]): CompareParams {
 
 function positiveInt(flag: string, value: string | boolean, max: number): number {
   const n = Number(value);
-  if (typeof value !== "string" || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag}: expected an integer from 1 to ${max}, got "${String(value)}"`);
+  if (typeof value !== "string" || !Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`${flag}: expected an integer from 1 to ${max}, got "${String(value)}"`);
   return n;
 }
 
@@ -58,7 +61,11 @@ function builderFor(strategy: PolicyName, params: CompareParams, seed: number): 
   const classless = strategy === "fifo" || strategy === "work-stealing" || strategy === "aging";
   // Classless policies ignore homes, but the queues still name the classes for latency.
   const builder = new Runtime().withPolicy(strategy).withSeed(seed);
-  if (classless) builder.withQueues([{ name: "high", workers: params.workers }, { name: "low", workers: 0 }]);
+  if (classless)
+    builder.withQueues([
+      { name: "high", workers: params.workers },
+      { name: "low", workers: 0 },
+    ]);
   else builder.withHighNum(high).withLowNum(low);
   return builder;
 }
@@ -66,18 +73,30 @@ function builderFor(strategy: PolicyName, params: CompareParams, seed: number): 
 /** Run one strategy on the sim driver. */
 export function runStrategy(strategy: PolicyName, params: CompareParams, seed: number): SchedulerReport {
   const runtime = builderFor(strategy, params, seed).sim();
-  findWorkload(params.workload)!.start(runtime, { tasks: params.tasks, workers: params.workers, rng: seededRandom(seed) });
+  findWorkload(params.workload)!.start(runtime, {
+    tasks: params.tasks,
+    workers: params.workers,
+    rng: seededRandom(seed),
+  });
   return runtime.run();
 }
 
 /** Run one strategy on the live driver: real time, the workers are logical loops on this thread. */
 export function runStrategyLive(strategy: PolicyName, params: CompareParams, seed: number): Promise<SchedulerReport> {
   const runtime = builderFor(strategy, params, seed).live();
-  findWorkload(params.workload)!.start(runtime, { tasks: params.tasks, workers: params.workers, rng: seededRandom(seed) });
+  findWorkload(params.workload)!.start(runtime, {
+    tasks: params.tasks,
+    workers: params.workers,
+    rng: seededRandom(seed),
+  });
   return runtime.run();
 }
 
-export function compareTable(reports: SchedulerReport[], params: CompareParams, driver: "sim" | "live" = "sim"): TableBlock {
+export function compareTable(
+  reports: SchedulerReport[],
+  params: CompareParams,
+  driver: "sim" | "live" = "sim",
+): TableBlock {
   const latency = (r: SchedulerReport, queue: string, which: "p50" | "p99"): Cell => {
     const s = r.latency.find((l) => l.queue === queue)?.summary;
     return s === undefined || s.count === 0 ? null : s[which];
@@ -86,7 +105,10 @@ export function compareTable(reports: SchedulerReport[], params: CompareParams, 
   const v = driver === "sim" ? " (virtual)" : "";
   return {
     kind: "table",
-    title: `workload ${params.workload}: ${params.tasks} tasks on ${params.workers} workers (${driver === "sim" ? "sim, virtual time" : "live, real time, logical loops on one thread"})`,
+    title:
+      `workload ${params.workload}: ${params.tasks} tasks on ` +
+      `${params.workers} workers ` +
+      `(${driver === "sim" ? "sim, virtual time" : "live, real time, logical loops on one thread"})`,
     columns: [
       { header: "strategy" },
       { header: `makespan${v}`, unit: "ms", digits: 1, best: "min" },
@@ -118,12 +140,17 @@ export function compareTable(reports: SchedulerReport[], params: CompareParams, 
 function notices(reports: SchedulerReport[], driver: "sim" | "live"): string[] {
   const lines: string[] = [];
   const by = (name: string): SchedulerReport | undefined => reports.find((r) => r.policy === name);
-  const p99 = (r: SchedulerReport | undefined): number => r?.latency.find((l) => l.queue === "high")?.summary.p99 ?? NaN;
+  const p99 = (r: SchedulerReport | undefined): number =>
+    r?.latency.find((l) => l.queue === "high")?.summary.p99 ?? NaN;
   const fifo = by("fifo");
   for (const name of ["priority", "priority-steal", "aging"]) {
     const r = by(name);
     if (fifo !== undefined && r !== undefined && p99(r) > 0 && p99(fifo) > 0)
-      lines.push(`${name}: high-priority p99 is ${(p99(fifo) / p99(r)).toFixed(0)}× lower than fifo's (${p99(r).toFixed(3)} ms vs ${p99(fifo).toFixed(1)} ms).`);
+      lines.push(
+        `${name}: high-priority p99 is ${(p99(fifo) / p99(r)).toFixed(0)}× ` +
+          `lower than fifo's (${p99(r).toFixed(3)} ms vs ${p99(fifo).toFixed(1)} ` +
+          `ms).`,
+      );
   }
   const strict = by("priority");
   const why: Record<string, string> = {
@@ -137,15 +164,20 @@ function notices(reports: SchedulerReport[], driver: "sim" | "live"): string[] {
       lines.push(
         Math.abs(ratio - 1) < 0.01
           ? `${name}: makespan within 1% of priority without stealing.`
-          : `${name}: makespan ${ratio > 1 ? `${ratio.toFixed(2)}× shorter` : `${(1 / ratio).toFixed(2)}× longer`} than priority without stealing — ${why[name]}.`,
+          : `${name}: makespan ` +
+              `${ratio > 1 ? `${ratio.toFixed(2)}× shorter` : `${(1 / ratio).toFixed(2)}× longer`} ` +
+              `than priority without stealing — ${why[name]}.`,
       );
     }
   }
   lines.push("fifo and work-stealing ignore priorities: a high task waits behind the bulk queued before it.");
   lines.push(
     driver === "sim"
-      ? "Times are virtual (sim driver): each poll costs what the workload declares with burn(); same --seed, same table."
-      : "Times are real (live driver): burn() spins the CPU, and the workers are logical loops sharing one thread, so they cannot overlap work — use the sim to see parallel capacity.",
+      ? "Times are virtual (sim driver): each poll costs what the workload " +
+          "declares with burn(); same --seed, same table."
+      : "Times are real (live driver): burn() spins the CPU, and the workers " +
+          "are logical loops sharing one thread, so they cannot overlap work — " +
+          "use the sim to see parallel capacity.",
   );
   return lines;
 }
@@ -155,7 +187,11 @@ export const compare: Chapter = {
   title: "Scheduling strategies compared on one workload",
   options: [
     { flags: "--workload <name>", description: `workload: ${WORKLOAD_NAMES.join(", ")}`, default: "mixed-priority" },
-    { flags: "--strategies <list>", description: `comma-separated: ${POLICY_NAMES.join(", ")}`, default: POLICY_NAMES.join(",") },
+    {
+      flags: "--strategies <list>",
+      description: `comma-separated: ${POLICY_NAMES.join(", ")}`,
+      default: POLICY_NAMES.join(","),
+    },
     { flags: "--workers <n>", description: "virtual worker loops", default: "8" },
     { flags: "--tasks <n>", description: "tasks in the workload", default: "100000" },
   ],
@@ -172,10 +208,22 @@ export const compare: Chapter = {
         for (const strategy of params.strategies) {
           if (opts.signal.aborted) break;
           const started = performance.now();
-          reports.push(opts.driver === "sim" ? runStrategy(strategy, params, opts.seed) : await runStrategyLive(strategy, params, opts.seed));
-          opts.log(`${strategy}: ${opts.driver === "sim" ? "simulated" : "ran"} in ${((performance.now() - started) / 1000).toFixed(2)} s real time`);
+          reports.push(
+            opts.driver === "sim"
+              ? runStrategy(strategy, params, opts.seed)
+              : await runStrategyLive(strategy, params, opts.seed),
+          );
+          opts.log(
+            `${strategy}: ${opts.driver === "sim" ? "simulated" : "ran"} in ` +
+              `${((performance.now() - started) / 1000).toFixed(2)} s real time`,
+          );
         }
-        return { blocks: [compareTable(reports, params, opts.driver), { kind: "notice", lines: notices(reports, opts.driver) }] };
+        return {
+          blocks: [
+            compareTable(reports, params, opts.driver),
+            { kind: "notice", lines: notices(reports, opts.driver) },
+          ],
+        };
       },
     },
   ],

@@ -11,13 +11,19 @@ import type { Cell, Column, TableBlock } from "./types.js";
 
 /** A column with a unit, digits after the point and which value is best. */
 export function col(header: string, unit?: string, digits?: number, best?: "min" | "max"): Column {
-  return { header, ...(unit === undefined ? {} : { unit }), ...(digits === undefined ? {} : { digits }), ...(best === undefined ? {} : { best }) };
+  return {
+    header,
+    ...(unit === undefined ? {} : { unit }),
+    ...(digits === undefined ? {} : { digits }),
+    ...(best === undefined ? {} : { best }),
+  };
 }
 
 export function table(title: string | undefined, columns: (string | Column)[], rows: Cell[][]): TableBlock {
   const cols = columns.map((c) => (typeof c === "string" ? { header: c } : c));
   for (const row of rows) {
-    if (row.length !== cols.length) throw new Error(`table "${title ?? ""}": a row has ${row.length} cells for ${cols.length} columns`);
+    if (row.length !== cols.length)
+      throw new Error(`table "${title ?? ""}": a row has ${row.length} cells for ${cols.length} columns`);
   }
   return { kind: "table", ...(title === undefined ? {} : { title }), columns: cols, rows };
 }

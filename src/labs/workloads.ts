@@ -7,7 +7,17 @@
  * Jobs are small future classes, not generators: a million of them are spawned in the
  * 1M-task run, and a class instance is far cheaper than a generator object.
  */
-import { BaseFuture, PENDING, sleep, spawn, type Context, type Future, type Poll, type JoinHandle, type SpawnOptions } from "../index.js";
+import {
+  BaseFuture,
+  PENDING,
+  sleep,
+  spawn,
+  type Context,
+  type Future,
+  type Poll,
+  type JoinHandle,
+  type SpawnOptions,
+} from "../index.js";
 import { burn, type Rng } from "../index.js";
 
 /** What a workload needs from a runtime. */
@@ -59,7 +69,11 @@ class Job extends BaseFuture<void> {
 
 /** A spawn-storm node: computes, then spawns up to `fanout` children while budget lasts. */
 class StormNode extends BaseFuture<void> {
-  constructor(private readonly budget: { left: number }, private readonly costMs: number, private readonly fanout: number) {
+  constructor(
+    private readonly budget: { left: number },
+    private readonly costMs: number,
+    private readonly fanout: number,
+  ) {
     super();
   }
   poll(): Poll<void> {
@@ -97,7 +111,8 @@ export const workloads: Workload[] = [
   },
   {
     name: "mixed-priority",
-    summary: "90% bulk low tasks (1 poll, ~1 ms) at t=0; 10% high tasks (~50 µs) arriving at random over the expected run",
+    summary:
+      "90% bulk low tasks (1 poll, ~1 ms) at t=0; 10% high tasks (~50 µs) arriving at random over the expected run",
     start(host, { tasks, workers, rng }) {
       const high = Math.max(1, Math.round(tasks / 10));
       const low = tasks - high;

@@ -50,7 +50,8 @@ export class CircuitBreaker {
   constructor(options: CircuitBreakerOptions = {}) {
     this.threshold = options.threshold ?? 3;
     this.openMs = options.openMs ?? Infinity;
-    if (!(Number.isInteger(this.threshold) && this.threshold >= 1)) throw new RangeError(`threshold must be an integer >= 1, got ${this.threshold}`);
+    if (!(Number.isInteger(this.threshold) && this.threshold >= 1))
+      throw new RangeError(`threshold must be an integer >= 1, got ${this.threshold}`);
     this.onTransition = options.onTransition;
   }
 
@@ -100,7 +101,10 @@ export class CircuitBreaker {
 class BreakerCall<T> extends BaseFuture<T> {
   private inner: Future<T> | null = null;
   private done = false;
-  constructor(private readonly breaker: CircuitBreaker, private readonly work: () => Future<T>) {
+  constructor(
+    private readonly breaker: CircuitBreaker,
+    private readonly work: () => Future<T>,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T> {

@@ -26,13 +26,16 @@ const { jobsModule, signal, port, logPort } = workerData as WorkerData;
 const REPLIES = 0;
 const runtime = new LiveRuntime();
 const handles = new Map<string, JoinHandle<unknown>>();
-const jobs: Promise<Record<string, IsolatedJob>> = import(jobsModule).then((m: { jobs?: Record<string, IsolatedJob> }) => {
-  if (m.jobs === undefined) throw new TypeError(`isolated runtime: ${jobsModule} exports no 'jobs'`);
-  return m.jobs;
-});
+const jobs: Promise<Record<string, IsolatedJob>> = import(jobsModule).then(
+  (m: { jobs?: Record<string, IsolatedJob> }) => {
+    if (m.jobs === undefined) throw new TypeError(`isolated runtime: ${jobsModule} exports no 'jobs'`);
+    return m.jobs;
+  },
+);
 jobs.catch(() => {}); // reported to the caller on its first request, not as an unhandled rejection here
 
-const log = (line: string): void => logPort.postMessage({ at: performance.timeOrigin + performance.now(), line } satisfies IsolatedLogLine);
+const log = (line: string): void =>
+  logPort.postMessage({ at: performance.timeOrigin + performance.now(), line } satisfies IsolatedLogLine);
 
 /** True from a request's arrival until its reply: a stray failure never answers a call nobody made. */
 let outstanding = false;
@@ -47,7 +50,10 @@ function reply(r: IsolatedReply): void {
 
 function fail(error: unknown): void {
   const e = error instanceof Error ? error : new Error(String(error));
-  reply({ ok: false, error: { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) } });
+  reply({
+    ok: false,
+    error: { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) },
+  });
 }
 
 async function handle(request: IsolatedRequest): Promise<void> {

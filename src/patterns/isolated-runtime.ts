@@ -44,14 +44,11 @@ import type { Co } from "../futures/generator-future.js";
 export type IsolatedJob = (args: unknown[], log: (line: string) => void) => Future<unknown> | Co<unknown>;
 
 /** Requests the caller sends; each gets exactly one reply. */
-export type IsolatedRequest =
-  | { kind: "spawn"; job: string; args: unknown[] }
-  | { kind: "get"; id: string };
+export type IsolatedRequest = { kind: "spawn"; job: string; args: unknown[] } | { kind: "get"; id: string };
 
 /** What crosses back: a value, or an error flattened to plain fields (structured clone keeps them). */
 export type IsolatedReply =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { name: string; message: string; stack?: string } };
+  { ok: true; value: unknown } | { ok: false; error: { name: string; message: string; stack?: string } };
 
 /** A line logged inside the worker, stamped on the shared wall clock so it can be merged with the caller's lines. */
 export interface IsolatedLogLine {
@@ -112,7 +109,8 @@ export class IsolatedRuntime {
   /** Lines the jobs logged since the last call, in the order they were logged. */
   drainLogs(): IsolatedLogLine[] {
     const out: IsolatedLogLine[] = [];
-    for (let m = receiveMessageOnPort(this.logPort); m !== undefined; m = receiveMessageOnPort(this.logPort)) out.push(m.message as IsolatedLogLine);
+    for (let m = receiveMessageOnPort(this.logPort); m !== undefined; m = receiveMessageOnPort(this.logPort))
+      out.push(m.message as IsolatedLogLine);
     return out;
   }
 
@@ -138,7 +136,9 @@ export class IsolatedRuntime {
       const left = deadline - performance.now();
       if (left <= 0) {
         this.close();
-        throw new IsolatedTimeoutError(`isolated runtime: no reply to '${request.kind}' within ${timeoutMs} ms (runtime closed)`);
+        throw new IsolatedTimeoutError(
+          `isolated runtime: no reply to '${request.kind}' within ${timeoutMs} ms (runtime closed)`,
+        );
       }
       // The caller's thread sleeps here (no CPU) until the worker bumps REPLIES and notifies.
       Atomics.wait(this.signal, REPLIES, seen, left === Infinity ? undefined : left);
@@ -149,7 +149,10 @@ export class IsolatedRuntime {
     const error = new Error(reply.error.message);
     error.name = reply.error.name;
     // Keep the worker's stack: that is where the failure happened; ours only says who waited.
-    if (reply.error.stack !== undefined) error.stack = `${reply.error.stack}\n    --- awaited synchronously in the caller ---${error.stack?.slice(error.stack.indexOf("\n")) ?? ""}`;
+    if (reply.error.stack !== undefined)
+      error.stack =
+        `${reply.error.stack}\n    --- awaited synchronously in the caller ` +
+        `---${error.stack?.slice(error.stack.indexOf("\n")) ?? ""}`;
     throw error;
   }
 }

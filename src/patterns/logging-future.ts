@@ -13,7 +13,10 @@ import { awaitable } from "../futures/base-future.js";
 import type { Context, Future, Poll } from "../futures/poll.js";
 
 export class LoggingFuture<T> extends BaseFuture<T> {
-  constructor(private readonly inner: Future<T>, private readonly log: (line: string) => void) {
+  constructor(
+    private readonly inner: Future<T>,
+    private readonly log: (line: string) => void,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T> {

@@ -34,14 +34,22 @@ export interface RetryOptions {
 
 export function retry<T>(attempt: () => Future<T>, options: RetryOptions = {}): BaseFuture<T> {
   const attempts = options.attempts ?? 5;
-  if (!(Number.isInteger(attempts) && attempts >= 1)) throw new RangeError(`attempts must be an integer >= 1, got ${attempts}`);
+  if (!(Number.isInteger(attempts) && attempts >= 1))
+    throw new RangeError(`attempts must be an integer >= 1, got ${attempts}`);
   const jitter = options.jitter ?? 0;
   if (jitter < 0 || jitter >= 1) throw new RangeError(`jitter must be in [0, 1), got ${jitter}`);
   if (jitter > 0 && options.rng === undefined) throw new Error("retry: jitter needs a seeded rng");
   return co(retryLoop<T>, attempt, attempts, options.baseDelayMs ?? 1000, options.factor ?? 2, jitter, options);
 }
 
-function* retryLoop<T>(attempt: () => Future<T>, attempts: number, base: number, factor: number, jitter: number, options: RetryOptions): Co<T> {
+function* retryLoop<T>(
+  attempt: () => Future<T>,
+  attempts: number,
+  base: number,
+  factor: number,
+  jitter: number,
+  options: RetryOptions,
+): Co<T> {
   let delay = base;
   for (let i = 1; ; i++) {
     try {

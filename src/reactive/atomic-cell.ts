@@ -18,10 +18,16 @@ export class AtomicCell {
   readonly view: Int32Array;
 
   /** A cell at `index` of `view` (a view on a SharedArrayBuffer), or a fresh one-slot buffer. */
-  constructor(initial = 0, view?: Int32Array, readonly index = 0) {
+  constructor(
+    initial = 0,
+    view?: Int32Array,
+    readonly index = 0,
+  ) {
     this.view = view ?? new Int32Array(new SharedArrayBuffer(4));
-    if (!(this.view.buffer instanceof SharedArrayBuffer)) throw new TypeError("AtomicCell needs a view on a SharedArrayBuffer");
-    if (index < 0 || index >= this.view.length) throw new RangeError(`index ${index} outside a view of length ${this.view.length}`);
+    if (!(this.view.buffer instanceof SharedArrayBuffer))
+      throw new TypeError("AtomicCell needs a view on a SharedArrayBuffer");
+    if (index < 0 || index >= this.view.length)
+      throw new RangeError(`index ${index} outside a view of length ${this.view.length}`);
     Atomics.store(this.view, index, initial);
   }
 

@@ -86,7 +86,13 @@ export class EventBus<T> {
     const capacity = options.capacity ?? Infinity;
     if (!(capacity >= 1)) throw new RangeError(`capacity must be >= 1, got ${options.capacity}`);
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.nextId++;
-    const handle = new EventHandle<T>(this, id, options.topics ? new Set(options.topics) : null, capacity, options.policy ?? "drop-oldest");
+    const handle = new EventHandle<T>(
+      this,
+      id,
+      options.topics ? new Set(options.topics) : null,
+      capacity,
+      options.policy ?? "drop-oldest",
+    );
     this.chamber.set(id, handle);
     this.subscribers.push(handle);
     return handle;
@@ -140,7 +146,8 @@ export class EventBus<T> {
     return co(gcLoop, this as EventBus<unknown>, intervalMs) as BaseFuture<never>;
   }
 
-  /** What the book prints: id → backlog, for every subscriber not yet collected (newest id first, as the book's HashMap printed). */
+  /** What the book prints: id → backlog, for every subscriber not yet collected (newest id first, as the book's HashMap
+   * printed). */
   chamberSnapshot(): Map<number, T[]> {
     const out = new Map<number, T[]>();
     const ids = [...this.chamber.keys()].sort((a, b) => b - a);
@@ -182,7 +189,11 @@ class Deliver<T> extends BaseFuture<number> {
   private done = false;
   /** One place per full `block` backlog this delivery waits on. */
   private keys: Map<EventHandle<T>, Waiter> | null = null; // created the first time it has to wait
-  constructor(private readonly bus: EventBus<T>, private readonly event: T, private readonly topic: string | undefined) {
+  constructor(
+    private readonly bus: EventBus<T>,
+    private readonly event: T,
+    private readonly topic: string | undefined,
+  ) {
     super();
   }
   poll(cx: Context): Poll<number> {
@@ -203,7 +214,8 @@ class Deliver<T> extends BaseFuture<number> {
     }
     // Single thread: nothing can fill a backlog between the check above and this send.
     this.done = true;
-    if (this.keys !== null) for (const [h, key] of this.keys) h.senders.done(key); // the room it was woken for is used by this event
+    // the room it was woken for is used by this event
+    if (this.keys !== null) for (const [h, key] of this.keys) h.senders.done(key);
     this.keys = null;
     return this.bus.send(this.event, this.topic);
   }

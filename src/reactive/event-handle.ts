@@ -77,7 +77,8 @@ export class EventHandle<T> implements Disposable, AsyncIterable<T> {
     return event;
   }
 
-  /** The book's `poll(id)`: the oldest event, or undefined when the backlog is empty (use `take` if T includes undefined). */
+  /** The book's `poll(id)`: the oldest event, or undefined when the backlog is empty (use `take` if T includes
+   * undefined). */
   poll(): T | undefined {
     const event = this.backlog.shift();
     if (event === NO_EVENT) return undefined;
@@ -90,7 +91,8 @@ export class EventHandle<T> implements Disposable, AsyncIterable<T> {
     return this.backlog.length;
   }
 
-  /** A future of the next event; `undefined` once the handle is disposed and drained (use `recvOrClosed` if T includes undefined). */
+  /** A future of the next event; `undefined` once the handle is disposed and drained (use `recvOrClosed` if T includes
+   * undefined). */
   recv(): BaseFuture<T | undefined> {
     return new Recv<T, undefined>(this, undefined);
   }
@@ -135,7 +137,10 @@ export class EventHandle<T> implements Disposable, AsyncIterable<T> {
 class Recv<T, E> extends BaseFuture<T | E> {
   private done = false;
   private key: Waiter | null = null;
-  constructor(private readonly handle: EventHandle<T>, private readonly end: E) {
+  constructor(
+    private readonly handle: EventHandle<T>,
+    private readonly end: E,
+  ) {
     super();
   }
   poll(cx: Context): Poll<T | E> {
@@ -155,4 +160,3 @@ class Recv<T, E> extends BaseFuture<T | E> {
     this.key = null;
   }
 }
-

@@ -65,7 +65,10 @@ export class WatchedCell extends AtomicCell {
 }
 
 class Changed extends BaseFuture<number> {
-  constructor(private readonly cell: WatchedCell, private readonly snapshot: number) {
+  constructor(
+    private readonly cell: WatchedCell,
+    private readonly snapshot: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<number> {

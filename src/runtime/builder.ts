@@ -71,15 +71,23 @@ export class Runtime {
 
   /** The queue layout this builder describes. */
   get layout(): QueueSpec[] {
-    return this.queues ?? [
-      { name: "high", workers: this.high },
-      { name: "low", workers: this.low },
-    ];
+    return (
+      this.queues ?? [
+        { name: "high", workers: this.high },
+        { name: "low", workers: this.low },
+      ]
+    );
   }
 
   /** Options for any multi-queue driver. */
   options(): MultiQueueOptions {
-    return { queues: this.layout, policy: this.policy, seed: this.seed, config: { ...this.config }, trace: this.tracing };
+    return {
+      queues: this.layout,
+      policy: this.policy,
+      seed: this.seed,
+      config: { ...this.config },
+      trace: this.tracing,
+    };
   }
 
   /** Build the runtime on the deterministic sim driver (virtual time). */

@@ -29,7 +29,7 @@ export type DetachedErrorHandler = (error: unknown, task: JoinHandle<unknown>) =
 /** The one line every driver prints for a detached task's failure. */
 export function detachedErrorText(error: unknown, task: JoinHandle<unknown>): string {
   const name = (task as Task<unknown>).name;
-  const what = error instanceof Error ? error.stack ?? `${error.name}: ${error.message}` : String(error);
+  const what = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return `async-lab: detached task ${task.id}${name === undefined ? "" : ` (${name})`} failed: ${what}\n`;
 }
 
@@ -39,7 +39,12 @@ export const reportToStderr: DetachedErrorHandler = (error, task) => {
 };
 
 /** Make the task for one spawn (rule 1). The caller pushes it on its queue. */
-export function createTask<T>(id: number, work: Future<T> | Co<T>, scheduler: TaskScheduler, options: SpawnOptions | undefined): Task<T> {
+export function createTask<T>(
+  id: number,
+  work: Future<T> | Co<T>,
+  scheduler: TaskScheduler,
+  options: SpawnOptions | undefined,
+): Task<T> {
   const task = new Task<T>(id, work, scheduler);
   if (options?.name !== undefined) task.name = options.name;
   return task;

@@ -147,7 +147,10 @@ class JoinNextFuture<T> extends BaseFuture<JoinNext<T>> {
 class Member<T> extends BaseFuture<void> {
   id = 0;
   private ended = false;
-  constructor(private readonly set: JoinSet<T>, private readonly work: Future<T>) {
+  constructor(
+    private readonly set: JoinSet<T>,
+    private readonly work: Future<T>,
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {

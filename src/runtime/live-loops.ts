@@ -20,9 +20,22 @@
  */
 import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
-import { CLOCK_CHECK_EVERY, DEFAULT_SCHEDULER_CONFIG, POLL_BUDGET_PER_TURN, TIME_SLICE_MS, type SchedulerConfig } from "./config.js";
+import {
+  CLOCK_CHECK_EVERY,
+  DEFAULT_SCHEDULER_CONFIG,
+  POLL_BUDGET_PER_TURN,
+  TIME_SLICE_MS,
+  type SchedulerConfig,
+} from "./config.js";
 import { enterRuntime, type Spawner } from "./current.js";
-import { createTask, outcomeAsPromise, reportDetached, reportToStderr, runTask, type DetachedErrorHandler } from "./driver-kit.js";
+import {
+  createTask,
+  outcomeAsPromise,
+  reportDetached,
+  reportToStderr,
+  runTask,
+  type DetachedErrorHandler,
+} from "./driver-kit.js";
 import { LiveTimers } from "./live-timers.js";
 import { createPolicy } from "./policy/index.js";
 import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
@@ -56,7 +69,11 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   constructor(options: MultiQueueOptions = {}) {
     this.layout = new WorkerLayout(options.queues ?? [{ name: "main", workers: 1 }]);
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...options.config };
-    this.policy = createPolicy(options.policy ?? "work-stealing", { layout: this.layout, config: this.config, rng: seededRandom(options.seed ?? 1) });
+    this.policy = createPolicy(options.policy ?? "work-stealing", {
+      layout: this.layout,
+      config: this.config,
+      rng: seededRandom(options.seed ?? 1),
+    });
     this.counters = new RunCounters(this.layout.queues.length);
     this.trace = options.trace === true ? new TraceRecorder(workerNames(this.layout)) : null;
     if (this.trace !== null) {
@@ -79,7 +96,8 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
     const id = this.nextId++;
     const task = createTask(id, work, this, options);
-    task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
+    task.queue =
+      options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
     if (options?.name !== undefined) this.trace?.taskNames.set(id, options.name);
     const t = this.now();
     this.spawnedAt.set(id, t);
@@ -90,11 +108,14 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
 
   /** Run `fn` `t` ms after this runtime was created, outside any worker. */
   at(t: number, fn: () => void): void {
-    const handle = setTimeout(() => {
-      this.externals.delete(handle);
-      enterRuntime(this, fn);
-      this.checkSettled();
-    }, Math.max(0, t - this.now()));
+    const handle = setTimeout(
+      () => {
+        this.externals.delete(handle);
+        enterRuntime(this, fn);
+        this.checkSettled();
+      },
+      Math.max(0, t - this.now()),
+    );
     this.externals.add(handle);
   }
 
@@ -108,11 +129,14 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
         resolve(this.report());
       };
       if (untilMs !== Infinity) {
-        stop = setTimeout(() => {
-          for (const h of this.externals) clearTimeout(h);
-          this.externals.clear();
-          this.settle?.();
-        }, Math.max(0, untilMs - this.now()));
+        stop = setTimeout(
+          () => {
+            for (const h of this.externals) clearTimeout(h);
+            this.externals.clear();
+            this.settle?.();
+          },
+          Math.max(0, untilMs - this.now()),
+        );
       }
       this.checkSettled();
     });
@@ -145,7 +169,6 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
     return this.counters.report(this.policy, this.layout);
   }
 
-
   private push(task: AnyTask, isYield: boolean, kind: "spawn" | "wake"): void {
     const now = this.now();
     this.trace?.record(now, kind, this.worker, task.id, task.queue, 0);
@@ -158,7 +181,8 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   }
 
   private checkSettled(): void {
-    if (this.settle !== null && this.counters.spawned === this.counters.ended && this.externals.size === 0) this.settle();
+    if (this.settle !== null && this.counters.spawned === this.counters.ended && this.externals.size === 0)
+      this.settle();
   }
 
   private readonly drain = (): void => {

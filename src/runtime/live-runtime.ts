@@ -24,7 +24,14 @@ import type { Future } from "../futures/poll.js";
 import type { Co } from "../futures/generator-future.js";
 import { CLOCK_CHECK_FIRST, CLOCK_CHECK_MAX_GAP, POLL_BUDGET_PER_TURN, TIME_SLICE_MS } from "./config.js";
 import { enterRuntime, setDefaultRuntimeFactory, type Spawner } from "./current.js";
-import { createTask, outcomeAsPromise, reportDetached, reportToStderr, runTask, type DetachedErrorHandler } from "./driver-kit.js";
+import {
+  createTask,
+  outcomeAsPromise,
+  reportDetached,
+  reportToStderr,
+  runTask,
+  type DetachedErrorHandler,
+} from "./driver-kit.js";
 import { LiveTimers } from "./live-timers.js";
 import { RingQueue, type RunQueue } from "./run-queue.js";
 import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "./task.js";

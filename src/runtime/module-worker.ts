@@ -19,11 +19,21 @@ export function siblingModule(callerUrl: string, basename: string): URL {
   return new URL(`./${basename}${callerUrl.endsWith(".ts") ? ".ts" : ".js"}`, callerUrl);
 }
 
-export function startModuleWorker(module: URL, workerData: unknown, options: Omit<WorkerOptions, "eval" | "workerData"> = {}): Worker {
+export function startModuleWorker(
+  module: URL,
+  workerData: unknown,
+  options: Omit<WorkerOptions, "eval" | "workerData"> = {},
+): Worker {
   if (!module.pathname.endsWith(".ts")) return new Worker(module, { ...options, workerData });
   // require.resolve finds the CJS build; its ESM twin sits beside it and is the one that can register hooks.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const entry = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); })`;
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const entry =
+    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return ` +
+    `import(${JSON.stringify(module.href)}); })`;
   return new Worker(entry, { ...options, eval: true, workerData });
 }
 

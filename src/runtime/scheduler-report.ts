@@ -67,7 +67,10 @@ export class RunCounters {
     if (depth > this.maxDepth) this.maxDepth = depth;
   }
 
-  report(policy: { name: string; steals: number }, layout: { workers: number; queues: readonly { name: string }[] }): SchedulerReport {
+  report(
+    policy: { name: string; steals: number },
+    layout: { workers: number; queues: readonly { name: string }[] },
+  ): SchedulerReport {
     const workers = layout.workers;
     const start = this.firstSpawn === Infinity ? 0 : this.firstSpawn;
     const makespan = Math.max(0, this.lastEnd - start);

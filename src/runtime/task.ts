@@ -153,7 +153,10 @@ export class Task<T> extends BaseFuture<T> implements Waker, Context, JoinHandle
     let out: Poll<T>;
     const future = this.future!;
     try {
-      out = typeof (future as Future<T>).poll === "function" ? (future as Future<T>).poll(this) : resumeGenerator(this, future as Co<T>, this);
+      out =
+        typeof (future as Future<T>).poll === "function"
+          ? (future as Future<T>).poll(this)
+          : resumeGenerator(this, future as Co<T>, this);
     } catch (error) {
       this.finish(FAILED, error);
       return;

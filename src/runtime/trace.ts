@@ -83,8 +83,12 @@ export class TraceRecorder {
     const outside = this.workerNames.length; // the row for events outside any worker
     const us = (ms: number): number => Math.round(ms * 1000 * 1000) / 1000;
     const tid = (worker: number): number => (worker < 0 ? outside : worker);
-    const out: ChromeTraceEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid, tid: 0, args: { name: "async-lab runtime" } }];
-    this.workerNames.forEach((name, i) => out.push({ name: "thread_name", ph: "M", ts: 0, pid, tid: i, args: { name } }));
+    const out: ChromeTraceEvent[] = [
+      { name: "process_name", ph: "M", ts: 0, pid, tid: 0, args: { name: "async-lab runtime" } },
+    ];
+    this.workerNames.forEach((name, i) =>
+      out.push({ name: "thread_name", ph: "M", ts: 0, pid, tid: i, args: { name } }),
+    );
     out.push({ name: "thread_name", ph: "M", ts: 0, pid, tid: outside, args: { name: "outside workers" } });
     const open = new Map<number, TraceEvent>();
     for (const e of this.events) {
@@ -97,16 +101,40 @@ export class TraceRecorder {
           if (start === undefined) break;
           open.delete(e.worker);
           out.push({
-            name: this.label(e.task), ph: "X", cat: "poll", ts: us(start.t), dur: us(e.t - start.t), pid, tid: tid(e.worker),
+            name: this.label(e.task),
+            ph: "X",
+            cat: "poll",
+            ts: us(start.t),
+            dur: us(e.t - start.t),
+            pid,
+            tid: tid(e.worker),
             args: { task: e.task, queue: start.queue, completed: e.n === 1 },
           });
           break;
         }
         case "steal":
-          out.push({ name: "steal", ph: "i", s: "t", cat: "steal", ts: us(e.t), pid, tid: tid(e.worker), args: { from: e.queue, tasks: e.n } });
+          out.push({
+            name: "steal",
+            ph: "i",
+            s: "t",
+            cat: "steal",
+            ts: us(e.t),
+            pid,
+            tid: tid(e.worker),
+            args: { from: e.queue, tasks: e.n },
+          });
           break;
         default:
-          out.push({ name: `${e.kind} ${this.label(e.task)}`.trimEnd(), ph: "i", s: "t", cat: e.kind, ts: us(e.t), pid, tid: tid(e.worker), args: { task: e.task, queue: e.queue } });
+          out.push({
+            name: `${e.kind} ${this.label(e.task)}`.trimEnd(),
+            ph: "i",
+            s: "t",
+            cat: e.kind,
+            ts: us(e.t),
+            pid,
+            tid: tid(e.worker),
+            args: { task: e.task, queue: e.queue },
+          });
       }
     }
     return { traceEvents: out, displayTimeUnit: "ms" };

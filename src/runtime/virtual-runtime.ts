@@ -91,7 +91,12 @@ export class VirtualRuntime implements TaskScheduler, Spawner {
   /** Run until `handle` finishes, then return its value (or throw its error, unwrapped). */
   runToCompletion<T>(handle: JoinHandle<T>, limitMs = Number.MAX_SAFE_INTEGER): T {
     this.runUntil(limitMs, () => handle.finished);
-    return takeOutcome(handle, () => `virtual runtime: task not finished (t=${this.now()} ms; runnable ${this.queue.length - this.head}, timers ${this.timers.size})`);
+    return takeOutcome(
+      handle,
+      () =>
+        `virtual runtime: task not finished (t=${this.now()} ms; runnable ` +
+        `${this.queue.length - this.head}, timers ${this.timers.size})`,
+    );
   }
 
   /** Spawn `work`, run until it finishes, return its value — synchronously, like `SimRuntime.blockOn`. */

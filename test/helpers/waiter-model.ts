@@ -16,8 +16,19 @@
  * with the model.
  */
 import {
-  BaseFuture, co, LiveRuntime, SimRuntime, sleep, spawn, yieldNow,
-  type Co, type Context, type Future, type JoinHandle, type Poll, type Waker,
+  BaseFuture,
+  co,
+  LiveRuntime,
+  SimRuntime,
+  sleep,
+  spawn,
+  yieldNow,
+  type Co,
+  type Context,
+  type Future,
+  type JoinHandle,
+  type Poll,
+  type Waker,
 } from "../../src/index.js";
 
 export type DriverName = "live" | "sim";
@@ -60,15 +71,17 @@ export interface Party<T> {
 export function party<T>(id: number, inner: Future<T>, log: number[]): Party<T> {
   const probe = new Probe(inner);
   const p = { id, probe, outcome: null, cancelled: false } as Party<T> & { handle: JoinHandle<void> };
-  (p as { handle: JoinHandle<void> }).handle = spawn(co(function* (): Co<void> {
-    try {
-      const value = yield* probe;
-      p.outcome = { ok: true, value };
-    } catch (error) {
-      p.outcome = { ok: false, error };
-    }
-    log.push(id);
-  }));
+  (p as { handle: JoinHandle<void> }).handle = spawn(
+    co(function* (): Co<void> {
+      try {
+        const value = yield* probe;
+        p.outcome = { ok: true, value };
+      } catch (error) {
+        p.outcome = { ok: false, error };
+      }
+      log.push(id);
+    }),
+  );
   return p;
 }
 
@@ -88,7 +101,11 @@ export function spuriousWake(p: Party<unknown>): void {
  * task woken so far has run (live: a few turns of the FIFO queue; sim: 1 ms of
  * virtual time, which holds a thousand 1 µs polls).
  */
-export async function onDriver(driver: DriverName, seed: number, body: (settle: () => Co<void>) => Co<void>): Promise<void> {
+export async function onDriver(
+  driver: DriverName,
+  seed: number,
+  body: (settle: () => Co<void>) => Co<void>,
+): Promise<void> {
   if (driver === "live") {
     const settle = function* (): Co<void> {
       for (let i = 0; i < 4; i++) yield* yieldNow();

@@ -28,7 +28,8 @@ import { encodePayload, HEADER_BYTES } from "./wire.js";
 export const BATCH_BYTES = 64 * 1024;
 
 export class FrameWriter {
-  /** A plain Uint8Array, not a Buffer: cborg gets a view of it per frame, and a Buffer view costs several times more to make. */
+  /** A plain Uint8Array, not a Buffer: cborg gets a view of it per frame, and a Buffer view costs several times more to
+   * make. */
   private buffer: Uint8Array = new Uint8Array(BATCH_BYTES);
   /** Bytes before `start` were handed out; `[start, end)` is queued for the next take. */
   private start = 0;
@@ -62,7 +63,11 @@ export class FrameWriter {
   appendPayload(service: number, correlation: number, payload: Uint8Array, serviceName: string): void {
     const size = HEADER_BYTES + payload.length;
     if (size > this.maxFrameBytes) {
-      throw new RemoteError("frame-too-large", `a ${size}-byte frame exceeds the limit of ${this.maxFrameBytes}`, serviceName);
+      throw new RemoteError(
+        "frame-too-large",
+        `a ${size}-byte frame exceeds the limit of ${this.maxFrameBytes}`,
+        serviceName,
+      );
     }
     if (this.buffer.length - this.end < size) this.fresh(size);
     const at = this.end;

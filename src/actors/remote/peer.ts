@@ -29,7 +29,16 @@ import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
 import { IncomingAsk } from "./incoming-ask.js";
 import type { Service, ServiceMap } from "./service-map.js";
 import { FrameWriter } from "./frame-writer.js";
-import { DEFAULT_MAX_FRAME_BYTES, decodePayload, encodePayload, ERROR, FrameReader, REPLY, type Frame, type RemoteErrorKind } from "./wire.js";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodePayload,
+  encodePayload,
+  ERROR,
+  FrameReader,
+  REPLY,
+  type Frame,
+  type RemoteErrorKind,
+} from "./wire.js";
 
 export type ByteStream = AsyncRead & AsyncWrite & { close(): void };
 
@@ -60,11 +69,14 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   readonly name: string;
   readonly maxInFlight: number;
   readonly askTimeoutMs: number;
-  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readonly frames: FrameReader;
-  /** Used by this class's loops: frames queued for the writer (frame-writer.ts). */ readonly outgoing: FrameWriter;
-  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ inFlight = 0;
-  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ readerWaker: Waker | null = null;
-  /** Used by the machinery around this class (its loops, its host); not part of the user API. */ writerWaker: Waker | null = null;
+  // The fields below are used by the machinery around this class (its reader and
+  // writer loops, its host); they are not part of the user API.
+  readonly frames: FrameReader;
+  /** Frames queued for the writer (frame-writer.ts). */
+  readonly outgoing: FrameWriter;
+  inFlight = 0;
+  readerWaker: Waker | null = null;
+  writerWaker: Waker | null = null;
   private readonly maxFrameBytes: number;
   private readonly services: ServiceMap | null;
   private readonly spawner: Spawner;
@@ -196,12 +208,18 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     const { service, correlation, payload } = frame;
     if (service === REPLY || service === ERROR) return this.answer(frame);
     const entry = this.services?.lookup(service);
-    if (entry === undefined) return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
+    if (entry === undefined)
+      return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
     let message: unknown;
     try {
       message = decodePayload(payload);
     } catch (error) {
-      return this.reject(correlation, "decode", `payload for ${entry.name} could not be decoded: ${(error as Error).message}`, entry.name);
+      return this.reject(
+        correlation,
+        "decode",
+        `payload for ${entry.name} could not be decoded: ${(error as Error).message}`,
+        entry.name,
+      );
     }
     if (correlation === 0) {
       try {
@@ -212,7 +230,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
       return;
     }
     this.inFlight++;
-    this.spawner.spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs))).detach();
+    this.spawner
+      .spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs)))
+      .detach();
   }
 
   /** Used by this class's loops: an incoming ask was answered (value, or a typed error). */
@@ -224,7 +244,12 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
         try {
           payload = encodePayload(outcome.value);
         } catch (error) {
-          this.reject(correlation, "handler", `the reply could not be encoded: ${(error as Error).message}`, serviceName);
+          this.reject(
+            correlation,
+            "handler",
+            `the reply could not be encoded: ${(error as Error).message}`,
+            serviceName,
+          );
         }
         if (payload !== null) {
           try {
@@ -235,7 +260,8 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
         }
       } else {
         const e = outcome.error as Error;
-        const kind: RemoteErrorKind = e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
+        const kind: RemoteErrorKind =
+          e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
         this.reject(correlation, kind, e instanceof Error ? `${e.name}: ${e.message}` : String(e), serviceName);
       }
     }

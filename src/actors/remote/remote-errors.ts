@@ -16,7 +16,10 @@ export class RemoteError extends Error {
 
 /** The connection ended (closed here, closed by the remote, or failed) before the ask was answered. */
 export class ConnectionClosed extends Error {
-  constructor(readonly peer: string, readonly reason: string) {
+  constructor(
+    readonly peer: string,
+    readonly reason: string,
+  ) {
     super(`connection ${peer} closed: ${reason}`);
     this.name = "ConnectionClosed";
   }

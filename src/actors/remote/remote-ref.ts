@@ -23,7 +23,8 @@ import { decodePayload } from "./wire.js";
 /** What a remote ref needs from its peer. */
 export interface AskChannel {
   readonly name: string;
-  /** Queue a frame carrying `value` (throws if the connection is closed, the value cannot be encoded or the frame is too large). */
+  /** Queue a frame carrying `value` (throws if the connection is closed, the value cannot be encoded or the frame is
+   * too large). */
   writeValue(service: number, correlation: number, value: unknown, serviceName: string): void;
   /** Register `ask` under a fresh correlation id and send `message`; returns the id. */
   startAsk(service: number, message: unknown, ask: RemoteAsk<unknown>, serviceName: string): number;
@@ -65,7 +66,10 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
     try {
       value = decodePayload(payload);
     } catch (error) {
-      this.settle(FAILED, new RemoteError("decode", `reply could not be decoded: ${(error as Error).message}`, this.service));
+      this.settle(
+        FAILED,
+        new RemoteError("decode", `reply could not be decoded: ${(error as Error).message}`, this.service),
+      );
       return;
     }
     this.settle(OK, value);
@@ -112,14 +116,18 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
    * the timeout — no task polls it (a task per awaited remote ask was a third of a
    * round trip's cost). Shared by every `then`.
    */
-  then<T1 = R, T2 = never>(onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+  then<T1 = R, T2 = never>(
+    onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
     let promise = this.promise;
     if (promise === null) {
       promise = this.promise = new Promise<R>((resolve, reject) => {
         if (this.state === OK) return resolve(this.outcome as R);
         if (this.state === FAILED) return reject(this.outcome);
         this.resolvers = { resolve, reject };
-        if (this.timers === null && this.timeoutMs !== Infinity) this.hostTimer = setTimeout(() => this.wake(), this.timeoutMs);
+        if (this.timers === null && this.timeoutMs !== Infinity)
+          this.hostTimer = setTimeout(() => this.wake(), this.timeoutMs);
       });
     }
     return promise.then(onFulfilled, onRejected);
@@ -152,7 +160,10 @@ class Queued extends BaseFuture<void> implements PromiseLike<void> {
     if (this.error !== undefined) throw this.error;
     return undefined;
   }
-  then<T1 = void, T2 = never>(onFulfilled?: ((v: void) => T1 | PromiseLike<T1>) | null, onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+  then<T1 = void, T2 = never>(
+    onFulfilled?: ((v: void) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((e: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
     return (this.error === undefined ? Promise.resolve() : Promise.reject(this.error)).then(onFulfilled, onRejected);
   }
 }

@@ -33,7 +33,8 @@ export function fnv1a32(text: string): number {
 
 /** The service `namespace::type`, with its stable id. */
 export function service<M, R = unknown>(namespace: string, type: string): Service<M, R> {
-  if (namespace.includes("::") || type.includes("::")) throw new TypeError(`service names may not contain "::" (got ${namespace}::${type})`);
+  if (namespace.includes("::") || type.includes("::"))
+    throw new TypeError(`service names may not contain "::" (got ${namespace}::${type})`);
   const name = `${namespace}::${type}`;
   let id = fnv1a32(name);
   for (let salt = "#"; id === REPLY || id === ERROR; salt += "#") id = fnv1a32(name + salt);
@@ -46,7 +47,8 @@ export class ServiceMap {
   /** Expose `svc`, handled by `ref` (a local actor, or a remote address — a relay). */
   expose<M, R>(svc: Service<M, R>, ref: Recipient<M, R>): this {
     const existing = this.handlers.get(svc.id);
-    if (existing !== undefined && existing.name !== svc.name) throw new Error(`service id collision: ${svc.name} and ${existing.name} both hash to ${svc.id}`);
+    if (existing !== undefined && existing.name !== svc.name)
+      throw new Error(`service id collision: ${svc.name} and ${existing.name} both hash to ${svc.id}`);
     this.handlers.set(svc.id, { name: svc.name, ref });
     return this;
   }

@@ -74,7 +74,9 @@ const tokenizer = new Tokenizer(EMPTY, DECODE_OPTIONS);
  * it is empty.
  */
 export function decodePayload(payload: Uint8Array): unknown {
-  const bytes = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
+  const bytes = Buffer.isBuffer(payload)
+    ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
+    : payload;
   tokenizer.data = bytes;
   tokenizer._pos = 0;
   let value: unknown;
@@ -142,7 +144,8 @@ export class FrameReader {
     let chunk = this.chunks[0]!;
     const length = chunk.readUInt32BE(this.offset);
     if (length < 8) throw new FrameError(`frame length ${length} is under the 8-byte header`);
-    if (length + 4 > this.maxFrameBytes) throw new FrameError(`frame of ${length + 4} bytes exceeds the limit of ${this.maxFrameBytes}`);
+    if (length + 4 > this.maxFrameBytes)
+      throw new FrameError(`frame of ${length + 4} bytes exceeds the limit of ${this.maxFrameBytes}`);
     const size = length + 4;
     if (this.buffered < size) return null;
     this.gather(size);
@@ -163,7 +166,8 @@ export class FrameReader {
     return frame;
   }
 
-  /** Make the first chunk hold at least `n` unread bytes, joining only as many chunks as that needs (not the whole backlog). */
+  /** Make the first chunk hold at least `n` unread bytes, joining only as many chunks as that needs (not the whole
+   * backlog). */
   private gather(n: number): void {
     const chunks = this.chunks;
     const first = chunks[0]!;

@@ -41,9 +41,21 @@ const ref = system.spawn(factory as ActorFactory<unknown, unknown>, {
 });
 const services = new ServiceMap()
   .expose(MessageService, ref)
-  .expose(PriorityService, handler((m) => ref.tellPriority(m)))
-  .expose(StopService, handler(() => ref.stop()))
-  .expose(ExitService, handler(() => {}, () => fromPromise(ref.join().then(toWireExit))));
+  .expose(
+    PriorityService,
+    handler((m) => ref.tellPriority(m)),
+  )
+  .expose(
+    StopService,
+    handler(() => ref.stop()),
+  )
+  .expose(
+    ExitService,
+    handler(
+      () => {},
+      () => fromPromise(ref.join().then(toWireExit)),
+    ),
+  );
 const peer = portPeer(data.port, { services, name: `thread:${data.name}` });
 const blocking = serveBlocking(data.blockingPort, ref);
 void ref.join().then(() => {

@@ -27,7 +27,8 @@ export interface BlockingDescriptor {
 }
 
 type Request = { seq: number; kind: "tell" | "ask"; message: unknown };
-type Answer = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: { name: string; message: string } };
+type Answer =
+  { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: { name: string; message: string } };
 
 /** The caller's side, in a worker thread. */
 export class BlockingActorRef<M, R = unknown> {
@@ -52,7 +53,11 @@ export class BlockingActorRef<M, R = unknown> {
   }
 
   private call(kind: "tell" | "ask", message: unknown, timeoutMs: number): unknown {
-    if (isMainThread) throw new Error(`${kind}Blocking would block the main thread (and every actor on it): use ${kind === "ask" ? "ask" : "send"}() there`);
+    if (isMainThread)
+      throw new Error(
+        `${kind}Blocking would block the main thread (and every actor on it): ` +
+          `use ${kind === "ask" ? "ask" : "send"}() there`,
+      );
     const seq = ++this.seq;
     Atomics.store(this.flag, 0, 0);
     this.descriptor.port.postMessage({ seq, kind, message } satisfies Request);
@@ -65,7 +70,11 @@ export class BlockingActorRef<M, R = unknown> {
         }
         continue;
       }
-      for (let received = receiveMessageOnPort(this.descriptor.port); received !== undefined; received = receiveMessageOnPort(this.descriptor.port)) {
+      for (
+        let received = receiveMessageOnPort(this.descriptor.port);
+        received !== undefined;
+        received = receiveMessageOnPort(this.descriptor.port)
+      ) {
         const answer = received.message as Answer;
         if (answer.seq !== seq) continue; // the answer to a call that timed out
         if (answer.ok) return answer.value;
@@ -86,7 +95,12 @@ export function serveBlocking(setup: MessagePort, ref: ActorRef<unknown, unknown
       Atomics.store(cell, 0, a.seq);
       Atomics.notify(cell, 0);
     };
-    const fail = (seq: number, e: unknown): void => answer({ seq, ok: false, error: { name: (e as Error)?.name ?? "Error", message: (e as Error)?.message ?? String(e) } });
+    const fail = (seq: number, e: unknown): void =>
+      answer({
+        seq,
+        ok: false,
+        error: { name: (e as Error)?.name ?? "Error", message: (e as Error)?.message ?? String(e) },
+      });
     port.on("message", ({ seq, kind, message }: Request) => {
       const pending = kind === "ask" ? ref.ask(message) : ref.send(message);
       pending.then(

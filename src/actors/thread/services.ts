@@ -9,16 +9,24 @@ export const StopService = service<null, void>("thread", "Stop");
 export const ExitService = service<null, WireExit>("thread", "Exit");
 
 /** An `ActorExit` as it crosses the port: the error as its name and message (an Error does not encode). */
-export type WireExit = { kind: "completed"; killed: boolean } | { kind: "failed"; phase: string; error: { name: string; message: string } };
+export type WireExit =
+  { kind: "completed"; killed: boolean } | { kind: "failed"; phase: string; error: { name: string; message: string } };
 
 export function toWireExit(exit: ActorExit): WireExit {
   if (exit.kind === "completed") return exit;
   const e = exit.error as Error;
-  return { kind: "failed", phase: exit.phase, error: { name: e?.name ?? "Error", message: e?.message ?? String(exit.error) } };
+  return {
+    kind: "failed",
+    phase: exit.phase,
+    error: { name: e?.name ?? "Error", message: e?.message ?? String(exit.error) },
+  };
 }
 
 /** A service handler from two functions: what a tell does, and what an ask answers. */
-export function handler(tell: (m: unknown) => void, ask?: (m: unknown) => Future<unknown>): Recipient<unknown, unknown> {
+export function handler(
+  tell: (m: unknown) => void,
+  ask?: (m: unknown) => Future<unknown>,
+): Recipient<unknown, unknown> {
   const unsupported = (): never => {
     throw new Error("not offered by this service");
   };

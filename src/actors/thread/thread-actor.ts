@@ -61,7 +61,15 @@ export class ThreadActorRef<M, R = unknown> implements ActorRef<M, R> {
     this.setup = setup.port1;
     this.worker = startModuleWorker(
       siblingModule(import.meta.url, "actor-worker"),
-      { module: String(module), exportName, name: this.name, capacity: options.capacity, supervision: options.supervision, port: data.port2, blockingPort: setup.port2 },
+      {
+        module: String(module),
+        exportName,
+        name: this.name,
+        capacity: options.capacity,
+        supervision: options.supervision,
+        port: data.port2,
+        blockingPort: setup.port2,
+      },
       { transferList: [data.port2, setup.port2] },
     );
     this.peer = portPeer(data.port1, { name: this.name, askTimeoutMs: 5_000 });
@@ -70,7 +78,15 @@ export class ThreadActorRef<M, R = unknown> implements ActorRef<M, R> {
     this.exitPromise = new Promise<ActorExit>((resolve) => {
       let exit: ActorExit | null = null;
       exitAsk.then(
-        (w: WireExit) => (exit = w.kind === "completed" ? w : { kind: "failed", phase: w.phase as never, error: Object.assign(new Error(w.error.message), { name: w.error.name }) }),
+        (w: WireExit) =>
+          (exit =
+            w.kind === "completed"
+              ? w
+              : {
+                  kind: "failed",
+                  phase: w.phase as never,
+                  error: Object.assign(new Error(w.error.message), { name: w.error.name }),
+                }),
         () => {},
       );
       this.worker.once("exit", () => {
@@ -130,6 +146,10 @@ export class ThreadActorRef<M, R = unknown> implements ActorRef<M, R> {
 }
 
 /** Start the actor exported as `exportName` from `module` on its own worker thread. */
-export function spawnThreadActor<M, R = unknown>(module: URL | string, exportName: string, options?: ThreadActorOptions): ThreadActorRef<M, R> {
+export function spawnThreadActor<M, R = unknown>(
+  module: URL | string,
+  exportName: string,
+  options?: ThreadActorOptions,
+): ThreadActorRef<M, R> {
   return new ThreadActorRef<M, R>(module, exportName, options);
 }

@@ -53,10 +53,14 @@ export async function runFibThreads(opts: LabOptions): Promise<FibRun> {
   const pool = new ThreadPool({ workers: JOBS, seed: opts.seed, name: "fib" });
   let threadsMs: number;
   try {
-    await Promise.all(Array.from({ length: JOBS }, (_, w) => pool.run({ module: tasksModule, name: "ready" }, { worker: w })));
+    await Promise.all(
+      Array.from({ length: JOBS }, (_, w) => pool.run({ module: tasksModule, name: "ready" }, { worker: w })),
+    );
     const arg: TenTasksArg = { kind: "cpu", taskMs: jobMs, work };
     t = performance.now();
-    await Promise.all(Array.from({ length: JOBS }, (_, w) => pool.run({ module: tasksModule, name: "task", arg }, { worker: w })));
+    await Promise.all(
+      Array.from({ length: JOBS }, (_, w) => pool.run({ module: tasksModule, name: "task", arg }, { worker: w })),
+    );
     threadsMs = performance.now() - t;
   } finally {
     await pool.close();
@@ -78,33 +82,69 @@ export function fibNotices(run: Pick<FibRun, "oneMs" | "threadsMs" | "asyncMs" |
   const asyncX = run.asyncMs / run.oneMs;
   const expected = expectedThreadsRatio(run.cores);
   const lines: string[] = [];
-  lines.push(direction(threads / expected, 0.25) === "same"
-    ? `${JOBS} threads took ${threads.toFixed(2)}× one job's time: with ${run.cores} cores, each core runs ${(JOBS / Math.min(JOBS, run.cores)).toFixed(0)} of the ${JOBS} jobs, so about ${expected.toFixed(0)}× — the book's M2 had a core per thread and took 1.07×.`
-    : `${JOBS} threads took ${threads.toFixed(2)}× one job's time, where ${run.cores} cores should give about ${expected.toFixed(0)}×: ${TOO_BUSY}.`);
-  lines.push(direction(asyncX / JOBS, 0.25) === "same"
-    ? `The same ${JOBS} jobs as futures on one thread took ${asyncX.toFixed(2)}× — one after another: a computation never awaits, so it never gives the thread away.`
-    : `The same ${JOBS} jobs as futures on one thread took ${asyncX.toFixed(2)}×, not the ~${JOBS}× of running them in turn: ${TOO_BUSY}.`);
+  lines.push(
+    direction(threads / expected, 0.25) === "same"
+      ? `${JOBS} threads took ${threads.toFixed(2)}× one job's time: with ` +
+          `${run.cores} cores, each core runs ` +
+          `${(JOBS / Math.min(JOBS, run.cores)).toFixed(0)} of the ${JOBS} jobs, ` +
+          `so about ${expected.toFixed(0)}× — the book's M2 had a core per thread ` +
+          `and took 1.07×.`
+      : `${JOBS} threads took ${threads.toFixed(2)}× one job's time, where ` +
+          `${run.cores} cores should give about ${expected.toFixed(0)}×: ` +
+          `${TOO_BUSY}.`,
+  );
+  lines.push(
+    direction(asyncX / JOBS, 0.25) === "same"
+      ? `The same ${JOBS} jobs as futures on one thread took ` +
+          `${asyncX.toFixed(2)}× — one after another: a computation never awaits, ` +
+          `so it never gives the thread away.`
+      : `The same ${JOBS} jobs as futures on one thread took ` +
+          `${asyncX.toFixed(2)}×, not the ~${JOBS}× of running them in turn: ` +
+          `${TOO_BUSY}.`,
+  );
   return lines;
 }
 
 export function fibBlocks(run: FibRun): Block[] {
-  const row = (name: string, book: number | null, ms: number) => [name, book, ms, ms / run.oneMs, book === null ? null : book / BOOK_ONE_S];
+  const row = (name: string, book: number | null, ms: number) => [
+    name,
+    book,
+    ms,
+    ms / run.oneMs,
+    book === null ? null : book / BOOK_ONE_S,
+  ];
   return [
-    table(`fibonacci jobs of the book's 39.67 s × time scale = ${run.jobMs.toFixed(0)} ms each (${run.work.reps} × fibonacci(${run.work.n}), calibrated); ${run.cores} cores here`, [
-      "run", col("book", "s", 2), col("ours", "ms", 0), col("ours ÷ one job", "×", 2), col("book ÷ one job", "×", 2),
-    ], [
-      row("1 job, main thread", BOOK_ONE_S, run.oneMs),
-      row(`${JOBS} jobs, ${JOBS} threads`, BOOK_FOUR_S, run.threadsMs),
-      row(`${JOBS} jobs, futures on one thread (not in the book)`, null, run.asyncMs),
-    ]),
+    table(
+      `fibonacci jobs of the book's 39.67 s × time scale = ` +
+        `${run.jobMs.toFixed(0)} ms each (${run.work.reps} × ` +
+        `fibonacci(${run.work.n}), calibrated); ${run.cores} cores here`,
+      ["run", col("book", "s", 2), col("ours", "ms", 0), col("ours ÷ one job", "×", 2), col("book ÷ one job", "×", 2)],
+      [
+        row("1 job, main thread", BOOK_ONE_S, run.oneMs),
+        row(`${JOBS} jobs, ${JOBS} threads`, BOOK_FOUR_S, run.threadsMs),
+        row(`${JOBS} jobs, futures on one thread (not in the book)`, null, run.asyncMs),
+      ],
+    ),
     {
       kind: "book",
       title: "E1.9 beside ours",
       rows: [
-        { label: "fibonacci(50), 1 thread", book: "39.665599542s", ours: `${run.oneMs.toFixed(0)} ms (the scaled job)` },
-        { label: "4 threads", book: `42.601305333s (${(BOOK_FOUR_S / BOOK_ONE_S).toFixed(2)}×)`, ours: `${run.threadsMs.toFixed(0)} ms (${(run.threadsMs / run.oneMs).toFixed(2)}×)`, note: `${run.cores} cores here: expect ~${expectedThreadsRatio(run.cores).toFixed(0)}×` },
+        {
+          label: "fibonacci(50), 1 thread",
+          book: "39.665599542s",
+          ours: `${run.oneMs.toFixed(0)} ms (the scaled job)`,
+        },
+        {
+          label: "4 threads",
+          book: `42.601305333s (${(BOOK_FOUR_S / BOOK_ONE_S).toFixed(2)}×)`,
+          ours: `${run.threadsMs.toFixed(0)} ms (${(run.threadsMs / run.oneMs).toFixed(2)}×)`,
+          note: `${run.cores} cores here: expect ~${expectedThreadsRatio(run.cores).toFixed(0)}×`,
+        },
       ],
     },
-    { kind: "notice", lines: [...fibNotices(run), `Load average when the run started: ${run.load.toFixed(2)} on ${run.cores} cores.`] },
+    {
+      kind: "notice",
+      lines: [...fibNotices(run), `Load average when the run started: ${run.load.toFixed(2)} on ${run.cores} cores.`],
+    },
   ];
 }

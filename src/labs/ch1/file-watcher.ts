@@ -15,7 +15,17 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { co, fromPromise, LiveRuntime, sleep, timeout, watch, type Co, type WatchReceiver, type WatchSender } from "../../index.js";
+import {
+  co,
+  fromPromise,
+  LiveRuntime,
+  sleep,
+  timeout,
+  watch,
+  type Co,
+  type WatchReceiver,
+  type WatchSender,
+} from "../../index.js";
 import type { Block, LabOptions } from "../types.js";
 import { bookMs } from "../book-time.js";
 
@@ -25,7 +35,8 @@ export const BOOK_POLL_MS = 100;
 export const MIN_POLL_MS = 10;
 /** Gap between the editor's writes, in poll intervals: enough that each edit is seen on its own. */
 const EDIT_GAP_POLLS = 3;
-/** If a change is not seen within this many poll intervals, something is wrong (e.g. a filesystem with coarse mtimes): fail, don't hang. */
+/** If a change is not seen within this many poll intervals, something is wrong (e.g. a filesystem with coarse mtimes):
+ * fail, don't hang. */
 const DETECTION_TIMEOUT_POLLS = 50;
 
 export const INITIAL_CONTENTS = "Hello from data.txt (written before the watcher started)";
@@ -72,7 +83,13 @@ function* watchFileChanges(path: string, tx: WatchSender<boolean>, pollMs: numbe
 }
 
 /** Stands in for the book's user with an IDE: after each printout, wait a little, then save a new version. */
-function* editor(path: string, printed: WatchReceiver<number>, gapMs: number, writtenAt: number[], start: number): Co<void> {
+function* editor(
+  path: string,
+  printed: WatchReceiver<number>,
+  gapMs: number,
+  writtenAt: number[],
+  start: number,
+): Co<void> {
   for (const edit of EDITS) {
     yield* printed.changed();
     yield* sleep(gapMs);
@@ -82,8 +99,14 @@ function* editor(path: string, printed: WatchReceiver<number>, gapMs: number, wr
 }
 
 function* mainLoop(
-  path: string, rx: WatchReceiver<boolean>, printedTx: WatchSender<number>, pollMs: number,
-  counters: Counters, writtenAt: number[], start: number, lines: string[],
+  path: string,
+  rx: WatchReceiver<boolean>,
+  printedTx: WatchSender<number>,
+  pollMs: number,
+  counters: Counters,
+  writtenAt: number[],
+  start: number,
+  lines: string[],
 ): Co<Detection[]> {
   const detections: Detection[] = [];
   for (let i = 0; i <= EDITS.length; i++) {
@@ -132,34 +155,60 @@ export function fileWatcherBlocks(run: FileWatchRun): Block[] {
   const mean = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
   const max = Math.max(...latencies);
   return [
-    { kind: "text", title: "E1.11 printout: main prints data.txt each time the watcher signals a change", lines: run.lines },
+    {
+      kind: "text",
+      title: "E1.11 printout: main prints data.txt each time the watcher signals a change",
+      lines: run.lines,
+    },
     {
       kind: "table",
-      title: `Watcher polls mtime every ${run.pollMs} ms (book: ${BOOK_POLL_MS} ms); the editor writes ${EDIT_GAP_POLLS} intervals after each printout`,
+      title:
+        `Watcher polls mtime every ${run.pollMs} ms (book: ${BOOK_POLL_MS} ms); ` +
+        `the editor writes ${EDIT_GAP_POLLS} intervals after each printout`,
       columns: [
-        { header: "change" }, { header: "written at", unit: "ms", digits: 1 }, { header: "detected at", unit: "ms", digits: 1 },
-        { header: "latency", unit: "ms", digits: 1 }, { header: "latency", unit: "× interval", digits: 2 }, { header: "stat() calls so far" },
+        { header: "change" },
+        { header: "written at", unit: "ms", digits: 1 },
+        { header: "detected at", unit: "ms", digits: 1 },
+        { header: "latency", unit: "ms", digits: 1 },
+        { header: "latency", unit: "× interval", digits: 2 },
+        { header: "stat() calls so far" },
       ],
       rows: run.detections.map((d, i) => [
         i === 0 ? "initial contents (first look)" : `edit ${i}`,
-        d.writtenAt, d.detectedAt, d.writtenAt === null ? null : d.detectedAt - d.writtenAt,
-        d.writtenAt === null ? null : (d.detectedAt - d.writtenAt) / run.pollMs, d.statCalls,
+        d.writtenAt,
+        d.detectedAt,
+        d.writtenAt === null ? null : d.detectedAt - d.writtenAt,
+        d.writtenAt === null ? null : (d.detectedAt - d.writtenAt) / run.pollMs,
+        d.statCalls,
       ]),
     },
     {
       kind: "book",
       title: "E1.11 beside ours",
       rows: [
-        { label: "output", book: "the contents of data.txt, printed after each save", ours: `${run.lines.length} printouts: the initial contents + ${edits.length} edits, each exactly as written` },
-        { label: "detection latency", book: `up to the ${BOOK_POLL_MS} ms poll interval (not measured in the book)`, ours: `mean ${mean.toFixed(1)} ms, max ${max.toFixed(1)} ms with a ${run.pollMs} ms interval` },
+        {
+          label: "output",
+          book: "the contents of data.txt, printed after each save",
+          ours: `${run.lines.length} printouts: the initial contents + ${edits.length} edits, each exactly as written`,
+        },
+        {
+          label: "detection latency",
+          book: `up to the ${BOOK_POLL_MS} ms poll interval (not measured in the book)`,
+          ours: `mean ${mean.toFixed(1)} ms, max ${max.toFixed(1)} ms with a ${run.pollMs} ms interval`,
+        },
       ],
     },
     {
       kind: "notice",
       lines: [
-        "A change is seen at the watcher's next look: the latency is somewhere between 0 and one poll interval (plus scheduling), never instant.",
-        `Polling costs a stat() every interval, changed or not: ${run.statCalls} calls for ${edits.length} edits. An OS notification (fs.watch, inotify) would wake only on change.`,
-        "The watcher's first look always counts as a change (last_modified starts as None), so main prints the file once at start — as the book's does.",
+        "A change is seen at the watcher's next look: the latency is somewhere " +
+          "between 0 and one poll interval (plus scheduling), never instant.",
+        `Polling costs a stat() every interval, changed or not: ` +
+          `${run.statCalls} calls for ${edits.length} edits. An OS notification ` +
+          `(fs.watch, inotify) would wake only on change.`,
+        "The watcher's first look always counts as a change (last_modified " +
+          "starts as None), so main prints the file once at start — as the book's " +
+          "does.",
       ],
     },
   ];

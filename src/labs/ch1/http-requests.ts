@@ -29,7 +29,14 @@ async function startServer(): Promise<Server140> {
     setTimeout(() => {
       served++;
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ userId: 1, id: Number(req.url?.split("/").pop() ?? 0), title: "delectus aut autem", completed: false }));
+      res.end(
+        JSON.stringify({
+          userId: 1,
+          id: Number(req.url?.split("/").pop() ?? 0),
+          title: "delectus aut autem",
+          completed: false,
+        }),
+      );
     }, LATENCY_MS);
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
@@ -38,10 +45,11 @@ async function startServer(): Promise<Server140> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     served: () => served,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections(); // keep-alive sockets would otherwise hold the process open
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold the process open
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -102,7 +110,9 @@ export async function runHttp(): Promise<HttpRun> {
     const seq = await timed((c, spans) => sequentially(c, server.url, spans));
     const join = await timed((c, spans) => joined(c, server.url, spans));
     return {
-      oneMs: one.ms, sequentialMs: seq.ms, joinedMs: join.ms,
+      oneMs: one.ms,
+      sequentialMs: seq.ms,
+      joinedMs: join.ms,
       ids: { one: [one.value], sequential: seq.value, joined: join.value },
       served: server.served(),
       connections: { one: one.connections, sequential: seq.connections, joined: join.connections },
@@ -117,14 +127,25 @@ export function httpBlocks(run: HttpRun): Block[] {
   return [
     {
       kind: "table",
-      title: `GET /todos/{id} from a local server that answers after ${LATENCY_MS} ms (client: our HttpClient on a LiveRuntime)`,
+      title:
+        `GET /todos/{id} from a local server that answers after ${LATENCY_MS} ` +
+        `ms (client: our HttpClient on a LiveRuntime)`,
       columns: [
-        { header: "requests" }, { header: "ours", unit: "ms", digits: 1, best: "min" }, { header: "book", unit: "ms", digits: 0 },
-        { header: "TCP connections" }, { header: "ids back, in order" },
+        { header: "requests" },
+        { header: "ours", unit: "ms", digits: 1, best: "min" },
+        { header: "book", unit: "ms", digits: 0 },
+        { header: "TCP connections" },
+        { header: "ids back, in order" },
       ],
       rows: [
         ["1 request", run.oneMs, 140, run.connections.one, run.ids.one.join(",")],
-        ["4, awaited one after another", run.sequentialMs, 656, run.connections.sequential, run.ids.sequential.join(",")],
+        [
+          "4, awaited one after another",
+          run.sequentialMs,
+          656,
+          run.connections.sequential,
+          run.ids.sequential.join(","),
+        ],
         ["4, joined (tokio::join! → join)", run.joinedMs, 137, run.connections.joined, run.ids.joined.join(",")],
       ],
     },
@@ -134,14 +155,18 @@ export function httpBlocks(run: HttpRun): Block[] {
       rows: [
         { label: "4 sequential", book: "656ms", ours: `${run.sequentialMs.toFixed(1)}ms` },
         { label: "4 joined", book: "137ms", ours: `${run.joinedMs.toFixed(1)}ms` },
-        { label: "speed-up", book: "4.7×", ours: `${(run.sequentialMs / run.joinedMs).toFixed(1)}×`, note: "one thread in both: concurrency, not parallelism" },
+        {
+          label: "speed-up",
+          book: "4.7×",
+          ours: `${(run.sequentialMs / run.joinedMs).toFixed(1)}×`,
+          note: "one thread in both: concurrency, not parallelism",
+        },
       ],
     },
     httpTimeline(run),
     { kind: "notice", lines: httpNotices(run) },
   ];
 }
-
 
 /** The book's Figure 1-1, drawn from what ran: each request a row, time across, both runs from 0. */
 export function httpTimeline(run: HttpRun): TimelineBlock {
@@ -164,13 +189,23 @@ export function httpNotices(run: Pick<HttpRun, "oneMs" | "sequentialMs" | "joine
   const joinX = run.joinedMs / run.oneMs;
   const lines = [
     seqX >= REQUESTS * 0.8
-      ? `Awaiting one request after another is synchronous code with extra steps: ${seqX.toFixed(1)} × one request's time.`
-      : `Awaited one after another, 4 requests took only ${seqX.toFixed(1)} × one request's time — not the ~${REQUESTS}× expected; the single request was slow (${run.oneMs.toFixed(0)} ms).`,
+      ? `Awaiting one request after another is synchronous code with extra ` +
+        `steps: ${seqX.toFixed(1)} × one request's time.`
+      : `Awaited one after another, 4 requests took only ${seqX.toFixed(1)} × ` +
+        `one request's time — not the ~${REQUESTS}× expected; the single ` +
+        `request was slow (${run.oneMs.toFixed(0)} ms).`,
     joinX <= 1.5
-      ? `Joined, the four requests waited at the same time on one thread: ${joinX.toFixed(1)} × one request's time, with no extra threads.`
-      : `Joined, the four requests took ${joinX.toFixed(1)} × one request's time — they overlapped less than they could: ${TOO_BUSY}.`,
+      ? `Joined, the four requests waited at the same time on one thread: ` +
+        `${joinX.toFixed(1)} × one request's time, with no extra threads.`
+      : `Joined, the four requests took ${joinX.toFixed(1)} × one request's ` +
+        `time — they overlapped less than they could: ${TOO_BUSY}.`,
   ];
   const c = run.connections;
-  lines.push(`Connections opened: ${c.sequential} for the requests awaited in turn (${c.sequential === 1 ? "one keep-alive connection reused" : "not reused"}), ${c.joined} for the joined ones (${c.joined === REQUESTS ? "one per request: they were in flight together" : "fewer than the requests"}).`);
+  lines.push(
+    `Connections opened: ${c.sequential} for the requests awaited in turn ` +
+      `(${c.sequential === 1 ? "one keep-alive connection reused" : "not reused"}), ` +
+      `${c.joined} for the joined ones ` +
+      `(${c.joined === REQUESTS ? "one per request: they were in flight together" : "fewer than the requests"}).`,
+  );
   return lines;
 }

@@ -86,10 +86,11 @@ async function startDelayServer(bookSecondMs: number): Promise<DelayServer> {
   if (address === null || typeof address === "string") throw new Error("server has no TCP address");
   return {
     base: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections(); // keep-alive sockets would otherwise hold the process open
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold the process open
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -113,7 +114,10 @@ function* calculateLastLogin(say: (line: string) => void, bookSecondMs: number):
 
 /** Rust's `{:?}` of the book's `Result<Response, Error>`. */
 function debugFormat(r: Response): string {
-  return `Ok(Response { url: ${JSON.stringify(r.url)}, args: Object {${Object.keys(r.args).length === 0 ? "" : " … "}} })`;
+  return (
+    `Ok(Response { url: ${JSON.stringify(r.url)}, args: Object ` +
+    `{${Object.keys(r.args).length === 0 ? "" : " … "}} })`
+  );
 }
 
 function* joined(client: HttpClient, base: string, log: RunLog, bookSecondMs: number): Co<void> {
@@ -138,7 +142,10 @@ export async function runOutOfOrder(opts: LabOptions): Promise<OutOfOrderRun> {
     // One untimed request first, so neither timed run pays for loading the client's code.
     const warm = new HttpClient();
     await rt.blockOn(co(fetchData, warm, server.base, 0)).finally(() => warm.close());
-    for (const [how, main] of [["joined", joined], ["awaited in turn", inTurn]] as const) {
+    for (const [how, main] of [
+      ["joined", joined],
+      ["awaited in turn", inTurn],
+    ] as const) {
       const client = new HttpClient();
       const lines: PrintedLine[] = [];
       const start = performance.now();
@@ -163,14 +170,21 @@ export function outOfOrderBlocks(run: OutOfOrderRun): Block[] {
   return [
     ...run.runs.map((r): Block => ({
       kind: "text",
-      title: `${r.how === "joined" ? "join(fetch_data(5), calculate_last_login())" : "fetch_data(5).await, then calculate_last_login().await"} — printout, with ms since start`,
+      title:
+        (r.how === "joined"
+          ? "join(fetch_data(5), calculate_last_login())"
+          : "fetch_data(5).await, then calculate_last_login().await") + " — printout, with ms since start",
       lines: r.lines.map((l) => `${l.at.toFixed(1).padStart(7)} ms  ${l.line}`),
     })),
     {
       kind: "table",
-      title: `Book second = ${s} ms: fetch ${FETCH_DELAY_S} s = ${FETCH_DELAY_S * s} ms, login ${LOGIN_DELAY_S} s = ${LOGIN_DELAY_S * s} ms`,
+      title:
+        `Book second = ${s} ms: fetch ${FETCH_DELAY_S} s = ${FETCH_DELAY_S * s} ` +
+        `ms, login ${LOGIN_DELAY_S} s = ${LOGIN_DELAY_S * s} ms`,
       columns: [
-        { header: "how" }, { header: "total", unit: "ms", digits: 1, best: "min" }, { header: "total", unit: "book s", digits: 2 },
+        { header: "how" },
+        { header: "total", unit: "ms", digits: 1, best: "min" },
+        { header: "total", unit: "book s", digits: 2 },
         { header: "first line printed" },
       ],
       rows: run.runs.map((r) => [r.how, r.totalMs, r.totalMs / s, r.lines[0]?.line.slice(0, 20) ?? ""]),
@@ -180,8 +194,16 @@ export function outOfOrderBlocks(run: OutOfOrderRun): Block[] {
       title: "E1.12 beside ours (L899-900)",
       rows: [
         { label: "first line", book: "Logged in 2 days ago", ours: joinedRun.lines[0]?.line ?? "(none)" },
-        { label: "second line", book: 'Fetched Ok(Response { url: "https://httpbin.org/d…', ours: joinedRun.lines[1]?.line ?? "(none)" },
-        { label: "total", book: "≈5 s (the longer delay), not 6 (the sum)", ours: `${(joinedRun.totalMs / s).toFixed(2)} book s (${joinedRun.totalMs.toFixed(1)} ms)` },
+        {
+          label: "second line",
+          book: 'Fetched Ok(Response { url: "https://httpbin.org/d…',
+          ours: joinedRun.lines[1]?.line ?? "(none)",
+        },
+        {
+          label: "total",
+          book: "≈5 s (the longer delay), not 6 (the sum)",
+          ours: `${(joinedRun.totalMs / s).toFixed(2)} book s (${joinedRun.totalMs.toFixed(1)} ms)`,
+        },
       ],
     },
     outOfOrderTimeline(run),
@@ -189,16 +211,22 @@ export function outOfOrderBlocks(run: OutOfOrderRun): Block[] {
   ];
 }
 
-
 /** Each future of each run as a row, time across, both runs from 0 (the book describes this; it draws no figure). */
 export function outOfOrderTimeline(run: OutOfOrderRun): TimelineBlock {
-  const rows = run.runs.flatMap((r) => [...r.spans].sort((a, b) => a.future.localeCompare(b.future)).map((sp) => ({ name: `${r.how}: ${sp.future}`, sp })));
+  const rows = run.runs.flatMap((r) =>
+    [...r.spans].sort((a, b) => a.future.localeCompare(b.future)).map((sp) => ({ name: `${r.how}: ${sp.future}`, sp })),
+  );
   return {
     kind: "timeline",
     title: "E1.12 out-of-order completion, per future: joined, the shorter wait ends first; in turn, the waits add up",
     unit: "ms",
     workers: rows.map((r) => r.name),
-    spans: rows.map((r, i) => ({ worker: i, from: r.sp.from, to: r.sp.to, label: r.sp.future.startsWith("fetch") ? "fetch (5 s)" : "login (1 s)" })),
+    spans: rows.map((r, i) => ({
+      worker: i,
+      from: r.sp.from,
+      to: r.sp.to,
+      label: r.sp.future.startsWith("fetch") ? "fetch (5 s)" : "login (1 s)",
+    })),
   };
 }
 
@@ -212,11 +240,19 @@ export function outOfOrderNotices(run: OutOfOrderRun): string[] {
   const longer = Math.max(FETCH_DELAY_S, LOGIN_DELAY_S);
   return [
     loginFirst
-      ? "fetch_data was started first, yet the login line printed first: joined futures finish in the order their waits end, not the order they were written."
-      : `fetch_data's line printed first this time ("${joinedRun.lines[0]?.line.slice(0, 30) ?? ""}…"): the 1 s wait did not end first — ${TOO_BUSY}.`,
+      ? "fetch_data was started first, yet the login line printed first: joined " +
+        "futures finish in the order their waits end, not the order they were " +
+        "written."
+      : `fetch_data's line printed first this time ` +
+        `("${joinedRun.lines[0]?.line.slice(0, 30) ?? ""}…"): the 1 s wait did ` +
+        `not end first — ${TOO_BUSY}.`,
     inTurnS - joinedS >= 0.5 * LOGIN_DELAY_S
-      ? `Joined, the total was ${joinedS.toFixed(2)} book s, about the longer wait (${longer} s); awaited in turn, ${inTurnS.toFixed(2)} s: the waits add up.`
-      : `Joined took ${joinedS.toFixed(2)} book s and in turn ${inTurnS.toFixed(2)} s — not the expected ≈${longer} s vs ≈${FETCH_DELAY_S + LOGIN_DELAY_S} s: ${TOO_BUSY}.`,
+      ? `Joined, the total was ${joinedS.toFixed(2)} book s, about the longer ` +
+        `wait (${longer} s); awaited in turn, ${inTurnS.toFixed(2)} s: the ` +
+        `waits add up.`
+      : `Joined took ${joinedS.toFixed(2)} book s and in turn ` +
+        `${inTurnS.toFixed(2)} s — not the expected ≈${longer} s vs ` +
+        `≈${FETCH_DELAY_S + LOGIN_DELAY_S} s: ${TOO_BUSY}.`,
     "The data is used only after the join: await where you need the value, and independent waits overlap.",
   ];
 }

@@ -42,7 +42,10 @@ export async function runKill(opts: LabOptions): Promise<KillRun> {
   });
   const status = await exited(child);
   const signalNumber = status.signal === null ? null : constants.signals[status.signal];
-  lines.push(`Child process terminated with status: ${status.signal === null ? `exit code ${status.code}` : `signal: ${signalNumber} (${status.signal})`}`);
+  lines.push(
+    `Child process terminated with status: ` +
+      `${status.signal === null ? `exit code ${status.code}` : `signal: ${signalNumber} (${status.signal})`}`,
+  );
   return { pid, lines, status, signalNumber };
 }
 
@@ -68,20 +71,39 @@ export async function runEcho(): Promise<EchoRun> {
 export function processBlocks(kill: KillRun, echo: EchoRun): Block[] {
   return [
     { kind: "text", title: "E1.7 a child that loops forever, ended by SIGTERM", lines: kill.lines },
-    { kind: "text", title: `E1.8 a child that reads stdin (pid ${echo.pid}); the parent wrote ${echo.sent.length} lines and closed the pipe`, lines: [...echo.lines, `(child exited with code ${echo.status.code})`] },
+    {
+      kind: "text",
+      title:
+        `E1.8 a child that reads stdin (pid ${echo.pid}); the parent wrote ` +
+        `${echo.sent.length} lines and closed the pipe`,
+      lines: [...echo.lines, `(child exited with code ${echo.status.code})`],
+    },
     {
       kind: "book",
       rows: [
-        { label: "kill <pid>", book: "Child process terminated with status: ExitStatus(…) — signal 15, SIGTERM (L402-406)", ours: kill.lines.at(-1)!.replace("Child process terminated with status: ", "") },
-        { label: "echo … | child", book: "Received: Hello from the terminal", ours: echo.lines.find((l) => l.startsWith("Received:")) ?? "(nothing received)" },
+        {
+          label: "kill <pid>",
+          book: "Child process terminated with status: ExitStatus(…) — signal 15, SIGTERM (L402-406)",
+          ours: kill.lines.at(-1)!.replace("Child process terminated with status: ", ""),
+        },
+        {
+          label: "echo … | child",
+          book: "Received: Hello from the terminal",
+          ours: echo.lines.find((l) => l.startsWith("Received:")) ?? "(nothing received)",
+        },
       ],
     },
     {
       kind: "notice",
       lines: [
-        `The child's PID (${kill.pid}) is not ours (${process.pid}): it is a separate process, with its own memory — we could not hand it a function, only a program to run.`,
-        "A signal is the bluntest channel: SIGTERM has no handler in the child, so the OS ends it and the parent sees a signal instead of an exit code.",
-        "stdin/stdout are byte pipes: the child blocks reading a line; closing the pipe (EOF) lets it finish on its own.",
+        `The child's PID (${kill.pid}) is not ours (${process.pid}): it is a ` +
+          `separate process, with its own memory — we could not hand it a ` +
+          `function, only a program to run.`,
+        "A signal is the bluntest channel: SIGTERM has no handler in the child, " +
+          "so the OS ends it and the parent sees a signal instead of an exit " +
+          "code.",
+        "stdin/stdout are byte pipes: the child blocks reading a line; closing " +
+          "the pipe (EOF) lets it finish on its own.",
       ],
     },
   ];

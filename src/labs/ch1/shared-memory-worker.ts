@@ -61,7 +61,8 @@ function updater(): StampedLine[] {
 function barrier(parties: number): void {
   Atomics.add(cells, CELL.arrived, 1);
   Atomics.notify(cells, CELL.arrived);
-  for (let a = Atomics.load(cells, CELL.arrived); a < parties; a = Atomics.load(cells, CELL.arrived)) Atomics.wait(cells, CELL.arrived, a);
+  for (let a = Atomics.load(cells, CELL.arrived); a < parties; a = Atomics.load(cells, CELL.arrived))
+    Atomics.wait(cells, CELL.arrived, a);
 }
 
 function increments(): number {

@@ -50,8 +50,15 @@ export async function runCounters(): Promise<CounterRow[]> {
   const rows: CounterRow[] = [];
   for (const how of ["racy", "locked", "atomic"] as const) {
     const sab = new SharedArrayBuffer(CELLS * 4);
-    const loopMs = await Promise.all(Array.from({ length: THREADS }, () => start<number>({ role: how, sab, n: INCREMENTS, parties: THREADS })));
-    rows.push({ how, expected: THREADS * INCREMENTS, final: new Int32Array(sab)[CELL.counter]!, ms: Math.max(...loopMs) });
+    const loopMs = await Promise.all(
+      Array.from({ length: THREADS }, () => start<number>({ role: how, sab, n: INCREMENTS, parties: THREADS })),
+    );
+    rows.push({
+      how,
+      expected: THREADS * INCREMENTS,
+      final: new Int32Array(sab)[CELL.counter]!,
+      ms: Math.max(...loopMs),
+    });
   }
   return rows;
 }
@@ -64,16 +71,34 @@ const HOW: Record<CounterRow["how"], string> = {
 
 export function sharedMemoryBlocks(condvar: CondvarRun, counters: CounterRow[]): Block[] {
   return [
-    { kind: "text", title: "E1.10 updater and listener threads, a mutex and a condvar on Atomics (the book's Figure 1-4: a condvar alerting another thread)", lines: condvar.lines },
+    {
+      kind: "text",
+      title:
+        "E1.10 updater and listener threads, a mutex and a condvar on Atomics " +
+        "(the book's Figure 1-4: a condvar alerting another thread)",
+      lines: condvar.lines,
+    },
     {
       kind: "book",
-      rows: [{ label: "E1.10 output", book: "4 pairs: Updating value to X... / Received value: X", ours: `${condvar.lines.filter((l) => l.startsWith("Received")).length} values received of ${condvar.lines.filter((l) => l.startsWith("Updating")).length} sent` }],
+      rows: [
+        {
+          label: "E1.10 output",
+          book: "4 pairs: Updating value to X... / Received value: X",
+          ours:
+            `${condvar.lines.filter((l) => l.startsWith("Received")).length} values ` +
+            `received of ` +
+            `${condvar.lines.filter((l) => l.startsWith("Updating")).length} sent`,
+        },
+      ],
     },
     {
       kind: "table",
       title: `${THREADS} worker threads × ${INCREMENTS.toLocaleString("en-US")} increments of one shared counter`,
       columns: [
-        { header: "how" }, { header: "expected" }, { header: "final" }, { header: "lost updates" },
+        { header: "how" },
+        { header: "expected" },
+        { header: "final" },
+        { header: "lost updates" },
         { header: "slowest thread's loop", unit: "ms", digits: 1 },
       ],
       rows: counters.map((r) => [HOW[r.how], r.expected, r.final, r.expected - r.final, r.ms]),
@@ -81,9 +106,13 @@ export function sharedMemoryBlocks(condvar: CondvarRun, counters: CounterRow[]):
     {
       kind: "notice",
       lines: [
-        "The listener does not spin: it sleeps in Atomics.wait inside the condvar and costs nothing until notified — the book's parked thread.",
-        "Without the lock, two threads read the same old value and both write old + 1: increments vanish (how many depends on the run).",
-        "Under the mutex the count is exact; Atomics.add is exact too and cheaper, but only works for one word — the mutex guards any amount of state.",
+        "The listener does not spin: it sleeps in Atomics.wait inside the " +
+          "condvar and costs nothing until notified — the book's parked thread.",
+        "Without the lock, two threads read the same old value and both write " +
+          "old + 1: increments vanish (how many depends on the run).",
+        "Under the mutex the count is exact; Atomics.add is exact too and " +
+          "cheaper, but only works for one word — the mutex guards any amount of " +
+          "state.",
       ],
     },
   ];

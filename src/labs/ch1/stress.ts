@@ -100,7 +100,11 @@ export async function runStress(opts: LabOptions): Promise<StressRun> {
     // terminate() interrupts fibonacci mid-recursion; awaiting it means the thread is gone.
     exitCodes = await Promise.all(threads.map((t) => t.worker.terminate()));
   }
-  const lines = threads.map((_, i) => `Thread ${i}: still computing fibonacci(${BOOK_FIB_N}) after ${stress.wallMs.toFixed(0)} ms — terminated, no result`);
+  const lines = threads.map(
+    (_, i) =>
+      `Thread ${i}: still computing fibonacci(${BOOK_FIB_N}) after ` +
+      `${stress.wallMs.toFixed(0)} ms — terminated, no result`,
+  );
   return { threads: STRESS_THREADS, cores: availableParallelism(), idle, stress, lines, exitCodes };
 }
 
@@ -109,10 +113,15 @@ export function stressBlocks(run: StressRun): Block[] {
   return [
     {
       kind: "table",
-      title: `CPU use of this process and of the machine (${run.cores} cores), idle vs ${run.threads} threads computing fibonacci(${BOOK_FIB_N})`,
+      title:
+        `CPU use of this process and of the machine (${run.cores} cores), idle ` +
+        `vs ${run.threads} threads computing fibonacci(${BOOK_FIB_N})`,
       columns: [
-        { header: "window" }, { header: "wall", unit: "ms", digits: 0 }, { header: "process CPU time", unit: "ms", digits: 0 },
-        { header: "process CPU (100% = 1 core)", unit: "%", digits: 1 }, { header: "machine busy", unit: "%", digits: 1 },
+        { header: "window" },
+        { header: "wall", unit: "ms", digits: 0 },
+        { header: "process CPU time", unit: "ms", digits: 0 },
+        { header: "process CPU (100% = 1 core)", unit: "%", digits: 1 },
+        { header: "machine busy", unit: "%", digits: 1 },
       ],
       rows: [row("idle (before)", run.idle), row(`${run.threads} fibonacci threads`, run.stress)],
     },
@@ -121,16 +130,34 @@ export function stressBlocks(run: StressRun): Block[] {
       kind: "book",
       title: "E1.1 beside ours",
       rows: [
-        { label: "CPU, idle", book: "7%", ours: `${run.idle.machinePct.toFixed(1)}% machine, ${run.idle.processPct.toFixed(1)}% of a core for this process` },
-        { label: `CPU, ${run.threads} fibonacci threads`, book: "99.95%", ours: `${run.stress.machinePct.toFixed(1)}% machine, ${run.stress.processPct.toFixed(0)}% of a core for this process`, note: `at most ${run.cores * 100}% on ${run.cores} cores` },
+        {
+          label: "CPU, idle",
+          book: "7%",
+          ours:
+            `${run.idle.machinePct.toFixed(1)}% machine, ` +
+            `${run.idle.processPct.toFixed(1)}% of a core for this process`,
+        },
+        {
+          label: `CPU, ${run.threads} fibonacci threads`,
+          book: "99.95%",
+          ours:
+            `${run.stress.machinePct.toFixed(1)}% machine, ` +
+            `${run.stress.processPct.toFixed(0)}% of a core for this process`,
+          note: `at most ${run.cores * 100}% on ${run.cores} cores`,
+        },
       ],
     },
     {
       kind: "notice",
       lines: [
-        `${run.threads} threads on ${run.cores} cores: this process got ${(run.stress.processPct / 100).toFixed(2)} cores' worth of CPU time per second of wall time; the ceiling is ${run.cores}, however many threads (other processes on the machine take their share too).`,
+        `${run.threads} threads on ${run.cores} cores: this process got ` +
+          `${(run.stress.processPct / 100).toFixed(2)} cores' worth of CPU time ` +
+          `per second of wall time; the ceiling is ${run.cores}, however many ` +
+          `threads (other processes on the machine take their share too).`,
         stressNotice(run.idle.machinePct, run.stress.machinePct),
-        "fibonacci(4000) would need ~10^836 calls; the threads are terminated (worker.terminate() interrupts running JavaScript), so the process can exit.",
+        "fibonacci(4000) would need ~10^836 calls; the threads are terminated " +
+          "(worker.terminate() interrupts running JavaScript), so the process can " +
+          "exit.",
       ],
     },
   ];
@@ -142,10 +169,21 @@ export function stressBlocks(run: StressRun): Block[] {
  */
 export function stressNotice(idlePct: number, stressPct: number): string {
   if (idlePct >= 80) {
-    return `The machine was already ${idlePct.toFixed(0)}% busy before the threads started, so this run cannot show idle → saturated (other processes had the cores).`;
+    return (
+      `The machine was already ${idlePct.toFixed(0)}% busy before the threads ` +
+      `started, so this run cannot show idle → saturated (other processes had ` +
+      `the cores).`
+    );
   }
   if (stressPct >= 90 && stressPct - idlePct >= 20) {
-    return `The thread count barely changed, yet the machine went from ${idlePct.toFixed(0)}% to ${stressPct.toFixed(0)}% busy: most threads on a machine wait, and waiting costs no CPU.`;
+    return (
+      `The thread count barely changed, yet the machine went from ` +
+      `${idlePct.toFixed(0)}% to ${stressPct.toFixed(0)}% busy: most threads ` +
+      `on a machine wait, and waiting costs no CPU.`
+    );
   }
-  return `The machine only went from ${idlePct.toFixed(0)}% to ${stressPct.toFixed(0)}% busy — short of saturated: ${TOO_BUSY}.`;
+  return (
+    `The machine only went from ${idlePct.toFixed(0)}% to ` +
+    `${stressPct.toFixed(0)}% busy — short of saturated: ${TOO_BUSY}.`
+  );
 }

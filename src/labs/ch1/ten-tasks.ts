@@ -55,7 +55,13 @@ function sequential(kind: TaskKind, taskMs: number, work: CpuWork, printout: str
     printout.push("Running task...");
     runTask(kind, taskMs, work);
   }
-  return { kind, variant: "sequential", ms: performance.now() - start, units: [`pid ${process.pid}`], perUnit: [TASKS] };
+  return {
+    kind,
+    variant: "sequential",
+    ms: performance.now() - start,
+    units: [`pid ${process.pid}`],
+    perUnit: [TASKS],
+  };
 }
 
 async function processes(kind: TaskKind, taskMs: number, work: CpuWork): Promise<VariantResult> {
@@ -65,7 +71,15 @@ async function processes(kind: TaskKind, taskMs: number, work: CpuWork): Promise
   const worked: number[] = [];
   const counts = new Map<string, number>();
   const children = Array.from({ length: UNITS }, (_, u) => {
-    const child = spawnChild(["tasks", kind, String(1 + u * per), String(per), String(taskMs), String(work.n), String(work.reps)]);
+    const child = spawnChild([
+      "tasks",
+      kind,
+      String(1 + u * per),
+      String(per),
+      String(taskMs),
+      String(work.n),
+      String(work.reps),
+    ]);
     onLines(child, (line) => {
       if (line.startsWith("#worked ")) return void worked.push(Number(line.slice(8)));
       lines.push(line);
@@ -77,17 +91,28 @@ async function processes(kind: TaskKind, taskMs: number, work: CpuWork): Promise
   const statuses = await Promise.all(children.map(exited));
   const ms = performance.now() - start;
   statuses.forEach((s, u) => {
-    if (s.code !== 0) throw new Error(`child process ${children[u]!.pid} ended with ${s.signal ?? `exit code ${s.code}`}`);
+    if (s.code !== 0)
+      throw new Error(`child process ${children[u]!.pid} ended with ${s.signal ?? `exit code ${s.code}`}`);
   });
   lines.push("Both processes have completed.");
   const units = children.map((c) => String(c.pid));
-  return { kind, variant: "processes", ms, units, perUnit: units.map((pid) => counts.get(pid) ?? 0), workedMs: Math.max(...worked), lines };
+  return {
+    kind,
+    variant: "processes",
+    ms,
+    units,
+    perUnit: units.map((pid) => counts.get(pid) ?? 0),
+    workedMs: Math.max(...worked),
+    lines,
+  };
 }
 
 async function threads(pool: ThreadPool, kind: TaskKind, taskMs: number, work: CpuWork): Promise<VariantResult> {
   const arg: TenTasksArg = { kind, taskMs, work };
   const start = performance.now();
-  const ran = await Promise.all(Array.from({ length: TASKS }, () => pool.run<number>({ module: tasksModule, name: "task", arg })));
+  const ran = await Promise.all(
+    Array.from({ length: TASKS }, () => pool.run<number>({ module: tasksModule, name: "task", arg })),
+  );
   const ms = performance.now() - start;
   const perUnit = Array.from({ length: pool.size }, (_, w) => ran.filter((x) => x === w).length);
   return { kind, variant: "threads", ms, units: perUnit.map((_, w) => `worker ${w}`), perUnit };
@@ -96,7 +121,8 @@ async function threads(pool: ThreadPool, kind: TaskKind, taskMs: number, work: C
 /** One async task: give the thread away once (so all ten have started), then do the work. */
 function* asyncTask(kind: TaskKind, taskMs: number, work: CpuWork): Co<void> {
   yield* yieldNow();
-  if (kind === "sleep") yield* sleep(taskMs); // waits without holding the thread
+  if (kind === "sleep")
+    yield* sleep(taskMs); // waits without holding the thread
   else runTask(kind, taskMs, work); // computes: holds the thread until done
 }
 
@@ -126,7 +152,9 @@ export async function runTenTasks(opts: LabOptions): Promise<TenTasksRun> {
   const sequentialPrintout: string[] = [];
   try {
     // Warm the pool: each worker imports the task module before any timer starts.
-    await Promise.all(Array.from({ length: UNITS }, (_, w) => pool.run({ module: tasksModule, name: "ready" }, { worker: w })));
+    await Promise.all(
+      Array.from({ length: UNITS }, (_, w) => pool.run({ module: tasksModule, name: "ready" }, { worker: w })),
+    );
     for (const kind of ["sleep", "cpu"] as const) {
       opts.log(`ten ${kind} tasks of ${taskMs} ms: sequential, processes, threads, async…`);
       results.push(sequential(kind, taskMs, work, kind === "sleep" ? sequentialPrintout : []));
@@ -155,14 +183,24 @@ export function tenTasksBlocks(run: TenTasksRun, opts: LabOptions): Block[] {
   const seqOf = (kind: TaskKind) => results.find((r) => r.kind === kind && r.variant === "sequential")!.ms;
   const table: TableBlock = {
     kind: "table",
-    title: `Ten tasks of one book-second each (1 task = ${taskMs} ms; cpu task = ${run.work.reps} × fibonacci(${run.work.n}), calibrated)`,
+    title:
+      `Ten tasks of one book-second each (1 task = ${taskMs} ms; cpu task = ` +
+      `${run.work.reps} × fibonacci(${run.work.n}), calibrated)`,
     columns: [
-      { header: "workload" }, { header: "run" }, { header: "wall", unit: "ms", digits: 1, best: "min" },
-      { header: "in task-seconds", unit: "s", digits: 2 }, { header: "speed-up", unit: "×", digits: 2, best: "max" },
-      { header: "book", unit: "s", digits: 3 }, { header: "who ran them (tasks each)" },
+      { header: "workload" },
+      { header: "run" },
+      { header: "wall", unit: "ms", digits: 1, best: "min" },
+      { header: "in task-seconds", unit: "s", digits: 2 },
+      { header: "speed-up", unit: "×", digits: 2, best: "max" },
+      { header: "book", unit: "s", digits: 3 },
+      { header: "who ran them (tasks each)" },
     ],
     rows: results.map((r) => [
-      r.kind === "sleep" ? "sleep (waits)" : "fibonacci (computes)", HOW[r.variant], r.ms, r.ms / taskMs, seqOf(r.kind) / r.ms,
+      r.kind === "sleep" ? "sleep (waits)" : "fibonacci (computes)",
+      HOW[r.variant],
+      r.ms,
+      r.ms / taskMs,
+      seqOf(r.kind) / r.ms,
       r.kind === "sleep" ? (BOOK_SECONDS[r.variant] ?? null) : null,
       r.units.map((u, i) => `${u} (${r.perUnit[i]})`).join(", "),
     ]),
@@ -177,23 +215,50 @@ export function tenTasksBlocks(run: TenTasksRun, opts: LabOptions): Block[] {
       title: "E1.5 / E1.6 beside ours (sleeping tasks)",
       rows: [
         { label: "10 tasks, one process", book: "10 s", ours: seconds(seqOf("sleep")) },
-        { label: "2 processes × 5 tasks", book: "5.013870167 s", ours: seconds(procSleep.ms), note: `of which ${procSleep.workedMs!.toFixed(1)} ms inside the children; the rest is starting Node twice` },
-        { label: "speed-up, time inside the children", book: (10 / 5.013870167).toFixed(2) + "×", ours: (seqOf("sleep") / procSleep.workedMs!).toFixed(2) + "×", note: "this one compares with the book's: its 1 s tasks dwarf process start-up" },
-        { label: "speed-up, whole program", book: (10 / 5.013870167).toFixed(2) + "×", ours: (seqOf("sleep") / procSleep.ms).toFixed(2) + "×", note: `includes starting Node twice (${(procSleep.ms - procSleep.workedMs!).toFixed(0)} ms), against ${taskMs} ms tasks` },
+        {
+          label: "2 processes × 5 tasks",
+          book: "5.013870167 s",
+          ours: seconds(procSleep.ms),
+          note: `of which ${procSleep.workedMs!.toFixed(1)} ms inside the children; the rest is starting Node twice`,
+        },
+        {
+          label: "speed-up, time inside the children",
+          book: (10 / 5.013870167).toFixed(2) + "×",
+          ours: (seqOf("sleep") / procSleep.workedMs!).toFixed(2) + "×",
+          note: "this one compares with the book's: its 1 s tasks dwarf process start-up",
+        },
+        {
+          label: "speed-up, whole program",
+          book: (10 / 5.013870167).toFixed(2) + "×",
+          ours: (seqOf("sleep") / procSleep.ms).toFixed(2) + "×",
+          note:
+            `includes starting Node twice ` +
+            `(${(procSleep.ms - procSleep.workedMs!).toFixed(0)} ms), against ` +
+            `${taskMs} ms tasks`,
+        },
       ],
     },
     {
       kind: "text",
       title: "2 processes, sleeping tasks (E1.6 printout; PIDs are real, lines in arrival order)",
-      lines: [`parent process: ${process.pid}`, ...procSleep.lines!, `The whole program took: ${(procSleep.ms / 1000).toFixed(6)}s`],
+      lines: [
+        `parent process: ${process.pid}`,
+        ...procSleep.lines!,
+        `The whole program took: ${(procSleep.ms / 1000).toFixed(6)}s`,
+      ],
     },
     {
       kind: "notice",
       lines: [
         ...tenTasksNotices(speedups(results), run.cores),
-        `Processes pay for isolation: starting Node twice cost about ${(procCpu.ms - procCpu.workedMs!).toFixed(0)} ms on top of the work; threads share one process and the pool starts once.`,
-        `Load average when the run started: ${run.load.toFixed(2)} on ${run.cores} cores (a 1-minute average, so it lags).`,
-        `Durations: the book's 1 s is ${taskMs} ms here (time scale ${opts.timeScale}, minimum ${MIN_TASK_MS} ms so the processes are not all start-up).`,
+        `Processes pay for isolation: starting Node twice cost about ` +
+          `${(procCpu.ms - procCpu.workedMs!).toFixed(0)} ms on top of the work; ` +
+          `threads share one process and the pool starts once.`,
+        `Load average when the run started: ${run.load.toFixed(2)} on ` +
+          `${run.cores} cores (a 1-minute average, so it lags).`,
+        `Durations: the book's 1 s is ${taskMs} ms here (time scale ` +
+          `${opts.timeScale}, minimum ${MIN_TASK_MS} ms so the processes are not ` +
+          `all start-up).`,
       ],
     },
   ];
@@ -219,22 +284,42 @@ function speedups(results: readonly VariantResult[]): Speedups {
 export function tenTasksNotices(s: Speedups, cores: number): string[] {
   const lines: string[] = [];
   const asyncSleep = s.sleep.async;
-  lines.push(asyncSleep >= TASKS / 2
-    ? `Sleeping tasks: async joins ten waits on ONE thread and ran ${speedWords(asyncSleep)} than in turn — waiting needs no thread.`
-    : `Sleeping tasks: async ran ${speedWords(asyncSleep)} than in turn, far from the ~${TASKS}× ten overlapping waits allow — ${TOO_BUSY}.`);
-  lines.push(direction(s.cpu.async) === "more"
-    ? `Fibonacci tasks: async measured ${speedWords(s.cpu.async)} — noise: the futures still computed one after another on one thread.`
-    : `Fibonacci tasks: async ran ${speedWords(s.cpu.async)} than in turn: a computation holds the thread, so the ten futures run one after another.`);
-  const parallel = (["processes", "threads"] as const).flatMap((v) => (["sleep", "cpu"] as const).map((k) => ({ v, k, x: s[k][v] })));
+  lines.push(
+    asyncSleep >= TASKS / 2
+      ? `Sleeping tasks: async joins ten waits on ONE thread and ran ` +
+          `${speedWords(asyncSleep)} than in turn — waiting needs no thread.`
+      : `Sleeping tasks: async ran ${speedWords(asyncSleep)} than in turn, far ` +
+          `from the ~${TASKS}× ten overlapping waits allow — ${TOO_BUSY}.`,
+  );
+  lines.push(
+    direction(s.cpu.async) === "more"
+      ? `Fibonacci tasks: async measured ${speedWords(s.cpu.async)} — noise: ` +
+          `the futures still computed one after another on one thread.`
+      : `Fibonacci tasks: async ran ${speedWords(s.cpu.async)} than in turn: a ` +
+          `computation holds the thread, so the ten futures run one after ` +
+          `another.`,
+  );
+  const parallel = (["processes", "threads"] as const).flatMap((v) =>
+    (["sleep", "cpu"] as const).map((k) => ({ v, k, x: s[k][v] })),
+  );
   const helped = parallel.filter((p) => direction(p.x) === "more");
-  const words = (p: { v: string; k: TaskKind; x: number }) => `${p.v} on ${p.k === "sleep" ? "sleeping" : "fibonacci"} tasks ${speedWords(p.x)}`;
+  const words = (p: { v: string; k: TaskKind; x: number }) =>
+    `${p.v} on ${p.k === "sleep" ? "sleeping" : "fibonacci"} tasks ${speedWords(p.x)}`;
   if (helped.length === parallel.length) {
-    lines.push(`Processes and threads helped both workloads (${parallel.map(words).join("; ")}): ${UNITS} of them run ${UNITS} tasks at once on ${cores} cores.`);
+    lines.push(
+      `Processes and threads helped both workloads ` +
+        `(${parallel.map(words).join("; ")}): ${UNITS} of them run ${UNITS} ` +
+        `tasks at once on ${cores} cores.`,
+    );
   } else {
     const failed = parallel.filter((p) => direction(p.x) !== "more");
     const cpuFailed = failed.some((p) => p.k === "cpu");
-    lines.push(`Processes and threads should help both workloads, but here: ${parallel.map(words).join("; ")}.` +
-      (cpuFailed ? ` Computing in parallel needs free cores: ${cores < UNITS ? `this machine has ${cores}` : TOO_BUSY}.` : ""));
+    lines.push(
+      `Processes and threads should help both workloads, but here: ${parallel.map(words).join("; ")}.` +
+        (cpuFailed
+          ? ` Computing in parallel needs free cores: ${cores < UNITS ? `this machine has ${cores}` : TOO_BUSY}.`
+          : ""),
+    );
   }
   return lines;
 }

@@ -6,7 +6,20 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
-import { BaseFuture, fromPromise, joinAll, LiveRuntime, Mutex, PENDING, randomInt, seededRandom, type Context, type JoinHandle, type MutexGuard, type Poll } from "../../index.js";
+import {
+  BaseFuture,
+  fromPromise,
+  joinAll,
+  LiveRuntime,
+  Mutex,
+  PENDING,
+  randomInt,
+  seededRandom,
+  type Context,
+  type JoinHandle,
+  type MutexGuard,
+  type Poll,
+} from "../../index.js";
 
 import type { Experiment } from "../types.js";
 
@@ -22,7 +35,8 @@ async function getHandle(path: string): Promise<AsyncFileHandle> {
 interface AuditLog {
   lines: string[];
   failures: Map<string, number>;
-  /** Entries whose failure is already printed since the last write: a spinning retry prints once per write, not once per poll (that can be hundreds). */
+  /** Entries whose failure is already printed since the last write: a spinning retry prints once per write, not once
+   * per poll (that can be hundreds). */
   reported: Set<string>;
 }
 
@@ -53,7 +67,11 @@ function written(log: AuditLog, entry: string): void {
 class AsyncWriteFuture extends BaseFuture<boolean> {
   private guard: MutexGuard<FileHandle> | null = null;
   private write: BaseFuture<unknown> | null = null;
-  constructor(private readonly handle: AsyncFileHandle, readonly entry: string, private readonly log: AuditLog) {
+  constructor(
+    private readonly handle: AsyncFileHandle,
+    readonly entry: string,
+    private readonly log: AuditLog,
+  ) {
     super();
   }
   poll(cx: Context): Poll<boolean> {
@@ -109,7 +127,10 @@ async function auditRun(dir: string, order: string[]): Promise<AuditRun> {
     await login.data.close();
     await logout.data.close();
   }
-  const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+  const lines = (path: string) =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
   return { spawnOrder: order, log, login: lines(loginPath), logout: lines(logoutPath) };
 }
 
@@ -133,7 +154,8 @@ export function collapseErrors(lines: readonly string[]): string[] {
   let names: string[] = [];
   const flush = (): void => {
     if (names.length === 1) out.push(`error for ${names[0]} : try_lock failed`);
-    else if (names.length > 1) out.push(`error for ${names.join(", ")} : try_lock failed   (×${names.length} lines collapsed)`);
+    else if (names.length > 1)
+      out.push(`error for ${names.join(", ")} : try_lock failed   (×${names.length} lines collapsed)`);
     names = [];
   };
   for (const line of lines) {
@@ -158,34 +180,69 @@ export const auditLogger: Experiment = {
     try {
       const bookOrder = await auditRun(dir, AUDIT_NAMES);
       const seededOrder = await auditRun(dir, shuffled(AUDIT_NAMES, opts.seed));
-      const runs: [string, AuditRun][] = [["book's spawn order", bookOrder], [`seeded shuffle (seed ${opts.seed})`, seededOrder]];
+      const runs: [string, AuditRun][] = [
+        ["book's spawn order", bookOrder],
+        [`seeded shuffle (seed ${opts.seed})`, seededOrder],
+      ];
       const failures = (r: AuditRun) => [...r.log.failures.values()].reduce((a, b) => a + b, 0);
       return {
         blocks: [
           {
             kind: "text",
-            title: `printout, book's spawn order — collapsed: an error prints once per write, not per poll (${failures(bookOrder)} failed polls), and consecutive errors share one line`,
+            title:
+              `printout, book's spawn order — collapsed: an error prints once per ` +
+              `write, not per poll (${failures(bookOrder)} failed polls), and ` +
+              `consecutive errors share one line`,
             lines: collapseErrors(bookOrder.log.lines),
           },
           {
             kind: "table",
             title: "spawn order vs what ended up in the files",
-            columns: [{ header: "run" }, { header: "spawn order" }, { header: "login.txt" }, { header: "logout.txt" }, { header: "try_lock failures" }],
-            rows: runs.map(([name, r]) => [name, r.spawnOrder.join(" "), r.login.join(" "), r.logout.join(" "), failures(r)]),
+            columns: [
+              { header: "run" },
+              { header: "spawn order" },
+              { header: "login.txt" },
+              { header: "logout.txt" },
+              { header: "try_lock failures" },
+            ],
+            rows: runs.map(([name, r]) => [
+              name,
+              r.spawnOrder.join(" "),
+              r.login.join(" "),
+              r.logout.join(" "),
+              failures(r),
+            ]),
           },
           {
             kind: "book",
             rows: [
-              { label: "printout", book: "error for six : try_lock failed because the operation would block · written for: five (L1752-1754)", ours: bookOrder.log.lines.slice(0, 7).join(" · ") + " …" },
-              { label: "login.txt", book: "one four three five two six (L1743-1757; \"your file may have a different order\")", ours: bookOrder.login.join(" ") },
+              {
+                label: "printout",
+                book:
+                  "error for six : try_lock failed because the operation would block · " +
+                  "written for: five (L1752-1754)",
+                ours: bookOrder.log.lines.slice(0, 7).join(" · ") + " …",
+              },
+              {
+                label: "login.txt",
+                book: 'one four three five two six (L1743-1757; "your file may have a different order")',
+                ours: bookOrder.login.join(" "),
+              },
             ],
           },
           {
             kind: "notice",
             lines: [
-              "Every name lands exactly once in each file, but not in spawn order: whichever task polls first after the lock is released gets it.",
-              "On Tokio the order varies from run to run because worker threads race for the lock. Here there is one thread: the order is fixed by the schedule — the spawn order and how many retry rounds pass while each async write is in flight (that last part is the OS's timing, so the order can still vary between runs).",
-              "The seeded shuffle changes the spawn order, and with it the file order: never assume async work completes in the order it was started. If order matters, one future must own a queue (L1762-1772).",
+              "Every name lands exactly once in each file, but not in spawn order: " +
+                "whichever task polls first after the lock is released gets it.",
+              "On Tokio the order varies from run to run because worker threads race " +
+                "for the lock. Here there is one thread: the order is fixed by the " +
+                "schedule — the spawn order and how many retry rounds pass while each " +
+                "async write is in flight (that last part is the OS's timing, so the " +
+                "order can still vary between runs).",
+              "The seeded shuffle changes the spawn order, and with it the file " +
+                "order: never assume async work completes in the order it was started. " +
+                "If order matters, one future must own a queue (L1762-1772).",
             ],
           },
         ],

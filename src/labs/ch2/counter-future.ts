@@ -2,7 +2,17 @@
  * E2.3 the book's CounterFuture: a future that counts its polls and wakes itself until
  * it is done — and, without the wake, is never polled again (the hang).
  */
-import { BaseFuture, blockingSleep, join, LiveRuntime, PENDING, timeout, TimeoutError, type Context, type Poll } from "../../index.js";
+import {
+  BaseFuture,
+  blockingSleep,
+  join,
+  LiveRuntime,
+  PENDING,
+  timeout,
+  TimeoutError,
+  type Context,
+  type Poll,
+} from "../../index.js";
 
 import type { Experiment } from "../types.js";
 import { bookMs } from "../book-time.js";
@@ -10,7 +20,12 @@ import { bookMs } from "../book-time.js";
 /** The book's CounterFuture: counts its polls; wakes itself (or not) until it has been polled 3 times. */
 class CounterFuture extends BaseFuture<number> {
   count = 0;
-  constructor(private readonly name: string, private readonly wakeItself: boolean, private readonly blockMs: number, private readonly out: string[]) {
+  constructor(
+    private readonly name: string,
+    private readonly wakeItself: boolean,
+    private readonly blockMs: number,
+    private readonly out: string[],
+  ) {
     super();
   }
   poll(cx: Context): Poll<number> {
@@ -59,7 +74,12 @@ export const counter: Experiment = {
         { kind: "text", title: "without the wake — the book's output is 1,1 and then a hang", lines: silent.out },
         {
           kind: "table",
-          columns: [{ header: "variant" }, { header: "CounterFuture polls" }, { header: "runtime polls" }, { header: "outcome" }],
+          columns: [
+            { header: "variant" },
+            { header: "CounterFuture polls" },
+            { header: "runtime polls" },
+            { header: "outcome" },
+          ],
           rows: [
             ["wake_by_ref before Pending", woken.polls, woken.polled, woken.outcome],
             ["no wake", silent.polls, silent.polled, silent.outcome],
@@ -68,8 +88,10 @@ export const counter: Experiment = {
         {
           kind: "notice",
           lines: [
-            "The two tasks alternate: each poll returns PENDING after waking itself, which puts its task at the back of the queue.",
-            "Returning PENDING without arranging a wake is a promise nobody keeps: the executor never polls the future again.",
+            "The two tasks alternate: each poll returns PENDING after waking " +
+              "itself, which puts its task at the back of the queue.",
+            "Returning PENDING without arranging a wake is a promise nobody keeps: " +
+              "the executor never polls the future again.",
           ],
         },
       ],

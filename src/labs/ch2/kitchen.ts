@@ -86,7 +86,10 @@ export function* breakfastJoined(k: Kitchen, yieldFirst: boolean): Co<void> {
 }
 
 /** A kitchen on a fresh clock; `quiet` drops the printout (many people cooking at once). */
-export function newKitchen(opts: LabOptions, quiet = false): { k: Kitchen; lines: string[]; steps: Step[]; clock: ReturnType<typeof bookClock> } {
+export function newKitchen(
+  opts: LabOptions,
+  quiet = false,
+): { k: Kitchen; lines: string[]; steps: Step[]; clock: ReturnType<typeof bookClock> } {
   const clock = bookClock(opts);
   const lines: string[] = [];
   const steps: Step[] = [];

@@ -47,7 +47,8 @@ export class Memory {
   readString(at: number): string {
     const ptr = this.u32(at);
     const len = this.u32(at + 4);
-    if (ptr + len > SIZE) throw new RangeError(`read of ${len} bytes at address 0x${ptr.toString(16)}, outside the ${SIZE}-byte memory`);
+    if (ptr + len > SIZE)
+      throw new RangeError(`read of ${len} bytes at address 0x${ptr.toString(16)}, outside the ${SIZE}-byte memory`);
     return new TextDecoder().decode(new Uint8Array(this.view.buffer, ptr, len));
   }
 

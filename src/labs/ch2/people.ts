@@ -19,9 +19,11 @@ export const people: Experiment = {
       const handles = Array.from({ length: n }, () =>
         rt.spawn(joined ? breakfastJoined(k, true) : breakfastSequential(k)),
       );
-      await rt.blockOn(co(function* () {
-        for (const h of handles) yield* h;
-      }));
+      await rt.blockOn(
+        co(function* () {
+          for (const h of handles) yield* h;
+        }),
+      );
       return clock.bookSeconds();
     };
     const runs: [string, number, number][] = [
@@ -34,13 +36,19 @@ export const people: Experiment = {
       blocks: [
         {
           kind: "table",
-          columns: [{ header: "run" }, { header: "book", unit: "s", digits: 0 }, { header: "ours (book time)", unit: "s", digits: 2 }, { header: "ours ÷ book", unit: "×", digits: 3 }],
+          columns: [
+            { header: "run" },
+            { header: "book", unit: "s", digits: 0 },
+            { header: "ours (book time)", unit: "s", digits: 2 },
+            { header: "ours ÷ book", unit: "×", digits: 3 },
+          ],
           rows,
         },
         {
           kind: "notice",
           lines: [
-            "Each person blocks the single thread for 14 s (mug 6, pouring 3, buttering 5); joining hides only the 10 s waits.",
+            "Each person blocks the single thread for 14 s (mug 6, pouring 3, " +
+              "buttering 5); joining hides only the 10 s waits.",
             peopleNotice(rows.slice(1).map((r) => [r[0] === "3 people, steps joined" ? 3 : 2, r[2] as number])),
           ],
         },

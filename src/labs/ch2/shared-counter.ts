@@ -2,7 +2,19 @@
  * E2.6 / E2.7 futures sharing a counter: `try_lock` inside `poll` (report, wake, retry —
  * never block the executor) beside the async-mutex version.
  */
-import { BaseFuture, blockingSleep, co, join, LiveRuntime, Mutex, PENDING, yieldNow, type Co, type Context, type Poll } from "../../index.js";
+import {
+  BaseFuture,
+  blockingSleep,
+  co,
+  join,
+  LiveRuntime,
+  Mutex,
+  PENDING,
+  yieldNow,
+  type Co,
+  type Context,
+  type Poll,
+} from "../../index.js";
 
 import type { Experiment } from "../types.js";
 import { bookMs } from "../book-time.js";
@@ -10,7 +22,12 @@ import { bookMs } from "../book-time.js";
 /** E2.6: try_lock inside poll. On failure: report, wake, and try again later — never block. */
 class SharedCounterFuture extends BaseFuture<void> {
   private count = 0;
-  constructor(private readonly kind: "Increment" | "Decrement", private readonly data: Mutex<number>, private readonly out: string[], private readonly blockMs: number) {
+  constructor(
+    private readonly kind: "Increment" | "Decrement",
+    private readonly data: Mutex<number>,
+    private readonly out: string[],
+    private readonly blockMs: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {
@@ -41,7 +58,13 @@ function* lockHolder(data: Mutex<number>): Co<void> {
 }
 
 /** E2.7: the async-mutex version, an async fn instead of a hand-written poll. */
-function* countWithAsyncLock(n: number, data: Mutex<number>, kind: "Increment" | "Decrement", out: string[], blockMs: number): Co<void> {
+function* countWithAsyncLock(
+  n: number,
+  data: Mutex<number>,
+  kind: "Increment" | "Decrement",
+  out: string[],
+  blockMs: number,
+): Co<void> {
   for (let i = 0; i < n; i++) {
     const guard = yield* data.lock();
     guard.value += kind === "Increment" ? 1 : -1;
@@ -72,15 +95,30 @@ export const sharedCounter: Experiment = {
 
     const asyncOut: string[] = [];
     const data2 = new Mutex(0);
-    await rt.blockOn(join(co(countWithAsyncLock, 3, data2, "Increment", asyncOut, blockMs), co(countWithAsyncLock, 3, data2, "Decrement", asyncOut, blockMs)));
+    await rt.blockOn(
+      join(
+        co(countWithAsyncLock, 3, data2, "Increment", asyncOut, blockMs),
+        co(countWithAsyncLock, 3, data2, "Decrement", asyncOut, blockMs),
+      ),
+    );
     const errors = tryOut.filter((l) => l.startsWith("error")).length;
     return {
       blocks: [
-        { kind: "text", title: "E2.6 try_lock in poll (a third task holds the lock across an await at first)", lines: tryOut },
+        {
+          kind: "text",
+          title: "E2.6 try_lock in poll (a third task holds the lock across an await at first)",
+          lines: tryOut,
+        },
         { kind: "text", title: "E2.7 async fn + async mutex", lines: asyncOut },
         {
           kind: "table",
-          columns: [{ header: "variant" }, { header: "updates" }, { header: "would-block retries" }, { header: "final value" }, { header: "book's final value" }],
+          columns: [
+            { header: "variant" },
+            { header: "updates" },
+            { header: "would-block retries" },
+            { header: "final value" },
+            { header: "book's final value" },
+          ],
           rows: [
             ["try_lock inside poll", tryOut.length - errors, errors, finalTry, 0],
             ["async mutex", asyncOut.length, "none: lock().await parks the task", data2.data, 0],
@@ -89,8 +127,11 @@ export const sharedCounter: Experiment = {
         {
           kind: "notice",
           lines: [
-            "On one thread a lock is only contended if someone holds it across an await; here a third task does, so the first tries report would-block and retry via the waker instead of blocking.",
-            "The book needed several runs to see the error on Tokio's threads; a held-across-await lock reproduces it every time.",
+            "On one thread a lock is only contended if someone holds it across an " +
+              "await; here a third task does, so the first tries report would-block " +
+              "and retry via the waker instead of blocking.",
+            "The book needed several runs to see the error on Tokio's threads; a " +
+              "held-across-await lock reproduces it every time.",
             "Either way the increments and decrements cancel out: the final value is 0.",
           ],
         },

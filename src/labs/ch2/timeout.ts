@@ -32,10 +32,19 @@ export const timeoutExperiment: Experiment = {
           kind: "book",
           rows: [
             { label: "outcome", book: "Task timed out", ours: outcome },
-            { label: "time until the outcome", book: "3 s", ours: `${took.toFixed(2)} book-seconds (${clock.ms(took).toFixed(1)} ms)` },
+            {
+              label: "time until the outcome",
+              book: "3 s",
+              ours: `${took.toFixed(2)} book-seconds (${clock.ms(took).toFixed(1)} ms)`,
+            },
           ],
         },
-        { kind: "notice", lines: ["The slow task is cancelled, not left running: its timer is unregistered and the process can exit at once."] },
+        {
+          kind: "notice",
+          lines: [
+            "The slow task is cancelled, not left running: its timer is unregistered and the process can exit at once.",
+          ],
+        },
       ],
     };
   },

@@ -27,7 +27,9 @@ export class AsyncSleep extends BaseFuture<boolean> {
   poll(cx: Context): Poll<boolean> {
     this.polls++;
     const now = cx.timers!.now();
-    this.start ??= now; // the book's start_time is taken when the future is made; ours when first polled (it is spawned at t = 0 either way)
+    // the book's start_time is taken when the future is made; ours when first polled (it is spawned at t = 0 either
+    // way)
+    this.start ??= now;
     if (now - this.start >= this.durationMs) return true;
     cx.waker.wake();
     return PENDING;
@@ -48,7 +50,10 @@ class Counted<T> extends BaseFuture<T> {
 
 /** The queue's other work: blocks the loop for `ms` per poll, and keeps coming back until `enough()`. */
 class BlockUntil extends BaseFuture<void> {
-  constructor(private readonly ms: number, private readonly enough: () => boolean) {
+  constructor(
+    private readonly ms: number,
+    private readonly enough: () => boolean,
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {
@@ -62,7 +67,14 @@ class BlockUntil extends BaseFuture<void> {
 /** One run: `blockers` tasks blocking the loop for `blockS` per poll, and both sleeps of `sleepS`. */
 export async function sleepRace(opts: Parameters<Experiment["run"]>[0], blockers: number, sleepS = 2, blockS = 0.3) {
   const SECOND = bookSecond(opts);
-  const rt = build(new Runtime().withQueues([{ name: "queue", workers: 1 }]).withPolicy("fifo").withSeed(opts.seed).withTrace(), opts);
+  const rt = build(
+    new Runtime()
+      .withQueues([{ name: "queue", workers: 1 }])
+      .withPolicy("fifo")
+      .withSeed(opts.seed)
+      .withTrace(),
+    opts,
+  );
   const own = new AsyncSleep(sleepS * SECOND);
   const timer = new Counted(sleep(sleepS * SECOND));
   const a = rt.spawn(own, { name: "AsyncSleep" });
@@ -71,9 +83,11 @@ export async function sleepRace(opts: Parameters<Experiment["run"]>[0], blockers
   const bothDone = () => a.finished && t.finished;
   for (let i = 0; i < blockers; i++) rt.spawn(new BlockUntil(blockS * SECOND, bothDone), { name: `${i + 1} blocker` });
   await runOn(rt);
-  const at = (h: typeof a | typeof t) => rt.trace!.events.filter((e) => e.kind === "end" && e.task === h.id).map((e) => e.t)[0] ?? NaN;
+  const at = (h: typeof a | typeof t) =>
+    rt.trace!.events.filter((e) => e.kind === "end" && e.task === h.id).map((e) => e.t)[0] ?? NaN;
   return {
-    rt, SECOND,
+    rt,
+    SECOND,
     async: { polls: own.polls, done: bookSeconds(at(a), SECOND) },
     timer: { polls: timer.polls, done: bookSeconds(at(t), SECOND) },
   };
@@ -95,30 +109,75 @@ export const asyncSleep: Experiment = {
       [blockers, "sleep (timer)", r.timer.done, r.timer.done - 2, r.timer.polls],
     ]);
     const last = runs[runs.length - 1]!.r;
-    return result([
-      table(`a 2 s sleep on one loop behind blockers (0.3 s per poll)${virtual}`, [
-        "blockers", "sleep", col(`done at${virtual}`, "s", 2), col(`overshoot${virtual}`, "s", 2), col("polls", undefined, undefined, "min"),
-      ], rows),
-      timeline(last.rt, `one loop, 4 blockers${virtual}: the sleeps' polls take no time, so a sleep is checked only between blocking polls`),
-      { kind: "book", rows: [{ label: "AsyncSleep, long queue", book: "may overshoot (L2043-2049)", ours: `${(last.async.done - 2).toFixed(2)} s late, ${last.async.polls} polls`, note: `timer sleep: ${(last.timer.done - 2).toFixed(2)} s late, ${last.timer.polls} polls` }] },
-      { kind: "notice", lines: asyncSleepNotices(runs.map(({ blockers, r }) => ({ blockers, asyncPolls: r.async.polls, timerPolls: r.timer.polls, asyncLate: r.async.done - 2, timerLate: r.timer.done - 2 }))) },
-    ], last.rt);
+    return result(
+      [
+        table(
+          `a 2 s sleep on one loop behind blockers (0.3 s per poll)${virtual}`,
+          [
+            "blockers",
+            "sleep",
+            col(`done at${virtual}`, "s", 2),
+            col(`overshoot${virtual}`, "s", 2),
+            col("polls", undefined, undefined, "min"),
+          ],
+          rows,
+        ),
+        timeline(
+          last.rt,
+          `one loop, 4 blockers${virtual}: the sleeps' polls take no time, so a ` +
+            `sleep is checked only between blocking polls`,
+        ),
+        {
+          kind: "book",
+          rows: [
+            {
+              label: "AsyncSleep, long queue",
+              book: "may overshoot (L2043-2049)",
+              ours: `${(last.async.done - 2).toFixed(2)} s late, ${last.async.polls} polls`,
+              note: `timer sleep: ${(last.timer.done - 2).toFixed(2)} s late, ${last.timer.polls} polls`,
+            },
+          ],
+        },
+        {
+          kind: "notice",
+          lines: asyncSleepNotices(
+            runs.map(({ blockers, r }) => ({
+              blockers,
+              asyncPolls: r.async.polls,
+              timerPolls: r.timer.polls,
+              asyncLate: r.async.done - 2,
+              timerLate: r.timer.done - 2,
+            })),
+          ),
+        },
+      ],
+      last.rt,
+    );
   },
 };
 
 /** The E3.2 lines, computed from the runs: who overshot, and what each sleep cost in polls. */
-export function asyncSleepNotices(runs: readonly { blockers: number; asyncPolls: number; timerPolls: number; asyncLate: number; timerLate: number }[]): string[] {
+export function asyncSleepNotices(
+  runs: readonly { blockers: number; asyncPolls: number; timerPolls: number; asyncLate: number; timerLate: number }[],
+): string[] {
   const late = runs.filter((r) => r.asyncLate > 0.001);
   const morePolls = runs.every((r) => r.asyncPolls > r.timerPolls);
   const maxA = Math.max(...runs.map((r) => r.asyncPolls));
   const maxT = Math.max(...runs.map((r) => r.timerPolls));
   return [
     late.length > 0
-      ? `AsyncSleep overshot in ${late.length} of ${runs.length} runs (up to ${Math.max(...late.map((r) => r.asyncLate)).toFixed(2)} s): it can only notice it is due when the loop comes back to it, after the blockers ahead of it.`
+      ? `AsyncSleep overshot in ${late.length} of ${runs.length} runs (up to ` +
+        `${Math.max(...late.map((r) => r.asyncLate)).toFixed(2)} s): it can ` +
+        `only notice it is due when the loop comes back to it, after the ` +
+        `blockers ahead of it.`
       : "AsyncSleep never overshot here: the loop always came back to it right at the deadline.",
     morePolls
-      ? `Waiting costs it a poll every lap of the queue (up to ${maxA}), where the timer sleep is polled ${maxT === 2 ? "twice" : `${maxT} times`} — to register, and when the timer fires.`
-      : `AsyncSleep did not need more polls than the timer sleep in every run (${runs.map((r) => `${r.asyncPolls} vs ${r.timerPolls}`).join(", ")}).`,
-    "The timer sleep overshoots too: a timer only makes a task runnable, and a blocked loop polls it when the blocking poll ends.",
+      ? `Waiting costs it a poll every lap of the queue (up to ${maxA}), where ` +
+        `the timer sleep is polled ${maxT === 2 ? "twice" : `${maxT} times`} — ` +
+        `to register, and when the timer fires.`
+      : `AsyncSleep did not need more polls than the timer sleep in every run ` +
+        `(${runs.map((r) => `${r.asyncPolls} vs ${r.timerPolls}`).join(", ")}).`,
+    "The timer sleep overshoots too: a timer only makes a task runnable, " +
+      "and a blocked loop polls it when the blocking poll ends.",
   ];
 }

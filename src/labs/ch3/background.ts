@@ -43,7 +43,12 @@ export const background: Experiment = {
         {
           kind: "table",
           title: `run for ${bookSeconds(runFor, SECOND)} book-seconds`,
-          columns: [{ header: "variant" }, { header: "firings" }, { header: "background task" }, { header: "tasks ended" }],
+          columns: [
+            { header: "variant" },
+            { header: "firings" },
+            { header: "background task" },
+            { header: "tasks ended" },
+          ],
           rows,
         },
         timeline(shown!, "the background process beside the main work"),
@@ -51,7 +56,8 @@ export const background: Experiment = {
           kind: "notice",
           lines: [
             "The background future is always Pending and wakes itself: it runs for as long as the program does.",
-            "Rust cancels a task when its handle is dropped; JavaScript has no drop, so detach() keeps it running and cancel() stops it explicitly.",
+            "Rust cancels a task when its handle is dropped; JavaScript has no " +
+              "drop, so detach() keeps it running and cancel() stops it explicitly.",
           ],
         },
       ],

@@ -3,7 +3,17 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { bookSecond, build, runOn, Printout, timeline, bookSeconds, queueCountAfter, result, virtual } from "./harness.js";
+import {
+  bookSecond,
+  build,
+  runOn,
+  Printout,
+  timeline,
+  bookSeconds,
+  queueCountAfter,
+  result,
+  virtual,
+} from "./harness.js";
 import { CounterFuture, FourAsyncFns } from "./book-futures.js";
 
 export const basicQueue: Experiment = {
@@ -16,7 +26,14 @@ export const basicQueue: Experiment = {
   async run(opts) {
     const SECOND = bookSecond(opts);
     const out = new Printout(SECOND);
-    const rt = build(new Runtime().withQueues([{ name: "queue", workers: 1 }]).withPolicy("fifo").withSeed(opts.seed).withTrace(), opts);
+    const rt = build(
+      new Runtime()
+        .withQueues([{ name: "queue", workers: 1 }])
+        .withPolicy("fifo")
+        .withSeed(opts.seed)
+        .withTrace(),
+      opts,
+    );
     out.runtime = rt;
     const t1 = rt.spawn(new CounterFuture(out), { name: "1-counter" });
     const t2 = rt.spawn(new CounterFuture(out), { name: "2-counter" });
@@ -26,7 +43,8 @@ export const basicQueue: Experiment = {
     // The runtime's own prints (the book's spawn_task and consumer loop) come from the trace.
     const events = rt.trace!.events;
     events.forEach((e, i) => {
-      if (e.kind === "spawn") out.lines.push({ t: e.t, order: i, text: `Here is the queue count: ${queueCountAfter(events, i)}` });
+      if (e.kind === "spawn")
+        out.lines.push({ t: e.t, order: i, text: `Here is the queue count: ${queueCountAfter(events, i)}` });
       if (e.kind === "poll-start") out.lines.push({ t: e.t, order: i, text: "runnable accepted" });
     });
     const handles = [t1, t2, t3];
@@ -38,15 +56,35 @@ export const basicQueue: Experiment = {
           kind: "table",
           title: "tasks",
           columns: [{ header: "task" }, { header: "polls" }, { header: "finished" }],
-          rows: handles.map((h) => [rt.trace!.taskNames.get(h.id) ?? `#${h.id}`, events.filter((e) => e.kind === "poll-start" && e.task === h.id).length, h.finished]),
+          rows: handles.map((h) => [
+            rt.trace!.taskNames.get(h.id) ?? `#${h.id}`,
+            events.filter((e) => e.kind === "poll-start" && e.task === h.id).length,
+            h.finished,
+          ]),
         },
-        { kind: "book", title: "total run time", rows: [{ label: "2 counters + 4 async fns, 1 loop", book: "≈10 s", ours: `${bookSeconds(report.makespanMs, SECOND).toFixed(1)} s (${opts.driver === "sim" ? "virtual" : "book scale, measured"})` }] },
+        {
+          kind: "book",
+          title: "total run time",
+          rows: [
+            {
+              label: "2 counters + 4 async fns, 1 loop",
+              book: "≈10 s",
+              ours:
+                `${bookSeconds(report.makespanMs, SECOND).toFixed(1)} s ` +
+                `(${opts.driver === "sim" ? "virtual" : "book scale, measured"})`,
+            },
+          ],
+        },
         {
           kind: "notice",
           lines: [
-            "A future becomes a task and a runnable on the queue; each Pending poll re-queues it through its waker (counters alternate 1,1 … 2,2 … 3,3).",
-            "The four async fns have no await inside, so they run as one poll and hold the only loop for 4 s — the queue stalls.",
-            "At t = 5 s main's 'before the block' and the third 'async fn' happen at the same instant; the book's threads raced, the sim orders same-instant events by when they were made.",
+            "A future becomes a task and a runnable on the queue; each Pending poll " +
+              "re-queues it through its waker (counters alternate 1,1 … 2,2 … 3,3).",
+            "The four async fns have no await inside, so they run as one poll and " +
+              "hold the only loop for 4 s — the queue stalls.",
+            "At t = 5 s main's 'before the block' and the third 'async fn' happen " +
+              "at the same instant; the book's threads raced, the sim orders " +
+              "same-instant events by when they were made.",
           ],
         },
       ],

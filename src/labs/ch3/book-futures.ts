@@ -43,7 +43,12 @@ export class FourAsyncFns extends BaseFuture<void> {
 /** A task that blocks its loop for `ms` in each of `polls` polls (yielding between). */
 export class Blocker extends BaseFuture<string> {
   private done = 0;
-  constructor(private readonly label: string, private readonly ms: number, private readonly polls = 1, private readonly cpu = false) {
+  constructor(
+    private readonly label: string,
+    private readonly ms: number,
+    private readonly polls = 1,
+    private readonly cpu = false,
+  ) {
     super();
   }
   poll(cx: Context): Poll<string> {
@@ -62,7 +67,12 @@ export class NetworkTask extends BaseFuture<void> {
   private waiting: Future<void> | null = null;
   private round = 0;
   private readyAt = 0;
-  constructor(private readonly rounds: number, private readonly gapMs: number, private readonly costMs: number, private readonly lateness: number[]) {
+  constructor(
+    private readonly rounds: number,
+    private readonly gapMs: number,
+    private readonly costMs: number,
+    private readonly lateness: number[],
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {

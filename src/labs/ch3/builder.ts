@@ -23,7 +23,11 @@ export const builder: Experiment = {
     let last: Rt | null = null;
     for (const [label, b] of configs) {
       const rt = build(b.withSeed(opts.seed).withTrace(), opts);
-      for (let i = 0; i < 12; i++) rt.spawn(new Blocker(`t${i}`, SECOND), { name: `${i.toString(36)}-task`, priority: i % 3 === 0 ? "high" : "low" });
+      for (let i = 0; i < 12; i++)
+        rt.spawn(new Blocker(`t${i}`, SECOND), {
+          name: `${i.toString(36)}-task`,
+          priority: i % 3 === 0 ? "high" : "low",
+        });
       const r = await runOn(rt);
       const layout = b.layout;
       rows.push([label, layout[0]!.workers, layout[1]!.workers, bookSeconds(r.makespanMs, SECOND), r.steals]);
@@ -34,7 +38,13 @@ export const builder: Experiment = {
         {
           kind: "table",
           title: "12 one-second tasks (4 high, 8 low), priority-steal",
-          columns: [{ header: "runtime" }, { header: "high loops" }, { header: "low loops" }, { header: "makespan", unit: "s", digits: 1, best: "min" }, { header: "steals" }],
+          columns: [
+            { header: "runtime" },
+            { header: "high loops" },
+            { header: "low loops" },
+            { header: "makespan", unit: "s", digits: 1, best: "min" },
+            { header: "steals" },
+          ],
           rows,
         },
         timeline(last!, "withLowNum(2).withHighNum(4)"),
@@ -42,7 +52,9 @@ export const builder: Experiment = {
           kind: "notice",
           lines: [
             "Defaults follow the book: high = available parallelism − 2 (at least 1), low = 1.",
-            "The book's run() spawns an empty task per queue so lazily-started loops exist before stealing can happen; this runtime's loops exist from construction, so the pitfall cannot occur.",
+            "The book's run() spawns an empty task per queue so lazily-started " +
+              "loops exist before stealing can happen; this runtime's loops exist " +
+              "from construction, so the pitfall cannot occur.",
           ],
         },
       ],

@@ -6,7 +6,14 @@
  * Invariant: lines printed by futures and the runtime's own trace events merge in the
  * order they happened — by clock time, then by their place among the trace's events.
  */
-import { Runtime, LiveLoopsRuntime, SimRuntime, type Future, type SchedulerReport, type TraceEvent } from "../../index.js";
+import {
+  Runtime,
+  LiveLoopsRuntime,
+  SimRuntime,
+  type Future,
+  type SchedulerReport,
+  type TraceEvent,
+} from "../../index.js";
 import type { Block, ExperimentResult, LabOptions, TimelineBlock } from "../types.js";
 import { Blocker } from "./book-futures.js";
 import { bookMs } from "../book-time.js";
@@ -52,7 +59,9 @@ export class Printout {
   }
   /** Times in the book's seconds. */
   render(): string[] {
-    return [...this.lines].sort((a, b) => a.t - b.t || a.order - b.order).map((l) => `[${(l.t / this.second).toFixed(3).padStart(7)} s] ${l.text}`);
+    return [...this.lines]
+      .sort((a, b) => a.t - b.t || a.order - b.order)
+      .map((l) => `[${(l.t / this.second).toFixed(3).padStart(7)} s] ${l.text}`);
   }
 }
 
@@ -62,7 +71,13 @@ export function timeline(rt: Rt, title: string): TimelineBlock {
   const data = rt.trace!.timeline();
   // The sim's clock is virtual; say so on every picture drawn from it (and never under live).
   const shown = rt instanceof SimRuntime && !/\(virtual/.test(title) ? `${title} (virtual time)` : title;
-  return { kind: "timeline", title: shown, unit: "ms", workers: data.workers, spans: data.spans.slice(0, MAX_TIMELINE_SPANS) };
+  return {
+    kind: "timeline",
+    title: shown,
+    unit: "ms",
+    workers: data.workers,
+    spans: data.spans.slice(0, MAX_TIMELINE_SPANS),
+  };
 }
 
 /** Driver ms → the book's seconds. */
@@ -82,7 +97,10 @@ export function queueCountAfter(events: readonly TraceEvent[], index: number): n
 }
 
 const LIVE_NOTICE =
-  "Driver live: the loops are logical loops taking turns on one thread, so a blocking poll stalls all of them and more loops do not shorten the run — overlapping blocking work takes real threads. Which loop runs what, and in which order, is as in the sim.";
+  "Driver live: the loops are logical loops taking turns on one thread, " +
+  "so a blocking poll stalls all of them and more loops do not shorten " +
+  "the run — overlapping blocking work takes real threads. Which loop " +
+  "runs what, and in which order, is as in the sim.";
 
 export function result(blocks: Block[], rt: Rt): ExperimentResult {
   if (rt instanceof LiveLoopsRuntime) blocks.push({ kind: "notice", lines: [LIVE_NOTICE] });
@@ -110,5 +128,6 @@ export function reportColumns(opts: LabOptions) {
 
 /** E3.3's load: six tasks that each block their loop for 1 s, three times. */
 export function sixBlockers(rt: Rt, SECOND: number, priority?: string): void {
-  for (let i = 0; i < 6; i++) rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-task`, ...(priority === undefined ? {} : { priority }) });
+  for (let i = 0; i < 6; i++)
+    rt.spawn(new Blocker(`t${i}`, SECOND, 3), { name: `${i}-task`, ...(priority === undefined ? {} : { priority }) });
 }

@@ -27,6 +27,12 @@ import { background } from "./background.js";
 export const ch3: Chapter = {
   id: "ch3",
   title: "Building our own async runtime",
-  options: [{ flags: "--lazy-queues", description: "stealing: also run with lazily started queues (the book's pitfall: loops that never start never steal)" }],
+  options: [
+    {
+      flags: "--lazy-queues",
+      description:
+        "stealing: also run with lazily started queues (the book's pitfall: loops that never start never steal)",
+    },
+  ],
   experiments: [basicQueue, asyncSleep, moreWorkers, priorityQueues, stealing, joinExperiment, builder, background],
 };

@@ -1,7 +1,17 @@
 /**
  * E3.7 join and try-join: results in argument order; the first error wins.
  */
-import { BaseFuture, PENDING, Runtime, block, join, tryJoin, type Context, type Future, type Poll } from "../../index.js";
+import {
+  BaseFuture,
+  PENDING,
+  Runtime,
+  block,
+  join,
+  tryJoin,
+  type Context,
+  type Future,
+  type Poll,
+} from "../../index.js";
 import type { Experiment } from "../types.js";
 import { bookSecond, build, blockOnRt, timeline, bookSeconds, result, virtual } from "./harness.js";
 import { Blocker } from "./book-futures.js";
@@ -28,14 +38,17 @@ export class SettleFuture<T> extends BaseFuture<Settled<T>> {
   }
 }
 
-const show = (r: Settled<unknown>): string => (r.ok ? `Ok(${JSON.stringify(r.value)})` : `Err(${JSON.stringify(r.error)})`);
+const show = (r: Settled<unknown>): string =>
+  r.ok ? `Ok(${JSON.stringify(r.value)})` : `Err(${JSON.stringify(r.error)})`;
 
 export const joinExperiment: Experiment = {
   usesDriver: true,
   id: "join",
   book: "E3.7",
   title: "join and tryJoin: results in argument order",
-  summary: "three tasks finishing out of order; tryJoin stops at the first error, the book's try_join! gives one result per task",
+  summary:
+    "three tasks finishing out of order; tryJoin stops at the first error, " +
+    "the book's try_join! gives one result per task",
   default: true,
   async run(opts) {
     const SECOND = bookSecond(opts);
@@ -55,7 +68,12 @@ export const joinExperiment: Experiment = {
     const b = rt.spawn(timed("b (1 s)", SECOND), { name: "b" });
     const c = rt.spawn(timed("c (2 s)", 2 * SECOND), { name: "c" });
     const joined = await blockOnRt(rt, join(a, b, c));
-    const failing: Future<string> = { poll: () => { block(SECOND); throw new Error("y failed"); } };
+    const failing: Future<string> = {
+      poll: () => {
+        block(SECOND);
+        throw new Error("y failed");
+      },
+    };
     const x = rt.spawn(new Blocker("x (3 s)", 3 * SECOND), { name: "x" });
     const y = rt.spawn(failing, { name: "y" });
     let tryJoinOutcome: string;
@@ -70,7 +88,21 @@ export const joinExperiment: Experiment = {
     const settled = await blockOnRt(rt, join(new SettleFuture(x2), new SettleFuture(y2)));
     return result(
       [
-        { kind: "text", title: `results${virtual(opts)}`, lines: [`completion order: ${finished.sort((p, q) => p.t - q.t).map((f) => `${f.label} at ${bookSeconds(f.t, SECOND).toFixed(1)} s`).join(", ")}`, `join(a, b, c) → ${JSON.stringify(joined)}`, `tryJoin(x, y) → ${tryJoinOutcome}   (ours: the first error; the other handle is let go and its task runs on, as tokio drops it)`, `join(settle(x), settle(y)) → [${settled.map(show).join(", ")}]   (the book's try_join!: one result per task)`] },
+        {
+          kind: "text",
+          title: `results${virtual(opts)}`,
+          lines: [
+            `completion order: ${finished
+              .sort((p, q) => p.t - q.t)
+              .map((f) => `${f.label} at ${bookSeconds(f.t, SECOND).toFixed(1)} s`)
+              .join(", ")}`,
+            `join(a, b, c) → ${JSON.stringify(joined)}`,
+            `tryJoin(x, y) → ${tryJoinOutcome}   (ours: the first error; the other ` +
+              `handle is let go and its task runs on, as tokio drops it)`,
+            `join(settle(x), settle(y)) → [${settled.map(show).join(", ")}]   (the ` +
+              `book's try_join!: one result per task)`,
+          ],
+        },
         timeline(rt, "three tasks on three loops, then x and the failing y"),
         {
           kind: "notice",
@@ -88,6 +120,11 @@ export const joinExperiment: Experiment = {
 /** The E3.7 line about the two try-joins, from what each returned. */
 export function settledNotice(settled: readonly Settled<unknown>[]): string {
   const ok = settled.filter((r) => r.ok).length;
-  return `The book's try_join! gives a Vec<Result>: here ${ok} Ok and ${settled.length - ok} Err, every task awaited to its end. ` +
-    "Our tryJoin is tokio's try_join!: it returns the first error and drops the rest — a plain future is cancelled, a task behind a JoinHandle runs on.";
+  return (
+    `The book's try_join! gives a Vec<Result>: here ${ok} Ok and ` +
+    `${settled.length - ok} Err, every task awaited to its end. ` +
+    ("Our tryJoin is tokio's try_join!: it returns the first error and drops " +
+      "the rest — a plain future is cancelled, a task behind a JoinHandle " +
+      "runs on.")
+  );
 }

@@ -3,7 +3,17 @@
  */
 import { Runtime } from "../../index.js";
 import type { Experiment } from "../types.js";
-import { type Rt, bookSecond, build, runOn, timeline, result, reportRow, reportColumns, sixBlockers } from "./harness.js";
+import {
+  type Rt,
+  bookSecond,
+  build,
+  runOn,
+  timeline,
+  result,
+  reportRow,
+  reportColumns,
+  sixBlockers,
+} from "./harness.js";
 
 export const moreWorkers: Experiment = {
   usesDriver: true,
@@ -17,7 +27,14 @@ export const moreWorkers: Experiment = {
     const rows: (string | number)[][] = [];
     let last: Rt | null = null;
     for (const n of [1, 2, 3]) {
-      const rt = build(new Runtime().withQueues([{ name: "queue", workers: n }]).withPolicy("fifo").withSeed(opts.seed).withTrace(), opts);
+      const rt = build(
+        new Runtime()
+          .withQueues([{ name: "queue", workers: n }])
+          .withPolicy("fifo")
+          .withSeed(opts.seed)
+          .withTrace(),
+        opts,
+      );
       sixBlockers(rt, SECOND);
       rows.push(reportRow(`${n} loop${n > 1 ? "s" : ""}`, await runOn(rt), SECOND));
       last = rt;
@@ -30,7 +47,8 @@ export const moreWorkers: Experiment = {
           kind: "notice",
           lines: [
             "Each loop is a consumer on the same queue (the book clones the receiver): the work divides between them.",
-            "A blocking poll still holds its loop; with CPU-heavy tasks on every loop, nothing is left to answer a request (L2189-2196).",
+            "A blocking poll still holds its loop; with CPU-heavy tasks on every " +
+              "loop, nothing is left to answer a request (L2189-2196).",
           ],
         },
       ],

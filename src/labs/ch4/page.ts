@@ -26,11 +26,34 @@ export function page(_req: HttpRequest): HttpResponse {
 export function selfSigned(): { key: string; cert: string } | string {
   const dir = mkdtempSync(join(tmpdir(), "async-lab-ch4-"));
   try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-      "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
     return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
   } catch (error) {
-    return `openssl not usable (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); Node has no API to create a certificate`;
+    return (
+      `openssl not usable ` +
+      `(${error instanceof Error ? error.message.split("\n")[0] : String(error)}); ` +
+      `Node has no API to create a certificate`
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

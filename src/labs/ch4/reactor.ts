@@ -13,7 +13,18 @@
  * Invariant: the stuck fetch is aborted before the experiment returns, so nothing it
  * started outlives the run.
  */
-import { blockOn, co, fromPromise, HttpClient, HttpServer, Listener, LiveRuntime, sleep, VirtualRuntime, type Co } from "../../index.js";
+import {
+  blockOn,
+  co,
+  fromPromise,
+  HttpClient,
+  HttpServer,
+  Listener,
+  LiveRuntime,
+  sleep,
+  VirtualRuntime,
+  type Co,
+} from "../../index.js";
 import type { ExperimentResult } from "../types.js";
 import { page } from "./page.js";
 
@@ -53,7 +64,9 @@ export async function reactor(): Promise<ExperimentResult> {
     }
     // 3. The adapter: our live runtime runs between turns of Node's loop; the promise wakes our task.
     const status = await new LiveRuntime().blockOn(co(libraryGet, url, new AbortController().signal));
-    lines.push(`fetch() on our live runtime (polls between turns of Node's loop; fromPromise wakes the task) → status ${status}`);
+    lines.push(
+      `fetch() on our live runtime (polls between turns of Node's loop; fromPromise wakes the task) → status ${status}`,
+    );
     // 4. Our own client on our own reactor: no adapter needed.
     const client = new HttpClient();
     const ours = await new LiveRuntime().blockOn(client.request(url));
@@ -68,15 +81,30 @@ export async function reactor(): Promise<ExperimentResult> {
       {
         kind: "book",
         rows: [
-          { label: "hyper on the book's executor", book: "panic: there is no reactor running …", ours: stuck ? "task not finished: nothing runnable, no timer" : "(it finished)" },
-          { label: "the fix", book: "a custom executor + connector for hyper", ours: "run it where Node's loop turns (LiveRuntime + fromPromise)" },
+          {
+            label: "hyper on the book's executor",
+            book: "panic: there is no reactor running …",
+            ours: stuck ? "task not finished: nothing runnable, no timer" : "(it finished)",
+          },
+          {
+            label: "the fix",
+            book: "a custom executor + connector for hyper",
+            ours: "run it where Node's loop turns (LiveRuntime + fromPromise)",
+          },
         ],
       },
-      { kind: "notice", lines: [
-        "A future that needs a reactor only makes progress where that reactor runs: fetch's sockets are serviced by Node's event loop, which our virtual runtime never lets turn.",
-        "The adapter runs our tasks between turns of Node's loop and lets the library's promise wake our task — the role of the book's custom executor and connector.",
-        "Our HttpClient needs no adapter on the live runtime: its sockets report readiness straight to our tasks.",
-      ] },
+      {
+        kind: "notice",
+        lines: [
+          "A future that needs a reactor only makes progress where that reactor " +
+            "runs: fetch's sockets are serviced by Node's event loop, which our " +
+            "virtual runtime never lets turn.",
+          "The adapter runs our tasks between turns of Node's loop and lets the " +
+            "library's promise wake our task — the role of the book's custom " +
+            "executor and connector.",
+          "Our HttpClient needs no adapter on the live runtime: its sockets report readiness straight to our tasks.",
+        ],
+      },
     ],
   };
 }

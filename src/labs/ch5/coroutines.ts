@@ -74,8 +74,14 @@ export function readCoroutine(path: string): Coroutine<number, void> {
   return fromGenerator(readNumbers(path));
 }
 
-/** E5.3's `CoroutineManager`: resume the reader, hand each value to the writer. Returns values moved and the peak heap seen. */
-export function transfer(from: string, to: string, sampleEvery = 4096, heap: () => number = () => process.memoryUsage().heapUsed): { moved: number; peakHeap: number } {
+/** E5.3's `CoroutineManager`: resume the reader, hand each value to the writer. Returns values moved and the peak heap
+ * seen. */
+export function transfer(
+  from: string,
+  to: string,
+  sampleEvery = 4096,
+  heap: () => number = () => process.memoryUsage().heapUsed,
+): { moved: number; peakHeap: number } {
   const reader = readCoroutine(from);
   const writer = writeCoroutine(to);
   let moved = 0;
@@ -121,8 +127,12 @@ export function symmetricWriter(path: string): SymmetricCoroutine<number, void> 
   return { resumeWithInput: (n: number) => void co.resume(n), close: () => co.close() };
 }
 
-/** main's shuttle between the two (the book notes it is not truly symmetric: main decides). Returns the values in order. */
-export function shuttle(reader: SymmetricCoroutine<void, number | null>, writer: SymmetricCoroutine<number, void>): number[] {
+/** main's shuttle between the two (the book notes it is not truly symmetric: main decides). Returns the values in
+ * order. */
+export function shuttle(
+  reader: SymmetricCoroutine<void, number | null>,
+  writer: SymmetricCoroutine<number, void>,
+): number[] {
   const moved: number[] = [];
   for (let v = reader.resumeWithInput(); v !== null; v = reader.resumeWithInput()) {
     writer.resumeWithInput(v);
@@ -137,16 +147,22 @@ export function shuttle(reader: SymmetricCoroutine<void, number | null>, writer:
 export class SleepCoroutine implements Coroutine<void, void> {
   private readonly start: number;
   resumes = 0;
-  constructor(private readonly duration: number, private readonly now: () => number) {
+  constructor(
+    private readonly duration: number,
+    private readonly now: () => number,
+  ) {
     this.start = now();
   }
   resume(): CoroutineState<void, void> {
     this.resumes++;
-    return this.now() - this.start >= this.duration ? { kind: "complete", value: undefined } : { kind: "yielded", value: undefined };
+    return this.now() - this.start >= this.duration
+      ? { kind: "complete", value: undefined }
+      : { kind: "yielded", value: undefined };
   }
 }
 
-/** The book's first executor: a queue of coroutines, resumed round-robin until each completes. Returns total resumes. */
+/** The book's first executor: a queue of coroutines, resumed round-robin until each completes. Returns total resumes.
+ * */
 export function runRoundRobin(coroutines: Coroutine<unknown, unknown>[], onPass?: (remaining: number) => void): number {
   const queue = coroutines.slice();
   let resumes = 0;
@@ -176,7 +192,11 @@ export class RandCoroutine implements Coroutine<number, void> {
 }
 
 /** E5.7's main loop: sum the values of live coroutines; kill any whose value is below `cutoff`. */
-export function externalControl(rng: Rng, count: number, cutoff: number): { total: number; rounds: number; draws: number[] } {
+export function externalControl(
+  rng: Rng,
+  count: number,
+  cutoff: number,
+): { total: number; rounds: number; draws: number[] } {
   const coroutines = Array.from({ length: count }, () => new RandCoroutine(rng));
   let total = 0;
   let rounds = 0;
@@ -198,7 +218,10 @@ export function externalControl(rng: Rng, count: number, cutoff: number): { tota
 
 /** The book's `MutexCoRoutine`: try the lock; on success add one and count down the threshold. */
 export class MutexCoroutine implements Coroutine<void, void> {
-  constructor(private readonly handle: Mutex<number>, public threshold: number) {}
+  constructor(
+    private readonly handle: Mutex<number>,
+    public threshold: number,
+  ) {}
   resume(): CoroutineState<void, void> {
     const guard = this.handle.tryLock();
     if (guard === null) return { kind: "yielded", value: undefined };

@@ -11,7 +11,15 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 import { seededRandom, randomInt } from "../../index.js";
-import { appendNumberReopening, readCoroutine, shuttle, symmetricReader, symmetricWriter, transfer, writeCoroutine } from "./coroutines.js";
+import {
+  appendNumberReopening,
+  readCoroutine,
+  shuttle,
+  symmetricReader,
+  symmetricWriter,
+  transfer,
+  writeCoroutine,
+} from "./coroutines.js";
 
 import type { ExperimentResult, LabOptions } from "../types.js";
 
@@ -42,14 +50,40 @@ export async function writeNumbersExperiment(opts: LabOptions): Promise<Experime
     const ratio = reopenMs / coMs;
     return {
       blocks: [
-        { kind: "table", title: `${NUMBERS.toLocaleString("en")} random numbers (seed ${opts.seed})`, columns: [{ header: "approach" }, { header: "time", unit: "ms", digits: 1, best: "min" }, { header: "file", unit: "B" }, { header: "same content" }],
-          rows: [["reopen the file for every number", reopenMs, statSync(reopenPath).size, same], ["coroutine holding the handle", coMs, statSync(coPath).size, same]] },
-        { kind: "book", rows: [
-          { label: "reopen each time", book: "3.8 s", ours: `${(reopenMs / 1000).toFixed(2)} s` },
-          { label: "WriteCoroutine", book: "622.6 ms", ours: `${coMs.toFixed(1)} ms` },
-          { label: "speed-up", book: "~6×", ours: `${ratio.toFixed(1)}×`, note: "ratio is the comparable figure (an M2 laptop then, this machine now)" },
-        ] },
-        { kind: "notice", lines: ["Each reopen is an open + close system call pair; the coroutine keeps its file descriptor across resumes, so only the write remains."] },
+        {
+          kind: "table",
+          title: `${NUMBERS.toLocaleString("en")} random numbers (seed ${opts.seed})`,
+          columns: [
+            { header: "approach" },
+            { header: "time", unit: "ms", digits: 1, best: "min" },
+            { header: "file", unit: "B" },
+            { header: "same content" },
+          ],
+          rows: [
+            ["reopen the file for every number", reopenMs, statSync(reopenPath).size, same],
+            ["coroutine holding the handle", coMs, statSync(coPath).size, same],
+          ],
+        },
+        {
+          kind: "book",
+          rows: [
+            { label: "reopen each time", book: "3.8 s", ours: `${(reopenMs / 1000).toFixed(2)} s` },
+            { label: "WriteCoroutine", book: "622.6 ms", ours: `${coMs.toFixed(1)} ms` },
+            {
+              label: "speed-up",
+              book: "~6×",
+              ours: `${ratio.toFixed(1)}×`,
+              note: "ratio is the comparable figure (an M2 laptop then, this machine now)",
+            },
+          ],
+        },
+        {
+          kind: "notice",
+          lines: [
+            "Each reopen is an open + close system call pair; the coroutine keeps " +
+              "its file descriptor across resumes, so only the write remains.",
+          ],
+        },
       ],
     };
   });
@@ -70,10 +104,24 @@ export async function readCsv(): Promise<ExperimentResult> {
       }
       lines.push(`Yielded(${s.value})`);
     }
-    return { blocks: [
-      { kind: "text", title: "resume() until Complete on test.csv (1..5)", lines },
-      { kind: "book", rows: [{ label: "printed values", book: "1 2 3 4 5", ours: lines.filter((l) => l.startsWith("Y")).map((l) => l.slice(8, -1)).join(" ") }] },
-    ] };
+    return {
+      blocks: [
+        { kind: "text", title: "resume() until Complete on test.csv (1..5)", lines },
+        {
+          kind: "book",
+          rows: [
+            {
+              label: "printed values",
+              book: "1 2 3 4 5",
+              ours: lines
+                .filter((l) => l.startsWith("Y"))
+                .map((l) => l.slice(8, -1))
+                .join(" "),
+            },
+          ],
+        },
+      ],
+    };
   });
 }
 
@@ -101,17 +149,35 @@ export async function fileTransfer(opts: LabOptions): Promise<ExperimentResult> 
       const ok = readFileSync(from).equals(readFileSync(to));
       rows.push([count, statSync(from).size, moved, Math.max(0, peakHeap - base), ok ? "yes" : "NO"]);
     }
-    return { blocks: [
-      { kind: "table", title: "numbers.txt → output.txt through a reader and a writer coroutine", columns: [{ header: "numbers" }, { header: "file size", unit: "B" }, { header: "moved" }, { header: "peak heap growth", unit: "B" }, { header: "identical" }], rows },
-      { kind: "notice", lines: [
-        "The file grows 100×; the heap the transfer needs does not: the reader holds one 64 KiB chunk and yields one number at a time.",
-        "Heap sampled 20 times per run, each after a forced GC, minus the live heap before the run.",
-      ] },
-    ] };
+    return {
+      blocks: [
+        {
+          kind: "table",
+          title: "numbers.txt → output.txt through a reader and a writer coroutine",
+          columns: [
+            { header: "numbers" },
+            { header: "file size", unit: "B" },
+            { header: "moved" },
+            { header: "peak heap growth", unit: "B" },
+            { header: "identical" },
+          ],
+          rows,
+        },
+        {
+          kind: "notice",
+          lines: [
+            "The file grows 100×; the heap the transfer needs does not: the reader " +
+              "holds one 64 KiB chunk and yields one number at a time.",
+            "Heap sampled 20 times per run, each after a forced GC, minus the live heap before the run.",
+          ],
+        },
+      ],
+    };
   });
 }
 
-/** A way to force a GC without the --expose-gc flag (the flag can be set at run time, then read through a fresh context). */
+/** A way to force a GC without the --expose-gc flag (the flag can be set at run time, then read through a fresh
+ * context). */
 function collector(): () => void {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (existing !== undefined) return existing;
@@ -129,9 +195,24 @@ export async function symmetric(): Promise<ExperimentResult> {
     const writer = symmetricWriter(to);
     const moved = shuttle(symmetricReader(from), writer);
     writer.close();
-    return { blocks: [
-      { kind: "text", title: "main shuttles: reader.resumeWithInput(()) → writer.resumeWithInput(n)", lines: moved.map((n) => `moved ${n}`).concat([`output.txt: ${readFileSync(to, "utf8").trim().split("\n").join(" ")}`]) },
-      { kind: "notice", lines: ["Not truly symmetric (the book says so too): main decides who runs next. JavaScript generators are asymmetric as well — a yield returns to the caller, never to a peer."] },
-    ] };
+    return {
+      blocks: [
+        {
+          kind: "text",
+          title: "main shuttles: reader.resumeWithInput(()) → writer.resumeWithInput(n)",
+          lines: moved
+            .map((n) => `moved ${n}`)
+            .concat([`output.txt: ${readFileSync(to, "utf8").trim().split("\n").join(" ")}`]),
+        },
+        {
+          kind: "notice",
+          lines: [
+            "Not truly symmetric (the book says so too): main decides who runs " +
+              "next. JavaScript generators are asymmetric as well — a yield returns " +
+              "to the caller, never to a peer.",
+          ],
+        },
+      ],
+    };
   });
 }

@@ -19,11 +19,17 @@ export function mutexSteps(): { lines: string[]; values: number[] } {
     return v;
   };
   const held = mutex.tryLock()!;
-  for (let round = 1; round <= 3; round++) lines.push(`round ${round} (test holds the lock): first ${first.resume().kind}, second ${second.resume().kind}`);
+  for (let round = 1; round <= 3; round++)
+    lines.push(`round ${round} (test holds the lock): first ${first.resume().kind}, second ${second.resume().kind}`);
   const values = [held.value];
   lines.push(`value while held: ${held.value}`);
   held.release();
-  for (const [name, co] of [["first", first], ["second", second], ["first", first], ["second", second]] as const) {
+  for (const [name, co] of [
+    ["first", first],
+    ["second", second],
+    ["first", first],
+    ["second", second],
+  ] as const) {
     const kind = co.resume().kind;
     const v = value();
     values.push(v);
@@ -40,10 +46,21 @@ export async function mutexCoroutine(): Promise<ExperimentResult> {
   const g = mutex.tryLock()!;
   const asyncFinal = g.value;
   g.release();
-  return { blocks: [
-    { kind: "text", title: "synchronous test, step by step", lines: sync.lines },
-    { kind: "text", title: "under the executor (two tasks via asFuture)", lines: [`final value: ${asyncFinal}`] },
-    { kind: "book", rows: [{ label: "value sequence", book: "0, 1, 2, 3, 4", ours: sync.values.join(", ") }, { label: "async final", book: "4", ours: String(asyncFinal) }] },
-    { kind: "notice", lines: ["A coroutine is testable without any runtime: resume it by hand and check the state after every step."] },
-  ] };
+  return {
+    blocks: [
+      { kind: "text", title: "synchronous test, step by step", lines: sync.lines },
+      { kind: "text", title: "under the executor (two tasks via asFuture)", lines: [`final value: ${asyncFinal}`] },
+      {
+        kind: "book",
+        rows: [
+          { label: "value sequence", book: "0, 1, 2, 3, 4", ours: sync.values.join(", ") },
+          { label: "async final", book: "4", ours: String(asyncFinal) },
+        ],
+      },
+      {
+        kind: "notice",
+        lines: ["A coroutine is testable without any runtime: resume it by hand and check the state after every step."],
+      },
+    ],
+  };
 }

@@ -49,8 +49,27 @@ export async function nestingCost(): Promise<ExperimentResult> {
     const ns = await measure(() => co(nested, depth, awaits));
     rows.push([`co() with nested yield*`, depth, ns, ns / hand]);
   }
-  return { blocks: [
-    { kind: "table", title: `${awaits.toLocaleString("en")} awaits of yieldNow(), per await (including the executor's reschedule)`, columns: [{ header: "future" }, { header: "yield* depth" }, { header: "per resume", unit: "ns", digits: 0, best: "min" }, { header: "÷ hand-written", unit: "×", digits: 2 }], rows },
-    { kind: "notice", lines: ["Each resume re-enters every generator on the yield* chain, so its cost grows with depth — the cost the generator-library research points at. A hand-written future pays none of it."] },
-  ] };
+  return {
+    blocks: [
+      {
+        kind: "table",
+        title: `${awaits.toLocaleString("en")} awaits of yieldNow(), per await (including the executor's reschedule)`,
+        columns: [
+          { header: "future" },
+          { header: "yield* depth" },
+          { header: "per resume", unit: "ns", digits: 0, best: "min" },
+          { header: "÷ hand-written", unit: "×", digits: 2 },
+        ],
+        rows,
+      },
+      {
+        kind: "notice",
+        lines: [
+          "Each resume re-enters every generator on the yield* chain, so its cost " +
+            "grows with depth — the cost the generator-library research points at. " +
+            "A hand-written future pays none of it.",
+        ],
+      },
+    ],
+  };
 }

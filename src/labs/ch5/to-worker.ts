@@ -38,12 +38,31 @@ export async function toWorker(opts: LabOptions): Promise<ExperimentResult> {
   } finally {
     await worker.terminate();
   }
-  return { blocks: [
-    { kind: "text", title: "worker thread", lines },
-    { kind: "table", title: "state sent, coroutine rebuilt in the worker, resumed once", columns: [{ header: "coroutine" }, { header: "resumes before sending" }, { header: "worker's value" }, { header: "main's next value" }, { header: "same" }], rows },
-    { kind: "notice", lines: [
-      "Rust moves a coroutine (a state machine struct) to another thread; a JS generator is a suspended stack frame that structured clone cannot copy.",
-      "So the state is sent (seed + resumes so far) and the worker rebuilds an equivalent generator — same next value as the original would give.",
-    ] },
-  ] };
+  return {
+    blocks: [
+      { kind: "text", title: "worker thread", lines },
+      {
+        kind: "table",
+        title: "state sent, coroutine rebuilt in the worker, resumed once",
+        columns: [
+          { header: "coroutine" },
+          { header: "resumes before sending" },
+          { header: "worker's value" },
+          { header: "main's next value" },
+          { header: "same" },
+        ],
+        rows,
+      },
+      {
+        kind: "notice",
+        lines: [
+          "Rust moves a coroutine (a state machine struct) to another thread; a " +
+            "JS generator is a suspended stack frame that structured clone cannot " +
+            "copy.",
+          "So the state is sent (seed + resumes so far) and the worker rebuilds " +
+            "an equivalent generator — same next value as the original would give.",
+        ],
+      },
+    ],
+  };
 }

@@ -10,7 +10,15 @@
  * step, so the same inputs give the same temperature series; only the polls differ.
  */
 import { BaseFuture, PENDING, type Context, type Poll, type Rng } from "../../index.js";
-import { HeaterSubjects, type HeaterParams, type HeaterTrace, Controller, OwnTimer, timersOf, lossInterval } from "./heater-model.js";
+import {
+  HeaterSubjects,
+  type HeaterParams,
+  type HeaterTrace,
+  Controller,
+  OwnTimer,
+  timersOf,
+  lossInterval,
+} from "./heater-model.js";
 
 // --- busy design: the book's futures ---
 
@@ -18,7 +26,11 @@ export class BusyDisplay extends BaseFuture<never> {
   private tempSnap: number;
   private desiredSnap: number;
   private waiting = false;
-  constructor(private readonly s: HeaterSubjects, private readonly ctl: Controller, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly ctl: Controller,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
     this.tempSnap = s.temp.load();
     this.desiredSnap = Number.NaN; // render once at start
@@ -41,7 +53,11 @@ export class BusyDisplay extends BaseFuture<never> {
 
 export class BusyHeater extends BaseFuture<never> {
   private snap = Number.NaN;
-  constructor(private readonly s: HeaterSubjects, private readonly p: HeaterParams, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly p: HeaterParams,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
   }
   poll(cx: Context): Poll<never> {
@@ -60,7 +76,12 @@ export class BusyHeater extends BaseFuture<never> {
 export class BusyHeatLoss extends BaseFuture<never> {
   private snap = Number.NaN;
   private interval: number;
-  constructor(private readonly s: HeaterSubjects, private readonly p: HeaterParams, private readonly rng: Rng, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly p: HeaterParams,
+    private readonly rng: Rng,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
     this.interval = lossInterval(p, rng);
   }
@@ -85,7 +106,11 @@ export class WakerDisplay extends BaseFuture<never> {
   private desiredSnap = Number.NaN;
   private waiting = false;
   private readonly timer = new OwnTimer();
-  constructor(private readonly s: HeaterSubjects, private readonly ctl: Controller, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly ctl: Controller,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
   }
   poll(cx: Context): Poll<never> {
@@ -114,7 +139,11 @@ export class WakerDisplay extends BaseFuture<never> {
 export class WakerHeater extends BaseFuture<never> {
   private readonly timer = new OwnTimer();
   private armed = false;
-  constructor(private readonly s: HeaterSubjects, private readonly p: HeaterParams, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly p: HeaterParams,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
   }
   poll(cx: Context): Poll<never> {
@@ -146,7 +175,12 @@ export class WakerHeater extends BaseFuture<never> {
 export class WakerHeatLoss extends BaseFuture<never> {
   private readonly timer = new OwnTimer();
   private armed = false;
-  constructor(private readonly s: HeaterSubjects, private readonly p: HeaterParams, private readonly rng: Rng, private readonly trace: HeaterTrace) {
+  constructor(
+    private readonly s: HeaterSubjects,
+    private readonly p: HeaterParams,
+    private readonly rng: Rng,
+    private readonly trace: HeaterTrace,
+  ) {
     super();
   }
   poll(cx: Context): Poll<never> {

@@ -6,7 +6,15 @@
  * CPU) differs — which is the lesson. This file starts a heater and summarises a run.
  */
 import { seededRandom, type JoinHandle, type Spawner } from "../../index.js";
-import { BOOK_HEATER, HeaterSubjects, newTrace, Controller, type HeaterParams, type HeaterTrace, type ObserverDesign } from "./heater-model.js";
+import {
+  BOOK_HEATER,
+  HeaterSubjects,
+  newTrace,
+  Controller,
+  type HeaterParams,
+  type HeaterTrace,
+  type ObserverDesign,
+} from "./heater-model.js";
 export { BOOK_HEATER, HeaterSubjects, type HeaterParams, type HeaterTrace, type ObserverDesign };
 import { BusyDisplay, BusyHeater, BusyHeatLoss, WakerDisplay, WakerHeater, WakerHeatLoss } from "./heater-observers.js";
 
@@ -28,8 +36,16 @@ export function startHeater(runtime: Spawner, design: ObserverDesign, params: Pa
   const ctl = new Controller(subjects, p.reactionDelayMs, trace);
   const futures =
     design === "busy"
-      ? [new BusyDisplay(subjects, ctl, trace), new BusyHeater(subjects, p, trace), new BusyHeatLoss(subjects, p, rng, trace)]
-      : [new WakerDisplay(subjects, ctl, trace), new WakerHeater(subjects, p, trace), new WakerHeatLoss(subjects, p, rng, trace)];
+      ? [
+          new BusyDisplay(subjects, ctl, trace),
+          new BusyHeater(subjects, p, trace),
+          new BusyHeatLoss(subjects, p, rng, trace),
+        ]
+      : [
+          new WakerDisplay(subjects, ctl, trace),
+          new WakerHeater(subjects, p, trace),
+          new WakerHeatLoss(subjects, p, rng, trace),
+        ];
   const tasks = futures.map((f, i) => runtime.spawn<never>(f, { name: ["display", "heater", "heat-loss"][i]! }));
   return {
     subjects,

@@ -8,8 +8,15 @@
  * screen cannot be returned as data. Without a TTY the scripted key sequence is replayed.
  */
 import {
-  AtomicCell, EventBus, LiveRuntime, VirtualRuntime, co, sleep, yieldNow,
-  type BackpressurePolicy, type Co,
+  AtomicCell,
+  EventBus,
+  LiveRuntime,
+  VirtualRuntime,
+  co,
+  sleep,
+  yieldNow,
+  type BackpressurePolicy,
+  type Co,
 } from "../../index.js";
 import { startHeater, summarizeHeater, type HeaterTrace, type ObserverDesign } from "./heater.js";
 import { simulateHeater } from "./simulate-heater.js";
@@ -46,10 +53,20 @@ async function liveRun(design: ObserverDesign, opts: LabOptions) {
   run.stop();
   const cpu = process.cpuUsage(cpu0);
   const t0 = run.trace.samples[0]?.[0] ?? 0;
-  const shifted = { ...run.trace, samples: run.trace.samples.map(([t, a, b, c]) => [t - t0, a, b, c] as [number, number, number, number]) };
+  const shifted = {
+    ...run.trace,
+    samples: run.trace.samples.map(([t, a, b, c]) => [t - t0, a, b, c] as [number, number, number, number]),
+  };
   const s = summarizeHeater(shifted);
   const polls = run.trace.polls.display + run.trace.polls.heater + run.trace.polls.heatLoss;
-  return [design === "busy" ? "busy-poll (book)" : "waker-driven", toBookSeconds(opts, s.timeToTargetMs), s.amplitude, s.switches, polls / LIVE_RUN_BOOK_S, (cpu.user + cpu.system) / 1000];
+  return [
+    design === "busy" ? "busy-poll (book)" : "waker-driven",
+    toBookSeconds(opts, s.timeToTargetMs),
+    s.amplitude,
+    s.switches,
+    polls / LIVE_RUN_BOOK_S,
+    (cpu.user + cpu.system) / 1000,
+  ];
 }
 
 async function heater(opts: LabOptions): Promise<ExperimentResult> {
@@ -61,23 +78,59 @@ async function heater(opts: LabOptions): Promise<ExperimentResult> {
   const { points, spans } = chartOf(sim.trace, SIM_RUN_MS);
   const compare = [await liveRun("busy", opts), await liveRun("waker", opts)];
   const delays = [0, 1, 3, 10].map((d) => {
-    const s = summarizeHeater(simulateHeater("waker", SIM_RUN_MS, { seed: opts.seed, reactionDelayMs: d * BOOK_SECOND }).trace);
+    const s = summarizeHeater(
+      simulateHeater("waker", SIM_RUN_MS, { seed: opts.seed, reactionDelayMs: d * BOOK_SECOND }).trace,
+    );
     return [d, s.timeToTargetMs / 1000, s.bandLow, s.bandHigh, s.amplitude, s.switches];
   });
   const blocks: ExperimentResult["blocks"] = [
-    { kind: "chart", title: `heater (E6.1), simulated ${SIM_RUN_MS / 60000} min (virtual), seed ${opts.seed}`, xLabel: "time (s, virtual)", yLabel: "°C", series: [{ name: "temperature", points }], hlines: [{ name: "desired", y: 21 }], spans },
-    { kind: "table", title: `busy-poll vs waker-driven observers, live runtime, ${LIVE_RUN_BOOK_S} book s at time scale ${opts.timeScale}`, columns: [
-      { header: "observers" }, { header: "to 21.00", unit: "book s", digits: 1 }, { header: "amplitude", unit: "°C", digits: 3 }, { header: "switches" },
-      { header: "polls / book s", digits: 0, best: "min" }, { header: "CPU", unit: "ms", digits: 0, best: "min" },
-    ], rows: compare },
-    { kind: "table", title: "reaction delay on the display (simulated, 10 min, virtual)", columns: [
-      { header: "delay", unit: "s" }, { header: "to 21.00", unit: "s", digits: 1 }, { header: "low", unit: "°C", digits: 2 }, { header: "high", unit: "°C", digits: 2 }, { header: "amplitude", unit: "°C", digits: 3 }, { header: "switches" },
-    ], rows: delays },
-    { kind: "notice", lines: [
-      "Busy-poll observers are polled as fast as the runtime can go whether or not anything changed; waker-driven ones only when a subject changes or a timer fires — same control, a fraction of the polls and CPU.",
-      "The book's warning: delay the display's reaction and the oscillation around 21.00 grows.",
-      "Heat loss: 0.01 °C every 3 s ± a seeded 20 % draught (the book's interval is cut off in the early release).",
-    ] },
+    {
+      kind: "chart",
+      title: `heater (E6.1), simulated ${SIM_RUN_MS / 60000} min (virtual), seed ${opts.seed}`,
+      xLabel: "time (s, virtual)",
+      yLabel: "°C",
+      series: [{ name: "temperature", points }],
+      hlines: [{ name: "desired", y: 21 }],
+      spans,
+    },
+    {
+      kind: "table",
+      title:
+        `busy-poll vs waker-driven observers, live runtime, ${LIVE_RUN_BOOK_S} ` +
+        `book s at time scale ${opts.timeScale}`,
+      columns: [
+        { header: "observers" },
+        { header: "to 21.00", unit: "book s", digits: 1 },
+        { header: "amplitude", unit: "°C", digits: 3 },
+        { header: "switches" },
+        { header: "polls / book s", digits: 0, best: "min" },
+        { header: "CPU", unit: "ms", digits: 0, best: "min" },
+      ],
+      rows: compare,
+    },
+    {
+      kind: "table",
+      title: "reaction delay on the display (simulated, 10 min, virtual)",
+      columns: [
+        { header: "delay", unit: "s" },
+        { header: "to 21.00", unit: "s", digits: 1 },
+        { header: "low", unit: "°C", digits: 2 },
+        { header: "high", unit: "°C", digits: 2 },
+        { header: "amplitude", unit: "°C", digits: 3 },
+        { header: "switches" },
+      ],
+      rows: delays,
+    },
+    {
+      kind: "notice",
+      lines: [
+        "Busy-poll observers are polled as fast as the runtime can go whether " +
+          "or not anything changed; waker-driven ones only when a subject changes " +
+          "or a timer fires — same control, a fraction of the polls and CPU.",
+        "The book's warning: delay the display's reaction and the oscillation around 21.00 grows.",
+        "Heat loss: 0.01 °C every 3 s ± a seeded 20 % draught (the book's interval is cut off in the early release).",
+      ],
+    },
   ];
   return { blocks };
 }
@@ -85,11 +138,23 @@ async function heater(opts: LabOptions): Promise<ExperimentResult> {
 async function compareExchange(): Promise<ExperimentResult> {
   const c = new AtomicCell(5);
   const fmt = (r: ReturnType<AtomicCell["compareExchange"]>) => (r.ok ? `Ok(${r.previous})` : `Err(${r.actual})`);
-  const lines = [`compare_exchange(5, 10) = ${fmt(c.compareExchange(5, 10))}`, `load() = ${c.load()}`, `compare_exchange(6, 12) = ${fmt(c.compareExchange(6, 12))}`, `load() = ${c.load()}`];
-  return { blocks: [
-    { kind: "text", title: "Atomics.compareExchange on a SharedArrayBuffer (E6.2)", lines },
-    { kind: "book", rows: [{ label: "results", book: "Ok(5), 10, Err(10), 10", ours: lines.map((l) => l.split("= ")[1]).join(", ") }] },
-  ] };
+  const lines = [
+    `compare_exchange(5, 10) = ${fmt(c.compareExchange(5, 10))}`,
+    `load() = ${c.load()}`,
+    `compare_exchange(6, 12) = ${fmt(c.compareExchange(6, 12))}`,
+    `load() = ${c.load()}`,
+  ];
+  return {
+    blocks: [
+      { kind: "text", title: "Atomics.compareExchange on a SharedArrayBuffer (E6.2)", lines },
+      {
+        kind: "book",
+        rows: [
+          { label: "results", book: "Ok(5), 10, Err(10), 10", ours: lines.map((l) => l.split("= ")[1]).join(", ") },
+        ],
+      },
+    ],
+  };
 }
 
 /** The scripted keys replayed without a TTY: two +, one -, one +, then q. */
@@ -114,14 +179,33 @@ async function callbacks(opts: LabOptions): Promise<ExperimentResult> {
   for (const key of SCRIPTED_KEYS) {
     rt.runUntil(rt.now() + 60 * BOOK_SECOND);
     const alive = onKey(key);
-    rows.push([rt.now() / 1000, key, run.subjects.desired.load() / 100, run.subjects.temp.load() / 100, run.subjects.heatOn.load() === 1 ? "on" : "off"]);
+    rows.push([
+      rt.now() / 1000,
+      key,
+      run.subjects.desired.load() / 100,
+      run.subjects.temp.load() / 100,
+      run.subjects.heatOn.load() === 1 ? "on" : "off",
+    ]);
     if (!alive) break;
   }
   run.stop();
-  return { blocks: [
-    { kind: "text", title: "callbacks (E6.3)", lines },
-    { kind: "table", title: "scripted keys into the heater (to type them yourself: lab ch6 heater --interactive, in a terminal)", columns: [{ header: "t", unit: "s" }, { header: "key" }, { header: "desired", unit: "°C", digits: 2 }, { header: "temp", unit: "°C", digits: 2 }, { header: "heater" }], rows },
-  ] };
+  return {
+    blocks: [
+      { kind: "text", title: "callbacks (E6.3)", lines },
+      {
+        kind: "table",
+        title: "scripted keys into the heater (to type them yourself: lab ch6 heater --interactive, in a terminal)",
+        columns: [
+          { header: "t", unit: "s" },
+          { header: "key" },
+          { header: "desired", unit: "°C", digits: 2 },
+          { header: "temp", unit: "°C", digits: 2 },
+          { header: "heater" },
+        ],
+        rows,
+      },
+    ],
+  };
 }
 
 function* consumer(bus: EventBus<number>, out: string[]): Co<void> {
@@ -160,19 +244,50 @@ async function eventBus(opts: LabOptions): Promise<ExperimentResult> {
     if (i % 25_000 === 0) leakRows.push([i, leaky.chamberSnapshot().get(0)!.length, leaky.collect()]);
   }
 
-  const policyRows = (["drop-oldest", "drop-newest", "reject", "block"] as BackpressurePolicy[]).map((p) => backpressureRun(p));
-  return { blocks: [
-    { kind: "text", title: "the book's run: two consumers, send 1.0, 2.0, 3.0, print the chamber before and after GC", lines: out },
-    { kind: "book", rows: [{ label: "chamber", book: "{1: [], 0: []} then {}", ours: `${out.at(-2)} then ${out.at(-1)}` }] },
-    { kind: "table", title: "leak: a handle that is never disposed (no `using`, no [Symbol.dispose]())", columns: [{ header: "events sent" }, { header: "its backlog" }, { header: "reclaimed by GC" }], rows: leakRows },
-    { kind: "table", title: "backpressure: producer 1 event/ms for 1000 ms, slow consumer 1 event/10 ms, capacity 32 (virtual time)", columns: [
-      { header: "policy" }, { header: "backlog max" }, { header: "dropped" }, { header: "rejected (sender told)" }, { header: "received" }, { header: "producer done (virtual)", unit: "ms" },
-    ], rows: policyRows },
-    { kind: "notice", lines: [
-      "Disposing a handle only tombstones it; the GC task reclaims its queue (and its id) at its next round.",
-      "drop-oldest keeps the freshest events, drop-newest the first ones; reject tells the sender; block slows the sender to the consumer's pace.",
-    ] },
-  ] };
+  const policyRows = (["drop-oldest", "drop-newest", "reject", "block"] as BackpressurePolicy[]).map((p) =>
+    backpressureRun(p),
+  );
+  return {
+    blocks: [
+      {
+        kind: "text",
+        title: "the book's run: two consumers, send 1.0, 2.0, 3.0, print the chamber before and after GC",
+        lines: out,
+      },
+      {
+        kind: "book",
+        rows: [{ label: "chamber", book: "{1: [], 0: []} then {}", ours: `${out.at(-2)} then ${out.at(-1)}` }],
+      },
+      {
+        kind: "table",
+        title: "leak: a handle that is never disposed (no `using`, no [Symbol.dispose]())",
+        columns: [{ header: "events sent" }, { header: "its backlog" }, { header: "reclaimed by GC" }],
+        rows: leakRows,
+      },
+      {
+        kind: "table",
+        title: "backpressure: producer 1 event/ms for 1000 ms, slow consumer 1 event/10 ms, capacity 32 (virtual time)",
+        columns: [
+          { header: "policy" },
+          { header: "backlog max" },
+          { header: "dropped" },
+          { header: "rejected (sender told)" },
+          { header: "received" },
+          { header: "producer done (virtual)", unit: "ms" },
+        ],
+        rows: policyRows,
+      },
+      {
+        kind: "notice",
+        lines: [
+          "Disposing a handle only tombstones it; the GC task reclaims its queue (and its id) at its next round.",
+          "drop-oldest keeps the freshest events, drop-newest the first ones; " +
+            "reject tells the sender; block slows the sender to the consumer's " +
+            "pace.",
+        ],
+      },
+    ],
+  };
   void opts;
 }
 
@@ -183,22 +298,26 @@ function backpressureRun(policy: BackpressurePolicy): (string | number)[] {
   let received = 0;
   let rejected = 0;
   let doneAt = 0;
-  const producer = rt.spawn(co(function* () {
-    for (let i = 1; i <= 1000; i++) {
-      if (policy === "block") yield* bus.deliver(i);
-      else rejected += bus.send(i);
-      yield* sleep(1);
-    }
-    doneAt = rt.now();
-  }));
-  const cons = rt.spawn(co(function* () {
-    for (;;) {
-      const v = yield* h.recv();
-      if (v === undefined) return;
-      received++;
-      yield* sleep(10);
-    }
-  }));
+  const producer = rt.spawn(
+    co(function* () {
+      for (let i = 1; i <= 1000; i++) {
+        if (policy === "block") yield* bus.deliver(i);
+        else rejected += bus.send(i);
+        yield* sleep(1);
+      }
+      doneAt = rt.now();
+    }),
+  );
+  const cons = rt.spawn(
+    co(function* () {
+      for (;;) {
+        const v = yield* h.recv();
+        if (v === undefined) return;
+        received++;
+        yield* sleep(10);
+      }
+    }),
+  );
   rt.runUntil(Infinity, () => producer.finished);
   rt.runUntil(rt.now() + 10 * 40); // let the consumer drain what is left
   h[Symbol.dispose]();
@@ -210,11 +329,40 @@ function backpressureRun(policy: BackpressurePolicy): (string | number)[] {
 export const ch6: Chapter = {
   id: "ch6",
   title: "Reactive programming",
-  options: [{ flags: "--interactive", description: "heater: live display in this terminal; + / - move the desired temperature, q quits" }],
+  options: [
+    {
+      flags: "--interactive",
+      description: "heater: live display in this terminal; + / - move the desired temperature, q quits",
+    },
+  ],
   experiments: [
-    { id: "heater", book: "E6.1", title: "Heater: busy-poll vs waker-driven observers", summary: "chart, observer cost table, reaction-delay table", run: heater },
-    { id: "compare-exchange", book: "E6.2", title: "compareExchange", summary: "Ok/Err semantics on a SharedArrayBuffer", run: compareExchange },
-    { id: "callbacks", book: "E6.3", title: "Input by callbacks", summary: "callback result; scripted keys into the heater (type them live: lab ch6 heater --interactive)", run: callbacks },
-    { id: "event-bus", book: "E6.4", title: "Event bus with a garbage collector", summary: "the book's run, the leak, backpressure policies", run: eventBus },
+    {
+      id: "heater",
+      book: "E6.1",
+      title: "Heater: busy-poll vs waker-driven observers",
+      summary: "chart, observer cost table, reaction-delay table",
+      run: heater,
+    },
+    {
+      id: "compare-exchange",
+      book: "E6.2",
+      title: "compareExchange",
+      summary: "Ok/Err semantics on a SharedArrayBuffer",
+      run: compareExchange,
+    },
+    {
+      id: "callbacks",
+      book: "E6.3",
+      title: "Input by callbacks",
+      summary: "callback result; scripted keys into the heater (type them live: lab ch6 heater --interactive)",
+      run: callbacks,
+    },
+    {
+      id: "event-bus",
+      book: "E6.4",
+      title: "Event bus with a garbage collector",
+      summary: "the book's run, the leak, backpressure policies",
+      run: eventBus,
+    },
   ],
 };

@@ -20,7 +20,11 @@ export function runInteractiveHeater(opts: LabOptions): Promise<void> {
   let input = "";
   const draw = (): void => {
     const s = run.subjects;
-    out.write(`\x1b[2J\x1b[HTemperature: ${(s.temp.load() / 100).toFixed(2)}\nDesired Temp: ${(s.desired.load() / 100).toFixed(2)}\nHeater On: ${s.heatOn.load() === 1}\nInput: ${input}\n(+/- desired, q quits)\n`);
+    out.write(
+      `\x1b[2J\x1b[HTemperature: ${(s.temp.load() / 100).toFixed(2)}\nDesired ` +
+        `Temp: ${(s.desired.load() / 100).toFixed(2)}\nHeater On: ` +
+        `${s.heatOn.load() === 1}\nInput: ${input}\n(+/- desired, q quits)\n`,
+    );
   };
   return new Promise<void>((resolve) => {
     const stdin = process.stdin;

@@ -16,7 +16,12 @@ export interface SimulatedHeater {
   durationMs: number;
 }
 
-export function simulateHeater(design: ObserverDesign, durationMs: number, params: Partial<HeaterParams> = {}, pollCostMs = SIM_POLL_COST_MS): SimulatedHeater {
+export function simulateHeater(
+  design: ObserverDesign,
+  durationMs: number,
+  params: Partial<HeaterParams> = {},
+  pollCostMs = SIM_POLL_COST_MS,
+): SimulatedHeater {
   const rt = new VirtualRuntime({ pollCostMs });
   const run = startHeater(rt, design, params);
   rt.runUntil(durationMs);

@@ -29,7 +29,10 @@ interface ChildRun {
 }
 
 /** Start the child; `onLine` sees every line (and may signal the child). */
-function runChild(args: string[], onLine: (line: string, child: ChildProcess, run: ChildRun) => void): Promise<ChildRun> {
+function runChild(
+  args: string[],
+  onLine: (line: string, child: ChildProcess, run: ChildRun) => void,
+): Promise<ChildRun> {
   const path = fileURLToPath(script);
   const node = path.endsWith(".ts") ? ["--import", "tsx", path] : [path];
   const child = spawn(process.execPath, [...node, ...args], { stdio: ["ignore", "pipe", "inherit"] });
@@ -69,18 +72,52 @@ export async function ctrlCExperiment(opts: LabOptions): Promise<ExperimentResul
   return {
     blocks: [
       { kind: "text", title: "1. the book's cleanup loop: exit on the third ctrl-c", lines: show(loop) },
-      { kind: "text", title: `2. the book's pitfall: the main thread blocks ${blockMs} ms before the handler exists`, lines: show(blocked) },
+      {
+        kind: "text",
+        title: `2. the book's pitfall: the main thread blocks ${blockMs} ms before the handler exists`,
+        lines: show(blocked),
+      },
       { kind: "text", title: "3. the fix: the handler first, then the block", lines: show(fixed) },
-      table("real SIGINTs to a child process", ["run", "ctrl-c sent", "handler ran", "cleanup ran", "ended"], [
-        ["the book's loop", loop.sent, loop.lines.filter((l) => l === "ctrl-c received!").length, cleaned(loop), status(loop)],
-        ["blocked before the handler", blocked.sent, blocked.lines.filter((l) => l === "ctrl-c received!").length, cleaned(blocked), status(blocked)],
-        ["handler first, then blocked", fixed.sent, fixed.lines.filter((l) => l === "ctrl-c received!").length, cleaned(fixed), status(fixed)],
-      ]),
+      table(
+        "real SIGINTs to a child process",
+        ["run", "ctrl-c sent", "handler ran", "cleanup ran", "ended"],
+        [
+          [
+            "the book's loop",
+            loop.sent,
+            loop.lines.filter((l) => l === "ctrl-c received!").length,
+            cleaned(loop),
+            status(loop),
+          ],
+          [
+            "blocked before the handler",
+            blocked.sent,
+            blocked.lines.filter((l) => l === "ctrl-c received!").length,
+            cleaned(blocked),
+            status(blocked),
+          ],
+          [
+            "handler first, then blocked",
+            fixed.sent,
+            fixed.lines.filter((l) => l === "ctrl-c received!").length,
+            cleaned(fixed),
+            status(fixed),
+          ],
+        ],
+      ),
       {
         kind: "book",
         rows: [
-          { label: "loop", book: "ctrl-c received! ×3, exit on the third (L5619-5622)", ours: `${loop.lines.filter((l) => l === "ctrl-c received!").length} × ctrl-c received!, ${status(loop)}` },
-          { label: "blocked main", book: "ctrl-c kills the program, no cleanup (L5625-5630)", ours: `${status(blocked)}, cleanup ${cleaned(blocked) ? "ran" : "never ran"}` },
+          {
+            label: "loop",
+            book: "ctrl-c received! ×3, exit on the third (L5619-5622)",
+            ours: `${loop.lines.filter((l) => l === "ctrl-c received!").length} × ctrl-c received!, ${status(loop)}`,
+          },
+          {
+            label: "blocked main",
+            book: "ctrl-c kills the program, no cleanup (L5625-5630)",
+            ours: `${status(blocked)}, cleanup ${cleaned(blocked) ? "ran" : "never ran"}`,
+          },
         ],
       },
       { kind: "notice", lines: ctrlCNotices(blocked.signal, fixed.lines) },
@@ -94,11 +131,16 @@ export function ctrlCNotices(blockedSignal: NodeJS.Signals | null, fixedLines: r
   const handled = fixedLines.indexOf("ctrl-c received!");
   return [
     blockedSignal === "SIGINT"
-      ? "Blocked before its handler existed, the program died of the SIGINT itself: the default action, no cleanup — the book's pitfall."
-      : "The blocked program was not killed by the SIGINT this time (the signal arrived after the handler was installed).",
+      ? "Blocked before its handler existed, the program died of the SIGINT " +
+        "itself: the default action, no cleanup — the book's pitfall."
+      : "The blocked program was not killed by the SIGINT this time (the signal " +
+        "arrived after the handler was installed).",
     handled > free && free >= 0
-      ? "With the handler installed first, the ctrl-c that arrived during the block waited: the handler ran after the thread was free, and cleanup ran."
+      ? "With the handler installed first, the ctrl-c that arrived during the " +
+        "block waited: the handler ran after the thread was free, and cleanup " +
+        "ran."
       : "With the handler installed first, the handler's line did not come after the block ended in this run.",
-    "Node runs a signal handler on its event loop: a blocked main thread delays it, never loses it — once a handler exists.",
+    "Node runs a signal handler on its event loop: a blocked main thread " +
+      "delays it, never loses it — once a handler exists.",
   ];
 }

@@ -18,10 +18,34 @@ interface PinnedScenario {
 }
 
 const SCENARIOS: PinnedScenario[] = [
-  { title: "LocalPoolHandle::new(1), spawn_pinned ×3", workers: 1, how: "spawnPinned", fn: "something", book: "one, Counter: 2 for: 1, two, Counter: 3 for: 2, three, Counter: 4 for: 3 (L5372-5378)" },
-  { title: "LocalPoolHandle::new(3), spawn_pinned ×3", workers: 3, how: "spawnPinned", fn: "something", book: "one three two, each Counter: 2 (L5383-5389)" },
-  { title: "new(3), spawn_pinned_by_idx(.., 0) ×3", workers: 3, how: "byIdx0", fn: "something", book: "as pool 1 (L5402-5408)" },
-  { title: "by_idx 0 with an async sleep (tokio::time::sleep)", workers: 3, how: "byIdx0", fn: "somethingAsync", book: "one two three, then Counter: 2, 3, 4 (L5412-5418)" },
+  {
+    title: "LocalPoolHandle::new(1), spawn_pinned ×3",
+    workers: 1,
+    how: "spawnPinned",
+    fn: "something",
+    book: "one, Counter: 2 for: 1, two, Counter: 3 for: 2, three, Counter: 4 for: 3 (L5372-5378)",
+  },
+  {
+    title: "LocalPoolHandle::new(3), spawn_pinned ×3",
+    workers: 3,
+    how: "spawnPinned",
+    fn: "something",
+    book: "one three two, each Counter: 2 (L5383-5389)",
+  },
+  {
+    title: "new(3), spawn_pinned_by_idx(.., 0) ×3",
+    workers: 3,
+    how: "byIdx0",
+    fn: "something",
+    book: "as pool 1 (L5402-5408)",
+  },
+  {
+    title: "by_idx 0 with an async sleep (tokio::time::sleep)",
+    workers: 3,
+    how: "byIdx0",
+    fn: "somethingAsync",
+    book: "one two three, then Counter: 2, 3, 4 (L5412-5418)",
+  },
 ];
 
 export async function pinnedExperiment(opts: LabOptions): Promise<ExperimentResult> {
@@ -32,7 +56,9 @@ export async function pinnedExperiment(opts: LabOptions): Promise<ExperimentResu
   for (const s of SCENARIOS) {
     const pool = await startedPool({ workers: s.workers, name: "local-pool" });
     const handles: PoolHandle<CounterReport>[] = [1, 2, 3].map((n) =>
-      s.how === "spawnPinned" ? pool.spawnPinned<CounterReport>(task(s.fn, { n, ms: SECOND })) : pool.spawnPinnedByIdx<CounterReport>(task(s.fn, { n, ms: SECOND }), 0),
+      s.how === "spawnPinned"
+        ? pool.spawnPinned<CounterReport>(task(s.fn, { n, ms: SECOND }))
+        : pool.spawnPinnedByIdx<CounterReport>(task(s.fn, { n, ms: SECOND }), 0),
     );
     const reports = await Promise.all(handles);
     await pool.close();
@@ -46,13 +72,28 @@ export async function pinnedExperiment(opts: LabOptions): Promise<ExperimentResu
     const lines = events.map((e) => e[2]);
     lines.push(`result: ${reports.reduce((sum, r) => sum + r.n, 0)}`);
     blocks.push({ kind: "text", title: s.title, lines });
-    bookRows.push({ label: s.title, book: s.book, ours: lines.slice(0, -1).map((l) => l.replace(/ \(worker \d\)/, "")).join(", ") });
+    bookRows.push({
+      label: s.title,
+      book: s.book,
+      ours: lines
+        .slice(0, -1)
+        .map((l) => l.replace(/ \(worker \d\)/, ""))
+        .join(", "),
+    });
   }
   blocks.push({ kind: "book", title: `the book's outputs beside ours (1 book-second = ${SECOND} ms)`, rows: bookRows });
-  blocks.push({ kind: "notice", lines: [
-    "A module-level `let counter` in the task module is per thread: each worker imported its own copy — the book's thread_local! COUNTER.",
-    "Pinned tasks are never stolen, so a task sees the state of the worker it was pinned to; spawnPinned picks the worker with the fewest pinned tasks outstanding.",
-    "With a blocking sleep, one worker runs its pinned tasks one after another; with an async sleep it starts all three, then each bumps the counter as its sleep ends.",
-  ] });
+  blocks.push({
+    kind: "notice",
+    lines: [
+      "A module-level `let counter` in the task module is per thread: each " +
+        "worker imported its own copy — the book's thread_local! COUNTER.",
+      "Pinned tasks are never stolen, so a task sees the state of the worker " +
+        "it was pinned to; spawnPinned picks the worker with the fewest pinned " +
+        "tasks outstanding.",
+      "With a blocking sleep, one worker runs its pinned tasks one after " +
+        "another; with an async sleep it starts all three, then each bumps the " +
+        "counter as its sleep ends.",
+    ],
+  });
   return { blocks };
 }

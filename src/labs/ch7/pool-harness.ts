@@ -19,7 +19,8 @@ export const cores = availableParallelism();
 const TASKS = new URL(import.meta.url.endsWith(".ts") ? "./tasks.ts" : "./tasks.js", import.meta.url);
 export const task = (name: string, arg?: unknown): TaskDescriptor => ({ module: TASKS, name, arg });
 
-/** The book's second, scaled (`--time-scale`, default 0.01 → 10 ms), never below 5 ms so thread start-up cannot swamp it. */
+/** The book's second, scaled (`--time-scale`, default 0.01 → 10 ms), never below 5 ms so thread start-up cannot swamp
+ * it. */
 export function bookSecond(opts: LabOptions): number {
   return bookMs(opts, 1, 5);
 }
@@ -27,7 +28,9 @@ export function bookSecond(opts: LabOptions): number {
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
 /** A pool whose workers are all running (the book's runtime threads exist before the first spawn). */
-export async function startedPool(options: ConstructorParameters<typeof ThreadPool>[0] & { workers: number }): Promise<ThreadPool> {
+export async function startedPool(
+  options: ConstructorParameters<typeof ThreadPool>[0] & { workers: number },
+): Promise<ThreadPool> {
   let started = 0;
   let ready!: () => void;
   const online = new Promise<void>((resolve) => (ready = resolve));
@@ -43,7 +46,9 @@ export async function startedPool(options: ConstructorParameters<typeof ThreadPo
   // before waiting for the start hooks: an idle pool does not keep the process alive
   // (thread-pool.ts, invariant 5), so waiting on the hooks alone would let Node exit
   // while the workers were still starting; outstanding tasks keep it alive.
-  const warm = Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", { n: FIB_N, reps: 1 }), i)));
+  const warm = Promise.all(
+    Array.from({ length: options.workers }, (_, i) => pool.spawnPinnedByIdx(task("work", { n: FIB_N, reps: 1 }), i)),
+  );
   await Promise.all([online, warm]);
   return pool;
 }
@@ -55,4 +60,7 @@ export function sortLines(lines: Stamped[], t0: number): string[] {
 export const KEYS = [1, 2, 3, 4, 5];
 
 /** A counter map as the book prints it: `{1: 3, 2: 5}`. */
-export const show = (counts: Record<number, number>): string => `{${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
+export const show = (counts: Record<number, number>): string =>
+  `{${Object.entries(counts)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ")}}`;

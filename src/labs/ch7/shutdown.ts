@@ -17,12 +17,13 @@ const CHUNK_ROUNDS = 200;
 const UNTIL_SIGNAL_CAP_MS = 60_000;
 
 async function extractAll(pool: ThreadPool): Promise<Record<number, number>> {
-  const parts = await Promise.all(Array.from({ length: pool.size }, (_, i) => pool.spawnPinnedByIdx<Record<number, number>>(task("extract"), i)));
+  const parts = await Promise.all(
+    Array.from({ length: pool.size }, (_, i) => pool.spawnPinnedByIdx<Record<number, number>>(task("extract"), i)),
+  );
   const merged: Record<number, number> = {};
   for (const part of parts) for (const [k, v] of Object.entries(part)) merged[+k] = (merged[+k] ?? 0) + v;
   return merged;
 }
-
 
 /** Chunks in flight at once: the next is queued while the previous runs, so a stop always finds queued work. */
 const PIPELINE = 2;
@@ -32,17 +33,27 @@ const PIPELINE = 2;
  * {@link PIPELINE} chunks in flight; returns rounds submitted. Handles not yet
  * settled are in `inFlight`.
  */
-async function produce(pool: ThreadPool, rounds: number, stop: (submitted: number) => boolean, inFlight: Set<PoolHandle<unknown>>, serveMs: number): Promise<number> {
+async function produce(
+  pool: ThreadPool,
+  rounds: number,
+  stop: (submitted: number) => boolean,
+  inFlight: Set<PoolHandle<unknown>>,
+  serveMs: number,
+): Promise<number> {
   let done = 0;
   const chunks: Promise<unknown>[] = [];
   while (done < rounds && !stop(done)) {
     const chunk: PoolHandle<unknown>[] = [];
     // A little real work on every worker first: the in-flight requests a shutdown must let finish.
     if (serveMs > 0) for (let i = 0; i < pool.size; i++) chunk.push(pool.spawnPinnedByIdx(task("serve", serveMs), i));
-    for (let r = 0; r < CHUNK_ROUNDS && done < rounds; r++, done++) for (const k of KEYS) chunk.push(pool.spawnPinned(task("tally", k)));
+    for (let r = 0; r < CHUNK_ROUNDS && done < rounds; r++, done++)
+      for (const k of KEYS) chunk.push(pool.spawnPinned(task("tally", k)));
     for (const h of chunk) {
       inFlight.add(h);
-      void h.toPromise().then(() => inFlight.delete(h), () => inFlight.delete(h));
+      void h.toPromise().then(
+        () => inFlight.delete(h),
+        () => inFlight.delete(h),
+      );
     }
     chunks.push(Promise.allSettled(chunk));
     // Checked right after submitting, so a stop finds this chunk queued.
@@ -116,7 +127,7 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
     if (!untilSignal && !sent && !stop() && done >= ROUNDS / 2) {
       sent = true;
       void sigintToSelf().then(() => {
-        reason = "SIGINT (sent by the lab to itself halfway: process.kill(process.pid, \"SIGINT\"))";
+        reason = 'SIGINT (sent by the lab to itself halfway: process.kill(process.pid, "SIGINT"))';
         self.abort();
       });
     }
@@ -138,7 +149,11 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
     Promise.allSettled([...inFlight]).then(() => true),
     new Promise<boolean>((resolve) => setTimeout(resolve, deadlineMs, false).unref()),
   ]);
-  say(`in-flight tasks ${waited ? "finished" : "still running"} after ${(performance.now() - t2).toFixed(0)} ms (deadline ${deadlineMs} ms); ${cancelled} queued tasks cancelled`);
+  say(
+    `in-flight tasks ${waited ? "finished" : "still running"} after ` +
+      `${(performance.now() - t2).toFixed(0)} ms (deadline ${deadlineMs} ms); ` +
+      `${cancelled} queued tasks cancelled`,
+  );
   const partial = await extractAll(pool);
   say(`Complete counter: ${show(partial)}`);
   await pool.close({ mode: "cancel", deadlineMs });
@@ -147,19 +162,63 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
   const exit = opts.signal.aborted ? (opts.signal.reason === "SIGTERM" ? 143 : 130) : 0;
   return {
     blocks: [
-      { kind: "text", title: "graceful shutdown (4 pinned worker threads, per-thread tallies; the book's Figure 7-3: state extracted from every thread)", lines },
-      { kind: "table", title: `the workload: ${ROUNDS.toLocaleString("en")} rounds × ${KEYS.length} keys, each task bumps its key twice`, columns: [{ header: "run" }, { header: "rounds submitted" }, { header: "total counted" }, { header: "time", unit: "ms", digits: 0 }],
-        rows: [["complete", ROUNDS, Object.values(complete).reduce((a, b) => a + b, 0), fullMs], ["interrupted", submitted, Object.values(partial).reduce((a, b) => a + b, 0), performance.now() - t2]] },
-      { kind: "book", rows: [
-        { label: "complete", book: "Complete counter: {1: 200000, 4: 200000, 2: 20000...} (L5749; 100,000 rounds)", ours: `${show(complete)} (${ROUNDS.toLocaleString("en")} rounds)` },
-        { label: "interrupted", book: "e.g. {2: 100000, 3: 32290, 1: 200000...} (L5750)", ours: show(partial) },
-        { label: "exit", book: "ctrl-c handler, then the program exits", ours: exit === 0 ? "our own SIGINT handled, the run goes on: exit 0 (yours → 130, SIGTERM → 143)" : `exit ${exit}` },
-      ] },
-      { kind: "notice", lines: [
-        "Node does not die on SIGINT once a handler is installed: the CLI's handler turns it into an AbortSignal, this experiment stops producing, lets in-flight tasks end within the deadline, reads every thread's state through tasks pinned by index, then cleans up.",
-        "A blocking task cannot be interrupted from outside its thread; past the deadline close() terminates the workers (those tasks fail with PoolClosedError).",
-        "A second ctrl-c exits at once (130); `lab ch7 ctrl-c` runs the book's three-ctrl-c loop and its blocked-main-thread pitfall in a child process.",
-      ] },
+      {
+        kind: "text",
+        title:
+          "graceful shutdown (4 pinned worker threads, per-thread tallies; the " +
+          "book's Figure 7-3: state extracted from every thread)",
+        lines,
+      },
+      {
+        kind: "table",
+        title:
+          `the workload: ${ROUNDS.toLocaleString("en")} rounds × ${KEYS.length} ` +
+          `keys, each task bumps its key twice`,
+        columns: [
+          { header: "run" },
+          { header: "rounds submitted" },
+          { header: "total counted" },
+          { header: "time", unit: "ms", digits: 0 },
+        ],
+        rows: [
+          ["complete", ROUNDS, Object.values(complete).reduce((a, b) => a + b, 0), fullMs],
+          ["interrupted", submitted, Object.values(partial).reduce((a, b) => a + b, 0), performance.now() - t2],
+        ],
+      },
+      {
+        kind: "book",
+        rows: [
+          {
+            label: "complete",
+            book: "Complete counter: {1: 200000, 4: 200000, 2: 20000...} (L5749; 100,000 rounds)",
+            ours: `${show(complete)} (${ROUNDS.toLocaleString("en")} rounds)`,
+          },
+          { label: "interrupted", book: "e.g. {2: 100000, 3: 32290, 1: 200000...} (L5750)", ours: show(partial) },
+          {
+            label: "exit",
+            book: "ctrl-c handler, then the program exits",
+            ours:
+              exit === 0
+                ? "our own SIGINT handled, the run goes on: exit 0 (yours → 130, SIGTERM → 143)"
+                : `exit ${exit}`,
+          },
+        ],
+      },
+      {
+        kind: "notice",
+        lines: [
+          "Node does not die on SIGINT once a handler is installed: the CLI's " +
+            "handler turns it into an AbortSignal, this experiment stops producing, " +
+            "lets in-flight tasks end within the deadline, reads every thread's " +
+            "state through tasks pinned by index, then cleans up.",
+          "A blocking task cannot be interrupted from outside its thread; past " +
+            "the deadline close() terminates the workers (those tasks fail with " +
+            "PoolClosedError).",
+          "A second ctrl-c exits at once (130); `lab ch7 ctrl-c` runs the book's " +
+            "three-ctrl-c loop and its blocked-main-thread pitfall in a child " +
+            "process.",
+        ],
+      },
     ],
   };
 }

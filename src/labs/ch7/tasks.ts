@@ -112,7 +112,8 @@ function* countTwice(n: number, unitMs: number, awaitInside: boolean): Co<number
   return n;
 }
 
-/** One E7.4 task: the book's `spawn_pinned(move || async { something(n).await; something(n).await })`, run on the worker's executor. */
+/** One E7.4 task: the book's `spawn_pinned(move || async { something(n).await; something(n).await })`, run on the
+ * worker's executor. */
 export function countKeyTwice(arg: { n: number; unitMs: number; awaitInside: boolean }): BaseFuture<number> {
   return co(countTwice, arg.n, arg.unitMs, arg.awaitInside);
 }

@@ -71,7 +71,10 @@ export class AppendLogStore implements DurableStore {
   /** After a failed compaction, the next try waits until this many records (not on every write). */
   private compactRetryAt = 0;
 
-  constructor(private readonly file: string, private readonly options: AppendLogOptions = {}) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: AppendLogOptions = {},
+  ) {}
 
   get needsReload(): boolean {
     return this.poisoned !== null;
@@ -139,7 +142,8 @@ export class AppendLogStore implements DurableStore {
     const what =
       failure.kind === "torn-tail"
         ? `torn tail at line ${failure.line} (${failure.reason}): an unfinished write, cut off`
-        : `damaged at line ${failure.line} (${failure.reason}) with ${failure.laterValid.length} intact record(s) after it`;
+        : `damaged at line ${failure.line} (${failure.reason}) with ` +
+          `${failure.laterValid.length} intact record(s) after it`;
     this.problems.push({
       store: this.kind,
       file: this.file,
@@ -150,14 +154,22 @@ export class AppendLogStore implements DurableStore {
       rolledBack,
       unreadable: failure.laterInvalid + 1,
       message:
-        `${path.basename(this.file)}: ${what}; kept the first ${this.records} record(s), moved ${rest.length} byte(s) (${failure.laterInvalid + 1} unreadable record(s)) to ${path.basename(quarantine)}` +
-        (rolledBack.length > 0 ? `; keys that may now read an older value or none: ${rolledBack.map((k) => JSON.stringify(k)).join(", ")}` : ""),
+        `${path.basename(this.file)}: ${what}; kept the first ${this.records} ` +
+        `record(s), moved ${rest.length} byte(s) (${failure.laterInvalid + 1} ` +
+        `unreadable record(s)) to ${path.basename(quarantine)}` +
+        (rolledBack.length > 0
+          ? `; keys that may now read an older value or none: ${rolledBack.map((k) => JSON.stringify(k)).join(", ")}`
+          : ""),
     });
   }
 
   private change(entry: LogEntry): void {
     if (!this.loaded) this.load();
-    if (this.poisoned !== null) throw new StoreWriteError(`${this.file}: an earlier write could not be undone; reload the store before writing`, this.poisoned);
+    if (this.poisoned !== null)
+      throw new StoreWriteError(
+        `${this.file}: an earlier write could not be undone; reload the store before writing`,
+        this.poisoned,
+      );
     if (this.fd < 0) this.fd = fs.openSync(this.file, "a");
     const record = encodeRecord(this.records + 1, entry);
     try {
@@ -190,7 +202,12 @@ export class AppendLogStore implements DurableStore {
     } catch (error) {
       fs.rmSync(`${this.file}.compact`, { force: true });
       this.compactRetryAt = this.records + after;
-      this.problems.push({ store: this.kind, file: this.file, kind: "compaction-failed", message: `${this.file}: compaction failed (${(error as Error).message}); the log keeps growing` });
+      this.problems.push({
+        store: this.kind,
+        file: this.file,
+        kind: "compaction-failed",
+        message: `${this.file}: compaction failed (${(error as Error).message}); the log keeps growing`,
+      });
     }
   }
 
@@ -216,8 +233,13 @@ export class AppendLogStore implements DurableStore {
   }
 }
 
-/** Write every byte of `buffer`: `write` may take fewer than asked (a file-size limit, a full disk); go on from there. */
-function writeAll(fd: number, buffer: Buffer, write: (fd: number, buffer: Buffer, offset: number, length: number) => number): void {
+/** Write every byte of `buffer`: `write` may take fewer than asked (a file-size limit, a full disk); go on from there.
+ * */
+function writeAll(
+  fd: number,
+  buffer: Buffer,
+  write: (fd: number, buffer: Buffer, offset: number, length: number) => number,
+): void {
   let offset = 0;
   while (offset < buffer.length) {
     const n = write(fd, buffer, offset, buffer.length - offset);

@@ -21,7 +21,8 @@ import { CROSS, type CrossJob } from "./cross-thread-layout.js";
 /** Wait until all `parties` threads have arrived, so they start incrementing together. */
 function barrier(cells: Int32Array, parties: number): void {
   Atomics.add(cells, CROSS.arrived, 1);
-  while (Atomics.load(cells, CROSS.arrived) < parties) Atomics.wait(cells, CROSS.arrived, Atomics.load(cells, CROSS.arrived), 1);
+  while (Atomics.load(cells, CROSS.arrived) < parties)
+    Atomics.wait(cells, CROSS.arrived, Atomics.load(cells, CROSS.arrived), 1);
 }
 
 const job = workerData as CrossJob;

@@ -46,7 +46,12 @@ interface Probe {
   value: string;
 }
 
-function* bookMain(kv: KvClient, router: { tell(m: RoutingMessage): void }, lines: string[], ms: (bookMs: number) => number): Co<void> {
+function* bookMain(
+  kv: KvClient,
+  router: { tell(m: RoutingMessage): void },
+  lines: string[],
+  ms: (bookMs: number) => number,
+): Co<void> {
   yield* kv.set("hello", encoder.encode("world"));
   lines.push(`value: ${debugOption(yield* kv.get("hello"))}`);
   lines.push(`value: ${debugOption(yield* kv.get("hello"))}`);
@@ -57,7 +62,14 @@ function* bookMain(kv: KvClient, router: { tell(m: RoutingMessage): void }, line
   yield* sleep(ms(BOOK_TAIL_MS));
 }
 
-function* stalledWriter(kv: KvClient, router: { tell(m: RoutingMessage): void }, now: () => number, lines: string[], ms: (bookMs: number) => number, probes: Probe[]): Co<void> {
+function* stalledWriter(
+  kv: KvClient,
+  router: { tell(m: RoutingMessage): void },
+  now: () => number,
+  lines: string[],
+  ms: (bookMs: number) => number,
+  probes: Probe[],
+): Co<void> {
   lines.push(`-- writer stalls for ${ms(STALL_MS).toFixed(0)} ms (a stuck disk) at ${now().toFixed(0)} ms --`);
   router.tell({ route: "stall", actor: "writer", ms: ms(STALL_MS) });
   for (let i = 0; i < PROBES; i++) {
@@ -82,9 +94,18 @@ export async function heartbeatSupervision(opts: LabOptions): Promise<Experiment
   try {
     const file = path.join(dir, "data.json");
     fs.writeFileSync(file, "{}");
-    const heartbeat: HeartbeatConfig = { everyMs: ms(BOOK.everyMs), cutoffMs: ms(BOOK.cutoffMs), resetPauseMs: ms(BOOK.resetPauseMs), traceWriter: true };
+    const heartbeat: HeartbeatConfig = {
+      everyMs: ms(BOOK.everyMs),
+      cutoffMs: ms(BOOK.cutoffMs),
+      resetPauseMs: ms(BOOK.resetPauseMs),
+      traceWriter: true,
+    };
     const t0 = now();
-    const router = startKvSystem(system, { openStore: () => new JsonFileStore(file), heartbeat, log: (line) => log.push(line) });
+    const router = startKvSystem(system, {
+      openStore: () => new JsonFileStore(file),
+      heartbeat,
+      log: (line) => log.push(line),
+    });
     const kv = new KvClient(system.whereis<RoutingMessage, void>("router")!);
     const sinceStart = () => now() - t0;
     function* main(): Co<void> {
@@ -104,31 +125,71 @@ export async function heartbeatSupervision(opts: LabOptions): Promise<Experiment
   const unit = sim !== null ? "virtual ms" : "ms";
   return {
     blocks: [
-      { kind: "text", title: "printout, part 1: the book's main (set, get ×2, manual reset, get, set); identical consecutive lines collapsed into one with a count (the writer prints at every heartbeat)", lines: collapseRepeats(lines) },
-      { kind: "text", title: "printout, part 2: the writer stalls, the heartbeat supervisor resets; identical consecutive lines collapsed", lines: collapseRepeats(part2) },
+      {
+        kind: "text",
+        title:
+          "printout, part 1: the book's main (set, get ×2, manual reset, get, " +
+          "set); identical consecutive lines collapsed into one with a count (the " +
+          "writer prints at every heartbeat)",
+        lines: collapseRepeats(lines),
+      },
+      {
+        kind: "text",
+        title:
+          "printout, part 2: the writer stalls, the heartbeat supervisor resets; identical consecutive lines collapsed",
+        lines: collapseRepeats(part2),
+      },
       actorTree([...lines, ...part2], ms(BOOK.everyMs), ms(BOOK.cutoffMs), unit),
       {
         kind: "table",
         title: `part 2: a get every ${ms(PROBE_EVERY_MS)} ${unit} while the writer hangs (times since start, ${unit})`,
-        columns: [{ header: "get sent", digits: 1 }, { header: "answered", digits: 1 }, { header: "waited", digits: 1, best: "max" }, { header: "value" }],
+        columns: [
+          { header: "get sent", digits: 1 },
+          { header: "answered", digits: 1 },
+          { header: "waited", digits: 1, best: "max" },
+          { header: "value" },
+        ],
         rows: probes.map((p) => [p.sentMs, p.answeredMs, p.answeredMs - p.sentMs, p.value]),
       },
       {
         kind: "book",
-        title: `book (L6443, L6527, L6612, L6650-6680); ${sim !== null ? "sim driver: the book's durations on the virtual clock" : `live driver, scale ${scale}`}`,
+        title:
+          `book (L6443, L6527, L6612, L6650-6680); ` +
+          `${sim !== null ? "sim driver: the book's durations on the virtual clock" : `live driver, scale ${scale}`}`,
         rows: [
-          { label: "heartbeat / cut-off / reset pause", book: "200 / 500 / 100 ms", ours: `${ms(BOOK.everyMs)} / ${ms(BOOK.cutoffMs)} / ${ms(BOOK.resetPauseMs)} ${unit}` },
-          { label: "'Data loaded from file' lines", book: "2 (start, manual reset)", ours: `${loads} (start, manual reset, supervisor reset)` },
-          { label: "writer instances printing after the manual reset", book: "1, after the reset (its Instant differs)", ours: String(count(lines, "writer instance")) },
-          { label: "writer instances after the supervisor's reset", book: "—", ours: String(count(part2, "writer instance")) },
+          {
+            label: "heartbeat / cut-off / reset pause",
+            book: "200 / 500 / 100 ms",
+            ours: `${ms(BOOK.everyMs)} / ${ms(BOOK.cutoffMs)} / ${ms(BOOK.resetPauseMs)} ${unit}`,
+          },
+          {
+            label: "'Data loaded from file' lines",
+            book: "2 (start, manual reset)",
+            ours: `${loads} (start, manual reset, supervisor reset)`,
+          },
+          {
+            label: "writer instances printing after the manual reset",
+            book: "1, after the reset (its Instant differs)",
+            ours: String(count(lines, "writer instance")),
+          },
+          {
+            label: "writer instances after the supervisor's reset",
+            book: "—",
+            ours: String(count(part2, "writer instance")),
+          },
         ],
       },
       {
         kind: "notice",
         lines: [
-          "Gets sent while the router pauses after a reset wait in its mailbox and are answered after it, by the new key-value actor: nothing fails, they are only late.",
-          "The writer is the key-value actor's child, so killing the key-value actor kills the writer too; the new key-value actor spawns a new writer, which reloads the file.",
-          "Heartbeats are ticks in the mailbox: a handler that hangs cannot send one, which is exactly what the supervisor needs to see.",
+          "Gets sent while the router pauses after a reset wait in its mailbox " +
+            "and are answered after it, by the new key-value actor: nothing fails, " +
+            "they are only late.",
+          "The writer is the key-value actor's child, so killing the key-value " +
+            "actor kills the writer too; the new key-value actor spawns a new " +
+            "writer, which reloads the file.",
+          "Heartbeats are ticks in the mailbox: a handler that hangs cannot send " +
+            "one, which is exactly what the supervisor needs to see.",
         ],
       },
     ],
@@ -144,7 +205,9 @@ export function actorTree(printed: readonly string[], everyMs: number, cutoffMs:
   const kvStarts = printed.filter((l) => l === "Starting key_value_actor").length;
   const supervisorResets = printed.filter((l) => l.startsWith("-- heartbeat supervisor:")).length;
   const manualResets = printed.filter((l) => l.startsWith("-- manual reset")).length;
-  const writers = [...new Set(printed.filter((l) => l.startsWith("writer instance: actor")).map((l) => /actor (\d+)/.exec(l)![1]!))];
+  const writers = [
+    ...new Set(printed.filter((l) => l.startsWith("writer instance: actor")).map((l) => /actor (\d+)/.exec(l)![1]!)),
+  ];
   const restarts = Math.max(0, kvStarts - 1);
   return {
     kind: "tree",
@@ -155,10 +218,24 @@ export function actorTree(printed: readonly string[], everyMs: number, cutoffMs:
       children: [
         {
           label: "key-value actor",
-          note: `↻ ${restarts} restart${restarts === 1 ? "" : "s"} (${manualResets} manual, ${supervisorResets} by the supervisor): ${kvStarts} instance${kvStarts === 1 ? "" : "s"}`,
-          children: [{ label: "writer actor", note: `↻ dies and restarts with its parent: ${writers.length} instance${writers.length === 1 ? "" : "s"} seen printing (actor ${writers.join(", ")})` }],
+          note:
+            `↻ ${restarts} restart${restarts === 1 ? "" : "s"} (${manualResets} ` +
+            `manual, ${supervisorResets} by the supervisor): ${kvStarts} ` +
+            `instance${kvStarts === 1 ? "" : "s"}`,
+          children: [
+            {
+              label: "writer actor",
+              note:
+                `↻ dies and restarts with its parent: ${writers.length} ` +
+                `instance${writers.length === 1 ? "" : "s"} seen printing (actor ` +
+                `${writers.join(", ")})`,
+            },
+          ],
         },
-        { label: "heartbeat supervisor", note: `beats every ${everyMs} ${unit}, reset after ${cutoffMs} ${unit} of silence` },
+        {
+          label: "heartbeat supervisor",
+          note: `beats every ${everyMs} ${unit}, reset after ${cutoffMs} ${unit} of silence`,
+        },
       ],
     },
     legend: ["↻ = replaced by a new instance (a restart)", "child under parent = spawned by it, dies with it"],

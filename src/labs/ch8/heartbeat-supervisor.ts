@@ -34,7 +34,8 @@ export class HeartbeatSupervisor<K> implements Actor<HeartbeatMessage<K>, void> 
   resets = 0;
 
   constructor(private readonly options: HeartbeatSupervisorOptions<K>) {
-    if (!(options.cutoffMs > 0) || !(options.checkEveryMs > 0)) throw new RangeError("heartbeat cutoffMs and checkEveryMs must be > 0");
+    if (!(options.cutoffMs > 0) || !(options.checkEveryMs > 0))
+      throw new RangeError("heartbeat cutoffMs and checkEveryMs must be > 0");
   }
 
   started(ctx: ActorContext<HeartbeatMessage<K>, void>): void {

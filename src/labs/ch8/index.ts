@@ -31,7 +31,15 @@ async function basicActor(): Promise<ExperimentResult> {
   return {
     blocks: [
       { kind: "text", title: "printout (book E8.1: Received / State for 0..9)", lines },
-      { kind: "table", columns: [{ header: "messages sent" }, { header: "messages handled (counted by the actor)" }, { header: "final state" }], rows: [[10, handled, state]] },
+      {
+        kind: "table",
+        columns: [
+          { header: "messages sent" },
+          { header: "messages handled (counted by the actor)" },
+          { header: "final state" },
+        ],
+        rows: [[10, handled, state]],
+      },
     ],
   };
 }
@@ -59,19 +67,82 @@ export const ch8: Chapter = {
   title: "The Actor Model",
   options: [
     { flags: "--increments <n>", description: "tasks in the one-thread actors-vs-mutexes run (default 200,000)" },
-    { flags: "--cross-increments <n>", description: "increments in the cross-thread actors-vs-mutexes run (default 20,000)" },
-    { flags: "--writes <n>", description: "timed writes per store in the state-recovery run (default 1,000; a twentieth with fsync)" },
-    { flags: "--requests <n>", description: "round trips per request kind in the router run's --timings (default 20,000)" },
-    { flags: "--timings", description: "router: also time each request kind through the router vs straight to the key-value actor" },
+    {
+      flags: "--cross-increments <n>",
+      description: "increments in the cross-thread actors-vs-mutexes run (default 20,000)",
+    },
+    {
+      flags: "--writes <n>",
+      description: "timed writes per store in the state-recovery run (default 1,000; a twentieth with fsync)",
+    },
+    {
+      flags: "--requests <n>",
+      description: "round trips per request kind in the router run's --timings (default 20,000)",
+    },
+    {
+      flags: "--timings",
+      description: "router: also time each request kind through the router vs straight to the key-value actor",
+    },
   ],
   experiments: [
-    { id: "basic", book: "E8.1", title: "Basic actor", summary: "state += value, one message at a time", run: basicActor },
-    { id: "respond", book: "E8.2", title: "Responding actor", summary: "ask with a one-shot reply: running totals", run: respondingActor },
-    { id: "vs-mutex", book: "E8.3", title: "Actors vs mutexes", summary: "spawn all, then await all: actor vs async mutex vs mutex + spawn; and across threads", run: actorsVsMutexes },
-    { id: "router", book: "E8.4", title: "Router pattern + key-value store", summary: "a global router forwards get / set / delete to a key-value actor", run: routerPattern },
-    { id: "recovery", book: "E8.5", title: "State recovery: a writer actor", summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log", run: stateRecovery },
-    { id: "remote", book: "E8.4+", title: "The key-value store across processes", summary: "router here, key-value + writer in a child process over a TCP peer; SIGKILL, fail fast, restart, reload from the log", run: remoteStore },
-    { id: "threads", book: "E8.4+", title: "The key-value actor beside a CPU-heavy neighbour, on threads", summary: "get latency with the neighbour on the main thread vs on the thread backend", run: threadsLab },
-    { id: "heartbeat", book: "E8.6", usesDriver: true, title: "Heartbeat supervision", summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile", run: heartbeatSupervision },
+    {
+      id: "basic",
+      book: "E8.1",
+      title: "Basic actor",
+      summary: "state += value, one message at a time",
+      run: basicActor,
+    },
+    {
+      id: "respond",
+      book: "E8.2",
+      title: "Responding actor",
+      summary: "ask with a one-shot reply: running totals",
+      run: respondingActor,
+    },
+    {
+      id: "vs-mutex",
+      book: "E8.3",
+      title: "Actors vs mutexes",
+      summary: "spawn all, then await all: actor vs async mutex vs mutex + spawn; and across threads",
+      run: actorsVsMutexes,
+    },
+    {
+      id: "router",
+      book: "E8.4",
+      title: "Router pattern + key-value store",
+      summary: "a global router forwards get / set / delete to a key-value actor",
+      run: routerPattern,
+    },
+    {
+      id: "recovery",
+      book: "E8.5",
+      title: "State recovery: a writer actor",
+      summary: "persist every change, reload on start: the book's JSON rewrite vs an append-only log",
+      run: stateRecovery,
+    },
+    {
+      id: "remote",
+      book: "E8.4+",
+      title: "The key-value store across processes",
+      summary:
+        "router here, key-value + writer in a child process over a TCP peer; " +
+        "SIGKILL, fail fast, restart, reload from the log",
+      run: remoteStore,
+    },
+    {
+      id: "threads",
+      book: "E8.4+",
+      title: "The key-value actor beside a CPU-heavy neighbour, on threads",
+      summary: "get latency with the neighbour on the main thread vs on the thread backend",
+      run: threadsLab,
+    },
+    {
+      id: "heartbeat",
+      book: "E8.6",
+      usesDriver: true,
+      title: "Heartbeat supervision",
+      summary: "silent actors are reset by a heartbeat supervisor; requests queue in the router meanwhile",
+      run: heartbeatSupervision,
+    },
   ],
 };

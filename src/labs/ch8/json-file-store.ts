@@ -17,11 +17,15 @@ export class JsonFileStore implements DurableStore {
   private readonly map = new Map<string, Bytes>();
   private fd = -1;
 
-  constructor(private readonly path: string, private readonly options: StoreOptions = {}) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: StoreOptions = {},
+  ) {}
 
   load(): Map<string, Bytes> {
     const parsed: unknown = JSON.parse(fs.readFileSync(this.path, "utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${this.path}: expected a JSON object`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new Error(`${this.path}: expected a JSON object`);
     this.map.clear();
     for (const [key, value] of Object.entries(parsed)) this.map.set(key, Uint8Array.from(value as number[]));
     return new Map(this.map);
@@ -68,7 +72,7 @@ export class JsonFileStore implements DurableStore {
     const contents = Buffer.from(JSON.stringify(obj));
     fs.ftruncateSync(this.fd, 0);
     // `write` may take fewer bytes than asked (a file-size limit, a full disk): go on from there.
-    for (let at = 0; at < contents.length; ) {
+    for (let at = 0; at < contents.length;) {
       const n = fs.writeSync(this.fd, contents, at, contents.length - at, at);
       if (!(n > 0)) throw new Error(`${this.path}: write made no progress (${at} of ${contents.length} bytes)`);
       at += n;

@@ -14,10 +14,18 @@
  */
 import { sleep, type Actor, type ActorContext, type ActorRef, type Co } from "../../index.js";
 import type { KvWiring } from "./kv-config.js";
-import { toWriterMessage, type ActorType, type Bytes, type KeyValueMessage, type WriteAck, type WriterMessage } from "./messages.js";
+import {
+  toWriterMessage,
+  type ActorType,
+  type Bytes,
+  type KeyValueMessage,
+  type WriteAck,
+  type WriterMessage,
+} from "./messages.js";
 import { WriterActor, type WriterReply } from "./writer-actor.js";
 
-export type KeyValueActorMessage = KeyValueMessage | { readonly op: "beat" } | { readonly op: "stall"; readonly actor: ActorType; readonly ms: number };
+export type KeyValueActorMessage =
+  KeyValueMessage | { readonly op: "beat" } | { readonly op: "stall"; readonly actor: ActorType; readonly ms: number };
 
 export class KeyValueActor implements Actor<KeyValueActorMessage, void> {
   private map = new Map<string, Bytes>();

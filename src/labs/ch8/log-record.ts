@@ -30,7 +30,8 @@ import * as zlib from "node:zlib";
 import type { Bytes } from "./messages.js";
 
 /** CRC-32 (IEEE 802.3, zlib's). The package supports Node >= 20.0; `zlib.crc32` arrived in 20.15. */
-const crc32: (data: Uint8Array) => number = typeof zlib.crc32 === "function" ? (data) => zlib.crc32(data) : tableCrc32();
+const crc32: (data: Uint8Array) => number =
+  typeof zlib.crc32 === "function" ? (data) => zlib.crc32(data) : tableCrc32();
 
 function tableCrc32(): (data: Uint8Array) => number {
   const table = new Int32Array(256);
@@ -60,7 +61,9 @@ function hex8(n: number): string {
 
 /** The bytes of record `seq` (newline included). */
 export function encodeRecord(seq: number, entry: LogEntry): Buffer {
-  const json = JSON.stringify(entry.op === "s" ? [seq, "s", entry.key, Buffer.from(entry.value).toString("base64")] : [seq, "d", entry.key]);
+  const json = JSON.stringify(
+    entry.op === "s" ? [seq, "s", entry.key, Buffer.from(entry.value).toString("base64")] : [seq, "d", entry.key],
+  );
   const body = Buffer.from(json, "utf8");
   return Buffer.concat([Buffer.from(`${hex8(crc32(body))} `, "latin1"), body, Buffer.from("\n", "latin1")]);
 }
@@ -77,9 +80,11 @@ export function decodeRecord(line: Buffer, seq: number): LogEntry | string {
   } catch {
     return "checksum matches but the record is not JSON"; // only a writer bug gets here
   }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== "number" || typeof parsed[2] !== "string") return "malformed record";
+  if (!Array.isArray(parsed) || typeof parsed[0] !== "number" || typeof parsed[2] !== "string")
+    return "malformed record";
   if (parsed[0] !== seq) return `out of sequence: expected record ${seq}, found ${parsed[0]}`;
-  if (parsed[1] === "s" && typeof parsed[3] === "string" && parsed.length === 4) return { op: "s", key: parsed[2], value: new Uint8Array(Buffer.from(parsed[3], "base64")) };
+  if (parsed[1] === "s" && typeof parsed[3] === "string" && parsed.length === 4)
+    return { op: "s", key: parsed[2], value: new Uint8Array(Buffer.from(parsed[3], "base64")) };
   if (parsed[1] === "d" && parsed.length === 3) return { op: "d", key: parsed[2] };
   return "malformed record";
 }
@@ -110,7 +115,8 @@ export function scanLog(data: Buffer): ScanResult {
     const end = data.indexOf(NEWLINE, start);
     line++;
     const decoded = end < 0 ? "unfinished record (no newline)" : decodeRecord(data.subarray(start, end), line);
-    if (typeof decoded === "string") return { entries, goodBytes: start, failure: describeRest(data, start, line, decoded) };
+    if (typeof decoded === "string")
+      return { entries, goodBytes: start, failure: describeRest(data, start, line, decoded) };
     entries.push(decoded);
     start = end + 1;
   }

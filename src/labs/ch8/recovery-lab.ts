@@ -4,7 +4,8 @@
  * first wrote), once with the book's store (rewrite data.json on every change) and
  * once with an append-only log; then flips a byte in the log and starts again, to
  * show the damage reported and the valid prefix kept (append-log-store.ts, invariant
- * 3); then times the cost per write of each, with and without fsync. Files live in a fresh temp directory, removed at the end.
+ * 3); then times the cost per write of each, with and without fsync. Files live in a fresh temp directory, removed at
+ * the end.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -74,14 +75,23 @@ function timeWrites(open: (fsync: boolean) => DurableStore, fsync: boolean, writ
   const t1 = performance.now();
   const reloaded = open(false).load();
   const reloadMs = performance.now() - t1;
-  for (const [key, byte] of expected) if (reloaded.get(key)?.[0] !== byte) throw new Error(`${store.kind}: ${key} lost on reload`);
-  if (reloaded.size !== TIMED_KEYS) throw new Error(`${store.kind}: reloaded ${reloaded.size} keys, wrote ${TIMED_KEYS}`);
-  return { usPerWrite, writes, bytes: store.sizeOnDisk(), reloadMs, compactions: store instanceof AppendLogStore ? store.compactions : 0 };
+  for (const [key, byte] of expected)
+    if (reloaded.get(key)?.[0] !== byte) throw new Error(`${store.kind}: ${key} lost on reload`);
+  if (reloaded.size !== TIMED_KEYS)
+    throw new Error(`${store.kind}: reloaded ${reloaded.size} keys, wrote ${TIMED_KEYS}`);
+  return {
+    usPerWrite,
+    writes,
+    bytes: store.sizeOnDisk(),
+    reloadMs,
+    compactions: store instanceof AppendLogStore ? store.compactions : 0,
+  };
 }
 
 export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult> {
   const writes = Number(opts.extra.writes ?? 1_000);
-  if (!Number.isInteger(writes) || writes < 10) throw new UsageError(`--writes must be an integer >= 10, got ${opts.extra.writes}`);
+  if (!Number.isInteger(writes) || writes < 10)
+    throw new UsageError(`--writes must be an integer >= 10, got ${opts.extra.writes}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-lab-ch8-"));
   try {
     const json = path.join(dir, "data.json");
@@ -90,11 +100,19 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
     const bookLines: string[] = [];
     await runOnce(() => new JsonFileStore(json), bookLines, firstRun);
     bookLines.push("-- system stopped and started again --");
-    await runOnce(() => new JsonFileStore(json), bookLines, (kv) => secondRun(kv, bookLines));
+    await runOnce(
+      () => new JsonFileStore(json),
+      bookLines,
+      (kv) => secondRun(kv, bookLines),
+    );
     const logLines: string[] = [];
     await runOnce(() => new AppendLogStore(log), logLines, firstRun);
     logLines.push("-- system stopped and started again --");
-    await runOnce(() => new AppendLogStore(log), logLines, (kv) => secondRun(kv, logLines));
+    await runOnce(
+      () => new AppendLogStore(log),
+      logLines,
+      (kv) => secondRun(kv, logLines),
+    );
     // Damage on disk: flip one byte inside the second record (the set of "test"). The store must say so
     // and keep the records before it — never start empty, never show a value the log does not hold.
     const damagedLines: string[] = [];
@@ -103,9 +121,14 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
     bytes[second + 20]! ^= 0x01;
     fs.writeFileSync(log, bytes);
     damagedLines.push("-- one byte of record 2 flipped on disk, system started again --");
-    await runOnce(() => new AppendLogStore(log), damagedLines, (kv) => secondRun(kv, damagedLines));
+    await runOnce(
+      () => new AppendLogStore(log),
+      damagedLines,
+      (kv) => secondRun(kv, damagedLines),
+    );
 
-    const fsyncWrites = Math.max(10, Math.floor(writes / 20)); // fsync is ms per call: fewer writes, same per-write figure
+    // fsync is ms per call: fewer writes, same per-write figure
+    const fsyncWrites = Math.max(10, Math.floor(writes / 20));
     const jsonAt = (name: string) => (fsync: boolean) => new JsonFileStore(path.join(dir, name), { fsync });
     const logAt = (name: string) => (fsync: boolean) => new AppendLogStore(path.join(dir, name), { fsync });
     const costs: [string, Cost][] = [
@@ -133,14 +156,20 @@ export async function stateRecovery(opts: LabOptions): Promise<ExperimentResult>
       blocks: [
         { kind: "text", title: "printout, book's store (data.json rewritten on every change)", lines: bookLines },
         { kind: "text", title: "printout, append-only log", lines: logLines },
-        { kind: "text", title: "printout, append-only log after damage (checksums, recovery to the valid prefix)", lines: damagedLines },
+        {
+          kind: "text",
+          title: "printout, append-only log after damage (checksums, recovery to the valid prefix)",
+          lines: damagedLines,
+        },
         table,
         {
           kind: "notice",
           lines: [
-            `Rewriting the whole map costs ${(rewrite / append).toFixed(0)}× an append here: O(keys) bytes per change instead of O(1).`,
+            `Rewriting the whole map costs ${(rewrite / append).toFixed(0)}× an ` +
+              `append here: O(keys) bytes per change instead of O(1).`,
             "Reloading every key after a restart, both stores agreed with what was written (checked, not assumed).",
-            "The rewrite is also not crash-safe: truncate-then-write can leave an empty file; the log appends, and compacts by write-to-temp + rename.",
+            "The rewrite is also not crash-safe: truncate-then-write can leave an " +
+              "empty file; the log appends, and compacts by write-to-temp + rename.",
             "fsync is what makes a write survive a power cut, and it dominates the cost of either store.",
           ],
         },

@@ -13,7 +13,11 @@ import type { RoutingMessage } from "./messages.js";
 import { startKvSystem } from "./router.js";
 
 /** What crosses the wire: one request shape, one answer (a value for get, null otherwise). */
-export type KvRequest = { op: "get"; key: string } | { op: "set"; key: string; value: Uint8Array } | { op: "delete"; key: string } | { op: "sleep"; ms: number };
+export type KvRequest =
+  | { op: "get"; key: string }
+  | { op: "set"; key: string; value: Uint8Array }
+  | { op: "delete"; key: string }
+  | { op: "sleep"; ms: number };
 export const KvService = service<KvRequest, Uint8Array | null>("kv", "Request");
 
 async function main(): Promise<void> {

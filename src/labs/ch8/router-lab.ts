@@ -50,22 +50,32 @@ function* directGets(ref: ActorRef<KeyValueActorMessage, void>, n: number, out: 
 
 export async function routerPattern(opts: LabOptions): Promise<ExperimentResult> {
   const n = Number(opts.extra.requests ?? 20_000);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--requests must be a positive integer, got ${opts.extra.requests}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--requests must be a positive integer, got ${opts.extra.requests}`);
   const system = new ActorSystem();
   const router = startKvSystem(system);
   // The book's global ROUTER_SENDER: any code can find the router by name.
   const kv = new KvClient(system.whereis<RoutingMessage, void>("router")!);
   const lines: string[] = [];
   await blockOn(bookMain(kv, lines));
-  const printout: Block = { kind: "text", title: "printout (book: value: Ok(\"world\") / value: None)", lines };
+  const printout: Block = { kind: "text", title: 'printout (book: value: Ok("world") / value: None)', lines };
   // The per-request cost is not the chapter's point (the pattern is): behind --timings.
   if (opts.extra.timings !== true) {
     router.stop();
     await router.join();
-    return { blocks: [printout, { kind: "notice", lines: [
-      "The router only forwards: each request carries its own one-shot reply, so a slow request never holds up routing.",
-      "What the router's hop costs per request: add --timings.",
-    ] }] };
+    return {
+      blocks: [
+        printout,
+        {
+          kind: "notice",
+          lines: [
+            "The router only forwards: each request carries its own one-shot reply, " +
+              "so a slow request never holds up routing.",
+            "What the router's hop costs per request: add --timings.",
+          ],
+        },
+      ],
+    };
   }
   const direct = system.spawn(() => new KeyValueActor({ log: () => {}, router: () => undefined }));
   await blockOn(timedOps(kv, Math.ceil(n / 10), [])); // warm-up: let V8 compile the paths before timing
@@ -88,7 +98,11 @@ export async function routerPattern(opts: LabOptions): Promise<ExperimentResult>
       {
         kind: "table",
         title: `${n.toLocaleString("en-US")} sequential round trips each, best of ${ROUNDS} (live runtime, one client)`,
-        columns: [{ header: "request" }, { header: "per request", unit: "µs", digits: 2, best: "min" }, { header: "rate", unit: "req/s", digits: 0 }],
+        columns: [
+          { header: "request" },
+          { header: "per request", unit: "µs", digits: 2, best: "min" },
+          { header: "rate", unit: "req/s", digits: 0 },
+        ],
         rows: [
           ["set via router", us(setMs), n / (setMs / 1000)],
           ["get via router", us(getMs), n / (getMs / 1000)],
@@ -99,8 +113,11 @@ export async function routerPattern(opts: LabOptions): Promise<ExperimentResult>
       {
         kind: "notice",
         lines: [
-          `The router's hop costs ${(us(getMs) - us(directMs)).toFixed(2)} µs per get here (${(getMs / directMs).toFixed(2)}× the direct path): the price of one global address.`,
-          "The router only forwards: each request carries its own one-shot reply, so a slow request never holds up routing.",
+          `The router's hop costs ${(us(getMs) - us(directMs)).toFixed(2)} µs per ` +
+            `get here (${(getMs / directMs).toFixed(2)}× the direct path): the ` +
+            `price of one global address.`,
+          "The router only forwards: each request carries its own one-shot reply, " +
+            "so a slow request never holds up routing.",
         ],
       },
     ],

@@ -26,7 +26,17 @@
  *    stops while a request waits for room in its mailbox), a fresh one is spawned and
  *    the request goes there.
  */
-import { ActorStopped, sleep, type Actor, type ActorContext, type ActorRef, type ActorSystem, type Co, type Step, type SupervisionOptions } from "../../index.js";
+import {
+  ActorStopped,
+  sleep,
+  type Actor,
+  type ActorContext,
+  type ActorRef,
+  type ActorSystem,
+  type Co,
+  type Step,
+  type SupervisionOptions,
+} from "../../index.js";
 import { HeartbeatSupervisor, type HeartbeatMessage } from "./heartbeat-supervisor.js";
 import { KeyValueActor, type KeyValueActorMessage } from "./key-value-actor.js";
 import type { KvSystemConfig, KvWiring } from "./kv-config.js";
@@ -35,14 +45,20 @@ import type { ActorType, KeyValueMessage, RoutingMessage } from "./messages.js";
 /** The key-value actor's mailbox size (book: `channel(32)`); a full one makes the router wait. */
 export const KEY_VALUE_MAILBOX = 32;
 
-/** Prune answered requests from the forwarded list once it is this long (a few KiB; one pass per this many requests). */
+/** Prune answered requests from the forwarded list once it is this long (a few KiB; one pass per this many requests).
+ * */
 const PRUNE_FORWARDED_AT = 64;
 
 /**
  * How the router and the key-value actor supervise their children (invariant 4): always
  * restart; back off from 1 ms, doubling per restart within a second, up to 1 s.
  */
-export const KV_SUPERVISION: SupervisionOptions = { directive: "restart", maxRestarts: Infinity, withinMs: 1_000, backoff: { initialMs: 1, factor: 2, maxMs: 1_000 } };
+export const KV_SUPERVISION: SupervisionOptions = {
+  directive: "restart",
+  maxRestarts: Infinity,
+  withinMs: 1_000,
+  backoff: { initialMs: 1, factor: 2, maxMs: 1_000 },
+};
 
 export class RouterActor implements Actor<RoutingMessage, void> {
   private keyValue: ActorRef<KeyValueActorMessage, void> | null = null;
@@ -128,14 +144,22 @@ export class RouterActor implements Actor<RoutingMessage, void> {
   private spawnKeyValue(ctx: ActorContext<RoutingMessage, void>): ActorRef<KeyValueActorMessage, void> {
     this.generation++;
     const wiring = this.wiring;
-    return ctx.spawn(() => new KeyValueActor(wiring), { name: `key-value-${this.generation}`, capacity: KEY_VALUE_MAILBOX, supervision: KV_SUPERVISION });
+    return ctx.spawn(() => new KeyValueActor(wiring), {
+      name: `key-value-${this.generation}`,
+      capacity: KEY_VALUE_MAILBOX,
+      supervision: KV_SUPERVISION,
+    });
   }
 }
 
 /** Spawn the router on `system` and register it under its name; returns its address. */
 export function startKvSystem(system: ActorSystem, config: KvSystemConfig = {}): ActorRef<RoutingMessage, void> {
   const name = config.routerName ?? "router";
-  const wiring: KvWiring = { ...config, log: config.log ?? (() => {}), router: () => system.whereis<RoutingMessage, void>(name) };
+  const wiring: KvWiring = {
+    ...config,
+    log: config.log ?? (() => {}),
+    router: () => system.whereis<RoutingMessage, void>(name),
+  };
   const router = system.spawn(() => new RouterActor(wiring), { name, supervision: KV_SUPERVISION });
   system.register(name, router);
   return router;

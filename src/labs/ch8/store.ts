@@ -84,7 +84,8 @@ export function loadMap(
     const message = error instanceof Error ? error.message : String(error);
     log(`Failed to read from file: ${message}`);
     log("Starting with an empty hash...");
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") onProblem({ store: store.kind, file: "", kind: "unreadable", message: `${message}; started empty` });
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      onProblem({ store: store.kind, file: "", kind: "unreadable", message: `${message}; started empty` });
     return new Map();
   }
   for (const problem of store.problems ?? []) {

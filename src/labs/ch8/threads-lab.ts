@@ -53,9 +53,14 @@ function percentile(sorted: number[], p: number): number {
 async function measure(kvAt: Place, neighbourAt: Place, durationMs: number): Promise<(string | number)[]> {
   const system = new ActorSystem({ slowPollMs: 10 });
   const module = fileURLToPath(import.meta.url);
-  const kv: ActorRef<KvMsg, string | null> = kvAt === "thread" ? spawnThreadActor(module, "kvActor", { name: "kv" }) : system.spawn(kvActor, { name: "kv" });
+  const kv: ActorRef<KvMsg, string | null> =
+    kvAt === "thread" ? spawnThreadActor(module, "kvActor", { name: "kv" }) : system.spawn(kvActor, { name: "kv" });
   const neighbour: ActorRef<number, number> | null =
-    neighbourAt === "none" ? null : neighbourAt === "thread" ? spawnThreadActor(module, "spinnerActor", { name: "neighbour" }) : system.spawn(spinnerActor, { name: "neighbour" });
+    neighbourAt === "none"
+      ? null
+      : neighbourAt === "thread"
+        ? spawnThreadActor(module, "spinnerActor", { name: "neighbour" })
+        : system.spawn(spinnerActor, { name: "neighbour" });
   await kv.ask({ op: "set", key: "k", value: "v" }); // up and running (a thread has started)
   if (neighbour !== null) await neighbour.ask(0, 30_000);
   neighbour?.tell(SPIN_MS);
@@ -68,7 +73,8 @@ async function measure(kvAt: Place, neighbourAt: Place, durationMs: number): Pro
   for (let i = 0; i * GET_EVERY_MS < durationMs; i++) {
     const due = start + i * GET_EVERY_MS;
     const ahead = due - performance.now();
-    if (ahead > 0) await new Promise((r) => setTimeout(r, Math.ceil(ahead))); // setTimeout truncates: never fire before due
+    // setTimeout truncates: never fire before due
+    if (ahead > 0) await new Promise((r) => setTimeout(r, Math.ceil(ahead)));
     answers.push(
       kv.ask({ op: "get", key: "k" }, 30_000).then((v) => {
         if (v !== "v") throw new Error("wrong value");
@@ -85,14 +91,29 @@ async function measure(kvAt: Place, neighbourAt: Place, durationMs: number): Pro
   kv.stop();
   await kv.join();
   latencies.sort((a, b) => a - b);
-  return [`kv on ${kvAt}`, neighbourAt === "none" ? "no neighbour" : `neighbour on ${neighbourAt}`, latencies.length, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.at(-1)!, system.slowPolls];
+  return [
+    `kv on ${kvAt}`,
+    neighbourAt === "none" ? "no neighbour" : `neighbour on ${neighbourAt}`,
+    latencies.length,
+    percentile(latencies, 0.5),
+    percentile(latencies, 0.99),
+    latencies.at(-1)!,
+    system.slowPolls,
+  ];
 }
 
 export async function threadsLab(opts: LabOptions): Promise<ExperimentResult> {
   const durationMs = Number(opts.extra.ms ?? 600);
   if (!(durationMs > 0)) throw new UsageError(`--ms must be > 0, got ${opts.extra.ms}`);
   const rows: (string | number)[][] = [];
-  for (const [kvAt, neighbourAt] of [["main", "none"], ["main", "main"], ["main", "thread"], ["thread", "none"], ["thread", "main"], ["thread", "thread"]] as [Place, Place][]) {
+  for (const [kvAt, neighbourAt] of [
+    ["main", "none"],
+    ["main", "main"],
+    ["main", "thread"],
+    ["thread", "none"],
+    ["thread", "main"],
+    ["thread", "thread"],
+  ] as [Place, Place][]) {
     if (opts.signal.aborted) break;
     rows.push(await measure(kvAt, neighbourAt, durationMs));
     opts.log(`  ${rows.at(-1)!.slice(0, 2).join(", ")}: p99 ${(rows.at(-1)![4] as number).toFixed(2)} ms`);
@@ -105,17 +126,33 @@ export async function threadsLab(opts: LabOptions): Promise<ExperimentResult> {
     blocks: [
       {
         kind: "table",
-        title: `a get due every ${GET_EVERY_MS} ms for ${durationMs} ms per row (latency from when it was due), while the neighbour burns CPU in ${SPIN_MS} ms slices (live runtime; a shared, busy machine)`,
-        columns: [{ header: "key-value actor" }, { header: "neighbour" }, { header: "gets" }, { header: "p50", unit: "ms", digits: 3 }, { header: "p99", unit: "ms", digits: 3, best: "min" }, { header: "max", unit: "ms", digits: 1 }, { header: "slow polls (main)" }],
+        title:
+          `a get due every ${GET_EVERY_MS} ms for ${durationMs} ms per row ` +
+          `(latency from when it was due), while the neighbour burns CPU in ` +
+          `${SPIN_MS} ms slices (live runtime; a shared, busy machine)`,
+        columns: [
+          { header: "key-value actor" },
+          { header: "neighbour" },
+          { header: "gets" },
+          { header: "p50", unit: "ms", digits: 3 },
+          { header: "p99", unit: "ms", digits: 3, best: "min" },
+          { header: "max", unit: "ms", digits: 1 },
+          { header: "slow polls (main)" },
+        ],
         rows,
       },
       {
         kind: "notice",
         lines: [
           onMain !== undefined && offMain !== undefined
-            ? `With the neighbour on the main thread a get waits behind its CPU slices (p50 ${p50("kv on main", "neighbour on main")!.toFixed(2)} ms, p99 ${onMain.toFixed(2)} ms); moved to its own thread: p50 ${p50("kv on main", "neighbour on thread")!.toFixed(2)} ms, p99 ${offMain.toFixed(2)} ms.`
+            ? `With the neighbour on the main thread a get waits behind its CPU ` +
+              `slices (p50 ${p50("kv on main", "neighbour on main")!.toFixed(2)} ms, ` +
+              `p99 ${onMain.toFixed(2)} ms); moved to its own thread: p50 ` +
+              `${p50("kv on main", "neighbour on thread")!.toFixed(2)} ms, p99 ` +
+              `${offMain.toFixed(2)} ms.`
             : "Stopped early.",
-          "A thread actor costs a port hop per message (the kv-on-thread rows); it pays off when the neighbour's handler is CPU-bound.",
+          "A thread actor costs a port hop per message (the kv-on-thread rows); " +
+            "it pays off when the neighbour's handler is CPU-bound.",
         ],
       },
     ],

@@ -31,7 +31,10 @@ export class WriterActor implements Actor<WriterMessage, WriterReply> {
   /** How many of the store's problems were reported already (invariant 3). */
   private reported = 0;
 
-  constructor(private readonly wiring: KvWiring, private readonly openStore: () => DurableStore) {}
+  constructor(
+    private readonly wiring: KvWiring,
+    private readonly openStore: () => DurableStore,
+  ) {}
 
   started(ctx: ActorContext<WriterMessage, WriterReply>): void {
     this.instance = `actor ${ctx.self.id}, started at ${ctx.now().toFixed(3)} ms`;

@@ -25,7 +25,8 @@ export function setAddSleep(ms: number): void {
 
 /** The book's `add_handler(a, b, id)`: exactly (a, b) or (id). */
 export function addHandler(a?: number, b?: number, id?: string): { result?: number; id?: string } {
-  if (a !== undefined && b !== undefined && id === undefined) return { id: privateRuntime().spawn("add", [a, b, addSleepMs]) };
+  if (a !== undefined && b !== undefined && id === undefined)
+    return { id: privateRuntime().spawn("add", [a, b, addSleepMs]) };
   if (a === undefined && b === undefined && id !== undefined) return { result: privateRuntime().get<number>(id) };
   throw new Error("either a or b need to be provided or handle_id");
 }

@@ -12,7 +12,11 @@ export type SwitchState = "On" | "Off";
 export type SwitchEvent = "SwitchOn" | "SwitchOff";
 
 /** The next state for `event` in `state`; `log` gets the book's line. Async as in the book (the work could await). */
-export function transition(state: SwitchState, event: SwitchEvent, log: (line: string) => void): BaseFuture<SwitchState> {
+export function transition(
+  state: SwitchState,
+  event: SwitchEvent,
+  log: (line: string) => void,
+): BaseFuture<SwitchState> {
   switch (state) {
     case "On":
       if (event === "SwitchOff") {

@@ -20,29 +20,41 @@ function program(bAsksBack: boolean): ExploreProgram {
     const system = new ActorSystem({ runtime: rt });
     // The refs are filled in before any handler runs (spawning only queues the actors).
     const refs: { a?: ActorRef<Msg, string>; b?: ActorRef<Msg, string> } = {};
-    refs.a = system.spawn<Msg, string>(() => ({
-      *handle(msg: Msg) {
-        if (msg === "inner") return "a-inner";
-        return `a+${yield* refs.b!.ask("inner", Infinity)}`;
-      },
-    }), { name: "a" });
-    refs.b = system.spawn<Msg, string>(() => ({
-      *handle(msg: Msg) {
-        if (msg === "inner") return "b-inner";
-        if (!bAsksBack) {
-          refs.a!.tell("inner");
-          return "b+told";
-        }
-        return `b+${yield* refs.a!.ask("inner", Infinity)}`;
-      },
-    }), { name: "b" });
-    const first = rt.spawn(co(function* () {
-      return yield* refs.a!.ask("start", Infinity);
-    }), { name: "client-1" });
-    const second = rt.spawn(co(function* () {
-      yield* sleep(1);
-      return yield* refs.b!.ask("start", Infinity);
-    }), { name: "client-2" });
+    refs.a = system.spawn<Msg, string>(
+      () => ({
+        *handle(msg: Msg) {
+          if (msg === "inner") return "a-inner";
+          return `a+${yield* refs.b!.ask("inner", Infinity)}`;
+        },
+      }),
+      { name: "a" },
+    );
+    refs.b = system.spawn<Msg, string>(
+      () => ({
+        *handle(msg: Msg) {
+          if (msg === "inner") return "b-inner";
+          if (!bAsksBack) {
+            refs.a!.tell("inner");
+            return "b+told";
+          }
+          return `b+${yield* refs.a!.ask("inner", Infinity)}`;
+        },
+      }),
+      { name: "b" },
+    );
+    const first = rt.spawn(
+      co(function* () {
+        return yield* refs.a!.ask("start", Infinity);
+      }),
+      { name: "client-1" },
+    );
+    const second = rt.spawn(
+      co(function* () {
+        yield* sleep(1);
+        return yield* refs.b!.ask("start", Infinity);
+      }),
+      { name: "client-2" },
+    );
     return co(function* () {
       const replies = [yield* first, yield* second];
       if (replies[0] !== "a+b-inner") throw new Error(`client-1 got ${replies[0]}`);

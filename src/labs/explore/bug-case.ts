@@ -40,7 +40,9 @@ export function strategiesOf(options: LabOptions): StrategyName[] {
   const s = options.extra.strategy;
   if (s === undefined || s === false || s === "all") return ["random", "pct", "dfs"];
   const names = String(s).split(",");
-  for (const n of names) if (n !== "random" && n !== "pct" && n !== "dfs") throw new UsageError(`--strategy must be random, pct, dfs or all, got "${n}"`);
+  for (const n of names)
+    if (n !== "random" && n !== "pct" && n !== "dfs")
+      throw new UsageError(`--strategy must be random, pct, dfs or all, got "${n}"`);
   return names as StrategyName[];
 }
 
@@ -66,10 +68,17 @@ export function replayBlocks(bug: BugCase, schedule: string): Block[] {
       title: `replay of ${bug.id} under schedule ${schedule}`,
       lines: [
         run.failure === null ? "no failure: this schedule passes" : `${run.failure.kind}: ${run.failure.message}`,
-        `${run.steps} polls; ${run.decisions.length} decisions asked, ${preemptions} preemption${preemptions === 1 ? "" : "s"}`,
+        `${run.steps} polls; ${run.decisions.length} decisions asked, ` +
+          `${preemptions} preemption${preemptions === 1 ? "" : "s"}`,
       ],
     },
-    { kind: "timeline", title: "per task: its polls over virtual time (1 ms per poll)", unit: "ms", workers: run.timeline.workers, spans: run.timeline.spans },
+    {
+      kind: "timeline",
+      title: "per task: its polls over virtual time (1 ms per poll)",
+      unit: "ms",
+      workers: run.timeline.workers,
+      spans: run.timeline.spans,
+    },
     { kind: "text", title: "the interleaving", lines: run.interleaving },
   ];
 }
@@ -101,7 +110,9 @@ export async function runBugCase(bug: BugCase, options: LabOptions): Promise<Exp
       `${found.length}/${seeds}`,
       mean,
       found.length === 0 ? null : Math.max(...found),
-      fixed.failure === null ? `${fixed.schedules}${fixed.exhausted ? " (all)" : ""} passed` : `FAILED at ${fixed.failure.schedule}: ${fixed.failure.message}`,
+      fixed.failure === null
+        ? `${fixed.schedules}${fixed.exhausted ? " (all)" : ""} passed`
+        : `FAILED at ${fixed.failure.schedule}: ${fixed.failure.message}`,
     ]);
     if (strategy === "pct" || (shown === null && strategy === strategies[strategies.length - 1])) {
       const r = explore(bug.buggy, { ...common, strategy, seed: options.seed, schedules });
@@ -117,18 +128,33 @@ export async function runBugCase(bug: BugCase, options: LabOptions): Promise<Exp
   const blocks: Block[] = [
     {
       kind: "table",
-      title: `schedules to first failure (≤ ${schedules} per search; ${SEEDS} seeds from --seed ${options.seed}; dfs is one search)`,
-      columns: [{ header: "strategy" }, { header: "found" }, { header: "mean", digits: 1, best: "min" }, { header: "worst", best: "min" }, { header: "fixed version" }],
+      title:
+        `schedules to first failure (≤ ${schedules} per search; ${SEEDS} seeds ` +
+        `from --seed ${options.seed}; dfs is one search)`,
+      columns: [
+        { header: "strategy" },
+        { header: "found" },
+        { header: "mean", digits: 1, best: "min" },
+        { header: "worst", best: "min" },
+        { header: "fixed version" },
+      ],
       rows,
     },
-    ...(!strategies.includes("pct") ? [] : [{
-      kind: "text" as const,
-      title: "the PCT bound beside the measurement",
-      lines: [
-        `n = ${tasks} tasks, k = ${longest} scheduling choices in the longest pct schedule, bug depth d = ${bug.depth}`,
-        `PCT: each schedule finds it with probability ≥ 1/(n·k^(d−1)) = 1/${bound}, so within ${bound} schedules on average at worst; measured mean: ${pctMean === null ? "not found" : pctMean.toFixed(1)}`,
-      ],
-    }]),
+    ...(!strategies.includes("pct")
+      ? []
+      : [
+          {
+            kind: "text" as const,
+            title: "the PCT bound beside the measurement",
+            lines: [
+              `n = ${tasks} tasks, k = ${longest} scheduling choices in the longest ` +
+                `pct schedule, bug depth d = ${bug.depth}`,
+              `PCT: each schedule finds it with probability ≥ 1/(n·k^(d−1)) = ` +
+                `1/${bound}, so within ${bound} schedules on average at worst; measured ` +
+                `mean: ${pctMean === null ? "not found" : pctMean.toFixed(1)}`,
+            ],
+          },
+        ]),
   ];
   if (shown !== null) {
     blocks.push({
@@ -136,11 +162,19 @@ export async function runBugCase(bug: BugCase, options: LabOptions): Promise<Exp
       title: `a failing schedule (${shown.strategy}, seed ${shown.seed}, schedule ${shown.schedule}), shrunk`,
       lines: [
         `${shown.kind}: ${shown.message}`,
-        `found with ${shown.found.length} decisions; shrunk to ${shown.shrunk.length} (${shown.preemptions} preemption${shown.preemptions === 1 ? "" : "s"}): ${shown.replay}`,
+        `found with ${shown.found.length} decisions; shrunk to ` +
+          `${shown.shrunk.length} (${shown.preemptions} ` +
+          `preemption${shown.preemptions === 1 ? "" : "s"}): ${shown.replay}`,
         `replay it: lab explore ${bug.id} --replay ${shown.replay}`,
       ],
     });
-    blocks.push({ kind: "timeline", title: "per task: its polls over virtual time (1 ms per poll)", unit: "ms", workers: shown.timeline.workers, spans: shown.timeline.spans });
+    blocks.push({
+      kind: "timeline",
+      title: "per task: its polls over virtual time (1 ms per poll)",
+      unit: "ms",
+      workers: shown.timeline.workers,
+      spans: shown.timeline.spans,
+    });
     blocks.push({ kind: "text", title: "the interleaving", lines: shown.interleaving });
   }
   blocks.push({ kind: "notice", lines: bug.notice });

@@ -38,15 +38,22 @@ export function predictedInterleavings(tasks: number, steps: number, bound: numb
     memo.set(key, total);
     return total;
   };
-  return count(Array.from({ length: tasks }, () => steps), -1, bound);
+  return count(
+    Array.from({ length: tasks }, () => steps),
+    -1,
+    bound,
+  );
 }
 
 function grid(tasks: number, steps: number): ExploreProgram {
   return (rt) => {
     for (let t = 0; t < tasks; t++) {
-      rt.spawn(co(function* () {
-        for (let s = 1; s < steps; s++) yield* yieldNow();
-      }), { name: String.fromCharCode(65 + t) });
+      rt.spawn(
+        co(function* () {
+          for (let s = 1; s < steps; s++) yield* yieldNow();
+        }),
+        { name: String.fromCharCode(65 + t) },
+      );
     }
   };
 }
@@ -56,7 +63,11 @@ export async function runDfsCount(options: LabOptions): Promise<ExperimentResult
   const rows: (string | number | null)[][] = [];
   for (const bound of [Infinity, 2, 1, 0]) {
     if (options.signal.aborted) break;
-    const r = explore(grid(3, 3), { strategy: "dfs", schedules: 1_000_000, ...(bound === Infinity ? {} : { preemptionBound: bound }) });
+    const r = explore(grid(3, 3), {
+      strategy: "dfs",
+      schedules: 1_000_000,
+      ...(bound === Infinity ? {} : { preemptionBound: bound }),
+    });
     const predicted = predictedInterleavings(3, 3, bound);
     rows.push([bound === Infinity ? "none" : bound, r.schedules, predicted, r.exhausted ? "yes" : "no"]);
     await Promise.resolve();
@@ -68,16 +79,33 @@ export async function runDfsCount(options: LabOptions): Promise<ExperimentResult
       {
         kind: "table",
         title: "dfs on 3 tasks × 3 steps (no partial-order or sleep-set reduction; bound = preemptions allowed)",
-        columns: [{ header: "preemption bound" }, { header: "schedules enumerated" }, { header: "predicted (counted by recursion)" }, { header: "exhausted" }],
+        columns: [
+          { header: "preemption bound" },
+          { header: "schedules enumerated" },
+          { header: "predicted (counted by recursion)" },
+          { header: "exhausted" },
+        ],
         rows,
       },
-      { kind: "notice", lines: [`Without a bound the prediction is the multinomial 9!/(3!·3!·3!) = ${multinomial.toLocaleString("en-US")}: every order of 9 steps, 3 from each task.`] },
+      {
+        kind: "notice",
+        lines: [
+          `Without a bound the prediction is the multinomial 9!/(3!·3!·3!) = ` +
+            `${multinomial.toLocaleString("en-US")}: every order of 9 steps, 3 from ` +
+            `each task.`,
+        ],
+      },
       {
         kind: "text",
         title: "bug 1 (lost update) under dfs",
         lines: [
-          first.failure === null ? "dfs found no failure (unexpected)" : `first failing schedule: #${first.failure.schedule}, shrunk to ${first.failure.replay} (${first.failure.preemptions} preemption)`,
-          `the fixed version: ${all.schedules} schedules with ≤ 2 preemptions, ${all.failure === null ? "all pass" : `one fails: ${all.failure.message}`}${all.exhausted ? " (exhausted)" : ""}`,
+          first.failure === null
+            ? "dfs found no failure (unexpected)"
+            : `first failing schedule: #${first.failure.schedule}, shrunk to ` +
+              `${first.failure.replay} (${first.failure.preemptions} preemption)`,
+          `the fixed version: ${all.schedules} schedules with ≤ 2 preemptions, ` +
+            (all.failure === null ? "all pass" : `one fails: ${all.failure.message}`) +
+            (all.exhausted ? " (exhausted)" : ""),
         ],
       },
     ],

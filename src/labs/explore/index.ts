@@ -15,7 +15,13 @@ import { runUserFile } from "./user-file.js";
 export const BUG_CASES: readonly BugCase[] = [lostUpdate, tryLock, lostWakeup, askCycle, sendCancel];
 
 function bugExperiment(bug: BugCase): Experiment {
-  return { id: bug.id, ...(bug.book === undefined ? {} : { book: bug.book }), title: bug.title, summary: bug.summary, run: (options) => runBugCase(bug, options) };
+  return {
+    id: bug.id,
+    ...(bug.book === undefined ? {} : { book: bug.book }),
+    title: bug.title,
+    summary: bug.summary,
+    run: (options) => runBugCase(bug, options),
+  };
 }
 
 export const exploreLab: Chapter = {
@@ -23,14 +29,31 @@ export const exploreLab: Chapter = {
   title: "Schedule explorer: search the interleavings of a program for races, lost wake-ups and deadlocks",
   experiments: [
     ...BUG_CASES.map(bugExperiment),
-    { id: "dfs-count", title: "dfs enumerates exactly the predicted interleavings", summary: "3 tasks × 3 steps: 1,680 schedules without reduction; fewer with a preemption bound", run: runDfsCount },
-    { id: "file", title: "explore your own program", summary: "--file my-program.ts: its default export is the program", default: false, run: runUserFile },
+    {
+      id: "dfs-count",
+      title: "dfs enumerates exactly the predicted interleavings",
+      summary: "3 tasks × 3 steps: 1,680 schedules without reduction; fewer with a preemption bound",
+      run: runDfsCount,
+    },
+    {
+      id: "file",
+      title: "explore your own program",
+      summary: "--file my-program.ts: its default export is the program",
+      default: false,
+      run: runUserFile,
+    },
   ],
   options: [
     { flags: "--strategy <names>", description: "random, pct, dfs or all (comma-separated)", default: "all" },
     { flags: "--schedules <n>", description: "schedules per search (buggy versions)", default: "1000" },
     { flags: "--fixed-schedules <n>", description: "schedules the fixed versions must pass", default: "10000" },
-    { flags: "--replay <schedule>", description: "replay one schedule (as printed, e.g. 0.1.0) of the buggy program and show it" },
-    { flags: "--file <module>", description: "with the 'file' experiment: a module whose default export is the program" },
+    {
+      flags: "--replay <schedule>",
+      description: "replay one schedule (as printed, e.g. 0.1.0) of the buggy program and show it",
+    },
+    {
+      flags: "--file <module>",
+      description: "with the 'file' experiment: a module whose default export is the program",
+    },
   ],
 };

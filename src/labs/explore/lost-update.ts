@@ -12,13 +12,18 @@ const ROUNDS = 2;
 
 const buggy: ExploreProgram = (rt) => {
   let counter = 0;
-  const handles = Array.from({ length: TASKS }, (_, t) => rt.spawn(co(function* () {
-    for (let r = 0; r < ROUNDS; r++) {
-      const seen = counter;
-      yield* yieldNow();
-      counter = seen + 1;
-    }
-  }), { name: `inc-${t}` }));
+  const handles = Array.from({ length: TASKS }, (_, t) =>
+    rt.spawn(
+      co(function* () {
+        for (let r = 0; r < ROUNDS; r++) {
+          const seen = counter;
+          yield* yieldNow();
+          counter = seen + 1;
+        }
+      }),
+      { name: `inc-${t}` },
+    ),
+  );
   return co(function* () {
     for (const h of handles) yield* h;
     if (counter !== TASKS * ROUNDS) throw new Error(`counter is ${counter}, expected ${TASKS * ROUNDS}`);
@@ -28,15 +33,20 @@ const buggy: ExploreProgram = (rt) => {
 /** The fix: the read-modify-write holds a lock across the await. */
 const fixed: ExploreProgram = (rt) => {
   const counter = new Mutex(0);
-  const handles = Array.from({ length: TASKS }, (_, t) => rt.spawn(co(function* () {
-    for (let r = 0; r < ROUNDS; r++) {
-      const guard = yield* counter.lock();
-      const seen = guard.value;
-      yield* yieldNow();
-      guard.value = seen + 1;
-      guard.release();
-    }
-  }), { name: `inc-${t}` }));
+  const handles = Array.from({ length: TASKS }, (_, t) =>
+    rt.spawn(
+      co(function* () {
+        for (let r = 0; r < ROUNDS; r++) {
+          const guard = yield* counter.lock();
+          const seen = guard.value;
+          yield* yieldNow();
+          guard.value = seen + 1;
+          guard.release();
+        }
+      }),
+      { name: `inc-${t}` },
+    ),
+  );
   return co(function* () {
     for (const h of handles) yield* h;
     const guard = counter.tryLock()!;
@@ -48,7 +58,9 @@ export const lostUpdate: BugCase = {
   id: "lost-update",
   book: "E7.4",
   title: "a lost update across an await",
-  summary: "read, await, write back: an increment is lost when another task runs in between (fixed: a Mutex held across the await)",
+  summary:
+    "read, await, write back: an increment is lost when another task runs " +
+    "in between (fixed: a Mutex held across the await)",
   depth: 2,
   buggy,
   fixed,

@@ -7,7 +7,16 @@
  * `RegisterThenCheck` registers first and checks after, so a set that comes at any
  * moment either sees the waker or is seen by the check.
  */
-import { BaseFuture, PENDING, co, yieldNow, type Context, type ExploreProgram, type Poll, type Waker } from "../../index.js";
+import {
+  BaseFuture,
+  PENDING,
+  co,
+  yieldNow,
+  type Context,
+  type ExploreProgram,
+  type Poll,
+  type Waker,
+} from "../../index.js";
 import type { BugCase } from "./bug-case.js";
 
 class Flag {
@@ -60,25 +69,35 @@ class RegisterThenCheck extends BaseFuture<void> {
 function program(wait: (flag: Flag) => BaseFuture<void>): ExploreProgram {
   return (rt) => {
     const flag = new Flag();
-    rt.spawn(co(function* () {
-      yield* wait(flag);
-    }), { name: "consumer" });
-    rt.spawn(co(function* () {
-      yield* yieldNow();
-      flag.raise();
-    }), { name: "producer" });
+    rt.spawn(
+      co(function* () {
+        yield* wait(flag);
+      }),
+      { name: "consumer" },
+    );
+    rt.spawn(
+      co(function* () {
+        yield* yieldNow();
+        flag.raise();
+      }),
+      { name: "producer" },
+    );
   };
 }
 
 export const lostWakeup: BugCase = {
   id: "lost-wakeup",
   title: "a lost wake-up: check, then register the waker",
-  summary: "a future checks its condition and registers its waker one await later: a raise in between is lost (fixed: register, then check)",
+  summary:
+    "a future checks its condition and registers its waker one await later: " +
+    "a raise in between is lost (fixed: register, then check)",
   depth: 2,
   buggy: program((flag) => new CheckThenRegister(flag)),
   fixed: program((flag) => new RegisterThenCheck(flag)),
   notice: [
-    "The failure is a deadlock, not a throw: the run ends with the consumer waiting, nothing runnable and no timer pending — in the sim that is exact.",
+    "The failure is a deadlock, not a throw: the run ends with the consumer " +
+      "waiting, nothing runnable and no timer pending — in the sim that is " +
+      "exact.",
     "This is the order every waiter in this library keeps (waiter-list.ts): register, then check.",
   ],
 };

@@ -14,7 +14,19 @@
  * Both are hand-written here (the library's own actor mailbox is the fixed one's
  * subject elsewhere), so the lab keeps showing the race whatever the mailbox does.
  */
-import { BaseFuture, PENDING, WaiterList, co, sleep, timeout, type Context, type ExploreProgram, type Poll, type Waiter, type Waker } from "../../index.js";
+import {
+  BaseFuture,
+  PENDING,
+  WaiterList,
+  co,
+  sleep,
+  timeout,
+  type Context,
+  type ExploreProgram,
+  type Poll,
+  type Waiter,
+  type Waker,
+} from "../../index.js";
 import type { BugCase } from "./bug-case.js";
 
 interface Mailbox {
@@ -55,17 +67,18 @@ function buggyMailbox(capacity: number): Mailbox {
   };
   return {
     items: box.items,
-    send: (value) => new (class extends BaseFuture<void> {
-      poll(cx: Context): Poll<void> {
-        if (box.items.length < capacity) {
-          box.items.push(value);
-          wakeReader(box);
-          return undefined;
+    send: (value) =>
+      new (class extends BaseFuture<void> {
+        poll(cx: Context): Poll<void> {
+          if (box.items.length < capacity) {
+            box.items.push(value);
+            wakeReader(box);
+            return undefined;
+          }
+          box.senders.push(cx.waker);
+          return PENDING;
         }
-        box.senders.push(cx.waker);
-        return PENDING;
-      }
-    })(),
+      })(),
     recv: () => new Recv(box),
   };
 }
@@ -76,22 +89,23 @@ function fixedMailbox(capacity: number): Mailbox {
   const box = { items: [] as number[], reader: null as Waker | null, taken: () => void senders.wakeOne() };
   return {
     items: box.items,
-    send: (value) => new (class extends BaseFuture<void> {
-      private key: Waiter | null = null;
-      poll(cx: Context): Poll<void> {
-        if (box.items.length < capacity) {
-          box.items.push(value);
-          senders.done(this.key);
-          wakeReader(box);
-          return undefined;
+    send: (value) =>
+      new (class extends BaseFuture<void> {
+        private key: Waiter | null = null;
+        poll(cx: Context): Poll<void> {
+          if (box.items.length < capacity) {
+            box.items.push(value);
+            senders.done(this.key);
+            wakeReader(box);
+            return undefined;
+          }
+          this.key = senders.register(this.key, cx.waker);
+          return PENDING;
         }
-        this.key = senders.register(this.key, cx.waker);
-        return PENDING;
-      }
-      override cancel(): void {
-        senders.leave(this.key);
-      }
-    })(),
+        override cancel(): void {
+          senders.leave(this.key);
+        }
+      })(),
     recv: () => new Recv(box),
   };
 }
@@ -100,32 +114,45 @@ function program(make: (capacity: number) => Mailbox): ExploreProgram {
   return (rt) => {
     const box = make(1);
     box.items.push(0); // full
-    rt.spawn(co(function* () {
-      yield* sleep(3);
-      for (;;) if ((yield* box.recv()) === 2) return;
-    }), { name: "consumer" });
-    rt.spawn(co(function* () {
-      try {
-        yield* timeout(box.send(1), 3);
-      } catch {
-        // gave up: fine, as long as nobody else pays for it
-      }
-    }), { name: "sender-1" });
-    rt.spawn(co(function* () {
-      yield* box.send(2);
-    }), { name: "sender-2" });
+    rt.spawn(
+      co(function* () {
+        yield* sleep(3);
+        for (;;) if ((yield* box.recv()) === 2) return;
+      }),
+      { name: "consumer" },
+    );
+    rt.spawn(
+      co(function* () {
+        try {
+          yield* timeout(box.send(1), 3);
+        } catch {
+          // gave up: fine, as long as nobody else pays for it
+        }
+      }),
+      { name: "sender-1" },
+    );
+    rt.spawn(
+      co(function* () {
+        yield* box.send(2);
+      }),
+      { name: "sender-2" },
+    );
   };
 }
 
 export const sendCancel: BugCase = {
   id: "send-cancel",
   title: "a bounded-mailbox send cancelled at the wrong moment",
-  summary: "a sender times out as room frees: its wake-up is lost and the next sender waits forever (fixed: the waiter list's leave)",
+  summary:
+    "a sender times out as room frees: its wake-up is lost and the next " +
+    "sender waits forever (fixed: the waiter list's leave)",
   depth: 2,
   buggy: program(buggyMailbox),
   fixed: program(fixedMailbox),
   notice: [
-    "The choice that matters is not which task runs but which of two timers due at the same instant fires first — a choice the sim's chooser makes too.",
+    "The choice that matters is not which task runs but which of two timers " +
+      "due at the same instant fires first — a choice the sim's chooser makes " +
+      "too.",
     "The fix is the waiter list's protocol: a waiter that gives up leaves, and passes on a wake-up it was handed.",
   ],
 };

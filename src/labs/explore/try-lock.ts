@@ -15,20 +15,23 @@ const buggy: ExploreProgram = (rt, cx) => {
   let inside = 0;
   cx.invariant(() => inside <= 1);
   for (let t = 0; t < TASKS; t++) {
-    rt.spawn(co(function* () {
-      for (let i = 0; i < TRIES; i++) {
-        if (held) {
-          yield* yieldNow();
-          continue;
+    rt.spawn(
+      co(function* () {
+        for (let i = 0; i < TRIES; i++) {
+          if (held) {
+            yield* yieldNow();
+            continue;
+          }
+          yield* yieldNow(); // between the check and the act: the window
+          held = true;
+          inside++;
+          yield* sleep(5); // I/O in the critical section
+          inside--;
+          held = false;
         }
-        yield* yieldNow(); // between the check and the act: the window
-        held = true;
-        inside++;
-        yield* sleep(5); // I/O in the critical section
-        inside--;
-        held = false;
-      }
-    }), { name: `worker-${t}` });
+      }),
+      { name: `worker-${t}` },
+    );
   }
 };
 
@@ -37,20 +40,23 @@ const fixed: ExploreProgram = (rt, cx) => {
   let inside = 0;
   cx.invariant(() => inside <= 1);
   for (let t = 0; t < TASKS; t++) {
-    rt.spawn(co(function* () {
-      for (let i = 0; i < TRIES; i++) {
-        const guard = lock.tryLock();
-        if (guard === null) {
+    rt.spawn(
+      co(function* () {
+        for (let i = 0; i < TRIES; i++) {
+          const guard = lock.tryLock();
+          if (guard === null) {
+            yield* yieldNow();
+            continue;
+          }
           yield* yieldNow();
-          continue;
+          inside++;
+          yield* sleep(5);
+          inside--;
+          guard.release();
         }
-        yield* yieldNow();
-        inside++;
-        yield* sleep(5);
-        inside--;
-        guard.release();
-      }
-    }), { name: `worker-${t}` });
+      }),
+      { name: `worker-${t}` },
+    );
   }
 };
 
@@ -58,12 +64,14 @@ export const tryLock: BugCase = {
   id: "try-lock",
   book: "E2.6",
   title: "check-then-act around a try-lock",
-  summary: "check the flag, await, set it: two tasks in the critical section (fixed: tryLock tests and takes in one step)",
+  summary:
+    "check the flag, await, set it: two tasks in the critical section (fixed: tryLock tests and takes in one step)",
   depth: 2,
   buggy,
   fixed,
   notice: [
-    "The invariant 'at most one task inside' is checked after every poll; the explorer reports the first poll that breaks it.",
+    "The invariant 'at most one task inside' is checked after every poll; " +
+      "the explorer reports the first poll that breaks it.",
     "The fix is not 'a shorter window' but no window: the check and the act happen in one poll.",
   ],
 };

@@ -39,17 +39,29 @@ async function load(file: string): Promise<ExploreProgram> {
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot load ${file}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    throw new UsageError(
+      `cannot load ${file}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
   }
-  if (typeof mod.default !== "function") throw new UsageError(`${file}: the default export must be the program, (rt, cx) => { … }`);
+  if (typeof mod.default !== "function")
+    throw new UsageError(`${file}: the default export must be the program, (rt, cx) => { … }`);
   return mod.default as ExploreProgram;
 }
 
 export async function runUserFile(options: LabOptions): Promise<ExperimentResult> {
   const file = options.extra.file;
-  if (typeof file !== "string") throw new UsageError("lab explore file needs --file <module> (its default export is the program)");
+  if (typeof file !== "string")
+    throw new UsageError("lab explore file needs --file <module> (its default export is the program)");
   const program = await load(file);
-  const asCase: BugCase = { id: `file --file ${file}`, title: file, summary: "", depth: 2, buggy: program, fixed: program, notice: [] };
+  const asCase: BugCase = {
+    id: `file --file ${file}`,
+    title: file,
+    summary: "",
+    depth: 2,
+    buggy: program,
+    fixed: program,
+    notice: [],
+  };
   if (typeof options.extra.replay === "string") return { blocks: replayBlocks(asCase, options.extra.replay) };
   const { schedules } = schedulesOf(options);
   const blocks: Block[] = [];
@@ -57,19 +69,44 @@ export async function runUserFile(options: LabOptions): Promise<ExperimentResult
   let shownFailure = false;
   for (const strategy of strategiesOf(options)) {
     const r = explore(program, { strategy, seed: options.seed, schedules });
-    rows.push([strategy, r.schedules, r.failure === null ? (r.exhausted ? "all passed (exhausted)" : "all passed") : `${r.failure.kind} at schedule ${r.failure.schedule}`]);
+    rows.push([
+      strategy,
+      r.schedules,
+      r.failure === null
+        ? r.exhausted
+          ? "all passed (exhausted)"
+          : "all passed"
+        : `${r.failure.kind} at schedule ${r.failure.schedule}`,
+    ]);
     if (r.failure !== null && !shownFailure) {
       shownFailure = true;
       const f = r.failure;
       blocks.push({
         kind: "text",
         title: `failing schedule (${strategy}, seed ${options.seed}), shrunk`,
-        lines: [`${f.kind}: ${f.message}`, `shrunk from ${f.found.length} to ${f.shrunk.length} decisions (${f.preemptions} preemption${f.preemptions === 1 ? "" : "s"}): ${f.replay}`, `replay it: lab explore file --file ${file} --replay ${f.replay}`],
+        lines: [
+          `${f.kind}: ${f.message}`,
+          `shrunk from ${f.found.length} to ${f.shrunk.length} decisions ` +
+            `(${f.preemptions} preemption${f.preemptions === 1 ? "" : "s"}): ` +
+            `${f.replay}`,
+          `replay it: lab explore file --file ${file} --replay ${f.replay}`,
+        ],
       });
-      blocks.push({ kind: "timeline", title: "per task: its polls over virtual time (1 ms per poll)", unit: "ms", workers: f.timeline.workers, spans: f.timeline.spans });
+      blocks.push({
+        kind: "timeline",
+        title: "per task: its polls over virtual time (1 ms per poll)",
+        unit: "ms",
+        workers: f.timeline.workers,
+        spans: f.timeline.spans,
+      });
       blocks.push({ kind: "text", title: "the interleaving", lines: f.interleaving });
     }
   }
-  blocks.unshift({ kind: "table", title: `exploring ${file}`, columns: [{ header: "strategy" }, { header: "schedules" }, { header: "result" }], rows });
+  blocks.unshift({
+    kind: "table",
+    title: `exploring ${file}`,
+    columns: [{ header: "strategy" }, { header: "schedules" }, { header: "result" }],
+    rows,
+  });
   return { blocks };
 }

@@ -26,7 +26,9 @@ export interface Decision {
 /** A chooser that asks `pick` and records every answer. */
 export class RecordingChooser implements Chooser {
   readonly decisions: Decision[] = [];
-  constructor(private readonly pick: (kind: ChoiceKind, n: number, ids: ArrayLike<number> | undefined, index: number) => number) {}
+  constructor(
+    private readonly pick: (kind: ChoiceKind, n: number, ids: ArrayLike<number> | undefined, index: number) => number,
+  ) {}
 
   choose(kind: ChoiceKind, n: number, ids?: ArrayLike<number>, continuing?: boolean): number {
     const raw = this.pick(kind, n, ids, this.decisions.length);

@@ -12,7 +12,13 @@
  */
 import type { TimelineData } from "../trace.js";
 import { formatSchedule, parseSchedule, replayChooser, trimPicks, type Decision } from "./decisions.js";
-import { runSchedule, type ExploreProgram, type Failure, type RunOptions, type ScheduleOutcome } from "./run-schedule.js";
+import {
+  runSchedule,
+  type ExploreProgram,
+  type Failure,
+  type RunOptions,
+  type ScheduleOutcome,
+} from "./run-schedule.js";
 import { shrinkSchedule } from "./shrink.js";
 import { dfsStrategy, pctStrategy, randomStrategy, type Strategy, type StrategyName } from "./strategies.js";
 
@@ -73,7 +79,13 @@ export interface ExploreResult {
 }
 
 function runOptions(options: ExploreOptions, trace: boolean): RunOptions {
-  return { workers: options.workers ?? 1, maxSteps: options.maxSteps ?? 10_000, invariant: options.invariant, expectedError: options.expectedError, trace };
+  return {
+    workers: options.workers ?? 1,
+    maxSteps: options.maxSteps ?? 10_000,
+    invariant: options.invariant,
+    expectedError: options.expectedError,
+    trace,
+  };
 }
 
 function strategyFor(options: ExploreOptions): Strategy {
@@ -110,18 +122,37 @@ export function explore(program: ExploreProgram, options: ExploreOptions = {}): 
       return { strategy: strategyName, schedules: i, exhausted: false, longest, failure };
     }
   }
-  return { strategy: strategyName, schedules: limit, exhausted: strategyName === "dfs" && strategy.next() === null, longest, failure: null };
+  return {
+    strategy: strategyName,
+    schedules: limit,
+    exhausted: strategyName === "dfs" && strategy.next() === null,
+    longest,
+    failure: null,
+  };
 }
 
-function describeFailure(program: ExploreProgram, options: ExploreOptions, first: Failure, found: number[], schedule: number): ExploreFailure {
+function describeFailure(
+  program: ExploreProgram,
+  options: ExploreOptions,
+  first: Failure,
+  found: number[],
+  schedule: number,
+): ExploreFailure {
   const quiet = runOptions(options, false);
-  const shrunk = options.shrink === false
-    ? found
-    : shrinkSchedule(found, (picks) => runSchedule(program, replayChooser(picks), quiet).failure?.kind === first.kind);
+  const shrunk =
+    options.shrink === false
+      ? found
+      : shrinkSchedule(
+          found,
+          (picks) => runSchedule(program, replayChooser(picks), quiet).failure?.kind === first.kind,
+        );
   const replayed = replay(program, formatSchedule(shrunk), options);
   // A program that reads real time or Math.random may not fail again on replay: say so
   // rather than report a schedule that does not reproduce.
-  const failure = replayed.failure ?? { kind: first.kind, message: `${first.message} (did not fail again on replay: is the program deterministic?)` };
+  const failure = replayed.failure ?? {
+    kind: first.kind,
+    message: `${first.message} (did not fail again on replay: is the program deterministic?)`,
+  };
   return {
     ...failure,
     schedule,
@@ -153,7 +184,14 @@ export function replay(program: ExploreProgram, text: string, options: ExploreOp
   const chooser = replayChooser(picks);
   const outcome = runSchedule(program, chooser, runOptions(options, true));
   const { timeline, interleaving } = perTask(outcome);
-  return { failure: outcome.failure, picks, decisions: chooser.decisions, steps: outcome.steps, timeline, interleaving };
+  return {
+    failure: outcome.failure,
+    picks,
+    decisions: chooser.decisions,
+    steps: outcome.steps,
+    timeline,
+    interleaving,
+  };
 }
 
 /** A row per task (in spawn order), a span per poll; and the same as lines. */
@@ -188,6 +226,9 @@ function perTask(outcome: ScheduleOutcome): { timeline: TimelineData; interleavi
     }
   }
   // A poll cut short by the failure has a start and no end: show it as the last line.
-  for (const start of open.values()) interleaving.push(`t=${start.t}  ${name(start.task)}  (poll ${(polls.get(start.task) ?? 0) + 1}: the failure happened here)`);
+  for (const start of open.values())
+    interleaving.push(
+      `t=${start.t}  ${name(start.task)}  (poll ${(polls.get(start.task) ?? 0) + 1}: the failure happened here)`,
+    );
   return { timeline: { unit: "ms", workers: names, spans }, interleaving };
 }

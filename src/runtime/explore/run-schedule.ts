@@ -117,16 +117,24 @@ export function runSchedule(program: ExploreProgram, chooser: RecordingChooser, 
   });
   try {
     const main = program(rt, { invariant: (c) => void invariants.push(c) });
-    if (isGenerator(main) || (typeof main === "object" && main !== null && typeof (main as Future<unknown>).poll === "function")) {
+    if (
+      isGenerator(main) ||
+      (typeof main === "object" && main !== null && typeof (main as Future<unknown>).poll === "function")
+    ) {
       rt.spawn(main as Future<unknown> | Co<unknown>, { name: "main" });
     }
     rt.run();
   } catch (error) {
-    if (error !== STOP && failure === null) failure = { kind: "throw", message: `the program threw: ${describe(error)}` };
+    if (error !== STOP && failure === null)
+      failure = { kind: "throw", message: `the program threw: ${describe(error)}` };
   }
   if (failure === null) {
     const live = rt.report().live;
-    if (live > 0) failure = { kind: "deadlock", message: `${live} task(s) wait, nothing is runnable and no timer is pending${stuck(rt)}` };
+    if (live > 0)
+      failure = {
+        kind: "deadlock",
+        message: `${live} task(s) wait, nothing is runnable and no timer is pending${stuck(rt)}`,
+      };
   }
   return { failure, steps, events: rt.trace?.events ?? [], taskNames: rt.trace?.taskNames ?? new Map() };
 }

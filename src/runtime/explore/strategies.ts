@@ -101,7 +101,11 @@ export function dfsStrategy(preemptionBound = Infinity): Strategy {
       const fixed = prefix;
       return new RecordingChooser((_kind, n, _ids, index) => {
         if (index < fixed.length) {
-          if (fixed[index]! >= n) throw new Error("dfs: the program made different choices on a replayed prefix (is it deterministic? no Math.random, no real time)");
+          if (fixed[index]! >= n)
+            throw new Error(
+              "dfs: the program made different choices on a replayed prefix (is it " +
+                "deterministic? no Math.random, no real time)",
+            );
           return fixed[index]!;
         }
         return 0;

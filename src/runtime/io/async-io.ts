@@ -35,7 +35,10 @@ export type AsyncReadWrite = AsyncRead & AsyncWrite;
 /** One read: whatever is buffered (up to `max`), `null` at end of stream. */
 export class ReadFuture extends BaseFuture<Buffer | null> {
   private done = false;
-  constructor(private readonly source: AsyncRead & Pick<AsyncWrite, "forgetWaker">, private readonly max: number) {
+  constructor(
+    private readonly source: AsyncRead & Pick<AsyncWrite, "forgetWaker">,
+    private readonly max: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<Buffer | null> {
@@ -54,7 +57,10 @@ export class ReadFuture extends BaseFuture<Buffer | null> {
 export class ReadExactFuture extends BaseFuture<Buffer> {
   private readonly parts: Buffer[] = [];
   private got = 0;
-  constructor(private readonly source: AsyncRead & Pick<AsyncWrite, "forgetWaker">, private readonly n: number) {
+  constructor(
+    private readonly source: AsyncRead & Pick<AsyncWrite, "forgetWaker">,
+    private readonly n: number,
+  ) {
     super();
   }
   poll(cx: Context): Poll<Buffer> {
@@ -96,7 +102,10 @@ export class WriteAllFuture extends BaseFuture<void> {
   private offset = 0;
   /** How many `pollWrite` calls accepted bytes — more than one means partial writes happened. */
   writes = 0;
-  constructor(private readonly sink: AsyncWrite, private readonly bytes: Buffer) {
+  constructor(
+    private readonly sink: AsyncWrite,
+    private readonly bytes: Buffer,
+  ) {
     super();
   }
   poll(cx: Context): Poll<void> {

@@ -58,7 +58,12 @@ class ConnectFuture extends BaseFuture<PollStream> {
       socket = net.connect({ path: t.path });
       event = "connect";
     } else if (t.tls !== undefined) {
-      socket = tls.connect({ host: t.host ?? "127.0.0.1", port: t.port, servername: t.host === undefined || net.isIP(t.host) !== 0 ? undefined : t.host, ...t.tls });
+      socket = tls.connect({
+        host: t.host ?? "127.0.0.1",
+        port: t.port,
+        servername: t.host === undefined || net.isIP(t.host) !== 0 ? undefined : t.host,
+        ...t.tls,
+      });
       event = "secureConnect";
     } else {
       socket = net.connect({ host: t.host ?? "127.0.0.1", port: t.port });

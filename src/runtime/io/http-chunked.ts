@@ -27,8 +27,21 @@
 import { HttpParseError } from "./http-error.js";
 import { badSectionByte, fieldMap, parseFieldLines, type FieldMap } from "./http-fields.js";
 
-const SIZE = 0, SIZE_MORE = 1, EXT = 2, EXT_NAME = 3, EXT_VALUE = 4, EXT_QUOTE = 5, EXT_ESCAPE = 6, EXT_QUOTED = 7, SIZE_LF = 8;
-const DATA = 9, DATA_CR = 10, DATA_LF = 11, TRAILER = 12, TRAILER_LF = 13, DONE = 14;
+const SIZE = 0,
+  SIZE_MORE = 1,
+  EXT = 2,
+  EXT_NAME = 3,
+  EXT_VALUE = 4,
+  EXT_QUOTE = 5,
+  EXT_ESCAPE = 6,
+  EXT_QUOTED = 7,
+  SIZE_LF = 8;
+const DATA = 9,
+  DATA_CR = 10,
+  DATA_LF = 11,
+  TRAILER = 12,
+  TRAILER_LF = 13,
+  DONE = 14;
 
 /** Longest chunk-size line (size and extensions) we read before answering 400. */
 const MAX_SIZE_LINE = 4096;
@@ -62,7 +75,10 @@ export class ChunkedDecoder {
   /** The trailer fields, once `done` (prototype-free, like headers). */
   trailers: FieldMap = fieldMap();
 
-  constructor(private readonly maxBody: number, private readonly maxTrailer: number) {}
+  constructor(
+    private readonly maxBody: number,
+    private readonly maxTrailer: number,
+  ) {}
 
   get done(): boolean {
     return this.state === DONE;
@@ -89,7 +105,8 @@ export class ChunkedDecoder {
           const h = hexValue(c);
           if (h >= 0) {
             this.remaining = this.remaining * 16 + h;
-            if (this.remaining > this.maxBody - this.outLength) throw new HttpParseError(413, `body larger than ${this.maxBody} bytes`);
+            if (this.remaining > this.maxBody - this.outLength)
+              throw new HttpParseError(413, `body larger than ${this.maxBody} bytes`);
             state = SIZE_MORE;
           } else if (state === SIZE) throw new HttpParseError(400, "invalid chunk size");
           else if (c === 13) state = SIZE_LF;
@@ -107,8 +124,9 @@ export class ChunkedDecoder {
           break; // the same byte is read again as part of the name
         case EXT_NAME:
         case EXT_VALUE:
-          if (TCHAR[c] === 1) { /* name or token value continues */ }
-          else if (c === 59 /* ; */) state = EXT;
+          if (TCHAR[c] === 1) {
+            /* name or token value continues */
+          } else if (c === 59 /* ; */) state = EXT;
           else if (c === 13) state = SIZE_LF;
           else if (c === 61 /* = */ && state === EXT_NAME) state = EXT_VALUE;
           else if (c === 34 /* " */ && state === EXT_VALUE) state = EXT_QUOTE;
@@ -118,7 +136,8 @@ export class ChunkedDecoder {
         case EXT_QUOTE:
           if (c === 34) state = EXT_QUOTED;
           else if (c === 92 /* \ */) state = EXT_ESCAPE;
-          else if ((c < 32 && c !== 9) || c === 127) throw new HttpParseError(400, "invalid character in a chunk extension");
+          else if ((c < 32 && c !== 9) || c === 127)
+            throw new HttpParseError(400, "invalid character in a chunk extension");
           i++;
           break;
         case EXT_ESCAPE:
@@ -166,7 +185,8 @@ export class ChunkedDecoder {
             this.trailerLine++;
             this.trailerText += String.fromCharCode(c);
           }
-          if (++this.lineBytes > this.maxTrailer) throw new HttpParseError(431, `trailers larger than ${this.maxTrailer} bytes`);
+          if (++this.lineBytes > this.maxTrailer)
+            throw new HttpParseError(431, `trailers larger than ${this.maxTrailer} bytes`);
           i++;
           break;
         case TRAILER_LF:
@@ -182,7 +202,8 @@ export class ChunkedDecoder {
           }
           break;
       }
-      if (state <= SIZE_LF && ++this.lineBytes > MAX_SIZE_LINE) throw new HttpParseError(400, "chunk size line too long");
+      if (state <= SIZE_LF && ++this.lineBytes > MAX_SIZE_LINE)
+        throw new HttpParseError(400, "chunk size line too long");
     }
     this.state = state;
     return i;
@@ -213,7 +234,11 @@ export class ChunkedDecoder {
  * Decode a complete chunked body at the start of `buf`: `[body, bytesConsumed]`, or
  * `null` if more bytes are needed. (One-shot form of {@link ChunkedDecoder}.)
  */
-export function decodeChunked(buf: Buffer, maxBody = Number.MAX_SAFE_INTEGER, maxTrailer = 16 * 1024): [Buffer, number] | null {
+export function decodeChunked(
+  buf: Buffer,
+  maxBody = Number.MAX_SAFE_INTEGER,
+  maxTrailer = 16 * 1024,
+): [Buffer, number] | null {
   const d = new ChunkedDecoder(maxBody, maxTrailer);
   const used = d.push(buf);
   return d.done ? [d.body(), used] : null;

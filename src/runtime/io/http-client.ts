@@ -47,10 +47,15 @@ export interface ClientRequest {
 
 /** Which of the client's timeouts expired. */
 export class HttpClientTimeout extends TimeoutError {
-  constructor(readonly phase: "connect" | "headers" | "total", ms: number) {
+  constructor(
+    readonly phase: "connect" | "headers" | "total",
+    ms: number,
+  ) {
     super(ms);
     this.name = "HttpClientTimeout";
-    this.message = `${phase === "connect" ? "connect" : phase === "headers" ? "response headers" : "request"} timed out after ${ms} ms`;
+    this.message =
+      `${phase === "connect" ? "connect" : phase === "headers" ? "response headers" : "request"} ` +
+      `timed out after ${ms} ms`;
   }
 }
 
@@ -137,7 +142,8 @@ export class HttpClient {
 
 function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<ClientResponse> {
   const secure = url.protocol === "https:";
-  if (client.options.connector === undefined && !secure && url.protocol !== "http:") throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
+  if (client.options.connector === undefined && !secure && url.protocol !== "http:")
+    throw new Error(`unsupported scheme ${JSON.stringify(url.protocol)} (http: and https: only)`);
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
@@ -148,8 +154,16 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const options = client.options;
   let conn = client.takeIdle(origin);
   if (conn === undefined) {
-    const connecting = options.connector !== undefined ? options.connector(url) : secure ? connect({ host, port, tls: options.tls ?? {} }) : connect({ host, port });
-    const stream = options.connectTimeout === undefined ? yield* connecting : yield* within(connecting, options.connectTimeout, "connect");
+    const connecting =
+      options.connector !== undefined
+        ? options.connector(url)
+        : secure
+          ? connect({ host, port, tls: options.tls ?? {} })
+          : connect({ host, port });
+    const stream =
+      options.connectTimeout === undefined
+        ? yield* connecting
+        : yield* within(connecting, options.connectTimeout, "connect");
     client.connectsMade++;
     conn = { stream, reader: new MessageReader(stream, null, { maxBody: options.maxBodySize ?? MAX_HTTP_BODY }) };
   }
@@ -158,7 +172,8 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   try {
     yield* stream.writeAll(request);
     const reading = co(finalHead, reader);
-    const head = options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
+    const head =
+      options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
     if (head === null) throw new Error(`${origin} closed the connection without a response`);
     const status = Number(head.start[0]);
     const noBody = method === "HEAD" || status === 204 || status === 304;

@@ -27,7 +27,10 @@ export type ReadPhase = "idle" | "headers" | "body" | "off";
 
 /** A read phase ran out of time. `phase` says whether a 408 is owed (headers, body) or not (idle). */
 export class HttpTimeout extends Error {
-  constructor(readonly phase: Exclude<ReadPhase, "off">, readonly ms: number) {
+  constructor(
+    readonly phase: Exclude<ReadPhase, "off">,
+    readonly ms: number,
+  ) {
     super(`${phase === "idle" ? "keep-alive idle" : phase === "headers" ? "headers" : "request"} timeout (${ms} ms)`);
     this.name = "HttpTimeout";
   }
@@ -43,7 +46,11 @@ export interface ReadTimeouts {
   requestTimeout: number;
 }
 
-export const NODE_TIMEOUTS: Readonly<ReadTimeouts> = Object.freeze({ keepAliveTimeout: 5_000, headersTimeout: 60_000, requestTimeout: 300_000 });
+export const NODE_TIMEOUTS: Readonly<ReadTimeouts> = Object.freeze({
+  keepAliveTimeout: 5_000,
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+});
 
 const never = (ms: number): number => (ms > 0 ? ms : Infinity);
 
@@ -81,7 +88,14 @@ export class ReadDeadline implements TimerEntry {
    * the phase has expired, else makes sure a timer will wake this task in time.
    */
   check(cx: Context): void {
-    const limit = this.phase === "idle" ? this.idleMs : this.phase === "headers" ? this.headersMs : this.phase === "body" ? this.requestMs : Infinity;
+    const limit =
+      this.phase === "idle"
+        ? this.idleMs
+        : this.phase === "headers"
+          ? this.headersMs
+          : this.phase === "body"
+            ? this.requestMs
+            : Infinity;
     const timers = cx.timers;
     if (limit === Infinity || timers === undefined) return;
     const now = timers.now();

@@ -6,7 +6,10 @@
  * and closes, so a message is never guessed at.
  */
 export class HttpParseError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "HttpParseError";
   }

@@ -26,7 +26,8 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What the client refuses to send in a value (Node's `ERR_INVALID_CHAR` set). */
 const BAD_OUTGOING_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
-/** Names whose second occurrence is an error, not a list (each would let two parsers disagree on framing or routing). */
+/** Names whose second occurrence is an error, not a list (each would let two parsers disagree on framing or routing).
+ * */
 const SINGLETON = new Set(["host", "content-length"]);
 
 /** A fresh, prototype-free field map. */
@@ -59,7 +60,11 @@ export function parseFieldLines(text: string, pos: number, end: number, fields: 
     let next = text.indexOf("\r\n", pos);
     if (next < 0 || next > end) next = end;
     const colon = text.indexOf(":", pos);
-    if (colon < 0 || colon >= next) throw new HttpParseError(400, `malformed ${what} line: ${JSON.stringify(text.slice(pos, Math.min(next, pos + 60)))}`);
+    if (colon < 0 || colon >= next)
+      throw new HttpParseError(
+        400,
+        `malformed ${what} line: ${JSON.stringify(text.slice(pos, Math.min(next, pos + 60)))}`,
+      );
     const name = text.slice(pos, colon);
     if (!TOKEN.test(name)) throw new HttpParseError(400, `invalid ${what} name ${JSON.stringify(name.slice(0, 60))}`);
     const key = name.toLowerCase();
@@ -85,7 +90,11 @@ export function badSectionByte(text: string): string | null {
   const m = BAD_SECTION.exec(text);
   if (m === null) return null;
   const c = m[0];
-  return c === "\n" ? "bare LF in a line ending" : c === "\r" ? "bare CR in a line ending" : `control character 0x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  return c === "\n"
+    ? "bare LF in a line ending"
+    : c === "\r"
+      ? "bare CR in a line ending"
+      : `control character 0x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
 }
 
 /** `Connection` as a token list (RFC 9110 §7.6.1): does it name `token`? */
@@ -100,5 +109,6 @@ export function hasToken(list: string | undefined, token: string): boolean {
 /** Throw (Node's `ERR_INVALID_HTTP_TOKEN` / `ERR_INVALID_CHAR`) unless `name: value` can be sent as one field line. */
 export function checkOutgoingField(name: string, value: string): void {
   if (!TOKEN.test(name)) throw new TypeError(`invalid HTTP header name ${JSON.stringify(name)}`);
-  if (BAD_OUTGOING_VALUE_CHAR.test(value)) throw new TypeError(`invalid character in HTTP header ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+  if (BAD_OUTGOING_VALUE_CHAR.test(value))
+    throw new TypeError(`invalid character in HTTP header ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
 }

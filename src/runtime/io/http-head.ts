@@ -32,7 +32,8 @@ const TARGET = /^[\x21-\x7e]+$/;
  * characters and at most one `@`; authority-form `host:port` only for CONNECT.
  * Anything else (`!x`, `a:b`, `http://a b`) is a 400 — llhttp's rules too.
  */
-const TARGET_FORM = /^(?:[/*]|[A-Za-z]+:\/\/[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*(?:@[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*)?(?:[/?]|$))/;
+const TARGET_FORM =
+  /^(?:[/*]|[A-Za-z]+:\/\/[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*(?:@[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*)?(?:[/?]|$))/;
 const STATUS = /^[1-9][0-9][0-9]$/;
 
 /** Parse the head `buf[0, end)` (end = index of `\r\n\r\n`). `isRequest` picks the start-line grammar. */
@@ -47,15 +48,18 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
   const start = isRequest ? parseRequestLine(text, lineEnd) : parseStatusLine(text, lineEnd);
   const headers = parseFieldLines(text, lineEnd + 2, text.length, fieldMap(), "header");
   const version = start[2];
-  if (isRequest && version === "1.1" && headers["host"] === undefined) throw new HttpParseError(400, "HTTP/1.1 request without Host");
+  if (isRequest && version === "1.1" && headers["host"] === undefined)
+    throw new HttpParseError(400, "HTTP/1.1 request without Host");
   const conn = headers["connection"];
-  let keepAlive = version === "1.1" ? !hasToken(conn, "close") : hasToken(conn, "keep-alive") && !hasToken(conn, "close");
+  let keepAlive =
+    version === "1.1" ? !hasToken(conn, "close") : hasToken(conn, "keep-alive") && !hasToken(conn, "close");
   const te = headers["transfer-encoding"];
   const cl = headers["content-length"];
   let framing: Framing;
   if (te !== undefined) {
     if (cl !== undefined) throw new HttpParseError(status, "both Content-Length and Transfer-Encoding");
-    if (te.toLowerCase() !== "chunked") throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    if (te.toLowerCase() !== "chunked")
+      throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
     framing = { kind: "chunked" };
     // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 cannot be trusted by every hop; close after it.
     if (version === "1.0") keepAlive = false;
@@ -72,18 +76,22 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
 function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
   const sp1 = text.indexOf(" ");
   const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || sp2 >= end) throw new HttpParseError(400, `malformed request line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
+  if (sp1 <= 0 || sp2 < 0 || sp2 >= end)
+    throw new HttpParseError(400, `malformed request line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
   const method = text.slice(0, sp1);
   const target = text.slice(sp1 + 1, sp2);
   if (!TOKEN.test(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method.slice(0, 40))}`);
-  if (!TARGET.test(target)) throw new HttpParseError(400, "invalid request target (empty, or holding a control, space or non-ASCII byte)");
-  if (method !== "CONNECT" && !TARGET_FORM.test(target)) throw new HttpParseError(400, `invalid request target ${JSON.stringify(target.slice(0, 40))}`);
+  if (!TARGET.test(target))
+    throw new HttpParseError(400, "invalid request target (empty, or holding a control, space or non-ASCII byte)");
+  if (method !== "CONNECT" && !TARGET_FORM.test(target))
+    throw new HttpParseError(400, `invalid request target ${JSON.stringify(target.slice(0, 40))}`);
   return [method, target, httpVersion(text.slice(sp2 + 1, end), 400)];
 }
 
 function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
   const sp1 = text.indexOf(" ");
-  if (sp1 <= 0 || sp1 >= end) throw new HttpParseError(502, `malformed status line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
+  if (sp1 <= 0 || sp1 >= end)
+    throw new HttpParseError(502, `malformed status line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
   let sp2 = text.indexOf(" ", sp1 + 1);
   if (sp2 < 0 || sp2 > end) sp2 = end;
   const status = text.slice(sp1 + 1, sp2);
@@ -94,5 +102,8 @@ function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1
 function httpVersion(v: string, status: number): "1.0" | "1.1" {
   if (v === "HTTP/1.1") return "1.1";
   if (v === "HTTP/1.0") return "1.0";
-  throw new HttpParseError(status === 400 && /^HTTP\/[0-9]\.[0-9]$/.test(v) ? 505 : status, `unsupported HTTP version ${JSON.stringify(v.slice(0, 20))}`);
+  throw new HttpParseError(
+    status === 400 && /^HTTP\/[0-9]\.[0-9]$/.test(v) ? 505 : status,
+    `unsupported HTTP version ${JSON.stringify(v.slice(0, 20))}`,
+  );
 }

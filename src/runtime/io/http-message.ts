@@ -53,9 +53,24 @@ export function encodeChunked(body: Buffer): Buffer {
 }
 
 const REASONS: Record<number, string> = {
-  200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
-  400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large",
-  417: "Expectation Failed", 431: "Request Header Fields Too Large", 501: "Not Implemented", 505: "HTTP Version Not Supported", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  301: "Moved Permanently",
+  302: "Found",
+  304: "Not Modified",
+  400: "Bad Request",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  413: "Content Too Large",
+  417: "Expectation Failed",
+  431: "Request Header Fields Too Large",
+  501: "Not Implemented",
+  505: "HTTP Version Not Supported",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
 };
 
 let cachedDate = "";
@@ -73,7 +88,8 @@ function httpDate(): string {
 /** Serialise a response: head and body in one Buffer, so it leaves in one write. */
 export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
   const status = res.status;
-  if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError(`invalid HTTP status ${String(status)}`);
+  if (!Number.isInteger(status) || status < 100 || status > 999)
+    throw new TypeError(`invalid HTTP status ${String(status)}`);
   const body = res.body === undefined ? "" : res.body;
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
   let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
@@ -87,8 +103,10 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
         // Connection line says what we will do. A second, different Content-Length
         // would let the client and a proxy split the stream in different places.
         const lower = k.toLowerCase();
-        if (lower === "content-length" && v.trim() !== String(bodyLength)) throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
-        if (lower === "transfer-encoding") throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
+        if (lower === "content-length" && v.trim() !== String(bodyLength))
+          throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        if (lower === "transfer-encoding")
+          throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
         continue;
       }
       head += `${k}: ${v}\r\n`;
@@ -131,7 +149,13 @@ export function responseCloses(res: HttpResponse): boolean {
  * could not be sent as one line; framing fields are ours to set (a caller's
  * `Content-Length` or `Transfer-Encoding` could disagree with the body we write).
  */
-export function serializeRequest(method: string, target: string, host: string, headers: Headers, body: Buffer | null): Buffer {
+export function serializeRequest(
+  method: string,
+  target: string,
+  host: string,
+  headers: Headers,
+  body: Buffer | null,
+): Buffer {
   if (!TOKEN.test(method)) throw new TypeError(`invalid HTTP method ${JSON.stringify(method)}`);
   if (!/^[\x21-\x7e]+$/.test(target)) throw new TypeError(`invalid request target ${JSON.stringify(target)}`);
   let fields = "";
@@ -140,11 +164,14 @@ export function serializeRequest(method: string, target: string, host: string, h
     const v = headers[k]!;
     checkOutgoingField(k, v);
     const lower = k.toLowerCase();
-    if (lower === "content-length" || lower === "transfer-encoding") throw new TypeError(`${k} is set by the client from the body`);
+    if (lower === "content-length" || lower === "transfer-encoding")
+      throw new TypeError(`${k} is set by the client from the body`);
     if (lower === "host") hostGiven = true;
     fields += `${k}: ${v}\r\n`;
   }
-  let head = hostGiven ? `${method} ${target} HTTP/1.1\r\n${fields}` : `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${fields}`;
+  let head = hostGiven
+    ? `${method} ${target} HTTP/1.1\r\n${fields}`
+    : `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${fields}`;
   if (body !== null) head += `Content-Length: ${body.length}\r\n`;
   head += "\r\n";
   const headBuf = Buffer.from(head, "latin1");

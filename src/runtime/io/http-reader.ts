@@ -43,7 +43,10 @@ export class IncompleteMessage extends Error {
 /** One read, checking the reader's deadline when it would block. */
 class TimedRead extends BaseFuture<Buffer | null> {
   private done = false;
-  constructor(private readonly stream: PollStream, private readonly deadline: ReadDeadline) {
+  constructor(
+    private readonly stream: PollStream,
+    private readonly deadline: ReadDeadline,
+  ) {
     super();
   }
   poll(cx: Context): Poll<Buffer | null> {
@@ -77,7 +80,11 @@ export class MessageReader {
   messages = 0;
   private readonly limits: MessageLimits;
 
-  constructor(private readonly stream: PollStream, private readonly deadline: ReadDeadline | null = null, limits: Partial<MessageLimits> = {}) {
+  constructor(
+    private readonly stream: PollStream,
+    private readonly deadline: ReadDeadline | null = null,
+    limits: Partial<MessageLimits> = {},
+  ) {
     this.limits = { maxHead: limits.maxHead ?? MAX_HTTP_HEAD, maxBody: limits.maxBody ?? MAX_HTTP_BODY };
   }
 
@@ -108,7 +115,8 @@ export class MessageReader {
       if (end >= 0) break;
       checkBareLf(this.buf, checked, isRequest);
       checked = this.buf.length;
-      if (this.buf.length >= maxHead) throw new HttpParseError(isRequest ? 431 : 502, `head larger than ${maxHead} bytes`);
+      if (this.buf.length >= maxHead)
+        throw new HttpParseError(isRequest ? 431 : 502, `head larger than ${maxHead} bytes`);
       searchFrom = Math.max(0, this.buf.length - 3);
       const chunk = yield* this.read();
       if (chunk === null) {
@@ -198,7 +206,12 @@ export class MessageReader {
     }
     const acc = this.acc;
     const total = len + chunk.length;
-    if (acc !== null && this.buf.buffer === acc.buffer && this.buf.byteOffset === acc.byteOffset && acc.length >= total) {
+    if (
+      acc !== null &&
+      this.buf.buffer === acc.buffer &&
+      this.buf.byteOffset === acc.byteOffset &&
+      acc.length >= total
+    ) {
       chunk.copy(acc, len);
       this.buf = acc.subarray(0, total);
       return;

@@ -29,7 +29,13 @@ import { MAX_HTTP_BODY, MAX_HTTP_HEAD } from "../config.js";
 import { spawnerHere } from "../current.js";
 import type { JoinHandle } from "../task.js";
 import { HttpTimeout, NODE_TIMEOUTS, ReadDeadline, type ReadTimeouts } from "./http-deadline.js";
-import { HttpParseError, responseCloses, serializeResponse, type HttpRequest, type HttpResponse } from "./http-message.js";
+import {
+  HttpParseError,
+  responseCloses,
+  serializeResponse,
+  type HttpRequest,
+  type HttpResponse,
+} from "./http-message.js";
 import { IncompleteMessage, MessageReader, type MessageLimits } from "./http-reader.js";
 import type { Listener } from "./listener.js";
 import type { PollStream } from "./stream.js";
@@ -72,7 +78,11 @@ export class HttpServer {
   /** @internal */
   readonly limits: MessageLimits;
 
-  private constructor(readonly listener: Listener, readonly handler: HttpHandler, options: HttpServerOptions) {
+  private constructor(
+    readonly listener: Listener,
+    readonly handler: HttpHandler,
+    options: HttpServerOptions,
+  ) {
     const pick = (ms: number | undefined, fallback: number): number => {
       if (ms === undefined) return fallback;
       if (!(ms >= 0)) throw new RangeError(`an HTTP server timeout must be a number of ms ≥ 0 (0 = off), got ${ms}`);
@@ -137,9 +147,11 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       const expect = head.headers["expect"];
       // Node ignores Expect in HTTP/1.0 (RFC 9110 §10.1.1: a 1.0 client cannot mean it).
       if (expect !== undefined && version === "1.1") {
-        if (expect.toLowerCase() !== "100-continue") throw new HttpParseError(417, `unsupported expectation ${JSON.stringify(expect)}`);
+        if (expect.toLowerCase() !== "100-continue")
+          throw new HttpParseError(417, `unsupported expectation ${JSON.stringify(expect)}`);
         // A body we would refuse gets its 413 instead of an invitation to send it.
-        if (head.framing.kind === "length" && head.framing.length > server.limits.maxBody) throw new HttpParseError(413, `body larger than ${server.limits.maxBody} bytes`);
+        if (head.framing.kind === "length" && head.framing.length > server.limits.maxBody)
+          throw new HttpParseError(413, `body larger than ${server.limits.maxBody} bytes`);
         if (head.framing.kind !== "none") yield* stream.writeAll(CONTINUE);
       }
       const body = yield* reader.readBody(head.framing);
@@ -154,7 +166,11 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
         keepAlive = keepAlive && !responseCloses(response);
         bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       } catch (error) {
-        const response = { status: 500, headers: { "Content-Type": "text/plain" }, body: `internal error: ${error instanceof Error ? error.message : String(error)}\n` };
+        const response = {
+          status: 500,
+          headers: { "Content-Type": "text/plain" },
+          body: `internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+        };
         bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       }
       yield* stream.writeAll(bytes);
@@ -188,10 +204,13 @@ function* replyAndClose(stream: PollStream, status: number, message: string): Co
   if (stream.closed) return;
   const reply = serializeResponse({ status, headers: { "Content-Type": "text/plain" }, body: `${message}\n` }, false);
   try {
-    yield* timeout(co(function* (): Co<void> {
-      yield* stream.writeAll(reply);
-      yield* stream.shutdown();
-    }), ERROR_REPLY_GRACE_MS);
+    yield* timeout(
+      co(function* (): Co<void> {
+        yield* stream.writeAll(reply);
+        yield* stream.shutdown();
+      }),
+      ERROR_REPLY_GRACE_MS,
+    );
   } catch {
     // Timed out or the socket failed: closing is all that is left, and `finally` does it.
   }

@@ -26,7 +26,10 @@ export class Listener {
   private failure: Error | null = null;
   private closedFlag = false;
 
-  private constructor(readonly server: net.Server, readonly secure: boolean) {
+  private constructor(
+    readonly server: net.Server,
+    readonly secure: boolean,
+  ) {
     server.on(secure ? "secureConnection" : "connection", (socket: net.Socket) => {
       if (this.closedFlag) {
         socket.destroy();

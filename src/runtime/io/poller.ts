@@ -74,7 +74,13 @@ export class Poller {
     const events: IoEvent[] = [];
     for (const [token, { source, interest }] of this.registrations) {
       const ready = source.io.readiness & (interest | ERROR);
-      if (ready !== 0) events.push({ token, readable: (ready & READABLE) !== 0, writable: (ready & WRITABLE) !== 0, error: (ready & ERROR) !== 0 });
+      if (ready !== 0)
+        events.push({
+          token,
+          readable: (ready & READABLE) !== 0,
+          writable: (ready & WRITABLE) !== 0,
+          error: (ready & ERROR) !== 0,
+        });
     }
     return events;
   }
@@ -93,7 +99,10 @@ export class Poller {
 class PollEvents extends BaseFuture<IoEvent[]> {
   private readonly timer: Sleep | null;
   private done = false;
-  constructor(private readonly poller: Poller, timeoutMs: number | undefined) {
+  constructor(
+    private readonly poller: Poller,
+    timeoutMs: number | undefined,
+  ) {
     super();
     this.timer = timeoutMs === undefined ? null : new Sleep(timeoutMs);
   }

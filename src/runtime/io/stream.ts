@@ -21,7 +21,15 @@
 import type { Socket } from "node:net";
 import { PENDING, type Context, type Poll } from "../../futures/poll.js";
 import { READ_BUFFER_LIMIT } from "../config.js";
-import { ReadExactFuture, ReadFuture, ReadToEndFuture, ShutdownFuture, WriteAllFuture, type AsyncRead, type AsyncWrite } from "./async-io.js";
+import {
+  ReadExactFuture,
+  ReadFuture,
+  ReadToEndFuture,
+  ShutdownFuture,
+  WriteAllFuture,
+  type AsyncRead,
+  type AsyncWrite,
+} from "./async-io.js";
 import { ERROR, READABLE, ScheduledIo, WRITABLE } from "./readiness.js";
 
 export class PollStream implements AsyncRead, AsyncWrite {
@@ -37,7 +45,10 @@ export class PollStream implements AsyncRead, AsyncWrite {
   /** `data` events seen (tests and the mio lab count them). */
   chunksReceived = 0;
 
-  constructor(readonly socket: Socket, connected = true) {
+  constructor(
+    readonly socket: Socket,
+    connected = true,
+  ) {
     socket.on("data", this.onData);
     socket.on("end", this.onEnd);
     socket.on("error", this.onError);

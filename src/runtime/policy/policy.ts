@@ -48,7 +48,8 @@ export class WorkerLayout {
     const names = new Set<string>();
     let total = 0;
     for (const q of queues) {
-      if (!Number.isInteger(q.workers) || q.workers < 0) throw new RangeError(`queue "${q.name}": workers must be an integer >= 0, got ${q.workers}`);
+      if (!Number.isInteger(q.workers) || q.workers < 0)
+        throw new RangeError(`queue "${q.name}": workers must be an integer >= 0, got ${q.workers}`);
       if (names.has(q.name)) throw new RangeError(`queue "${q.name}" is declared twice`);
       names.add(q.name);
       total += q.workers;
@@ -66,7 +67,8 @@ export class WorkerLayout {
   queueIndex(name: string | undefined): number {
     if (name === undefined) return this.queues.length - 1;
     const i = this.queues.findIndex((q) => q.name === name);
-    if (i < 0) throw new RangeError(`unknown queue "${name}" (this runtime has: ${this.queues.map((q) => q.name).join(", ")})`);
+    if (i < 0)
+      throw new RangeError(`unknown queue "${name}" (this runtime has: ${this.queues.map((q) => q.name).join(", ")})`);
     return i;
   }
 }

@@ -22,7 +22,10 @@ export class PriorityPolicy implements SchedulingPolicy {
   private readonly layout: WorkerLayout;
   private queued = 0;
 
-  constructor(context: PolicyContext, private readonly steal: boolean) {
+  constructor(
+    context: PolicyContext,
+    private readonly steal: boolean,
+  ) {
     this.name = steal ? "priority-steal" : "priority";
     this.layout = context.layout;
     this.queues = context.layout.queues.map(() => new RingQueue<AnyTask>());

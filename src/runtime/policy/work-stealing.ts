@@ -55,7 +55,8 @@ export class WorkStealingPolicy implements SchedulingPolicy {
     this.lifoCap = config.lifoPollCap;
     this.globalInterval = config.globalQueueInterval;
     if (!(this.capacity >= 2)) throw new RangeError(`localQueueCapacity must be >= 2, got ${this.capacity}`);
-    if (!(this.globalInterval >= 1)) throw new RangeError(`globalQueueInterval must be >= 1, got ${this.globalInterval}`);
+    if (!(this.globalInterval >= 1))
+      throw new RangeError(`globalQueueInterval must be >= 1, got ${this.globalInterval}`);
     this.chooser = context.chooser ?? randomChooser(context.rng);
     this.locals = Array.from({ length: this.workers }, () => new RingQueue<AnyTask>(this.capacity));
     this.lifo = new Array<AnyTask | null>(this.workers).fill(null);

@@ -19,7 +19,11 @@ export class SimClock extends VirtualTimers {
   readonly random: Rng;
   /** A future's choice among `n` (a fair `select`'s start): goes through the sim's one chooser. */
   readonly choose: (n: number) => number;
-  constructor(private readonly clockNow: () => number, seed: number, choices: Chooser) {
+  constructor(
+    private readonly clockNow: () => number,
+    seed: number,
+    choices: Chooser,
+  ) {
     super();
     this.random = seededRandom((seed ^ 0x9e3779b9) >>> 0);
     this.choose = (n) => choices.choose("select", n);

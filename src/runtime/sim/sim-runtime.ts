@@ -110,7 +110,10 @@ export class SimRuntime implements TaskScheduler, Spawner {
     this.choices = { choose: (kind, n, ids, continuing) => (n < 2 ? 0 : chooser.choose(kind, n, ids, continuing)) };
     this.observer = options.observer ?? null;
     const context: PolicyContext = { layout: this.layout, config: this.config, rng, chooser: this.choices };
-    this.policy = options.anyReady === true ? new AnyReadyPolicy(context) : createPolicy(options.policy ?? "work-stealing", context);
+    this.policy =
+      options.anyReady === true
+        ? new AnyReadyPolicy(context)
+        : createPolicy(options.policy ?? "work-stealing", context);
     this.timers = new SimClock(() => this.clockNow(), options.seed ?? 1, this.choices);
     this.counters = new RunCounters(this.layout.queues.length);
     // Every worker starts parked; the first push unparks them as work arrives.
@@ -134,7 +137,8 @@ export class SimRuntime implements TaskScheduler, Spawner {
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
     const id = this.nextId++;
     const task = createTask(id, work, this, options);
-    task.queue = options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
+    task.queue =
+      options?.priority === undefined ? this.layout.queues.length - 1 : this.layout.queueIndex(options.priority);
     const t = this.clockNow();
     if (options?.name !== undefined) this.trace?.taskNames.set(id, options.name);
     if (id >= this.spawnedAt.length) {
@@ -162,7 +166,10 @@ export class SimRuntime implements TaskScheduler, Spawner {
   blockOn<T>(work: Future<T> | Co<T>, untilMs = Infinity): T {
     const handle = this.spawn(work);
     this.run(untilMs);
-    return takeOutcome(handle, () => `blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`);
+    return takeOutcome(
+      handle,
+      () => `blockOn: the task did not finish by virtual ${this.now} ms (waiting on something that never came?)`,
+    );
   }
 
   /** Process events until none are left or the next is later than `untilMs`. */
@@ -176,7 +183,8 @@ export class SimRuntime implements TaskScheduler, Spawner {
     return this.report();
   }
 
-  /** TaskScheduler: a woken task (called by tasks, not by users; kept in the declarations, which must show the interface whole). */
+  /** TaskScheduler: a woken task (called by tasks, not by users; kept in the declarations, which must show the
+   * interface whole). */
   schedule(task: Task<any>): void {
     this.push(task as AnyTask, task === this.task, 0);
   }
@@ -210,7 +218,9 @@ export class SimRuntime implements TaskScheduler, Spawner {
   private push(task: AnyTask, isYield: boolean, flags: number): void {
     const origin = this.worker;
     if (origin >= 0) {
-      const at = isYield ? this.now + (this.pollCost > 0 ? this.pollCost : this.config.simDefaultPollCostMs) : this.now + this.pollCost;
+      const at = isYield
+        ? this.now + (this.pollCost > 0 ? this.pollCost : this.config.simDefaultPollCostMs)
+        : this.now + this.pollCost;
       if (at > this.now) return this.defer(at, task, origin, flags | (isYield ? YIELD : 0));
     }
     this.apply(task, origin, flags | (isYield ? YIELD : 0));

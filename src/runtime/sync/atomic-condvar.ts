@@ -31,8 +31,10 @@ export class AtomicCondvar {
     readonly cells: Int32Array,
     readonly index = 0,
   ) {
-    if (!(cells.buffer instanceof SharedArrayBuffer)) throw new TypeError("AtomicCondvar needs an Int32Array over a SharedArrayBuffer");
-    if (!Number.isInteger(index) || index < 0 || index >= cells.length) throw new RangeError(`condvar index ${index} is outside the ${cells.length}-cell array`);
+    if (!(cells.buffer instanceof SharedArrayBuffer))
+      throw new TypeError("AtomicCondvar needs an Int32Array over a SharedArrayBuffer");
+    if (!Number.isInteger(index) || index < 0 || index >= cells.length)
+      throw new RangeError(`condvar index ${index} is outside the ${cells.length}-cell array`);
   }
 
   /**

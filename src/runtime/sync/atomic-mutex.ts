@@ -39,8 +39,10 @@ export class AtomicMutex {
     readonly cells: Int32Array,
     readonly index = 0,
   ) {
-    if (!(cells.buffer instanceof SharedArrayBuffer)) throw new TypeError("AtomicMutex needs an Int32Array over a SharedArrayBuffer");
-    if (!Number.isInteger(index) || index < 0 || index >= cells.length) throw new RangeError(`mutex index ${index} is outside the ${cells.length}-cell array`);
+    if (!(cells.buffer instanceof SharedArrayBuffer))
+      throw new TypeError("AtomicMutex needs an Int32Array over a SharedArrayBuffer");
+    if (!Number.isInteger(index) || index < 0 || index >= cells.length)
+      throw new RangeError(`mutex index ${index} is outside the ${cells.length}-cell array`);
   }
 
   /** Take the lock if it is free; never blocks. */

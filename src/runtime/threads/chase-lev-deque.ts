@@ -43,7 +43,8 @@ class DequeMemory {
     readonly words: Int32Array,
     readonly capacity: number,
   ) {
-    if (capacity <= 0 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`deque capacity must be a power of two, got ${capacity}`);
+    if (capacity <= 0 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError(`deque capacity must be a power of two, got ${capacity}`);
     if (words.length < dequeWords(capacity)) throw new RangeError("deque memory too small for its capacity");
     this.mask = capacity - 1;
   }
@@ -60,7 +61,8 @@ export class LocalDeque extends DequeMemory {
   push(id: number): void {
     const w = this.words;
     const b = Atomics.load(w, BOTTOM);
-    if (b - Atomics.load(w, TOP) >= this.capacity) throw new Error("deque overflow: more ids than the task table holds (a bug)");
+    if (b - Atomics.load(w, TOP) >= this.capacity)
+      throw new Error("deque overflow: more ids than the task table holds (a bug)");
     Atomics.store(w, RING + (b & this.mask), id);
     Atomics.store(w, BOTTOM, b + 1);
   }

@@ -18,7 +18,10 @@ export interface RegistryMemory {
 }
 
 export function allocateRegistry(): RegistryMemory {
-  return { lengths: new SharedArrayBuffer(MAX_FUNCTIONS * 4), bytes: new SharedArrayBuffer(MAX_FUNCTIONS * ENTRY_BYTES) };
+  return {
+    lengths: new SharedArrayBuffer(MAX_FUNCTIONS * 4),
+    bytes: new SharedArrayBuffer(MAX_FUNCTIONS * ENTRY_BYTES),
+  };
 }
 
 export class FunctionRegistry {
@@ -40,7 +43,8 @@ export class FunctionRegistry {
     const index = this.indexOf.size;
     if (index >= MAX_FUNCTIONS) throw new RangeError(`a pool can name at most ${MAX_FUNCTIONS} task functions`);
     const encoded = new TextEncoder().encode(key);
-    if (encoded.length > ENTRY_BYTES) throw new RangeError(`task function name too long (${encoded.length} bytes > ${ENTRY_BYTES}): ${key}`);
+    if (encoded.length > ENTRY_BYTES)
+      throw new RangeError(`task function name too long (${encoded.length} bytes > ${ENTRY_BYTES}): ${key}`);
     this.bytes.set(encoded, index * ENTRY_BYTES);
     Atomics.store(this.lengths, index, encoded.length);
     this.indexOf.set(key, index);

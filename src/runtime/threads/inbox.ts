@@ -26,7 +26,8 @@ export class Inbox {
     private readonly words: Int32Array,
     readonly capacity: number,
   ) {
-    if (capacity <= 0 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`inbox capacity must be a power of two, got ${capacity}`);
+    if (capacity <= 0 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError(`inbox capacity must be a power of two, got ${capacity}`);
     this.mask = capacity - 1;
   }
 

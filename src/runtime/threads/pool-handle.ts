@@ -47,7 +47,11 @@ export class ResultLostError extends Error {
     readonly worker: number,
     readonly finishedOk: boolean,
   ) {
-    super(`the task ${finishedOk ? "finished" : "failed"} on pool worker ${worker}, but the worker died before sending its ${finishedOk ? "result" : "error"}`);
+    super(
+      `the task ${finishedOk ? "finished" : "failed"} on pool worker ` +
+        `${worker}, but the worker died before sending its ` +
+        `${finishedOk ? "result" : "error"}`,
+    );
     this.name = "ResultLostError";
   }
 }
@@ -134,7 +138,12 @@ export class PoolHandle<T> extends BaseFuture<T> implements PromiseLike<T> {
     return new Promise<T>((resolve, reject) => {
       const deliver = (): void => {
         if (this.state === "ok") resolve(this.value as T);
-        else reject(this.state === "failed" ? new JoinError("failed", this.id, this.value) : new JoinError("cancelled", this.id));
+        else
+          reject(
+            this.state === "failed"
+              ? new JoinError("failed", this.id, this.value)
+              : new JoinError("cancelled", this.id),
+          );
       };
       if (this.state !== "pending") deliver();
       else (this.listeners ??= []).push(deliver);

@@ -25,7 +25,8 @@ export interface ThreadPoolOptions {
   capacity?: number;
   /** Seeds each worker's victim choice (worker i uses seed + i). */
   seed?: number;
-  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's `on_thread_start`. */
+  /** Runs on the submitting thread when worker `index` comes online (its `threadId` and name too) — the book's
+   * `on_thread_start`. */
   onWorkerStart?: (index: number, threadId: number, name: string) => void;
   /** Runs when worker `index` stops, with its exit code — `on_thread_stop`. */
   onWorkerStop?: (index: number, exitCode: number, name: string) => void;
@@ -51,4 +52,3 @@ export interface WorkerStats {
  * enough to allocate per pool.
  */
 export const DEFAULT_CAPACITY = 16_384;
-

@@ -40,7 +40,8 @@ const FN = 2;
 const PRIORITY = 3;
 const ARG_KIND = 4;
 const ARG_LEN = 5;
-/** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current one. */
+/** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current
+ * one. */
 const TASK = 6;
 /** FINISHED only: the result code (high bits) and how the value is stored (low bits). */
 const RESULT = 7;
@@ -104,7 +105,11 @@ export class TaskTable {
     } else {
       const data = serialize(arg);
       if (data.length > PAYLOAD_BYTES) {
-        throw new RangeError(`task argument is ${data.length} bytes serialized; a pool task carries at most ${PAYLOAD_BYTES} (pass a smaller value, or load big data inside the task module)`);
+        throw new RangeError(
+          `task argument is ${data.length} bytes serialized; a pool task carries ` +
+            `at most ${PAYLOAD_BYTES} (pass a smaller value, or load big data ` +
+            `inside the task module)`,
+        );
       }
       this.bytes.set(data, id * PAYLOAD_BYTES);
       w[base + ARG_KIND] = ARG_SERIALIZED;
@@ -154,7 +159,8 @@ export class TaskTable {
     const w = this.words;
     const r = w[base + RESULT]!;
     if ((r & 15) !== STORED_VALUE) return { code: r >> 4, stored: false, value: undefined };
-    const value = w[base + ARG_KIND] === ARG_NUMBER ? this.numbers[id] : [undefined, null, false, true][w[base + ARG_LEN]!];
+    const value =
+      w[base + ARG_KIND] === ARG_NUMBER ? this.numbers[id] : [undefined, null, false, true][w[base + ARG_LEN]!];
     return { code: r >> 4, stored: true, value };
   }
 

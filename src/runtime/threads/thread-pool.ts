@@ -40,10 +40,25 @@
  *   3. terminate every worker and wait for their exit.
  */
 import { availableParallelism } from "node:os";
-import { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
+import {
+  DEFAULT_CAPACITY,
+  type SubmitOptions,
+  type TaskDescriptor,
+  type ThreadPoolOptions,
+  type WorkerStats,
+} from "./pool-options.js";
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../module-worker.js";
-import { allocatePoolMemory, HIGH, LOW, PoolViews, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS } from "./pool-memory.js";
+import {
+  allocatePoolMemory,
+  HIGH,
+  LOW,
+  PoolViews,
+  STAT_DUPLICATES,
+  STAT_PARKS,
+  STAT_STEALS,
+  STAT_TASKS,
+} from "./pool-memory.js";
 import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from "./pool-handle.js";
 import { PINNED_BIT, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE } from "./protocol.js";
 import { FINISHED, QUEUED, RUNNING } from "./task-table.js";
@@ -51,7 +66,13 @@ import { FINISHED, QUEUED, RUNNING } from "./task-table.js";
 /** The worker's entry: `worker-main.js` compiled, or `worker-main.ts` through tsx (see module-worker.ts). */
 const WORKER_MAIN = siblingModule(import.meta.url, "worker-main");
 
-export { DEFAULT_CAPACITY, type SubmitOptions, type TaskDescriptor, type ThreadPoolOptions, type WorkerStats } from "./pool-options.js";
+export {
+  DEFAULT_CAPACITY,
+  type SubmitOptions,
+  type TaskDescriptor,
+  type ThreadPoolOptions,
+  type WorkerStats,
+} from "./pool-options.js";
 
 export class ThreadPool {
   readonly size: number;
@@ -78,9 +99,11 @@ export class ThreadPool {
 
   constructor(private readonly options: ThreadPoolOptions = {}) {
     this.size = options.workers ?? availableParallelism();
-    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`workers must be an integer >= 1, got ${options.workers}`);
+    if (!Number.isInteger(this.size) || this.size < 1)
+      throw new RangeError(`workers must be an integer >= 1, got ${options.workers}`);
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
-    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
+    if (capacity < 2 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
     this.views = new PoolViews(allocatePoolMemory(this.size, capacity));
     this.pinnedLoad = new Array<number>(this.size).fill(0);
     this.bySlot = new Array(capacity).fill(null);
@@ -93,11 +116,13 @@ export class ThreadPool {
     if (this.closing) throw new Error("ThreadPool is closed: no new tasks accepted");
     const module = typeof task.module === "string" ? task.module : task.module.href;
     const fn = this.views.registry.register(module, task.name);
-    let priority = options.priority === "high" ? HIGH : options.priority === undefined || options.priority === "low" ? LOW : -1;
+    let priority =
+      options.priority === "high" ? HIGH : options.priority === undefined || options.priority === "low" ? LOW : -1;
     if (priority < 0) throw new RangeError(`priority must be "high" or "low", got ${String(options.priority)}`);
     const worker = options.worker ?? -1;
     if (worker !== -1) {
-      if (!Number.isInteger(worker) || worker < 0 || worker >= this.size) throw new RangeError(`worker must be an index in [0, ${this.size}), got ${worker}`);
+      if (!Number.isInteger(worker) || worker < 0 || worker >= this.size)
+        throw new RangeError(`worker must be an index in [0, ${this.size}), got ${worker}`);
       priority |= PINNED_BIT;
     }
     const handle = new PoolHandle<unknown>(this.nextId++, this.cancelHandle);
@@ -135,7 +160,11 @@ export class ThreadPool {
   }
 
   /** Run `task` pinned to worker `index` — `spawn_pinned_by_idx`. */
-  spawnPinnedByIdx<T = unknown>(task: TaskDescriptor, index: number, options: Omit<SubmitOptions, "worker"> = {}): PoolHandle<T> {
+  spawnPinnedByIdx<T = unknown>(
+    task: TaskDescriptor,
+    index: number,
+    options: Omit<SubmitOptions, "worker"> = {},
+  ): PoolHandle<T> {
     return this.submit<T>(task, { ...options, worker: index });
   }
 
@@ -227,15 +256,22 @@ export class ThreadPool {
   private abandon(deadlineMs: number): void {
     this.abandoned = true;
     const error = new PoolClosedError(deadlineMs);
-    for (let i = this.backlogHead; i < this.backlog.length; i++) this.settleOutside(this.backlog[i]!.handle, "failed", error);
+    for (let i = this.backlogHead; i < this.backlog.length; i++)
+      this.settleOutside(this.backlog[i]!.handle, "failed", error);
     for (let slot = 0; slot < this.bySlot.length; slot++) if (this.bySlot[slot]) this.finish(slot, "failed", error);
   }
 
   private startWorker(index: number): Worker {
-    const worker = startModuleWorker(WORKER_MAIN, { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory }, {
-      name: this.workerName(index),
-      ...(this.options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } } : {}),
-    });
+    const worker = startModuleWorker(
+      WORKER_MAIN,
+      { index, seed: (this.options.seed ?? 1) + index, memory: this.views.memory },
+      {
+        name: this.workerName(index),
+        ...(this.options.stackSizeMb !== undefined
+          ? { resourceLimits: { stackSizeMb: this.options.stackSizeMb } }
+          : {}),
+      },
+    );
     let lastError: unknown;
     let online = false;
     worker.on("message", this.onResults);
@@ -250,7 +286,13 @@ export class ThreadPool {
       this.options.onWorkerStop?.(index, code, this.workerName(index));
       if (this.exiting.has(worker)) return;
       // Died before it ever ran: respawning would loop forever on the same error (a bad entry file, a loader failure).
-      if (!online && !this.killed.has(worker)) return this.broken(new Error(`pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`, { cause: lastError }));
+      if (!online && !this.killed.has(worker))
+        return this.broken(
+          new Error(
+            `pool worker ${index} failed to start: ${String((lastError as Error | undefined)?.message ?? lastError)}`,
+            { cause: lastError },
+          ),
+        );
       this.workerDied(index, code, lastError);
     });
     return worker;
@@ -259,7 +301,8 @@ export class ThreadPool {
   /** A worker cannot start: fail everything, accept nothing more, stop the others. */
   private broken(error: Error): void {
     this.closing = true;
-    for (let i = this.backlogHead; i < this.backlog.length; i++) this.settleOutside(this.backlog[i]!.handle, "failed", error);
+    for (let i = this.backlogHead; i < this.backlog.length; i++)
+      this.settleOutside(this.backlog[i]!.handle, "failed", error);
     for (let slot = 0; slot < this.bySlot.length; slot++) if (this.bySlot[slot]) this.finish(slot, "failed", error);
     for (const w of this.workers) {
       this.exiting.add(w);
@@ -396,4 +439,3 @@ export class ThreadPool {
     }
   }
 }
-

@@ -50,16 +50,39 @@ import { LiveRuntime } from "../live-runtime.js";
 import { seededRandom, randomInt, type Rng } from "../rng.js";
 import { EMPTY, type LocalDeque } from "./chase-lev-deque.js";
 import { CANCELLED, QUEUED } from "./task-table.js";
-import { HIGH, LOW, NOTIFIED, PARKED, PoolViews, RUNNING_STATE, STAT_DUPLICATES, STAT_PARKS, STAT_STEALS, STAT_TASKS, type PoolMemory } from "./pool-memory.js";
-import { PINNED_BIT, RESULT_BATCH, RESULT_FLUSH_MS, RESULT_ERROR, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE, TURN_MS } from "./protocol.js";
+import {
+  HIGH,
+  LOW,
+  NOTIFIED,
+  PARKED,
+  PoolViews,
+  RUNNING_STATE,
+  STAT_DUPLICATES,
+  STAT_PARKS,
+  STAT_STEALS,
+  STAT_TASKS,
+  type PoolMemory,
+} from "./pool-memory.js";
+import {
+  PINNED_BIT,
+  RESULT_BATCH,
+  RESULT_FLUSH_MS,
+  RESULT_ERROR,
+  RESULT_OK,
+  RESULT_RELEASED,
+  RESULT_STRIDE,
+  TURN_MS,
+} from "./protocol.js";
 
 /** Queued tasks at which the loop keeps batching results across a quick function's runs (see the module doc). */
 export const BATCH_QUEUE_DEPTH = 8;
 
 /** `Atomics.waitAsync` (Node >= 16); typed here because the ES2023 lib does not declare it. */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
 
 /**
  * What a running task receives besides its argument.
@@ -221,7 +244,8 @@ export class WorkerLoop {
     if (this.pinned.length > 0 || !this.views.inboxes[this.index]!.isEmpty) return true;
     if (this.own[HIGH]!.length > 0 || this.own[LOW]!.length > 0) return true;
     for (let v = 0; v < this.views.stealers.length; v++) {
-      if (v !== this.index && (this.views.stealers[v]![HIGH]!.length > 0 || this.views.stealers[v]![LOW]!.length > 0)) return true;
+      if (v !== this.index && (this.views.stealers[v]![HIGH]!.length > 0 || this.views.stealers[v]![LOW]!.length > 0))
+        return true;
     }
     return false;
   }
@@ -303,7 +327,11 @@ export class WorkerLoop {
     let t0 = performance.now();
     if (this.results.length > 0) {
       const longest = this.longest[fnIndex];
-      if (longest === undefined || t0 - this.batchStart + longest >= RESULT_FLUSH_MS || this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length < BATCH_QUEUE_DEPTH) {
+      if (
+        longest === undefined ||
+        t0 - this.batchStart + longest >= RESULT_FLUSH_MS ||
+        this.pinned.length + this.own[HIGH]!.length + this.own[LOW]!.length < BATCH_QUEUE_DEPTH
+      ) {
         this.flush();
         t0 = performance.now();
       }
@@ -325,7 +353,9 @@ export class WorkerLoop {
         if (typeof then === "function") {
           // Adopt it the way `await` would, but through one call we control: a `then` that throws
           // or calls back twice is the task's problem, not the loop's.
-          thenable = new Promise<unknown>((resolve, reject) => (then as (a: unknown, b: unknown) => void).call(value, resolve, reject));
+          thenable = new Promise<unknown>((resolve, reject) =>
+            (then as (a: unknown, b: unknown) => void).call(value, resolve, reject),
+          );
         }
       }
     } catch (error) {
@@ -366,7 +396,8 @@ export class WorkerLoop {
   /** An async completion: deliver it now, and wake the loop if it is parked with waitAsync. */
   private flushAndWake(): void {
     this.flush();
-    if (Atomics.compareExchange(this.views.parking, this.parkWord, PARKED, NOTIFIED) === PARKED) Atomics.notify(this.views.parking, this.parkWord, 1);
+    if (Atomics.compareExchange(this.views.parking, this.parkWord, PARKED, NOTIFIED) === PARKED)
+      Atomics.notify(this.views.parking, this.parkWord, 1);
   }
 
   private report(id: number, task: number, code: number, value: unknown): void {
@@ -390,7 +421,12 @@ export class WorkerLoop {
         try {
           this.post(batch.slice(i, i + RESULT_STRIDE));
         } catch (error) {
-          this.post([batch[i], batch[i + 1], RESULT_ERROR, new TypeError(`task result could not be sent to the pool: ${(error as Error).message}`)]);
+          this.post([
+            batch[i],
+            batch[i + 1],
+            RESULT_ERROR,
+            new TypeError(`task result could not be sent to the pool: ${(error as Error).message}`),
+          ]);
         }
       }
     }
