@@ -1,0 +1,87 @@
+/**
+ * The per-field checks of the hot path are `charCodeAt` loops over lookup tables
+ * (http-fields.ts). They must accept exactly what the grammar's regular expressions
+ * accept — the regexes are written out here as the reference, and seeded fast-check
+ * properties compare the two on strings biased toward the bytes that matter (CTLs,
+ * CR/LF pairs, token delimiters, obs-text, code units above 0xFF).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { badSectionByte, checkOutgoingField, isToken, isVisibleAscii } from "../src/runtime/io/http-fields.js";
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const VISIBLE = /^[\x21-\x7e]+$/;
+// eslint-disable-next-line no-control-regex
+const BAD_SECTION = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+const BAD_OUTGOING_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Characters a head is made of, with the troublesome ones over-represented. */
+const interesting = fc.oneof(
+  fc.constantFrom("\r\n", "\r", "\n", "\t", " ", ":", ",", "\x00", "\x0b", "\x7f", "\x80", "\xa0", "\xff", "\u0100", "\u2028", "(", "\"", "/", "@"),
+  fc.constantFrom(..."aZ09!#$%&'*+-.^_`|~"),
+  fc.integer({ min: 0, max: 0x17f }).map((c) => String.fromCharCode(c)),
+);
+const text = fc.array(interesting, { maxLength: 40 }).map((parts) => parts.join(""));
+
+function regexSection(s: string): string | null {
+  const m = BAD_SECTION.exec(s);
+  if (m === null) return null;
+  return m[0] === "\n" ? "bare LF" : m[0] === "\r" ? "bare CR" : "control";
+}
+function loopSection(s: string): string | null {
+  const r = badSectionByte(s);
+  return r === null ? null : r.startsWith("bare LF") ? "bare LF" : r.startsWith("bare CR") ? "bare CR" : "control";
+}
+function throws(f: () => void): boolean {
+  try {
+    f();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe("http-fields: the table loops accept what the grammar's regexes accept", () => {
+  it("isToken ≡ TOKEN, isVisibleAscii ≡ [\\x21-\\x7e]+", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(isToken(s)).toBe(TOKEN.test(s));
+        expect(isVisibleAscii(s)).toBe(VISIBLE.test(s));
+      }),
+      { seed: 0x12f1, numRuns: 3000 },
+    );
+  });
+
+  it("badSectionByte finds the first fault the regex finds (bare CR, bare LF, CTL) and passes what it passes", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(loopSection(s)).toBe(regexSection(s));
+      }),
+      { seed: 0x12f2, numRuns: 3000 },
+    );
+  });
+
+  it("checkOutgoingField refuses exactly a non-token name or a value outside HTAB / SP–~ / 0x80–0xFF", () => {
+    fc.assert(
+      fc.property(text, text, (name, value) => {
+        expect(throws(() => checkOutgoingField(name, value))).toBe(!TOKEN.test(name) || BAD_OUTGOING_VALUE_CHAR.test(value));
+      }),
+      { seed: 0x12f3, numRuns: 3000 },
+    );
+  });
+
+  it("examples at the edges: CR at the very end, CRLF pairs, HTAB, DEL, obs-text", () => {
+    expect(badSectionByte("a\r\nb")).toBeNull();
+    expect(badSectionByte("a\r")).toMatch(/bare CR/);
+    expect(badSectionByte("a\r\r\nb")).toMatch(/bare CR/);
+    expect(badSectionByte("a\n")).toMatch(/bare LF/);
+    expect(badSectionByte("\r\n\n")).toMatch(/bare LF/);
+    expect(badSectionByte("a\tb\xa0\xff")).toBeNull();
+    expect(badSectionByte("a\x7f")).toBe("control character 0x7f");
+    expect(badSectionByte("a\x00")).toBe("control character 0x00");
+    expect(isToken("")).toBe(false);
+    expect(isVisibleAscii("")).toBe(false);
+    expect(isToken("Content-Type")).toBe(true);
+    expect(isToken("Content Type")).toBe(false);
+  });
+});
