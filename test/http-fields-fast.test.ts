@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { badSectionByte, checkOutgoingField, isToken, isVisibleAscii } from "../src/runtime/io/http-fields.js";
+import { badSectionByte, checkOutgoingField, fieldMap, isToken, isVisibleAscii, parseFieldLines } from "../src/runtime/io/http-fields.js";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VISIBLE = /^[\x21-\x7e]+$/;
@@ -83,5 +83,43 @@ describe("http-fields: the table loops accept what the grammar's regexes accept"
     expect(isVisibleAscii("")).toBe(false);
     expect(isToken("Content-Type")).toBe(true);
     expect(isToken("Content Type")).toBe(false);
+  });
+
+  it("parseFieldLines keys a common name in any letter case as that name lower-cased, and still refuses a repeated Host / Content-Length", () => {
+    const common = ["host", "connection", "content-length", "content-type", "transfer-encoding", "user-agent", "accept", "expect"];
+    // A name: a common one in random case, one a byte away from it (same length), or a random token.
+    const name = fc.oneof(
+      fc.tuple(fc.constantFrom(...common), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 })).map(([n, up]) => [...n].map((c, i) => (up[i] ? c.toUpperCase() : c)).join("")),
+      fc.tuple(fc.constantFrom(...common), fc.nat(), fc.constantFrom("[", "{", "@", "`", "_", "-", "x", "\xc8", "\xe8")).map(([n, i, c]) => n.slice(0, i % n.length) + c + n.slice((i % n.length) + 1)),
+      fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.stringMatching(/^[a-z0-9 ]{0,8}$/)), { maxLength: 6 }), (lines) => {
+        const text = lines.map(([n, v]) => `${n}:${v}`).join("\r\n");
+        // The reference: the grammar as written, one slice and toLowerCase per name.
+        let expected: Record<string, string> | number = {};
+        for (const [n, v] of lines) {
+          if (!TOKEN.test(n)) {
+            expected = 400;
+            break;
+          }
+          const key = n.toLowerCase();
+          const value = v.replace(/^[ \t]+|[ \t]+$/g, "");
+          if (expected[key] === undefined) expected[key] = value;
+          else if (key === "host" || key === "content-length") {
+            expected = 400;
+            break;
+          } else expected[key] = `${expected[key]}, ${value}`;
+        }
+        let got: Record<string, string> | number;
+        try {
+          got = { ...parseFieldLines(text, 0, text.length, fieldMap(), "header") };
+        } catch (e) {
+          got = (e as { status: number }).status;
+        }
+        expect(got).toEqual(expected);
+      }),
+      { seed: 0x12f4, numRuns: 3000 },
+    );
   });
 });

@@ -86,6 +86,37 @@ export function trimOws(s: string, from: number, to: number): string {
   return s.slice(from, to);
 }
 
+/** A field name's map key: the name lower-cased, once it is known to be a token. */
+function fieldKey(name: string, what: string): string {
+  if (!isToken(name)) throw new HttpParseError(400, `invalid ${what} name ${JSON.stringify(name.slice(0, 60))}`);
+  return name.toLowerCase();
+}
+
+/**
+ * The names nearly every request carries, as constants: when `text[from, to)` is one
+ * of them in any letter case, its key is the constant — no slice, no lower-casing,
+ * and a key V8 already holds interned, so storing it in the map does not hash a
+ * fresh string. (A match is a token by construction: the constants are.)
+ */
+const COMMON_NAMES = ["host", "connection", "content-length", "content-type", "transfer-encoding", "user-agent", "accept", "expect"];
+const COMMON_BY_LENGTH: (string[] | undefined)[] = [];
+for (const n of COMMON_NAMES) (COMMON_BY_LENGTH[n.length] ??= []).push(n);
+
+function commonName(text: string, from: number, to: number): string | null {
+  const candidates = COMMON_BY_LENGTH[to - from];
+  if (candidates === undefined) return null;
+  next: for (const name of candidates) {
+    for (let i = 0; i < name.length; i++) {
+      const c = text.charCodeAt(from + i);
+      const k = name.charCodeAt(i);
+      // Only an ASCII capital folds (c + 32): any other byte must equal the constant's.
+      if (c !== k && !(c >= 65 && c <= 90 && c + 32 === k)) continue next;
+    }
+    return name;
+  }
+  return null;
+}
+
 /**
  * Parse the field lines of `text[pos, end)` (lines separated by CRLF; the caller has
  * already run {@link badSectionByte} over it, so no CTL, bare CR or bare LF is left —
@@ -97,13 +128,11 @@ export function parseFieldLines(text: string, pos: number, end: number, fields: 
     if (next < 0 || next > end) next = end;
     const colon = text.indexOf(":", pos);
     if (colon < 0 || colon >= next) throw new HttpParseError(400, `malformed ${what} line: ${JSON.stringify(text.slice(pos, Math.min(next, pos + 60)))}`);
-    const name = text.slice(pos, colon);
-    if (!isToken(name)) throw new HttpParseError(400, `invalid ${what} name ${JSON.stringify(name.slice(0, 60))}`);
-    const key = name.toLowerCase();
+    const key = commonName(text, pos, colon) ?? fieldKey(text.slice(pos, colon), what);
     const value = trimOws(text, colon + 1, next);
     const prev = fields[key];
     if (prev === undefined) fields[key] = value;
-    else if (SINGLETON.has(key)) throw new HttpParseError(400, `repeated ${name} ${what}`);
+    else if (SINGLETON.has(key)) throw new HttpParseError(400, `repeated ${text.slice(pos, colon)} ${what}`);
     else fields[key] = `${prev}, ${value}`;
     pos = next + 2;
   }
