@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { badSectionByte, checkOutgoingField, fieldMap, isToken, isVisibleAscii, parseFieldLines } from "../src/runtime/io/http-fields.js";
+import { serializeResponse } from "../src/runtime/io/http-message.js";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VISIBLE = /^[\x21-\x7e]+$/;
@@ -120,6 +121,25 @@ describe("http-fields: the table loops accept what the grammar's regexes accept"
         expect(got).toEqual(expected);
       }),
       { seed: 0x12f4, numRuns: 3000 },
+    );
+  });
+});
+
+describe("serializeResponse: one write for an ASCII string body, UTF-8 otherwise", () => {
+  it("writes the same bytes as head + UTF-8 body, for ASCII, Latin-1-range and astral strings, and for a Buffer", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "binary", maxLength: 30 }), fc.constantFrom("é", "\xff", "✓", "😀", "")), fc.boolean(), (body, asBuffer) => {
+        const res = { status: 200, headers: { "Content-Type": "text/plain" }, body: asBuffer ? Buffer.from(body, "utf8") : body };
+        const text = serializeResponse(res, true).toString("latin1");
+        const headEnd = text.indexOf("\r\n\r\n") + 4;
+        const utf8 = Buffer.from(body, "utf8");
+        expect(text.slice(0, headEnd)).toContain(`\r\nContent-Length: ${utf8.length}\r\n`);
+        expect(Buffer.from(text.slice(headEnd), "latin1").equals(utf8)).toBe(true);
+        // HEAD: the same head, no body bytes.
+        const head = serializeResponse(res, true, true).toString("latin1");
+        expect(head).toBe(text.slice(0, headEnd));
+      }),
+      { seed: 0x12f5, numRuns: 1000 },
     );
   });
 });
