@@ -43,8 +43,8 @@ export const suites: SuiteEntry[] = [
   },
   {
     id: "io",
-    summary: "HTTP keep-alive: our server vs Node's http server (autocannon), our client vs http.request and fetch",
-    cases: ["server_hello_keepalive", "client_keepalive"],
+    summary: "HTTP keep-alive: our server vs Node's (autocannon), our client vs http.request, fetch; 1-byte-chunk CPU",
+    cases: ["server_hello_keepalive", "client_keepalive", "chunked_1byte_cpu"],
     load: async () => (await import("./io.js")).ioSuite,
   },
   {

@@ -188,7 +188,7 @@ async function clientCase(options: BenchOptions): Promise<BenchRow[]> {
 
 export const ioSuite: BenchSuite = {
   id: "io",
-  summary: "HTTP keep-alive: our server vs Node's http server (autocannon), our client vs http.request and fetch; server CPU for a 1-byte-chunk body",
+  summary: "HTTP keep-alive: our server vs Node's (autocannon), our client vs http.request, fetch; 1-byte-chunk CPU",
   cases: ["server_hello_keepalive", "client_keepalive", "chunked_1byte_cpu"],
   async run(options) {
     const want = (c: string) => options.cases.length === 0 || options.cases.includes(c);
