@@ -2,9 +2,11 @@
  * Parsing a message head (RFC 9112 §2–§6): start line, field lines, and the body
  * framing they imply.
  *
- * Invariant: a head is parsed only once the whole head (`\r\n\r\n`) is buffered, by
- * `Buffer.indexOf`, one regular expression and string slicing — never a per-byte
- * JavaScript loop (that is what makes a JS parser slow next to llhttp). Anything
+ * Invariant: a head is parsed only once the whole head (`\r\n\r\n`) is buffered,
+ * from one latin1 string: one validating pass over it (`badSectionByte`), then
+ * `indexOf` and slicing per line — never a byte-at-a-time state machine that must
+ * remember where the last read stopped (that is what makes a JS parser slow next to
+ * llhttp). Anything
  * that does not follow RFC 9112 closely enough to frame the body without guessing is
  * an {@link HttpParseError}; where the RFC leaves a choice we do what Node does,
  * unless Node's choice lets two parsers read different messages from the same bytes
@@ -20,21 +22,25 @@
  *   4. Otherwise a request has no body; a response runs until the connection closes.
  */
 import { HttpParseError } from "./http-error.js";
-import { badSectionByte, fieldMap, hasToken, parseFieldLines, TOKEN } from "./http-fields.js";
+import { badSectionByte, fieldMap, hasToken, isToken, isVisibleAscii, parseFieldLines } from "./http-fields.js";
 import type { Framing, ParsedHead } from "./http-message.js";
 
 const DIGITS = /^[0-9]{1,15}$/;
-/** A request target is visible ASCII only: no CTL, no space, no byte ≥ 0x80 (RFC 9112 §3.2). */
-const TARGET = /^[\x21-\x7e]+$/;
 /**
  * Its form (RFC 9112 §3.2): origin-form `/…`, asterisk-form `*`, absolute-form
  * `scheme://authority[/…|?…]` whose authority holds only RFC 3986 authority
  * characters and at most one `@`; authority-form `host:port` only for CONNECT.
  * Anything else (`!x`, `a:b`, `http://a b`) is a 400 — llhttp's rules too.
+ * (An origin-form target — the common one — is recognised by its `/` alone.)
  */
 const TARGET_FORM =
   /^(?:[/*]|[A-Za-z]+:\/\/[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*(?:@[A-Za-z0-9\-._~!$&'()*+,;=:%[\]]*)?(?:[/?]|$))/;
 const STATUS = /^[1-9][0-9][0-9]$/;
+
+// The framings without a length are shared, not allocated per message (read-only by type).
+const NO_BODY: Framing = Object.freeze({ kind: "none" });
+const CHUNKED: Framing = Object.freeze({ kind: "chunked" });
+const UNTIL_CLOSE: Framing = Object.freeze({ kind: "close" });
 
 /** Parse the head `buf[0, end)` (end = index of `\r\n\r\n`). `isRequest` picks the start-line grammar. */
 export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedHead {
@@ -60,15 +66,15 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
     if (cl !== undefined) throw new HttpParseError(status, "both Content-Length and Transfer-Encoding");
     if (te.toLowerCase() !== "chunked")
       throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-    framing = { kind: "chunked" };
+    framing = CHUNKED;
     // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 cannot be trusted by every hop; close after it.
     if (version === "1.0") keepAlive = false;
   } else if (cl !== undefined) {
     if (!DIGITS.test(cl)) throw new HttpParseError(status, `invalid Content-Length ${JSON.stringify(cl)}`);
     const length = Number(cl);
-    framing = length === 0 ? { kind: "none" } : { kind: "length", length };
+    framing = length === 0 ? NO_BODY : { kind: "length", length };
   } else {
-    framing = isRequest ? { kind: "none" } : { kind: "close" };
+    framing = isRequest ? NO_BODY : UNTIL_CLOSE;
   }
   return { start, headers, framing, keepAlive };
 }
@@ -80,10 +86,11 @@ function parseRequestLine(text: string, end: number): [string, string, "1.0" | "
     throw new HttpParseError(400, `malformed request line: ${JSON.stringify(text.slice(0, Math.min(end, 80)))}`);
   const method = text.slice(0, sp1);
   const target = text.slice(sp1 + 1, sp2);
-  if (!TOKEN.test(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method.slice(0, 40))}`);
-  if (!TARGET.test(target))
+  if (!isToken(method)) throw new HttpParseError(400, `invalid method ${JSON.stringify(method.slice(0, 40))}`);
+  // A request target is visible ASCII only: no CTL, no space, no byte ≥ 0x80 (RFC 9112 §3.2).
+  if (!isVisibleAscii(target))
     throw new HttpParseError(400, "invalid request target (empty, or holding a control, space or non-ASCII byte)");
-  if (method !== "CONNECT" && !TARGET_FORM.test(target))
+  if (method !== "CONNECT" && target.charCodeAt(0) !== 0x2f && !TARGET_FORM.test(target))
     throw new HttpParseError(400, `invalid request target ${JSON.stringify(target.slice(0, 40))}`);
   return [method, target, httpVersion(text.slice(sp2 + 1, end), 400)];
 }

@@ -118,6 +118,12 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
   head += "\r\n";
   const headLength = head.length; // latin1: one byte per char
   const out = Buffer.allocUnsafe(headLength + (headRequest ? 0 : bodyLength));
+  // A string body as long in UTF-8 as in characters is ASCII, so latin1 encodes it
+  // the same: head and body then go into the buffer in one write, not two.
+  if (!headRequest && typeof body === "string" && bodyLength === body.length) {
+    out.write(head + body, 0, "latin1");
+    return out;
+  }
   out.write(head, 0, "latin1");
   if (!headRequest && bodyLength > 0) {
     if (typeof body === "string") out.write(body, headLength, "utf8");

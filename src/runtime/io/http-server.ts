@@ -8,7 +8,8 @@
  *      (the client is waiting for it), anything else a 417 (RFC 9110 §10.1.1);
  *   3. read the body its framing describes (Content-Length or chunked);
  *   4. call the handler (its answer may be a value or a future);
- *   5. write the response in one buffer; loop if keep-alive, else half-close.
+ *   5. write the response in one buffer (one `socket.write` when the socket has room);
+ *      loop if keep-alive, else half-close.
  * A malformed request gets its 400 (or 413 / 417 / 431 / 505) with
  * `Connection: close`, and the connection ends; a request that runs out of time
  * (headers or request timeout) gets a 408 the same way, an idle keep-alive connection
@@ -57,6 +58,7 @@ export interface HttpServerOptions extends Partial<ReadTimeouts> {
 const ERROR_REPLY_GRACE_MS = 1_000;
 
 const CONTINUE = Buffer.from("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
+const EMPTY_BODY = Buffer.alloc(0);
 
 export interface HttpServerStats {
   connections: number;
@@ -154,7 +156,8 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
           throw new HttpParseError(413, `body larger than ${server.limits.maxBody} bytes`);
         if (head.framing.kind !== "none") yield* stream.writeAll(CONTINUE);
       }
-      const body = yield* reader.readBody(head.framing);
+      // Most requests have no body: no reader coroutine for them.
+      const body = head.framing.kind === "none" ? EMPTY_BODY : yield* reader.readBody(head.framing);
       deadline.enter("off", false);
       const request: HttpRequest = { method, target, version, headers: head.headers, body, keepAlive: head.keepAlive };
       server.stats.requests++;
@@ -173,7 +176,7 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
         };
         bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
       }
-      yield* stream.writeAll(bytes);
+      if (!stream.writeNow(bytes)) yield* stream.writeAll(bytes);
       if (!keepAlive) {
         yield* stream.shutdown();
         return;

@@ -108,6 +108,20 @@ export class PollStream implements AsyncRead, AsyncWrite {
     return n;
   }
 
+  /**
+   * Write all of `bytes` at once if the socket's buffer has room for them (the usual
+   * case for a response): one `socket.write`, no future, no partial write. `false`
+   * (nothing written) when there is no room or the stream cannot take writes —
+   * then `writeAll` does the waiting and reports the error, so invariant 3 holds.
+   */
+  writeNow(bytes: Buffer): boolean {
+    const socket = this.socket;
+    if (this.failure !== null || this.shutdownStarted || socket.destroyed) return false;
+    if (bytes.length > socket.writableHighWaterMark - socket.writableLength) return false;
+    if (bytes.length > 0) socket.write(bytes);
+    return true;
+  }
+
   pollShutdown(cx: Context): Poll<void> {
     if (this.finished) return undefined;
     if (this.failure !== null) throw this.failure;
