@@ -6,30 +6,14 @@ import { describe, expect, it } from "vitest";
 import { ActorSystem } from "../src/actors/system.js";
 import type { ActorRef } from "../src/actors/actor.js";
 import { ActorStopped } from "../src/actors/errors.js";
-import { BaseFuture } from "../src/futures/base-future.js";
-import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
 import { sleep } from "../src/futures/sleep.js";
 import { spawn } from "../src/runtime/spawn.js";
 import { FakeTimers, settle } from "./helpers/fake-timers.js";
+import { Gate } from "./helpers/gate.js";
 
 function fixture() {
   const timers = new FakeTimers();
   return { timers, system: new ActorSystem({ timers }) };
-}
-
-/** A future that stays pending until `open()`; for holding a handler or a background task. */
-class Gate extends BaseFuture<void> {
-  private opened = false;
-  private wakers: Waker[] = [];
-  open(): void {
-    this.opened = true;
-    for (const w of this.wakers.splice(0)) w.wake();
-  }
-  poll(cx: Context): Poll<void> {
-    if (this.opened) return undefined;
-    this.wakers.push(cx.waker);
-    return PENDING;
-  }
 }
 
 describe("ask results are awaitable many times", () => {

@@ -7,28 +7,13 @@ import { describe, expect, it } from "vitest";
 import { ActorSystem } from "../src/actors/system.js";
 import type { ActorContext, ActorExit, ActorRef } from "../src/actors/actor.js";
 import { ActorStopped, Deadlock, RequestTimeout } from "../src/actors/errors.js";
-import { BaseFuture } from "../src/futures/base-future.js";
-import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
 import { sleep } from "../src/futures/sleep.js";
 import { FakeTimers, settle } from "./helpers/fake-timers.js";
+import { Gate } from "./helpers/gate.js";
 
 function fixture(options: ConstructorParameters<typeof ActorSystem>[0] = {}) {
   const timers = new FakeTimers();
   return { timers, system: new ActorSystem({ timers, ...options }) };
-}
-
-class Gate extends BaseFuture<void> {
-  private opened = false;
-  private wakers: Waker[] = [];
-  open(): void {
-    this.opened = true;
-    for (const w of this.wakers.splice(0)) w.wake();
-  }
-  poll(cx: Context): Poll<void> {
-    if (this.opened) return undefined;
-    this.wakers.push(cx.waker);
-    return PENDING;
-  }
 }
 
 describe("system.shutdown()", () => {

@@ -13,29 +13,15 @@ import { Peer, type PeerEvent } from "../src/actors/remote/peer.js";
 import { ConnectionClosed, RemoteError } from "../src/actors/remote/remote-errors.js";
 import { service, ServiceMap, fnv1a32 } from "../src/actors/remote/service-map.js";
 import { decodePayload, encodeFrame, encodePayload, ERROR, FrameReader, REPLY } from "../src/actors/remote/wire.js";
-import { BaseFuture } from "../src/futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
 import { Listener } from "../src/runtime/io/listener.js";
 import { blockOn } from "../src/runtime/spawn.js";
 import { settle } from "./helpers/fake-timers.js";
+import { Gate } from "./helpers/gate.js";
 
 const Echo = service<unknown, unknown>("test", "Echo");
 const Get = service<{ key: string }, string | null>("kv", "Get");
 const Set_ = service<[string, number], boolean>("kv", "Set");
-
-class Gate extends BaseFuture<void> {
-  private opened = false;
-  private wakers: Waker[] = [];
-  open(): void {
-    this.opened = true;
-    for (const w of this.wakers.splice(0)) w.wake();
-  }
-  poll(cx: Context): Poll<void> {
-    if (this.opened) return undefined;
-    this.wakers.push(cx.waker);
-    return PENDING;
-  }
-}
 
 /** Two systems joined by a MessageChannel; `b` exposes `services`. */
 function portPair(services: ServiceMap, options: { maxInFlight?: number } = {}) {
