@@ -1,9 +1,7 @@
 /** Shared fixtures for the I/O tests: a counting waker, a self-signed certificate. */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Context, Waker } from "../src/index.js";
+import { selfSigned } from "../src/labs/ch4/page.js";
 
 /** A waker that counts wakes and lets a test await the next one. */
 export class CountingWaker implements Waker {
@@ -24,35 +22,11 @@ export class CountingWaker implements Waker {
   }
 }
 
-/** A self-signed certificate for 127.0.0.1/localhost, generated now with openssl. */
+/** A self-signed certificate for 127.0.0.1/localhost: chapter 4's own, which openssl makes now. */
 export function selfSignedCert(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "async-lab-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const made = selfSigned();
+  if (typeof made === "string") throw new Error(made);
+  return made;
 }
 
 export function hasCommand(name: string): boolean {

@@ -157,11 +157,40 @@ class Recv<T> extends BaseFuture<T | Closed> {
   }
 }
 
-/** The sending side of a bounded channel. */
-export class Sender<T> {
-  private open = true;
-  constructor(private readonly chan: Chan<T>) {}
+/**
+ * What both kinds of sender share: one more sender on the channel while open, and
+ * `close` (or `using`) counts it gone — the last one gone ends the receiver's stream.
+ */
+abstract class SenderHandle<T> {
+  protected open = true;
+  constructor(protected readonly chan: Chan<T>) {}
 
+  /** Count one more sender on this channel (for `clone`). */
+  protected another(): Chan<T> {
+    if (!this.open) throw new Error("mpsc: clone of a sender that was closed");
+    this.chan.senders++;
+    return this.chan;
+  }
+
+  /** This sender is done; when the last one closes, `recv` drains the buffer then returns `CLOSED`. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.chan.senderGone();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** True once the receiver closed. */
+  get isClosed(): boolean {
+    return this.chan.rxClosed;
+  }
+}
+
+/** The sending side of a bounded channel. */
+export class Sender<T> extends SenderHandle<T> {
   /** A future that enqueues `value` once there is room (FIFO among senders); fails with `SendError` if the receiver is
    * gone. */
   send(value: T): BaseFuture<void> {
@@ -182,25 +211,7 @@ export class Sender<T> {
 
   /** Another sender on the same channel. */
   clone(): Sender<T> {
-    if (!this.open) throw new Error("mpsc: clone of a sender that was closed");
-    this.chan.senders++;
-    return new Sender(this.chan);
-  }
-
-  /** This sender is done; when the last one closes, `recv` drains the buffer then returns `CLOSED`. */
-  close(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.chan.senderGone();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /** True once the receiver closed. */
-  get isClosed(): boolean {
-    return this.chan.rxClosed;
+    return new Sender(this.another());
   }
 
   /** Free slots right now. */
@@ -210,10 +221,7 @@ export class Sender<T> {
 }
 
 /** The sending side of an unbounded channel: `send` never waits. */
-export class UnboundedSender<T> {
-  private open = true;
-  constructor(private readonly chan: Chan<T>) {}
-
+export class UnboundedSender<T> extends SenderHandle<T> {
   /** Enqueue `value`. False if the receiver is gone or this sender was closed (the value is dropped). */
   send(value: T): boolean {
     if (!this.open || this.chan.rxClosed) return false;
@@ -221,24 +229,9 @@ export class UnboundedSender<T> {
     return true;
   }
 
+  /** Another sender on the same channel. */
   clone(): UnboundedSender<T> {
-    if (!this.open) throw new Error("mpsc: clone of a sender that was closed");
-    this.chan.senders++;
-    return new UnboundedSender(this.chan);
-  }
-
-  close(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.chan.senderGone();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  get isClosed(): boolean {
-    return this.chan.rxClosed;
+    return new UnboundedSender(this.another());
   }
 }
 
