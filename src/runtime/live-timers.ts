@@ -8,9 +8,15 @@
  * Cancelling the earliest entry does not re-arm: the armed timer fires a little
  * early, finds nothing due, and re-arms. That trades one spurious wake-up for not
  * churning `clearTimeout`/`setTimeout` on every `select` loser.
+ *
+ * A Node timer cannot wait longer than 2^31 − 1 ms (about 24.8 days): asked for more
+ * (or for `Infinity`), Node warns and fires after 1 ms. A far deadline is therefore
+ * armed for the longest wait Node allows, and re-armed from there — otherwise a
+ * `sleep(Infinity)` or a month-long sleep would wake the process every millisecond.
  */
 import type { TimerEntry, Timers } from "../futures/poll.js";
 import { TIMER_TOLERANCE_MS } from "./config.js";
+import { MAX_TIMER_DELAY_MS } from "./host-timeout.js";
 import { TimerHeap } from "./timer-heap.js";
 
 export class LiveTimers implements Timers {
@@ -54,7 +60,8 @@ export class LiveTimers implements Timers {
   private arm(deadline: number): void {
     if (this.handle !== null) clearTimeout(this.handle);
     this.armedFor = deadline;
-    this.handle = setTimeout(this.fire, Math.max(0, deadline - performance.now()));
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, deadline - performance.now()));
+    this.handle = setTimeout(this.fire, delay);
   }
 
   private disarm(): void {
