@@ -81,6 +81,26 @@ describe("sleep and timeout on the live runtime", () => {
     expect(sleep(1).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(PENDING);
   });
 
+  it("sleep(ms) never completes before ms have passed, alone or among 500 others (before: ~90% came back up to 1 ms early)", async () => {
+    const rt = new LiveRuntime();
+    const early: string[] = [];
+    const timed = (ms: number) =>
+      co(function* () {
+        const t0 = performance.now();
+        yield* sleep(ms);
+        const took = performance.now() - t0;
+        if (took < ms) early.push(`${ms} ms took ${took.toFixed(3)}`);
+      });
+    for (let ms = 1; ms <= 12; ms++) await rt.blockOn(timed(ms + 0.5));
+    await rt.blockOn(
+      co(function* () {
+        const hs = Array.from({ length: 500 }, (_, i) => rt.spawn(timed(1 + (i % 15) + (i % 7) / 7)));
+        for (const h of hs) yield* h;
+      }),
+    );
+    expect(early).toEqual([]);
+  });
+
   it("a sleep past Node's 24.8-day timer limit (or Infinity) arms one timer, not a 1 ms spin", async () => {
     // setTimeout turns a delay over 2^31 - 1 ms into 1 ms (with a TimeoutOverflowWarning):
     // armed naively, a month-long sleep re-armed itself every millisecond.
