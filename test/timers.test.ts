@@ -81,7 +81,7 @@ describe("sleep and timeout on the live runtime", () => {
     expect(sleep(1).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(PENDING);
   });
 
-  it("sleep(ms) never completes before ms have passed, alone or among 500 others (before: ~90% were early)", async () => {
+  it("sleep(ms) never completes before ms have passed, alone or among 500 others (before: ~90% did)", async () => {
     const rt = new LiveRuntime();
     const early: string[] = [];
     const timed = (ms: number) =>
