@@ -48,6 +48,28 @@ const SETTLE_MAX_MS = 2_000;
 const SETTLE_QUIET_HOPS = 20;
 const SETTLE_QUIET_HOP_MS = 0.5;
 
+/**
+ * After `settle`'s collection, untimed iterations of the contender about to be
+ * measured, until it runs as it does in steady state.
+ *
+ * Why: V8 shrinks the young generation in a full collection and grows it back as the
+ * program allocates, so the iterations right after `gc()` are not typical. Measured on
+ * `ping_pong`: the first ~9 iterations after `gc()` took 0.4–17 ms each against a
+ * steady 0.135 ms. Timed, they dominated a 170 ms round, and the ratio between two
+ * contenders swung from 0.5× to 3× from run to run. Each contender re-warms on its
+ * own garbage, so none pays for another's.
+ */
+export async function warmAfterSettle(c: Contender): Promise<void> {
+  const until = performance.now() + WARM_MAX_MS;
+  for (let n = 0; n < WARM_ITERATIONS && (n < WARM_MIN_ITERATIONS || performance.now() < until); n++) {
+    await c.beforeEach?.();
+    await c.fn();
+  }
+}
+const WARM_ITERATIONS = 12;
+const WARM_MIN_ITERATIONS = 2;
+const WARM_MAX_MS = 60;
+
 /** Measure each contender of one case; returns a row per contender. */
 export async function measureCase(
   caseName: string,
@@ -68,7 +90,10 @@ export async function measureCase(
     });
     for (const c of contenders) {
       bench.add(c.subject, c.fn as () => unknown, {
-        beforeAll: settle,
+        beforeAll: async () => {
+          await settle();
+          await warmAfterSettle(c);
+        },
         afterAll: settle,
         ...(c.beforeEach ? { beforeEach: c.beforeEach } : {}),
       });
@@ -142,6 +167,7 @@ export async function measureCpuPerOp(
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[i]!;
       await settle();
+      await warmAfterSettle(c);
       await c.beforeEach?.();
       const start = process.cpuUsage();
       for (let k = 0; k < CPU_ITERATIONS_PER_ROUND; k++) await c.fn();

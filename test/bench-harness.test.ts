@@ -3,7 +3,7 @@
  * what the figures are computed from).
  */
 import { describe, expect, it } from "vitest";
-import { measureCase, throughputOf } from "../bench/harness.js";
+import { measureCase, throughputOf, warmAfterSettle } from "../bench/harness.js";
 
 describe("throughputOf", () => {
   it("is iterations over the time they took, with a 95 % relative margin", () => {
@@ -64,5 +64,26 @@ describe("measureCase", () => {
         { time: 3, log: () => {} },
       ),
     ).rejects.toThrow(/bench boom\/x failed/);
+  });
+});
+
+describe("warmAfterSettle (the untimed iterations after each turn's collection)", () => {
+  it("runs a quick contender 12 times, each prepared by its beforeEach", async () => {
+    const log: string[] = [];
+    await warmAfterSettle({ subject: "a", fn: () => void log.push("fn"), beforeEach: () => void log.push("prep") });
+    expect(log).toEqual(Array.from({ length: 12 }, () => ["prep", "fn"]).flat());
+  });
+  it("stops a slow contender after 60 ms, but never before 2 iterations", async () => {
+    let calls = 0;
+    const busy = (ms: number) => () => {
+      calls++;
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    await warmAfterSettle({ subject: "slow", fn: busy(15) });
+    expect(calls).toBe(4); // ends at 15, 30, 45, 60 ms: the fourth starts at 45, the fifth would at 60
+    calls = 0;
+    await warmAfterSettle({ subject: "slower", fn: busy(80) });
+    expect(calls).toBe(2);
   });
 });
