@@ -32,7 +32,8 @@ import {
   type DetachedErrorHandler,
 } from "./driver-kit.js";
 import { LiveTimers } from "./live-timers.js";
-import { RingQueue, type RunQueue } from "./run-queue.js";
+import type { RunQueue } from "./run-queue.js";
+import { TaskQueue } from "./task-queue.js";
 import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "./task.js";
 import { TurnBudget } from "./turn-budget.js";
 
@@ -41,7 +42,7 @@ export interface LiveRuntimeOptions {
   pollBudget?: number;
   /** Wall-clock ms per turn before yielding to Node (default {@link TIME_SLICE_MS}). */
   timeSliceMs?: number;
-  /** The run queue (default: a FIFO ring). */
+  /** The run queue (default: a FIFO linked through the tasks, task-queue.ts). */
   queue?: RunQueue<Task<unknown>>;
   /** Called when a detached task fails (default: one line on stderr). */
   onDetachedError?: DetachedErrorHandler;
@@ -73,7 +74,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   private draining = false;
 
   constructor(options: LiveRuntimeOptions = {}) {
-    this.queue = options.queue ?? new RingQueue<Task<unknown>>();
+    this.queue = options.queue ?? new TaskQueue();
     const pollBudget = options.pollBudget ?? POLL_BUDGET_PER_TURN;
     const timeSliceMs = options.timeSliceMs ?? TIME_SLICE_MS;
     if (!(pollBudget >= 1)) throw new RangeError(`pollBudget must be >= 1, got ${options.pollBudget}`);
