@@ -69,7 +69,6 @@ export class LiveRuntime implements TaskScheduler, Spawner {
   private readonly queue: RunQueue<Task<unknown>>;
   private readonly budget: TurnBudget;
   private readonly onDetachedError: DetachedErrorHandler;
-  private nextId = 1;
   private drainPending = false;
   private draining = false;
 
@@ -85,8 +84,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
 
   /** Wrap `work` (a future or a generator) in a task and schedule it. */
   spawn<T>(work: Future<T> | Co<T>, options?: SpawnOptions): JoinHandle<T> {
-    const task = createTask(this.nextId++, work, this, options);
-    this.spawned++;
+    const task = createTask(++this.spawned, work, this, options);
     this.schedule(task as Task<unknown>);
     return task;
   }
