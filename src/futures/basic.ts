@@ -88,8 +88,8 @@ export function yieldNow(): BaseFuture<void> {
  * every store of it into an old object — the module's "just started" slot, the
  * shared step result, the generator's saved delegate — takes the write barrier's
  * slow path. `perf` put that path at ~18 % of yield_many_typed's CPU time; with the
- * shared objects, all of them old, ~7 %, and CPU time per iteration fell 11 % (median
- * of seven alternating runs).
+ * shared objects, all of them old, ~7 %, and CPU time per iteration fell 11–18 % (two
+ * sets of seven alternating runs).
  *
  * Sound because the generator driver never polls a YieldNow it meets in a step: it
  * wakes the task and returns PENDING (generator-future.ts, `resumeGenerator`), which

@@ -6,14 +6,14 @@
  * array that lives as long as the runtime, so it is soon in V8's old generation,
  * while nearly every task pushed on it was just spawned and is young. Each push
  * then stores a young object into a new slot of an old one, which takes the write
- * barrier's slow path (the slot is recorded for the next scavenge) — `perf` showed
- * that path at ~8 % of the CPU time of the `spawn_many` bench. Linked through the
- * tasks, a push writes into the previous tail — usually as young as the new task —
- * and into the queue's own `tail` field, the same old slot every time. Measured
- * against the ring (CPU time per iteration, all executor cases warmed in each
- * process, medians of seven alternating runs, two sets): spawn_many −9 to −12 %,
- * ping_pong −3 to −6 %, the other cases within noise. The price is one field per
- * task (8 bytes).
+ * barrier's slow path and records one more old-to-new slot for the next scavenge
+ * to visit — `perf` showed that path at ~8 % of the CPU time of the `spawn_many`
+ * bench. Linked through the tasks, a push writes into the previous tail — usually
+ * as young as the new task, no slot to record — and into the queue's own `tail`
+ * field: still an old object, but the same slot every time. Measured against the
+ * ring (CPU time per iteration, all executor cases warmed in each process, medians
+ * of seven alternating runs, two sets): spawn_many −9 to −12 %, ping_pong −3 to
+ * −6 %, the other cases within noise. The price is one field per task (8 bytes).
  *
  * Invariants:
  * 1. A task is in at most one queue at a time, once (task.ts: only IDLE → SCHEDULED
