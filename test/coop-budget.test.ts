@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { co, fromPromise, LiveLoopsRuntime, LiveRuntime, type Co } from "../src/index.js";
+import { CLOCK_CHECK_FIRST } from "../src/runtime/config.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/starve.ts", import.meta.url));
 
@@ -61,6 +62,46 @@ describe("one budget per macrotask turn", () => {
       expect(perImmediate.length).toBeGreaterThan(total / perTurn - 1);
       expect(Math.max(...perImmediate)).toBeLessThanOrEqual(perTurn);
       expect(polls).toBe(total);
+    },
+  );
+});
+
+describe("one time slice per macrotask turn", () => {
+  it(
+    "live: drains started from microtasks share the slice too — with ~0.3 ms polls, one per drain, " +
+      "an immediate gets in at least every CLOCK_CHECK_FIRST polls (the clock is read at poll counts " +
+      "across the turn's drains, not at each drain start)",
+    async () => {
+      const rt = new LiveRuntime(); // default poll budget: only the 2 ms slice can end these turns
+      const total = 120;
+      let polls = 0;
+      const spinner = rt.spawn(
+        co(function* (): Co<void> {
+          for (let i = 0; i < total; i++) {
+            polls++;
+            const until = performance.now() + 0.3;
+            while (performance.now() < until) {
+              // a slow poll
+            }
+            yield* fromPromise(Promise.resolve(i)); // woken from a microtask: a drain of its own
+          }
+        }),
+      );
+      const samples: number[] = [polls];
+      await new Promise<void>((done) => {
+        const sample = (): void => {
+          samples.push(polls);
+          if (spinner.finished) done();
+          else setImmediate(sample);
+        };
+        setImmediate(sample);
+      });
+      const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
+      expect(polls).toBe(total);
+      // 16 polls of ≥ 0.3 ms are past any 2 ms slice by the first clock read; without a
+      // shared slice all 120 would run before the first immediate.
+      expect(Math.max(...perImmediate)).toBeLessThanOrEqual(CLOCK_CHECK_FIRST);
+      expect(perImmediate.filter((n) => n > 0).length).toBeGreaterThanOrEqual(total / CLOCK_CHECK_FIRST);
     },
   );
 });

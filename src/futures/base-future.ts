@@ -48,6 +48,21 @@ const YIELDED = (function* () {
 })().next() as { value: unknown; done: false };
 const DONE = (function* () {})().next() as { value: unknown; done: true };
 
+/**
+ * @internal a `yield*` step that hands `future` to the driver, in the shared
+ * builtin-shaped result (for iterators other than BaseFuture's own: basic.ts).
+ */
+export function yieldedStep(future: Future<unknown>): IteratorResult<Future<unknown>, never> {
+  YIELDED.value = future;
+  return YIELDED as IteratorResult<Future<unknown>, never>;
+}
+
+/** @internal a `yield*` step that ends the delegation with `value` (the shared result, as above). */
+export function doneStep<T>(value: T): IteratorResult<Future<unknown>, T> {
+  DONE.value = value;
+  return DONE as IteratorResult<Future<unknown>, T>;
+}
+
 /** An `Iterator` whose `yield*` awaits the future and evaluates to its output. */
 export interface Awaitable<T> {
   [Symbol.iterator](): Iterator<Future<unknown>, T, unknown>;

@@ -12,6 +12,8 @@
  *    `finally` throws (the task's `JoinError` gets it). What could still escape — a
  *    waker, or a user's `onDetachedError`, that throws — is caught by `runTask` and
  *    reported like a detached failure, so the drain goes on with its flags right.
+ *    (`LiveRuntime` writes the same try/catch out in its poll loop, the hottest
+ *    call site of all: see the comment there.)
  * 4. `blockOn` unwraps: it rejects (or throws) with the future's own error, not the
  *    `JoinError` around it; a cancelled task stays a cancelled `JoinError`. The
  *    shape follows the clock: real-time drivers (`LiveRuntime`, `LiveLoopsRuntime`)

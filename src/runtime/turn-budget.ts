@@ -22,36 +22,80 @@
  * 3. The cost: one `setImmediate` per turn in which the driver ran at all (the same
  *    one closes the turn and continues a handed-back drain); none while it is idle,
  *    so an idle runtime holds nothing.
+ * 4. The clock is read once when a turn opens, then only every `untilClockCheck`
+ *    polls, counted across all the drains of the turn (`clockCheck` sets the next
+ *    gap from the pace so far). A drain that starts inside an open turn reads no
+ *    clock: a turn's drains are often one short drain per microtask (a resolved
+ *    promise, a `blockOn` in a loop), so a read at each drain start would be paid
+ *    per microtask. The slice is checked at poll counts instead: at most
+ *    CLOCK_CHECK_MAX_GAP polls run past its end, and far fewer when polls are
+ *    slow, since the gap shrinks with the pace.
  */
+import { CLOCK_CHECK_FIRST, CLOCK_CHECK_MAX_GAP } from "./config.js";
+
 export class TurnBudget {
-  private isOpen = false;
+  /** True from the first drain of a turn until the immediate that closes it. */
+  isOpen = false;
   /** The drain to continue once the open turn closes (a hand-back), if any. */
   private next: (() => void) | null = null;
-  /** Polls the open turn has left. */
+  /** Polls the open turn has left (0 once its slice was found over). */
   pollsLeft = 0;
+  /** Polls to run, across the turn's drains, before the next clock read. */
+  untilClockCheck = 0;
   /** `performance.now()` at which the open turn's time slice ends. */
   endOfSlice = 0;
+  private startOfSlice = 0;
 
   constructor(
     private readonly polls: number,
     private readonly sliceMs: number,
   ) {}
 
-  /** At the start of a drain, at time `now`: may it poll? Opens a turn if none is open. */
+  /** Open a turn now (the caller saw `isOpen` false): full budget, one clock read, the closing immediate queued. */
+  open(): void {
+    const now = performance.now();
+    this.isOpen = true;
+    this.pollsLeft = this.polls;
+    this.untilClockCheck = CLOCK_CHECK_FIRST;
+    this.startOfSlice = now;
+    this.endOfSlice = now + this.sliceMs;
+    setImmediate(this.close);
+  }
+
+  /**
+   * At the start of a drain, for a driver that reads the clock anyway (`now`): may it
+   * poll? Opens a turn if none is open.
+   */
   enter(now: number): boolean {
     if (!this.isOpen) {
-      this.isOpen = true;
-      this.pollsLeft = this.polls;
-      this.endOfSlice = now + this.sliceMs;
-      setImmediate(this.close);
+      this.open();
       return true;
     }
     return this.pollsLeft > 0 && now < this.endOfSlice;
   }
 
-  /** A drain ran `polls` polls. */
-  spend(polls: number): void {
+  /**
+   * Read the clock, `polls` polls into the current drain (whose count is not yet
+   * spent). Returns how many more polls may run before the next read, or 0 if the
+   * slice is over (the turn is then exhausted).
+   */
+  clockCheck(polls: number): number {
+    const now = performance.now();
+    if (now >= this.endOfSlice) {
+      this.pollsLeft = 0;
+      return 0;
+    }
+    // Read again about halfway to the end of the slice, at the pace the turn's
+    // polls went so far (time between its drains included, which only shortens the gap).
+    const perPoll = (now - this.startOfSlice) / (this.polls - this.pollsLeft + polls);
+    const gap = perPoll > 0 ? Math.floor((this.endOfSlice - now) / perPoll / 2) : CLOCK_CHECK_MAX_GAP;
+    return Math.max(1, Math.min(CLOCK_CHECK_MAX_GAP, gap));
+  }
+
+  /** A drain ran `polls` polls and had `untilClockCheck` left before its next clock read. */
+  spend(polls: number, untilClockCheck = this.untilClockCheck): void {
     this.pollsLeft -= polls;
+    this.untilClockCheck = untilClockCheck;
   }
 
   /** The drain ended its slice early (a clock read found it over): nothing is left this turn. */
