@@ -85,13 +85,26 @@ function httpDate(): string {
   return cachedDate;
 }
 
-/** Serialise a response: head and body in one Buffer, so it leaves in one write. */
+/**
+ * Serialise a response: head and body in one Buffer, so it leaves in one write.
+ *
+ * Which responses carry content and a length (RFC 9110 §6.4.1, §8.6; Node does the same):
+ * - 204 and 304 never carry content: a handler's body is dropped, as Node drops it.
+ *   A 204 has no Content-Length at all ("MUST NOT send"); a 304 has one only if the
+ *   handler gave it — the length its 200 would have had, never our 0.
+ * - A HEAD answer has no content but the head its GET would have: the body's length,
+ *   or the handler's own Content-Length (a HEAD handler need not build the body).
+ * - A 1xx is not a final response: a client would keep waiting for one, so it throws.
+ */
 export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
   const status = res.status;
-  if (!Number.isInteger(status) || status < 100 || status > 999)
-    throw new TypeError(`invalid HTTP status ${String(status)}`);
-  const body = res.body === undefined ? "" : res.body;
+  if (!Number.isInteger(status) || status < 200 || status > 999)
+    throw new TypeError(`invalid HTTP status ${String(status)} for a final response`);
+  const noContent = status === 204 || status === 304;
+  const body = res.body === undefined || noContent ? "" : res.body;
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  // The Content-Length line we write: our count, unless the handler's may stand instead (see above).
+  let length: string | null = noContent ? null : String(bodyLength);
   let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
   const h = res.headers;
   if (h !== undefined) {
@@ -103,8 +116,12 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
         // Connection line says what we will do. A second, different Content-Length
         // would let the client and a proxy split the stream in different places.
         const lower = k.toLowerCase();
-        if (lower === "content-length" && v.trim() !== String(bodyLength))
-          throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        if (lower === "content-length" && status !== 204) {
+          const given = trimSpTab(v);
+          if ((headRequest || status === 304) && DIGITS.test(given)) length = given;
+          else if (given !== String(bodyLength))
+            throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        }
         if (lower === "transfer-encoding")
           throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
         continue;
@@ -112,7 +129,7 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
       head += `${k}: ${v}\r\n`;
     }
   }
-  head += `Content-Length: ${bodyLength}\r\n`;
+  if (length !== null) head += `Content-Length: ${length}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
   else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
   head += "\r\n";
@@ -130,6 +147,13 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
     else body.copy(out, headLength);
   }
   return out;
+}
+
+const DIGITS = /^[0-9]{1,15}$/;
+
+/** `v` without the SP / HTAB around it (the only whitespace a field value may be padded with). */
+function trimSpTab(v: string): string {
+  return v.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 /** `Connection`, `Content-Length`, `Transfer-Encoding` (checked by length first: this runs per response header). */

@@ -1,0 +1,77 @@
+/**
+ * What a response may carry, and how the client reads unusual ones — checked against
+ * RFC 9110 / RFC 9112 and against Node's `http` (the reference where the RFC leaves a
+ * choice). Each case here failed before its fix: a 204 with `Content-Length: 0`, a 304
+ * claiming a 0-byte representation, a HEAD handler's own Content-Length turned into a
+ * 500, a 1xx "final" response that left the client waiting, a response coding list the
+ * client refused although RFC 9112 §6.3 frames it, an unrequested 101 that hung the
+ * client, and a bodiless POST sent without `Content-Length: 0`.
+ */
+import * as net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { blockOn, HttpClient, HttpServer, Listener, type HttpHandler } from "../src/index.js";
+
+const open: { close(): void }[] = [];
+afterEach(() => {
+  for (const c of open.splice(0)) c.close();
+});
+
+async function serve(handler: HttpHandler): Promise<HttpServer> {
+  const server = HttpServer.serve(await blockOn(Listener.bind({ port: 0 })), handler);
+  open.push(server);
+  return server;
+}
+
+/** Send `bytes`, collect what the server sends for `ms` (or until it closes), without the Date line. */
+function exchange(port: number, bytes: string, ms = 200): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const s = net.connect({ port, host: "127.0.0.1" }, () => s.write(Buffer.from(bytes, "latin1")));
+    const done = () => resolve(out.replace(/Date: [^\r]*\r\n/g, ""));
+    const timer = setTimeout(() => (s.destroy(), done()), ms);
+    s.on("data", (d: Buffer) => (out += d.toString("latin1")));
+    s.on("close", () => (clearTimeout(timer), done()));
+    s.on("error", reject);
+  });
+}
+
+describe("HttpServer: responses without content (RFC 9110 §6.4.1, §8.6)", () => {
+  it("a 204 has no Content-Length and no body, even when the handler gives one (Node drops it too)", async () => {
+    const server = await serve(() => ({ status: 204, body: "ignored" }));
+    const reply = await exchange(server.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    // Two complete answers, nothing else: the second proves no stray body split the stream.
+    expect(reply).toBe("HTTP/1.1 204 No Content\r\n\r\n".repeat(2));
+  });
+
+  it("a 304 has no body and no invented `Content-Length: 0`; the handler's own length passes", async () => {
+    const server = await serve((req) =>
+      req.target === "/len"
+        ? { status: 304, headers: { ETag: '"v1"', "Content-Length": "1234" } }
+        : { status: 304, headers: { ETag: '"v1"' }, body: "ignored" },
+    );
+    expect(await exchange(server.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")).toBe(
+      'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n',
+    );
+    expect(await exchange(server.port, "GET /len HTTP/1.1\r\nHost: a\r\n\r\n")).toBe(
+      'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 1234\r\n\r\n',
+    );
+  });
+
+  it("a HEAD handler may give the GET's Content-Length without building the body (as in Node)", async () => {
+    const server = await serve((req) =>
+      req.method === "HEAD" ? { status: 200, headers: { "Content-Length": " 1234 " } } : { status: 200, body: "x" },
+    );
+    const reply = await exchange(server.port, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    expect(reply).toBe("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
+  });
+
+  it("a HEAD handler's Content-Length that is not a number is still a 500", async () => {
+    const server = await serve(() => ({ status: 200, headers: { "Content-Length": "12, 12" } }));
+    expect(await exchange(server.port, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 500 /);
+  });
+
+  it("a handler answering with a 1xx gets a 500: an interim response would leave the client waiting", async () => {
+    const server = await serve(() => ({ status: 103, headers: { Link: "</a>" } }));
+    expect(await exchange(server.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 500 /);
+  });
+});
