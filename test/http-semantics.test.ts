@@ -75,3 +75,77 @@ describe("HttpServer: responses without content (RFC 9110 §6.4.1, §8.6)", () =
     expect(await exchange(server.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 500 /);
   });
 });
+
+/** A raw server answering every request head with `reply` (then closing if `end`); records the heads. */
+async function rawServer(reply: string, end = false): Promise<{ port: number; heads: string[] }> {
+  const heads: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    let buf = "";
+    s.on("data", (d: Buffer) => {
+      buf += d.toString("latin1");
+      let at: number;
+      while ((at = buf.indexOf("\r\n\r\n")) >= 0) {
+        heads.push(buf.slice(0, at));
+        buf = buf.slice(at + 4);
+        if (end) s.end(Buffer.from(reply, "latin1"));
+        else s.write(Buffer.from(reply, "latin1"));
+      }
+    });
+    s.on("error", () => {});
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  open.push({
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  });
+  return { port: (server.address() as net.AddressInfo).port, heads };
+}
+
+function client(): HttpClient {
+  // The timeout only bounds a regression (a hang); no case here should come near it.
+  const c = new HttpClient({ timeout: 3_000 });
+  open.push(c);
+  return c;
+}
+
+describe("HttpClient: framing and interim responses (RFC 9112 §6.3, RFC 9110 §15.2)", () => {
+  it("a response coding list ending in chunked is read as chunked; the other codings are the caller's", async () => {
+    const { port } = await rawServer(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nxyz\r\n0\r\n\r\n",
+    );
+    const res = await blockOn(client().request(`http://127.0.0.1:${port}/`));
+    expect([res.status, res.text(), res.headers["transfer-encoding"]]).toEqual([200, "xyz", "gzip, chunked"]);
+  });
+
+  it("a response coding without chunked runs until the server closes (as Node's client reads it)", async () => {
+    const { port } = await rawServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nraw bytes", true);
+    const res = await blockOn(client().request(`http://127.0.0.1:${port}/`));
+    expect([res.status, res.text()]).toEqual([200, "raw bytes"]);
+  });
+
+  it("chunked anywhere but last in a response is still refused", async () => {
+    const { port } = await rawServer(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n3\r\nxyz\r\n0\r\n\r\n",
+    );
+    await expect(blockOn(client().request(`http://127.0.0.1:${port}/`))).rejects.toThrow(/Transfer-Encoding/);
+  });
+
+  it("an unrequested 101 is an error at once, not a wait for a response that never comes", async () => {
+    const { port } = await rawServer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n");
+    await expect(blockOn(client().request(`http://127.0.0.1:${port}/`))).rejects.toThrow(/101 Switching Protocols/);
+  });
+
+  it("a POST without a body says `Content-Length: 0` (RFC 9110 §8.6, as Node's client); GET does not", async () => {
+    const server = await rawServer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    const c = client();
+    await blockOn(c.request(`http://127.0.0.1:${server.port}/`, { method: "POST" }));
+    await blockOn(c.request(`http://127.0.0.1:${server.port}/`));
+    expect(server.heads[0]).toMatch(/\r\nContent-Length: 0$/);
+    expect(server.heads[1]).not.toMatch(/Content-Length/i);
+  });
+});

@@ -171,7 +171,7 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   let reusable = false;
   try {
     yield* stream.writeAll(request);
-    const reading = co(finalHead, reader);
+    const reading = co(finalHead, reader, origin);
     const head =
       options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
     if (head === null) throw new Error(`${origin} closed the connection without a response`);
@@ -186,10 +186,19 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   }
 }
 
-/** The response head after any 1xx interim responses (`100 Continue`, `103 Early Hints`). */
-function* finalHead(reader: MessageReader): Co<ParsedHead | null> {
+/**
+ * The response head after any 1xx interim responses (`100 Continue`, `103 Early Hints`).
+ * `101 Switching Protocols` is not interim: no HTTP response follows it (RFC 9110
+ * §15.2.2), so waiting for one would hang; this client speaks no other protocol, so
+ * it is an error (and the connection is closed).
+ */
+function* finalHead(reader: MessageReader, origin: string): Co<ParsedHead | null> {
   let head = yield* reader.readHead(false);
-  while (head !== null && head.start[0].startsWith("1")) head = yield* reader.readHead(false);
+  while (head !== null && head.start[0].startsWith("1")) {
+    if (head.start[0] === "101")
+      throw new Error(`${origin} answered 101 Switching Protocols: this client does not switch protocols`);
+    head = yield* reader.readHead(false);
+  }
   return head;
 }
 

@@ -15,9 +15,10 @@
  * Framing, in RFC 9112 §6.3's order:
  *   1. `Transfer-Encoding` and `Content-Length` together → 400 (smuggling: a proxy
  *      may frame by one and we by the other). Node rejects it too.
- *   2. `Transfer-Encoding` must be exactly `chunked` → chunked. A coding list
- *      (`gzip, chunked`) is a 400 here — we decode no other coding, and Node's
- *      acceptance of it hands the handler bytes it cannot read.
+ *   2. A request's `Transfer-Encoding` must be exactly `chunked` → chunked. A coding
+ *      list (`gzip, chunked`) is a 400 here — we decode no other coding, and Node's
+ *      acceptance of it hands the handler bytes it cannot read. A response's list is
+ *      framed as RFC 9112 §6.3 says (see `responseCoding`): a client must read it.
  *   3. `Content-Length`: 1–15 digits, at most once (a list such as `5, 5` is a 400).
  *   4. Otherwise a request has no body; a response runs until the connection closes.
  */
@@ -64,9 +65,9 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
   let framing: Framing;
   if (te !== undefined) {
     if (cl !== undefined) throw new HttpParseError(status, "both Content-Length and Transfer-Encoding");
-    if (te.toLowerCase() !== "chunked")
-      throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-    framing = CHUNKED;
+    if (te.toLowerCase() === "chunked") framing = CHUNKED;
+    else if (isRequest) throw new HttpParseError(400, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    else framing = responseCoding(te);
     // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 cannot be trusted by every hop; close after it.
     if (version === "1.0") keepAlive = false;
   } else if (cl !== undefined) {
@@ -77,6 +78,24 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
     framing = isRequest ? NO_BODY : UNTIL_CLOSE;
   }
   return { start, headers, framing, keepAlive };
+}
+
+/**
+ * A response's framing from a coding list other than a bare `chunked` (RFC 9112 §6.3,
+ * rule 4): `chunked` last → chunked, and the body keeps the other codings (`gzip`) for
+ * the caller to undo, as Node's client hands it on; no `chunked` → the body runs until
+ * the connection closes. `chunked` anywhere but last, or a list that is not tokens, is
+ * a 502 (a sender MUST NOT apply chunked twice or before another coding, §7).
+ */
+function responseCoding(te: string): Framing {
+  const codings = te.toLowerCase().split(",");
+  for (let i = 0; i < codings.length; i++) {
+    const c = codings[i]!.replace(/^[ \t]+|[ \t]+$/g, "");
+    if (!isToken(c) || (c === "chunked" && i < codings.length - 1))
+      throw new HttpParseError(502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    codings[i] = c;
+  }
+  return codings[codings.length - 1] === "chunked" ? CHUNKED : UNTIL_CLOSE;
 }
 
 function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {

@@ -172,6 +172,9 @@ export function responseCloses(res: HttpResponse): boolean {
   return false;
 }
 
+/** The methods Node's client sends without a length when they have no body. */
+const BODYLESS_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+
 /**
  * Serialise a request (the client side). `body` gets a Content-Length; a `Host` in
  * `headers` replaces the default one. Throws a `TypeError` before anything is built
@@ -203,6 +206,10 @@ export function serializeRequest(
     ? `${method} ${target} HTTP/1.1\r\n${fields}`
     : `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${fields}`;
   if (body !== null) head += `Content-Length: ${body.length}\r\n`;
+  // RFC 9110 §8.6: a request whose method gives content a meaning SHOULD say its
+  // length even when it is 0; Node's client sends `Content-Length: 0` for every
+  // method but these six, and so do we.
+  else if (!BODYLESS_METHODS.has(method)) head += "Content-Length: 0\r\n";
   head += "\r\n";
   const headBuf = Buffer.from(head, "latin1");
   return body === null || body.length === 0 ? headBuf : Buffer.concat([headBuf, body]);
