@@ -149,3 +149,26 @@ describe("HttpClient: framing and interim responses (RFC 9112 §6.3, RFC 9110 §
     expect(server.heads[1]).not.toMatch(/Content-Length/i);
   });
 });
+
+describe("trailers reach the caller (Node's `req.trailers` / `res.trailers`)", () => {
+  it("the server hands a chunked request's trailers to the handler, and none to the next request", async () => {
+    const seen: string[] = [];
+    const server = await serve((req) => {
+      seen.push(JSON.stringify({ ...req.trailers }));
+      return { status: 200, body: req.body };
+    });
+    const chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-Sum: 7\r\n\r\n";
+    await exchange(server.port, chunked + "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    expect(seen).toEqual(['{"x-sum":"7"}', "{}"]);
+  });
+
+  it("the client returns a chunked response's trailers; a Content-Length response has none", async () => {
+    const chunked = await rawServer(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Sum: 7\r\n\r\n",
+    );
+    const res = await blockOn(client().request(`http://127.0.0.1:${chunked.port}/`));
+    expect([res.text(), { ...res.trailers }]).toEqual(["ok", { "x-sum": "7" }]);
+    const plain = await rawServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    expect({ ...(await blockOn(client().request(`http://127.0.0.1:${plain.port}/`))).trailers }).toEqual({});
+  });
+});

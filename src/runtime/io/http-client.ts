@@ -63,6 +63,8 @@ export interface ClientResponse {
   status: number;
   headers: Headers;
   body: Buffer;
+  /** Fields sent after a chunked body (lower-case names; empty for other framings), as Node's `res.trailers`. */
+  trailers: Readonly<Headers>;
   /** The body as UTF-8 text. */
   text(): string;
 }
@@ -179,7 +181,7 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
     const noBody = method === "HEAD" || status === 204 || status === 304;
     const responseBody = noBody ? Buffer.alloc(0) : yield* reader.readBody(head.framing);
     reusable = head.keepAlive && head.framing.kind !== "close";
-    return { status, headers: head.headers, body: responseBody, text: textOf };
+    return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf };
   } finally {
     if (reusable) client.release(origin, conn);
     else stream.close();

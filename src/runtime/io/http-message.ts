@@ -27,6 +27,8 @@ export interface HttpRequest {
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Headers;
   body: Buffer;
+  /** Fields sent after a chunked body (lower-case names; empty otherwise), as Node's `req.trailers`. */
+  trailers: Readonly<Headers>;
   keepAlive: boolean;
 }
 

@@ -159,7 +159,15 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       // Most requests have no body: no reader coroutine for them.
       const body = head.framing.kind === "none" ? EMPTY_BODY : yield* reader.readBody(head.framing);
       deadline.enter("off", false);
-      const request: HttpRequest = { method, target, version, headers: head.headers, body, keepAlive: head.keepAlive };
+      const request: HttpRequest = {
+        method,
+        target,
+        version,
+        headers: head.headers,
+        body,
+        trailers: reader.trailers,
+        keepAlive: head.keepAlive,
+      };
       server.stats.requests++;
       let bytes: Buffer;
       let keepAlive = request.keepAlive;
