@@ -172,3 +172,15 @@ describe("trailers reach the caller (Node's `req.trailers` / `res.trailers`)", (
     expect({ ...(await blockOn(client().request(`http://127.0.0.1:${plain.port}/`))).trailers }).toEqual({});
   });
 });
+
+describe("HttpClient: a caller's `Connection: close` (RFC 9112 §9.6)", () => {
+  it("ends that connection even when the server's answer would keep it", async () => {
+    const server = await rawServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    const c = client();
+    const url = `http://127.0.0.1:${server.port}/`;
+    await blockOn(c.request(url, { headers: { connection: "Close" } }));
+    await blockOn(c.request(url));
+    // A second connection: the first, announced as closing, was never reused.
+    expect(c.connectsMade).toBe(2);
+  });
+});

@@ -33,7 +33,7 @@ import type { Future } from "../../futures/poll.js";
 import { timeout } from "../../futures/select.js";
 import { MAX_HTTP_BODY } from "../config.js";
 import { connect } from "./connect.js";
-import { serializeRequest, type Headers, type ParsedHead } from "./http-message.js";
+import { asksToClose, serializeRequest, type Headers, type ParsedHead } from "./http-message.js";
 import { MessageReader } from "./http-reader.js";
 import type { PollStream } from "./stream.js";
 
@@ -180,7 +180,9 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
     const status = Number(head.start[0]);
     const noBody = method === "HEAD" || status === 204 || status === 304;
     const responseBody = noBody ? Buffer.alloc(0) : yield* reader.readBody(head.framing);
-    reusable = head.keepAlive && head.framing.kind !== "close";
+    // RFC 9112 §9.6: a client that sent `close` MUST NOT send another request on the
+    // connection, whatever the server answered.
+    reusable = head.keepAlive && head.framing.kind !== "close" && !asksToClose(init.headers);
     return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf };
   } finally {
     if (reusable) client.release(origin, conn);

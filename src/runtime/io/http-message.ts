@@ -168,7 +168,11 @@ function isFramingField(name: string): boolean {
 
 /** Whether a handler's response asks to close the connection (`Connection: close` among its headers). */
 export function responseCloses(res: HttpResponse): boolean {
-  const h = res.headers;
+  return asksToClose(res.headers);
+}
+
+/** Whether `Connection: close` is among `h` (names in any case, as a caller or handler wrote them). */
+export function asksToClose(h: Headers | undefined): boolean {
   if (h === undefined) return false;
   for (const k in h) if (k.length === 10 && k.toLowerCase() === "connection" && hasToken(h[k], "close")) return true;
   return false;
