@@ -184,3 +184,37 @@ describe("HttpClient: a caller's `Connection: close` (RFC 9112 §9.6)", () => {
     expect(c.connectsMade).toBe(2);
   });
 });
+
+describe("HttpClient: an answer that comes before the whole body was sent (RFC 9112 §9.5)", () => {
+  it("our own server's early 413 reaches the caller, not the failed write (Node's client returns it too)", async () => {
+    const server = HttpServer.serve(
+      await blockOn(Listener.bind({ port: 0 })),
+      () => ({ status: 200, body: "read it all" }),
+      { maxBodySize: 1024 },
+    );
+    open.push(server);
+    const c = client();
+    for (let i = 0; i < 3; i++) {
+      const res = await blockOn(
+        c.request(`http://127.0.0.1:${server.port}/`, { method: "POST", body: Buffer.alloc(4 << 20) }),
+      );
+      expect(res.status).toBe(413);
+    }
+    // That connection was not reused: each attempt opened its own.
+    expect(c.connectsMade).toBe(3);
+  });
+
+  it("a server that closes without answering still gets the write error or a clear one", async () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      sockets.add(s);
+      s.once("data", () => s.destroy());
+      s.on("error", () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    open.push({ close: () => (sockets.forEach((s) => s.destroy()), server.close()) });
+    const port = (server.address() as net.AddressInfo).port;
+    const request = client().request(`http://127.0.0.1:${port}/`, { method: "POST", body: Buffer.alloc(4 << 20) });
+    await expect(blockOn(request)).rejects.toThrow(/closed|ECONNRESET|EPIPE/);
+  });
+});

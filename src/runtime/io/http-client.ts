@@ -172,17 +172,38 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const { stream, reader } = conn;
   let reusable = false;
   try {
-    yield* stream.writeAll(request);
+    // A server may answer before it has read the whole body, then close (an early 413,
+    // as our own server sends): the write fails, but the answer is already on its way.
+    // RFC 9112 §9.5 asks a client to watch for it; Node's client returns it. So a failed
+    // write is reported only if no response can be read after it.
+    let writeFailed = false;
+    let writeError: unknown;
+    try {
+      yield* stream.writeAll(request);
+    } catch (error) {
+      writeFailed = true;
+      writeError = error;
+    }
     const reading = co(finalHead, reader, origin);
-    const head =
-      options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
-    if (head === null) throw new Error(`${origin} closed the connection without a response`);
+    let head: ParsedHead | null;
+    try {
+      head =
+        options.headersTimeout === undefined
+          ? yield* reading
+          : yield* within(reading, options.headersTimeout, "headers");
+    } catch (error) {
+      throw writeFailed ? writeError : error;
+    }
+    if (head === null) {
+      if (writeFailed) throw writeError;
+      throw new Error(`${origin} closed the connection without a response`);
+    }
     const status = Number(head.start[0]);
     const noBody = method === "HEAD" || status === 204 || status === 304;
     const responseBody = noBody ? Buffer.alloc(0) : yield* reader.readBody(head.framing);
     // RFC 9112 §9.6: a client that sent `close` MUST NOT send another request on the
     // connection, whatever the server answered.
-    reusable = head.keepAlive && head.framing.kind !== "close" && !asksToClose(init.headers);
+    reusable = !writeFailed && head.keepAlive && head.framing.kind !== "close" && !asksToClose(init.headers);
     return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf };
   } finally {
     if (reusable) client.release(origin, conn);
