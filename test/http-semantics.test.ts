@@ -218,3 +218,23 @@ describe("HttpClient: an answer that comes before the whole body was sent (RFC 9
     await expect(blockOn(request)).rejects.toThrow(/closed|ECONNRESET|EPIPE/);
   });
 });
+
+describe("HttpServer: the Date field (RFC 9110 §6.6.1)", () => {
+  it("is sent once: a handler's own Date replaces the server's (as in Node)", async () => {
+    const date = "Tue, 01 Dec 2026 10:00:00 GMT";
+    const server = await serve((req) => (req.target === "/own" ? { status: 200, headers: { date } } : { status: 200 }));
+    const raw = (target: string) =>
+      new Promise<string>((resolve) => {
+        let out = "";
+        const s = net.connect({ port: server.port, host: "127.0.0.1" }, () =>
+          s.end(`GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`),
+        );
+        s.on("data", (d: Buffer) => (out += d.toString("latin1")));
+        s.on("close", () => resolve(out));
+      });
+    const own = await raw("/own");
+    expect(own.match(/^date:/gim)).toHaveLength(1);
+    expect(own).toContain(`\r\ndate: ${date}\r\n`);
+    expect((await raw("/")).match(/^Date: .+ GMT\r$/gm)).toHaveLength(1);
+  });
+});

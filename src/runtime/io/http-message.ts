@@ -107,12 +107,15 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
   // The Content-Length line we write: our count, unless the handler's may stand instead (see above).
   let length: string | null = noContent ? null : String(bodyLength);
-  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
+  // `Date` is a singleton (RFC 9110 §6.6.1): a handler's own replaces ours, as in Node.
+  let dated = false;
   const h = res.headers;
   if (h !== undefined) {
     for (const k in h) {
       const v = h[k]!;
       checkOutgoingField(k, v);
+      if (k.length === 4 && k.toLowerCase() === "date") dated = true;
       if (isFramingField(k)) {
         // Framing is ours: the body is written whole with our Content-Length, and our
         // Connection line says what we will do. A second, different Content-Length
@@ -131,6 +134,7 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
       head += `${k}: ${v}\r\n`;
     }
   }
+  if (!dated) head += `Date: ${httpDate()}\r\n`;
   if (length !== null) head += `Content-Length: ${length}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
   else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
