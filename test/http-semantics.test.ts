@@ -9,7 +9,17 @@
  */
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { blockOn, HttpClient, HttpServer, Listener, type HttpHandler } from "../src/index.js";
+import {
+  blockOn,
+  co,
+  HttpClient,
+  HttpServer,
+  Listener,
+  sleep,
+  type Co,
+  type HttpHandler,
+  type HttpResponse,
+} from "../src/index.js";
 
 const open: { close(): void }[] = [];
 afterEach(() => {
@@ -236,5 +246,33 @@ describe("HttpServer: the Date field (RFC 9110 §6.6.1)", () => {
     expect(own.match(/^date:/gim)).toHaveLength(1);
     expect(own).toContain(`\r\ndate: ${date}\r\n`);
     expect((await raw("/")).match(/^Date: .+ GMT\r$/gm)).toHaveLength(1);
+  });
+});
+
+describe("HttpServer.close() with a handler still working", () => {
+  it("cancels the handler's future (its timers must not outlive the server) and closes the socket", async () => {
+    let entered = false;
+    let cancelled = false;
+    const server = await serve(() =>
+      co(function* (): Co<HttpResponse> {
+        entered = true;
+        try {
+          yield* sleep(60_000);
+          return { status: 200, body: "too late" };
+        } finally {
+          cancelled = true;
+        }
+      }),
+    );
+    const s = net.connect({ port: server.port, host: "127.0.0.1" });
+    s.on("error", () => {});
+    s.resume();
+    const closed = new Promise((r) => s.on("close", r));
+    s.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    while (!entered) await new Promise((r) => setTimeout(r, 5));
+    server.close();
+    await closed;
+    await new Promise((r) => setTimeout(r, 20));
+    expect([cancelled, server.openConnections]).toEqual([true, 0]);
   });
 });

@@ -18,9 +18,11 @@
  * loop, so the server keeps serving. An error reply is written under a short grace
  * period: a client that does not read cannot hold the connection open through it.
  *
- * Invariant for `close()`: the listener is closed, then every live connection's
- * socket is destroyed; each connection task then ends (its read throws or returns
- * `null`), so once `close()` has run no socket or handle of this server is left.
+ * Invariant for `close()`: the listener is closed, then every live connection's task
+ * is cancelled and its socket destroyed — a task waiting on its handler too (the
+ * handler's future is cancelled with it: its answer could no longer be sent, and its
+ * timers must not keep the process alive). So once `close()` has run no socket,
+ * task or handle of this server is left.
  */
 import { awaitable } from "../../futures/base-future.js";
 import { co, type Co } from "../../futures/generator-future.js";
@@ -73,7 +75,8 @@ export interface HttpServerStats {
 
 export class HttpServer {
   readonly stats: HttpServerStats = { connections: 0, requests: 0, malformed: 0, abandoned: 0, timedOut: 0 };
-  private readonly live = new Set<PollStream>();
+  /** Open connections and the task serving each. */
+  private readonly live = new Map<PollStream, JoinHandle<void>>();
   private acceptLoop: JoinHandle<void> | null = null;
   /** The read timeouts in force (ms; `Infinity` = off). */
   readonly timeouts: Readonly<ReadTimeouts>;
@@ -118,12 +121,18 @@ export class HttpServer {
   close(): void {
     this.acceptLoop?.cancel();
     this.listener.close();
-    for (const s of this.live) s.close();
+    for (const [stream, task] of this.live) {
+      task.cancel();
+      stream.close();
+    }
+    // A task cancelled before its first poll never reaches its `finally` to untrack itself.
+    this.live.clear();
   }
 
   /** @internal */
-  track(stream: PollStream, open: boolean): void {
-    if (open) this.live.add(stream);
+  /** `stream` is served by `task`, or (`null`) closed. */
+  track(stream: PollStream, task: JoinHandle<void> | null): void {
+    if (task !== null) this.live.set(stream, task);
     else this.live.delete(stream);
   }
 }
@@ -133,8 +142,7 @@ function* acceptConnections(server: HttpServer): Co<void> {
   for (;;) {
     const stream = yield* server.listener.accept();
     server.stats.connections++;
-    server.track(stream, true);
-    spawner.spawn(co(serveConnection, server, stream));
+    server.track(stream, spawner.spawn(co(serveConnection, server, stream)));
   }
 }
 
@@ -206,7 +214,7 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
   } finally {
     deadline.dispose();
     stream.close();
-    server.track(stream, false);
+    server.track(stream, null);
   }
 }
 
