@@ -32,12 +32,15 @@ async function serve(handler: HttpHandler): Promise<HttpServer> {
   return server;
 }
 
-/** Send `bytes`, collect what the server sends for `ms` (or until it closes), without the Date line. */
+/**
+ * Send `bytes`, collect what the server sends for `ms` (or until it closes), without the
+ * Date and Keep-Alive lines (their own tests check them).
+ */
 function exchange(port: number, bytes: string, ms = 200): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
     const s = net.connect({ port, host: "127.0.0.1" }, () => s.write(Buffer.from(bytes, "latin1")));
-    const done = () => resolve(out.replace(/Date: [^\r]*\r\n/g, ""));
+    const done = () => resolve(out.replace(/(Date|Keep-Alive): [^\r]*\r\n/g, ""));
     const timer = setTimeout(() => (s.destroy(), done()), ms);
     s.on("data", (d: Buffer) => (out += d.toString("latin1")));
     s.on("close", () => (clearTimeout(timer), done()));
@@ -274,5 +277,25 @@ describe("HttpServer.close() with a handler still working", () => {
     await closed;
     await new Promise((r) => setTimeout(r, 20));
     expect([cancelled, server.openConnections]).toEqual([true, 0]);
+  });
+});
+
+describe("HttpServer: the Keep-Alive hint (as Node's server sends it)", () => {
+  it("a kept-alive response says how long the idle connection stays open; a closing one does not", async () => {
+    const listener = await blockOn(Listener.bind({ port: 0 }));
+    const server = HttpServer.serve(listener, () => ({ status: 200, body: "ok" }), { keepAliveTimeout: 2_500 });
+    open.push(server);
+    const reply = await new Promise<string>((resolve) => {
+      let out = "";
+      const s = net.connect({ port: server.port, host: "127.0.0.1" }, () =>
+        s.write("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
+      );
+      s.on("data", (d: Buffer) => (out += d.toString("latin1")));
+      s.on("close", () => resolve(out));
+    });
+    const [first, second] = reply.split("HTTP/1.1 200 OK").slice(1);
+    // 2.5 s rounds down: the hint never promises more than the server keeps.
+    expect(first).toMatch(/\r\nKeep-Alive: timeout=2\r\n/);
+    expect(second).not.toMatch(/Keep-Alive/i);
   });
 });

@@ -97,8 +97,15 @@ function httpDate(): string {
  * - A HEAD answer has no content but the head its GET would have: the body's length,
  *   or the handler's own Content-Length (a HEAD handler need not build the body).
  * - A 1xx is not a final response: a client would keep waiting for one, so it throws.
+ * `keepAliveHint` is a whole `Keep-Alive: …` line, written only on a kept-alive connection.
  */
-export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
+export function serializeResponse(
+  res: HttpResponse,
+  keepAlive: boolean,
+  headRequest = false,
+  http10 = false,
+  keepAliveHint = "",
+): Buffer {
   const status = res.status;
   if (!Number.isInteger(status) || status < 200 || status > 999)
     throw new TypeError(`invalid HTTP status ${String(status)} for a final response`);
@@ -138,6 +145,10 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
   if (length !== null) head += `Content-Length: ${length}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
   else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
+  // How long an idle connection stays open (Node's `Keep-Alive: timeout=N`): a client
+  // pool that reads it stops reusing the connection before we close it, instead of
+  // racing our close with its next request.
+  if (keepAlive && keepAliveHint !== "") head += keepAliveHint;
   head += "\r\n";
   const headLength = head.length; // latin1: one byte per char
   const out = Buffer.allocUnsafe(headLength + (headRequest ? 0 : bodyLength));

@@ -82,6 +82,8 @@ export class HttpServer {
   readonly timeouts: Readonly<ReadTimeouts>;
   /** @internal */
   readonly limits: MessageLimits;
+  /** @internal The `Keep-Alive` line of every kept-alive response ("" with no idle timeout). */
+  readonly keepAliveHint: string;
 
   private constructor(
     readonly listener: Listener,
@@ -98,6 +100,9 @@ export class HttpServer {
       headersTimeout: pick(options.headersTimeout, NODE_TIMEOUTS.headersTimeout),
       requestTimeout: pick(options.requestTimeout, NODE_TIMEOUTS.requestTimeout),
     });
+    const idle = this.timeouts.keepAliveTimeout;
+    // Whole seconds, rounded down as Node does: the hint must not promise more than we keep.
+    this.keepAliveHint = idle === Infinity ? "" : `Keep-Alive: timeout=${Math.floor(idle / 1000)}\r\n`;
     this.limits = { maxHead: options.maxHeaderSize ?? MAX_HTTP_HEAD, maxBody: options.maxBodySize ?? MAX_HTTP_BODY };
   }
 
@@ -183,14 +188,14 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
         const answer = server.handler(request);
         const response = isFuture(answer) ? yield* awaitable(answer) : answer;
         keepAlive = keepAlive && !responseCloses(response);
-        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0", server.keepAliveHint);
       } catch (error) {
         const response = {
           status: 500,
           headers: { "Content-Type": "text/plain" },
           body: `internal error: ${error instanceof Error ? error.message : String(error)}\n`,
         };
-        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0", server.keepAliveHint);
       }
       if (!stream.writeNow(bytes)) yield* stream.writeAll(bytes);
       if (!keepAlive) {
