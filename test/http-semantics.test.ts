@@ -299,3 +299,17 @@ describe("HttpServer: the Keep-Alive hint (as Node's server sends it)", () => {
     expect(second).not.toMatch(/Keep-Alive/i);
   });
 });
+
+describe("HttpServer: reason phrases", () => {
+  it("a status outside the short table gets Node's phrase, not `Unknown`", async () => {
+    const server = await serve((req) => ({ status: Number(req.target.slice(1)) }));
+    expect(await exchange(server.port, "GET /429 HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 429 Too Many Requests\r\n/,
+    );
+    expect(await exchange(server.port, "GET /401 HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 401 Unauthorized\r\n/,
+    );
+    // A status no one has named keeps a placeholder: the reason phrase is informative only (RFC 9112 §4).
+    expect(await exchange(server.port, "GET /599 HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 599 Unknown\r\n/);
+  });
+});

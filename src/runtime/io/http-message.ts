@@ -8,6 +8,7 @@
  * as Node's `ERR_INVALID_CHAR` does, so a handler or a caller can never inject a
  * header or split a response.
  */
+import { STATUS_CODES } from "node:http";
 import { checkOutgoingField, hasToken, TOKEN } from "./http-fields.js";
 
 export { HttpParseError } from "./http-error.js";
@@ -54,6 +55,7 @@ export function encodeChunked(body: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n0\r\n\r\n")]);
 }
 
+/** Reason phrases in RFC 9110's wording; any other status takes Node's (`http.STATUS_CODES`). */
 const REASONS: Record<number, string> = {
   200: "OK",
   201: "Created",
@@ -114,7 +116,7 @@ export function serializeResponse(
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
   // The Content-Length line we write: our count, unless the handler's may stand instead (see above).
   let length: string | null = noContent ? null : String(bodyLength);
-  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? STATUS_CODES[status] ?? "Unknown"}\r\n`;
   // `Date` is a singleton (RFC 9110 §6.6.1): a handler's own replaces ours, as in Node.
   let dated = false;
   const h = res.headers;
