@@ -313,3 +313,18 @@ describe("HttpServer: reason phrases", () => {
     expect(await exchange(server.port, "GET /599 HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 599 Unknown\r\n/);
   });
 });
+
+describe("HttpClient: Set-Cookie (RFC 9110 §5.3: its lines cannot be joined with commas)", () => {
+  it("keeps each line apart, commas in Expires included (Node gives an array, fetch getSetCookie())", async () => {
+    const expires = "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT";
+    const server = await rawServer(
+      `HTTP/1.1 200 OK\r\nSet-Cookie: ${expires}\r\nVary: a\r\nSet-Cookie: b=2\r\nVary: b\r\nContent-Length: 0\r\n\r\n`,
+    );
+    const res = await blockOn(client().request(`http://127.0.0.1:${server.port}/`));
+    expect(res.getSetCookie()).toEqual([expires, "b=2"]);
+    // Every other repeated field is still one comma-separated list.
+    expect(res.headers["vary"]).toBe("a, b");
+    const none = await rawServer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    expect((await blockOn(client().request(`http://127.0.0.1:${none.port}/`))).getSetCookie()).toEqual([]);
+  });
+});

@@ -61,12 +61,15 @@ export class HttpClientTimeout extends TimeoutError {
 
 export interface ClientResponse {
   status: number;
+  /** Lower-case names; repeated fields joined with ", " — `set-cookie` with "\n" (see `getSetCookie`). */
   headers: Headers;
   body: Buffer;
   /** Fields sent after a chunked body (lower-case names; empty for other framings), as Node's `res.trailers`. */
   trailers: Readonly<Headers>;
   /** The body as UTF-8 text. */
   text(): string;
+  /** Each `Set-Cookie` line's value (fetch's `headers.getSetCookie()`, Node's `set-cookie` array). */
+  getSetCookie(): string[];
 }
 
 interface Idle {
@@ -204,7 +207,7 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
     // RFC 9112 §9.6: a client that sent `close` MUST NOT send another request on the
     // connection, whatever the server answered.
     reusable = !writeFailed && head.keepAlive && head.framing.kind !== "close" && !asksToClose(init.headers);
-    return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf };
+    return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf, getSetCookie };
   } finally {
     if (reusable) client.release(origin, conn);
     else stream.close();
@@ -239,4 +242,9 @@ function* within<T>(f: Future<T>, ms: number, phase: "connect" | "headers" | "to
 
 function textOf(this: ClientResponse): string {
   return this.body.toString("utf8");
+}
+
+function getSetCookie(this: ClientResponse): string[] {
+  const joined = this.headers["set-cookie"];
+  return joined === undefined ? [] : joined.split("\n");
 }

@@ -25,7 +25,7 @@ export interface HttpRequest {
   method: string;
   target: string;
   version: "1.0" | "1.1";
-  /** Lower-case names; repeated headers joined with ", ". */
+  /** Lower-case names; repeated headers joined with ", " (`set-cookie` with "\n"). */
   headers: Headers;
   body: Buffer;
   /** Fields sent after a chunked body (lower-case names; empty otherwise), as Node's `req.trailers`. */
