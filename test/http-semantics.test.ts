@@ -328,3 +328,12 @@ describe("HttpClient: Set-Cookie (RFC 9110 §5.3: its lines cannot be joined wit
     expect((await blockOn(client().request(`http://127.0.0.1:${none.port}/`))).getSetCookie()).toEqual([]);
   });
 });
+
+describe("HttpClient: the method", () => {
+  it("is upper-cased as Node's client does, so a `head` request reads no body after its answer", async () => {
+    const server = await rawServer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+    const res = await blockOn(client().request(`http://127.0.0.1:${server.port}/`, { method: "head" }));
+    expect([res.status, res.body.length]).toEqual([200, 0]);
+    expect(server.heads[0]).toMatch(/^HEAD \/ HTTP\/1\.1\r\n/);
+  });
+});

@@ -152,7 +152,9 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
-  const method = init.method ?? "GET";
+  // Upper-cased, as Node's client does: `head` must be read as a HEAD (no body follows
+  // its answer), and servers match methods case-sensitively (RFC 9110 §9.1).
+  const method = (init.method ?? "GET").toUpperCase();
   const body = init.body === undefined ? null : typeof init.body === "string" ? Buffer.from(init.body) : init.body;
   // Built (and so validated) before any connection is touched.
   const request = serializeRequest(method, url.pathname + url.search, url.host, init.headers ?? {}, body);
