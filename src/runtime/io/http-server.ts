@@ -134,8 +134,7 @@ export class HttpServer {
     this.live.clear();
   }
 
-  /** @internal */
-  /** `stream` is served by `task`, or (`null`) closed. */
+  /** @internal `stream` is served by `task`, or (`null`) closed. */
   track(stream: PollStream, task: JoinHandle<void> | null): void {
     if (task !== null) this.live.set(stream, task);
     else this.live.delete(stream);
