@@ -181,3 +181,15 @@ describe("HttpServer: reason phrases", () => {
     expect(await exchange(server.port, "GET /599 HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 599 Unknown\r\n/);
   });
 });
+
+describe("HttpServer: the Host value (RFC 9112 §3.2: an invalid one MUST get a 400)", () => {
+  it("refuses characters that change what the Host names; keeps names, IPs, ports and an empty Host", async () => {
+    const server = await serve((req) => ({ status: 200, body: req.headers["host"] ?? "" }));
+    for (const bad of ["a b", "a/b", "evil.test@good.test", "a?b", "a#b", "a\\b", "caf\xe9.test"])
+      expect(await exchange(server.port, `GET / HTTP/1.1\r\nHost: ${bad}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    for (const good of ["example.test", "a.test:8080", "127.0.0.1:80", "[::1]:80", "xn--caf-dma.test", ""])
+      expect(await exchange(server.port, `GET / HTTP/1.1\r\nHost: ${good}\r\n\r\n`)).toMatch(
+        new RegExp(`^HTTP/1\\.1 200 OK\\r\\n[^]*\\r\\n\\r\\n${good.replace(/[.[\]]/g, "\\$&")}$`),
+      );
+  });
+});

@@ -55,8 +55,11 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
   const start = isRequest ? parseRequestLine(text, lineEnd) : parseStatusLine(text, lineEnd);
   const headers = parseFieldLines(text, lineEnd + 2, text.length, fieldMap(), "header");
   const version = start[2];
-  if (isRequest && version === "1.1" && headers["host"] === undefined)
+  const host = headers["host"];
+  if (isRequest && version === "1.1" && host === undefined)
     throw new HttpParseError(400, "HTTP/1.1 request without Host");
+  if (isRequest && host !== undefined && !isHostValue(host))
+    throw new HttpParseError(400, `invalid Host ${JSON.stringify(host.slice(0, 40))}`);
   const conn = headers["connection"];
   let keepAlive =
     version === "1.1" ? !hasToken(conn, "close") : hasToken(conn, "keep-alive") && !hasToken(conn, "close");
@@ -96,6 +99,25 @@ function responseCoding(te: string): Framing {
     codings[i] = c;
   }
   return codings[codings.length - 1] === "chunked" ? CHUNKED : UNTIL_CLOSE;
+}
+
+/** `HOST_CHAR[c] === 1` iff `c` may appear in `uri-host [":" port]` (RFC 3986 §3.2.2 and §3.2.3). */
+const HOST_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=%:[]")
+  HOST_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * RFC 9112 §3.2: a Host "with an invalid field value" MUST get a 400. We check its
+ * alphabet, not the whole grammar: enough to refuse what makes a Host mean something
+ * else to a cache or a router (`a/b`, `a@b`, `a b`, `a?b`, `a#b`, `a\b`). Empty is valid
+ * (a target with no authority). Node accepts any value; the fuzzer lists the case.
+ */
+function isHostValue(host: string): boolean {
+  for (let i = 0, n = host.length; i < n; i++) {
+    const c = host.charCodeAt(i);
+    if (c >= 128 || HOST_CHAR[c] === 0) return false;
+  }
+  return true;
 }
 
 function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
