@@ -92,6 +92,12 @@ const DELIBERATE: { reason: string; applies: (bytes: string, ours: Outcome, node
   },
   {
     reason:
+      "HTTP/1.2 to HTTP/1.9: RFC 9112 §2.3 says to process a higher minor " +
+      "version as the highest one implemented (1.1); llhttp answers 400",
+    applies: (b, o, n) => o.seen.length > n.seen.length && /^[^\r\n]* HTTP\/1\.[2-9]\r\n/m.test(b),
+  },
+  {
+    reason:
       "a Host value with a character outside RFC 3986's host and port (`a/b`, " +
       "`a b`, `a@b`): RFC 9112 §3.2 says a server MUST answer 400; Node accepts any value",
     applies: (b, o, n) =>

@@ -193,3 +193,14 @@ describe("HttpServer: the Host value (RFC 9112 §3.2: an invalid one MUST get a 
       );
   });
 });
+
+describe("HttpServer: a higher HTTP/1 minor version (RFC 9112 §2.3)", () => {
+  it("HTTP/1.2 is answered as HTTP/1.1; HTTP/2.0 and HTTP/1.10 are still refused", async () => {
+    const server = await serve((req) => ({ status: 200, body: req.version }));
+    expect(await exchange(server.port, "GET / HTTP/1.2\r\nHost: a\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n1\.1$/,
+    );
+    expect(await exchange(server.port, "GET / HTTP/2.0\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 505 /);
+    expect(await exchange(server.port, "GET / HTTP/1.10\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+  });
+});

@@ -150,6 +150,9 @@ function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1
 function httpVersion(v: string, status: number): "1.0" | "1.1" {
   if (v === "HTTP/1.1") return "1.1";
   if (v === "HTTP/1.0") return "1.0";
+  // RFC 9112 §2.3: a higher minor version of HTTP/1 is processed as the highest one we
+  // implement (its messages are HTTP/1.1-compatible by definition). Node answers 400.
+  if (v.length === 8 && v.startsWith("HTTP/1.") && v.charCodeAt(7) >= 0x32 && v.charCodeAt(7) <= 0x39) return "1.1";
   throw new HttpParseError(
     status === 400 && /^HTTP\/[0-9]\.[0-9]$/.test(v) ? 505 : status,
     `unsupported HTTP version ${JSON.stringify(v.slice(0, 20))}`,
