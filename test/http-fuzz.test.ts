@@ -92,6 +92,30 @@ const DELIBERATE: { reason: string; applies: (bytes: string, ours: Outcome, node
   },
   {
     reason:
+      "HTTP/1.2 to HTTP/1.9: RFC 9112 §2.3 says to process a higher minor " +
+      "version as the highest one implemented (1.1); llhttp answers 400",
+    applies: (b, o, n) => o.seen.length > n.seen.length && /^[^\r\n]* HTTP\/1\.[2-9]\r\n/m.test(b),
+  },
+  {
+    reason:
+      "a Host value with a character outside RFC 3986's host and port (`a/b`, " +
+      "`a b`, `a@b`): RFC 9112 §3.2 says a server MUST answer 400; Node accepts any value",
+    applies: (b, o, n) =>
+      stricter(o, n) &&
+      b
+        .split("\r\n\r\n")
+        .some((h) =>
+          h
+            .split("\r\n")
+            .some(
+              (l) =>
+                /^host:/i.test(l) &&
+                !/^[A-Za-z0-9\-._~!$&'()*+,;=%:[\]]*$/.test(l.slice(5).replace(/^[ \t]+|[ \t]+$/g, "")),
+            ),
+        ),
+  },
+  {
+    reason:
       "a Transfer-Encoding other than exactly `chunked` (a coding list such " +
       "as `identity, chunked` or `gzip, chunked`, or chunked twice): we " +
       "decode no other coding and RFC 9112 §6.1 forbids chunked twice; llhttp " +

@@ -33,7 +33,7 @@ import type { Future } from "../../futures/poll.js";
 import { timeout } from "../../futures/select.js";
 import { MAX_HTTP_BODY } from "../config.js";
 import { connect } from "./connect.js";
-import { serializeRequest, type Headers, type ParsedHead } from "./http-message.js";
+import { asksToClose, serializeRequest, type Headers, type ParsedHead } from "./http-message.js";
 import { MessageReader } from "./http-reader.js";
 import type { PollStream } from "./stream.js";
 
@@ -61,10 +61,15 @@ export class HttpClientTimeout extends TimeoutError {
 
 export interface ClientResponse {
   status: number;
+  /** Lower-case names; repeated fields joined with ", " — `set-cookie` with "\n" (see `getSetCookie`). */
   headers: Headers;
   body: Buffer;
+  /** Fields sent after a chunked body (lower-case names; empty for other framings), as Node's `res.trailers`. */
+  trailers: Readonly<Headers>;
   /** The body as UTF-8 text. */
   text(): string;
+  /** Each `Set-Cookie` line's value (fetch's `headers.getSetCookie()`, Node's `set-cookie` array). */
+  getSetCookie(): string[];
 }
 
 interface Idle {
@@ -147,7 +152,9 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
   const origin = `${url.protocol}//${url.host}`;
-  const method = init.method ?? "GET";
+  // Upper-cased, as Node's client does: `head` must be read as a HEAD (no body follows
+  // its answer), and servers match methods case-sensitively (RFC 9110 §9.1).
+  const method = (init.method ?? "GET").toUpperCase();
   const body = init.body === undefined ? null : typeof init.body === "string" ? Buffer.from(init.body) : init.body;
   // Built (and so validated) before any connection is touched.
   const request = serializeRequest(method, url.pathname + url.search, url.host, init.headers ?? {}, body);
@@ -170,26 +177,58 @@ function* sendRequest(client: HttpClient, url: URL, init: ClientRequest): Co<Cli
   const { stream, reader } = conn;
   let reusable = false;
   try {
-    yield* stream.writeAll(request);
-    const reading = co(finalHead, reader);
-    const head =
-      options.headersTimeout === undefined ? yield* reading : yield* within(reading, options.headersTimeout, "headers");
-    if (head === null) throw new Error(`${origin} closed the connection without a response`);
+    // A server may answer before it has read the whole body, then close (an early 413,
+    // as our own server sends): the write fails, but the answer is already on its way.
+    // RFC 9112 §9.5 asks a client to watch for it; Node's client returns it. So a failed
+    // write is reported only if no response can be read after it.
+    let writeFailed = false;
+    let writeError: unknown;
+    try {
+      yield* stream.writeAll(request);
+    } catch (error) {
+      writeFailed = true;
+      writeError = error;
+    }
+    const reading = co(finalHead, reader, origin);
+    let head: ParsedHead | null;
+    try {
+      head =
+        options.headersTimeout === undefined
+          ? yield* reading
+          : yield* within(reading, options.headersTimeout, "headers");
+    } catch (error) {
+      throw writeFailed ? writeError : error;
+    }
+    if (head === null) {
+      if (writeFailed) throw writeError;
+      throw new Error(`${origin} closed the connection without a response`);
+    }
     const status = Number(head.start[0]);
     const noBody = method === "HEAD" || status === 204 || status === 304;
     const responseBody = noBody ? Buffer.alloc(0) : yield* reader.readBody(head.framing);
-    reusable = head.keepAlive && head.framing.kind !== "close";
-    return { status, headers: head.headers, body: responseBody, text: textOf };
+    // RFC 9112 §9.6: a client that sent `close` MUST NOT send another request on the
+    // connection, whatever the server answered.
+    reusable = !writeFailed && head.keepAlive && head.framing.kind !== "close" && !asksToClose(init.headers);
+    return { status, headers: head.headers, body: responseBody, trailers: reader.trailers, text: textOf, getSetCookie };
   } finally {
     if (reusable) client.release(origin, conn);
     else stream.close();
   }
 }
 
-/** The response head after any 1xx interim responses (`100 Continue`, `103 Early Hints`). */
-function* finalHead(reader: MessageReader): Co<ParsedHead | null> {
+/**
+ * The response head after any 1xx interim responses (`100 Continue`, `103 Early Hints`).
+ * `101 Switching Protocols` is not interim: no HTTP response follows it (RFC 9110
+ * §15.2.2), so waiting for one would hang; this client speaks no other protocol, so
+ * it is an error (and the connection is closed).
+ */
+function* finalHead(reader: MessageReader, origin: string): Co<ParsedHead | null> {
   let head = yield* reader.readHead(false);
-  while (head !== null && head.start[0].startsWith("1")) head = yield* reader.readHead(false);
+  while (head !== null && head.start[0].startsWith("1")) {
+    if (head.start[0] === "101")
+      throw new Error(`${origin} answered 101 Switching Protocols: this client does not switch protocols`);
+    head = yield* reader.readHead(false);
+  }
   return head;
 }
 
@@ -205,4 +244,9 @@ function* within<T>(f: Future<T>, ms: number, phase: "connect" | "headers" | "to
 
 function textOf(this: ClientResponse): string {
   return this.body.toString("utf8");
+}
+
+function getSetCookie(this: ClientResponse): string[] {
+  const joined = this.headers["set-cookie"];
+  return joined === undefined ? [] : joined.split("\n");
 }

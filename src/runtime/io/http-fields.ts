@@ -14,7 +14,7 @@
  *    0x80–0xFF (obs-text) pass, as in Node: they are opaque, never a delimiter.
  * 5. Repeated names are joined with ", " (RFC 9110 §5.3) — except those whose
  *    repetition changes framing or routing (`Host`, `Content-Length`), which the
- *    head parser rejects instead.
+ *    head parser rejects instead, and `Set-Cookie`, joined with "\n" (see below).
  *
  * Every check here runs per field of every message, so each is a `charCodeAt` loop
  * over a lookup table, not a regular expression: for the short strings a head holds
@@ -148,7 +148,10 @@ export function parseFieldLines(text: string, pos: number, end: number, fields: 
     const prev = fields[key];
     if (prev === undefined) fields[key] = value;
     else if (SINGLETON.has(key)) throw new HttpParseError(400, `repeated ${text.slice(pos, colon)} ${what}`);
-    else fields[key] = `${prev}, ${value}`;
+    // Set-Cookie is the one field whose lines cannot be joined with commas (RFC 9110
+    // §5.3): its values hold commas (`Expires=Wed, 21 Oct …`). LF, which no value
+    // can contain, keeps them apart.
+    else fields[key] = key === "set-cookie" ? `${prev}\n${value}` : `${prev}, ${value}`;
     pos = next + 2;
   }
   return fields;

@@ -15,9 +15,10 @@
  * Framing, in RFC 9112 §6.3's order:
  *   1. `Transfer-Encoding` and `Content-Length` together → 400 (smuggling: a proxy
  *      may frame by one and we by the other). Node rejects it too.
- *   2. `Transfer-Encoding` must be exactly `chunked` → chunked. A coding list
- *      (`gzip, chunked`) is a 400 here — we decode no other coding, and Node's
- *      acceptance of it hands the handler bytes it cannot read.
+ *   2. A request's `Transfer-Encoding` must be exactly `chunked` → chunked. A coding
+ *      list (`gzip, chunked`) is a 400 here — we decode no other coding, and Node's
+ *      acceptance of it hands the handler bytes it cannot read. A response's list is
+ *      framed as RFC 9112 §6.3 says (see `responseCoding`): a client must read it.
  *   3. `Content-Length`: 1–15 digits, at most once (a list such as `5, 5` is a 400).
  *   4. Otherwise a request has no body; a response runs until the connection closes.
  */
@@ -54,8 +55,11 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
   const start = isRequest ? parseRequestLine(text, lineEnd) : parseStatusLine(text, lineEnd);
   const headers = parseFieldLines(text, lineEnd + 2, text.length, fieldMap(), "header");
   const version = start[2];
-  if (isRequest && version === "1.1" && headers["host"] === undefined)
+  const host = headers["host"];
+  if (isRequest && version === "1.1" && host === undefined)
     throw new HttpParseError(400, "HTTP/1.1 request without Host");
+  if (isRequest && host !== undefined && !isHostValue(host))
+    throw new HttpParseError(400, `invalid Host ${JSON.stringify(host.slice(0, 40))}`);
   const conn = headers["connection"];
   let keepAlive =
     version === "1.1" ? !hasToken(conn, "close") : hasToken(conn, "keep-alive") && !hasToken(conn, "close");
@@ -64,9 +68,9 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
   let framing: Framing;
   if (te !== undefined) {
     if (cl !== undefined) throw new HttpParseError(status, "both Content-Length and Transfer-Encoding");
-    if (te.toLowerCase() !== "chunked")
-      throw new HttpParseError(isRequest ? 400 : 502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-    framing = CHUNKED;
+    if (te.toLowerCase() === "chunked") framing = CHUNKED;
+    else if (isRequest) throw new HttpParseError(400, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    else framing = responseCoding(te);
     // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 cannot be trusted by every hop; close after it.
     if (version === "1.0") keepAlive = false;
   } else if (cl !== undefined) {
@@ -77,6 +81,43 @@ export function parseHead(buf: Buffer, end: number, isRequest: boolean): ParsedH
     framing = isRequest ? NO_BODY : UNTIL_CLOSE;
   }
   return { start, headers, framing, keepAlive };
+}
+
+/**
+ * A response's framing from a coding list other than a bare `chunked` (RFC 9112 §6.3,
+ * rule 4): `chunked` last → chunked, and the body keeps the other codings (`gzip`) for
+ * the caller to undo, as Node's client hands it on; no `chunked` → the body runs until
+ * the connection closes. `chunked` anywhere but last, or a list that is not tokens, is
+ * a 502 (a sender MUST NOT apply chunked twice or before another coding, §7).
+ */
+function responseCoding(te: string): Framing {
+  const codings = te.toLowerCase().split(",");
+  for (let i = 0; i < codings.length; i++) {
+    const c = codings[i]!.replace(/^[ \t]+|[ \t]+$/g, "");
+    if (!isToken(c) || (c === "chunked" && i < codings.length - 1))
+      throw new HttpParseError(502, `unsupported Transfer-Encoding ${JSON.stringify(te)}`);
+    codings[i] = c;
+  }
+  return codings[codings.length - 1] === "chunked" ? CHUNKED : UNTIL_CLOSE;
+}
+
+/** `HOST_CHAR[c] === 1` iff `c` may appear in `uri-host [":" port]` (RFC 3986 §3.2.2 and §3.2.3). */
+const HOST_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=%:[]")
+  HOST_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * RFC 9112 §3.2: a Host "with an invalid field value" MUST get a 400. We check its
+ * alphabet, not the whole grammar: enough to refuse what makes a Host mean something
+ * else to a cache or a router (`a/b`, `a@b`, `a b`, `a?b`, `a#b`, `a\b`). Empty is valid
+ * (a target with no authority). Node accepts any value; the fuzzer lists the case.
+ */
+function isHostValue(host: string): boolean {
+  for (let i = 0, n = host.length; i < n; i++) {
+    const c = host.charCodeAt(i);
+    if (c >= 128 || HOST_CHAR[c] === 0) return false;
+  }
+  return true;
 }
 
 function parseRequestLine(text: string, end: number): [string, string, "1.0" | "1.1"] {
@@ -109,6 +150,9 @@ function parseStatusLine(text: string, end: number): [string, string, "1.0" | "1
 function httpVersion(v: string, status: number): "1.0" | "1.1" {
   if (v === "HTTP/1.1") return "1.1";
   if (v === "HTTP/1.0") return "1.0";
+  // RFC 9112 §2.3: a higher minor version of HTTP/1 is processed as the highest one we
+  // implement (its messages are HTTP/1.1-compatible by definition). Node answers 400.
+  if (v.length === 8 && v.startsWith("HTTP/1.") && v.charCodeAt(7) >= 0x32 && v.charCodeAt(7) <= 0x39) return "1.1";
   throw new HttpParseError(
     status === 400 && /^HTTP\/[0-9]\.[0-9]$/.test(v) ? 505 : status,
     `unsupported HTTP version ${JSON.stringify(v.slice(0, 20))}`,

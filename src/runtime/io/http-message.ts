@@ -8,6 +8,7 @@
  * as Node's `ERR_INVALID_CHAR` does, so a handler or a caller can never inject a
  * header or split a response.
  */
+import { STATUS_CODES } from "node:http";
 import { checkOutgoingField, hasToken, TOKEN } from "./http-fields.js";
 
 export { HttpParseError } from "./http-error.js";
@@ -24,9 +25,11 @@ export interface HttpRequest {
   method: string;
   target: string;
   version: "1.0" | "1.1";
-  /** Lower-case names; repeated headers joined with ", ". */
+  /** Lower-case names; repeated headers joined with ", " (`set-cookie` with "\n"). */
   headers: Headers;
   body: Buffer;
+  /** Fields sent after a chunked body (lower-case names; empty otherwise), as Node's `req.trailers`. */
+  trailers: Readonly<Headers>;
   keepAlive: boolean;
 }
 
@@ -52,6 +55,7 @@ export function encodeChunked(body: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n0\r\n\r\n")]);
 }
 
+/** Reason phrases in RFC 9110's wording; any other status takes Node's (`http.STATUS_CODES`). */
 const REASONS: Record<number, string> = {
   200: "OK",
   201: "Created",
@@ -85,26 +89,53 @@ function httpDate(): string {
   return cachedDate;
 }
 
-/** Serialise a response: head and body in one Buffer, so it leaves in one write. */
-export function serializeResponse(res: HttpResponse, keepAlive: boolean, headRequest = false, http10 = false): Buffer {
+/**
+ * Serialise a response: head and body in one Buffer, so it leaves in one write.
+ *
+ * Which responses carry content and a length (RFC 9110 §6.4.1, §8.6; Node does the same):
+ * - 204 and 304 never carry content: a handler's body is dropped, as Node drops it.
+ *   A 204 has no Content-Length at all ("MUST NOT send"); a 304 has one only if the
+ *   handler gave it — the length its 200 would have had, never our 0.
+ * - A HEAD answer has no content but the head its GET would have: the body's length,
+ *   or the handler's own Content-Length (a HEAD handler need not build the body).
+ * - A 1xx is not a final response: a client would keep waiting for one, so it throws.
+ * `keepAliveHint` is a whole `Keep-Alive: …` line, written only on a kept-alive connection.
+ */
+export function serializeResponse(
+  res: HttpResponse,
+  keepAlive: boolean,
+  headRequest = false,
+  http10 = false,
+  keepAliveHint = "",
+): Buffer {
   const status = res.status;
-  if (!Number.isInteger(status) || status < 100 || status > 999)
-    throw new TypeError(`invalid HTTP status ${String(status)}`);
-  const body = res.body === undefined ? "" : res.body;
+  if (!Number.isInteger(status) || status < 200 || status > 999)
+    throw new TypeError(`invalid HTTP status ${String(status)} for a final response`);
+  const noContent = status === 204 || status === 304;
+  const body = res.body === undefined || noContent ? "" : res.body;
   const bodyLength = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\nDate: ${httpDate()}\r\n`;
+  // The Content-Length line we write: our count, unless the handler's may stand instead (see above).
+  let length: string | null = noContent ? null : String(bodyLength);
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? STATUS_CODES[status] ?? "Unknown"}\r\n`;
+  // `Date` is a singleton (RFC 9110 §6.6.1): a handler's own replaces ours, as in Node.
+  let dated = false;
   const h = res.headers;
   if (h !== undefined) {
     for (const k in h) {
       const v = h[k]!;
       checkOutgoingField(k, v);
+      if (k.length === 4 && k.toLowerCase() === "date") dated = true;
       if (isFramingField(k)) {
         // Framing is ours: the body is written whole with our Content-Length, and our
         // Connection line says what we will do. A second, different Content-Length
         // would let the client and a proxy split the stream in different places.
         const lower = k.toLowerCase();
-        if (lower === "content-length" && v.trim() !== String(bodyLength))
-          throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        if (lower === "content-length" && status !== 204) {
+          const given = trimSpTab(v);
+          if ((headRequest || status === 304) && DIGITS.test(given)) length = given;
+          else if (given !== String(bodyLength))
+            throw new TypeError(`Content-Length ${JSON.stringify(v)} does not match the ${bodyLength}-byte body`);
+        }
         if (lower === "transfer-encoding")
           throw new TypeError("Transfer-Encoding is not supported in a response (bodies are written whole)");
         continue;
@@ -112,9 +143,14 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
       head += `${k}: ${v}\r\n`;
     }
   }
-  head += `Content-Length: ${bodyLength}\r\n`;
+  if (!dated) head += `Date: ${httpDate()}\r\n`;
+  if (length !== null) head += `Content-Length: ${length}\r\n`;
   if (!keepAlive) head += "Connection: close\r\n";
   else if (http10) head += "Connection: keep-alive\r\n"; // an HTTP/1.0 client assumes close unless told
+  // How long an idle connection stays open (Node's `Keep-Alive: timeout=N`): a client
+  // pool that reads it stops reusing the connection before we close it, instead of
+  // racing our close with its next request.
+  if (keepAlive && keepAliveHint !== "") head += keepAliveHint;
   head += "\r\n";
   const headLength = head.length; // latin1: one byte per char
   const out = Buffer.allocUnsafe(headLength + (headRequest ? 0 : bodyLength));
@@ -132,6 +168,13 @@ export function serializeResponse(res: HttpResponse, keepAlive: boolean, headReq
   return out;
 }
 
+const DIGITS = /^[0-9]{1,15}$/;
+
+/** `v` without the SP / HTAB around it (the only whitespace a field value may be padded with). */
+function trimSpTab(v: string): string {
+  return v.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+
 /** `Connection`, `Content-Length`, `Transfer-Encoding` (checked by length first: this runs per response header). */
 function isFramingField(name: string): boolean {
   const n = name.length;
@@ -142,11 +185,18 @@ function isFramingField(name: string): boolean {
 
 /** Whether a handler's response asks to close the connection (`Connection: close` among its headers). */
 export function responseCloses(res: HttpResponse): boolean {
-  const h = res.headers;
+  return asksToClose(res.headers);
+}
+
+/** Whether `Connection: close` is among `h` (names in any case, as a caller or handler wrote them). */
+export function asksToClose(h: Headers | undefined): boolean {
   if (h === undefined) return false;
   for (const k in h) if (k.length === 10 && k.toLowerCase() === "connection" && hasToken(h[k], "close")) return true;
   return false;
 }
+
+/** The methods Node's client sends without a length when they have no body. */
+const BODYLESS_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
 
 /**
  * Serialise a request (the client side). `body` gets a Content-Length; a `Host` in
@@ -179,6 +229,10 @@ export function serializeRequest(
     ? `${method} ${target} HTTP/1.1\r\n${fields}`
     : `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${fields}`;
   if (body !== null) head += `Content-Length: ${body.length}\r\n`;
+  // RFC 9110 §8.6: a request whose method gives content a meaning SHOULD say its
+  // length even when it is 0; Node's client sends `Content-Length: 0` for every
+  // method but these six, and so do we.
+  else if (!BODYLESS_METHODS.has(method)) head += "Content-Length: 0\r\n";
   head += "\r\n";
   const headBuf = Buffer.from(head, "latin1");
   return body === null || body.length === 0 ? headBuf : Buffer.concat([headBuf, body]);

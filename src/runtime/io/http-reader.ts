@@ -27,10 +27,11 @@ import { PENDING, PolledAfterCompletion, type Context, type Poll } from "../../f
 import { MAX_HTTP_BODY, MAX_HTTP_HEAD } from "../config.js";
 import { ChunkedDecoder } from "./http-chunked.js";
 import type { ReadDeadline } from "./http-deadline.js";
-import { HEAD_END, HttpParseError, parseHead, type Framing, type ParsedHead } from "./http-message.js";
+import { HEAD_END, HttpParseError, parseHead, type Framing, type Headers, type ParsedHead } from "./http-message.js";
 import type { PollStream } from "./stream.js";
 
 const EMPTY = Buffer.alloc(0);
+const NO_TRAILERS: Readonly<Headers> = Object.freeze(Object.create(null) as Headers);
 
 /** The peer closed the connection in the middle of a message. */
 export class IncompleteMessage extends Error {
@@ -78,6 +79,8 @@ export class MessageReader {
   private acc: Buffer | null = null;
   /** Messages whose head this reader returned. */
   messages = 0;
+  /** The trailer fields of the current message's body (only a chunked body has any; Node's `trailers`). */
+  trailers: Readonly<Headers> = NO_TRAILERS;
   private readonly limits: MessageLimits;
 
   constructor(
@@ -130,6 +133,7 @@ export class MessageReader {
     const head = parseHead(this.buf, end, isRequest);
     this.buf = this.buf.subarray(end + 4);
     this.messages++;
+    this.trailers = NO_TRAILERS; // a new message: its body (if chunked) brings its own
     if (deadline !== null) deadline.enter("body", false);
     return head;
   }
@@ -164,6 +168,7 @@ export class MessageReader {
           const used = decoder.push(input);
           if (decoder.done) {
             this.buf = input.subarray(used);
+            this.trailers = decoder.trailers;
             return decoder.body();
           }
           const chunk = yield* this.read();

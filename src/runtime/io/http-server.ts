@@ -18,9 +18,11 @@
  * loop, so the server keeps serving. An error reply is written under a short grace
  * period: a client that does not read cannot hold the connection open through it.
  *
- * Invariant for `close()`: the listener is closed, then every live connection's
- * socket is destroyed; each connection task then ends (its read throws or returns
- * `null`), so once `close()` has run no socket or handle of this server is left.
+ * Invariant for `close()`: the listener is closed, then every live connection's task
+ * is cancelled and its socket destroyed — a task waiting on its handler too (the
+ * handler's future is cancelled with it: its answer could no longer be sent, and its
+ * timers must not keep the process alive). So once `close()` has run no socket,
+ * task or handle of this server is left.
  */
 import { awaitable } from "../../futures/base-future.js";
 import { co, type Co } from "../../futures/generator-future.js";
@@ -73,12 +75,15 @@ export interface HttpServerStats {
 
 export class HttpServer {
   readonly stats: HttpServerStats = { connections: 0, requests: 0, malformed: 0, abandoned: 0, timedOut: 0 };
-  private readonly live = new Set<PollStream>();
+  /** Open connections and the task serving each. */
+  private readonly live = new Map<PollStream, JoinHandle<void>>();
   private acceptLoop: JoinHandle<void> | null = null;
   /** The read timeouts in force (ms; `Infinity` = off). */
   readonly timeouts: Readonly<ReadTimeouts>;
   /** @internal */
   readonly limits: MessageLimits;
+  /** @internal The `Keep-Alive` line of every kept-alive response ("" with no idle timeout). */
+  readonly keepAliveHint: string;
 
   private constructor(
     readonly listener: Listener,
@@ -95,6 +100,9 @@ export class HttpServer {
       headersTimeout: pick(options.headersTimeout, NODE_TIMEOUTS.headersTimeout),
       requestTimeout: pick(options.requestTimeout, NODE_TIMEOUTS.requestTimeout),
     });
+    const idle = this.timeouts.keepAliveTimeout;
+    // Whole seconds, rounded down as Node does: the hint must not promise more than we keep.
+    this.keepAliveHint = idle === Infinity ? "" : `Keep-Alive: timeout=${Math.floor(idle / 1000)}\r\n`;
     this.limits = { maxHead: options.maxHeaderSize ?? MAX_HTTP_HEAD, maxBody: options.maxBodySize ?? MAX_HTTP_BODY };
   }
 
@@ -118,12 +126,17 @@ export class HttpServer {
   close(): void {
     this.acceptLoop?.cancel();
     this.listener.close();
-    for (const s of this.live) s.close();
+    for (const [stream, task] of this.live) {
+      task.cancel();
+      stream.close();
+    }
+    // A task cancelled before its first poll never reaches its `finally` to untrack itself.
+    this.live.clear();
   }
 
-  /** @internal */
-  track(stream: PollStream, open: boolean): void {
-    if (open) this.live.add(stream);
+  /** @internal `stream` is served by `task`, or (`null`) closed. */
+  track(stream: PollStream, task: JoinHandle<void> | null): void {
+    if (task !== null) this.live.set(stream, task);
     else this.live.delete(stream);
   }
 }
@@ -133,8 +146,7 @@ function* acceptConnections(server: HttpServer): Co<void> {
   for (;;) {
     const stream = yield* server.listener.accept();
     server.stats.connections++;
-    server.track(stream, true);
-    spawner.spawn(co(serveConnection, server, stream));
+    server.track(stream, spawner.spawn(co(serveConnection, server, stream)));
   }
 }
 
@@ -159,7 +171,15 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
       // Most requests have no body: no reader coroutine for them.
       const body = head.framing.kind === "none" ? EMPTY_BODY : yield* reader.readBody(head.framing);
       deadline.enter("off", false);
-      const request: HttpRequest = { method, target, version, headers: head.headers, body, keepAlive: head.keepAlive };
+      const request: HttpRequest = {
+        method,
+        target,
+        version,
+        headers: head.headers,
+        body,
+        trailers: reader.trailers,
+        keepAlive: head.keepAlive,
+      };
       server.stats.requests++;
       let bytes: Buffer;
       let keepAlive = request.keepAlive;
@@ -167,14 +187,14 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
         const answer = server.handler(request);
         const response = isFuture(answer) ? yield* awaitable(answer) : answer;
         keepAlive = keepAlive && !responseCloses(response);
-        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0", server.keepAliveHint);
       } catch (error) {
         const response = {
           status: 500,
           headers: { "Content-Type": "text/plain" },
           body: `internal error: ${error instanceof Error ? error.message : String(error)}\n`,
         };
-        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0");
+        bytes = serializeResponse(response, keepAlive, method === "HEAD", version === "1.0", server.keepAliveHint);
       }
       if (!stream.writeNow(bytes)) yield* stream.writeAll(bytes);
       if (!keepAlive) {
@@ -198,7 +218,7 @@ function* serveConnection(server: HttpServer, stream: PollStream): Co<void> {
   } finally {
     deadline.dispose();
     stream.close();
-    server.track(stream, false);
+    server.track(stream, null);
   }
 }
 
