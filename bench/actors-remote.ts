@@ -65,8 +65,8 @@ function echoOn(write: (b: Buffer) => void): (chunk: Buffer) => void {
   const frames = new FrameReader();
   return (chunk) => {
     frames.push(chunk);
-    for (let f = frames.next(); f !== null; f = frames.next())
-      if (f.correlation !== 0) write(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0)));
+    while (frames.advance())
+      if (frames.correlation !== 0) write(encodeFrame(0xffff_ffff, frames.correlation, encodePayload(0)));
   };
 }
 
@@ -79,7 +79,7 @@ function rawClient(
   let waiting: (() => void) | null = null;
   onData((chunk) => {
     frames.push(chunk);
-    while (frames.next() !== null) {
+    while (frames.advance()) {
       const w = waiting;
       waiting = null;
       w?.();

@@ -6,7 +6,7 @@ const port = (workerData as { port: MessagePort }).port;
 const frames = new FrameReader();
 port.on("message", (d: Uint8Array) => {
   frames.push(Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-  for (let f = frames.next(); f !== null; f = frames.next())
-    if (f.correlation !== 0)
-      port.postMessage(new Uint8Array(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0))));
+  while (frames.advance())
+    if (frames.correlation !== 0)
+      port.postMessage(new Uint8Array(encodeFrame(0xffff_ffff, frames.correlation, encodePayload(0))));
 });

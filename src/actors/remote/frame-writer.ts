@@ -11,16 +11,18 @@
  *    go through here), and a frame is never split across two `take()`s unless it is
  *    larger than a whole batch — a region ends on a frame boundary.
  * 3. The bytes are exactly what `encodeFrame(service, correlation, encodePayload(v))`
- *    gives: the payload is encoded by cborg's `encodeInto` with the same options as
- *    `encode`, into the room after the 12-byte header; the header is written after,
- *    once the payload's length is known. So a tell costs no payload array, no frame
- *    array and no copy into a batch (the costs that dominated it).
+ *    gives: the payload is written into the room after the 12-byte header — by hand
+ *    for a scalar (cbor-scalar.ts), else by cborg's `encodeInto` with the same options
+ *    as `encode` — and the header after it, once the payload's length is known. So a
+ *    tell costs no payload array, no frame array and no copy into a batch (the costs
+ *    that dominated it), and a scalar tell allocates nothing at all.
  * 4. A value that does not fit the room left (or cannot be encoded at all) takes the
  *    slow path: `encodePayload` — which throws cborg's error for what CBOR cannot
  *    carry — then the size limit, then a copy. The limit is checked before anything
  *    is appended, so a refused frame leaves nothing behind.
  */
 import { encodeInto } from "cborg";
+import { writeScalar } from "./cbor-scalar.js";
 import { RemoteError } from "./remote-errors.js";
 import { encodePayload, HEADER_BYTES } from "./wire.js";
 
@@ -44,11 +46,13 @@ export class FrameWriter {
     const at = this.end;
     const room = Math.min(this.buffer.length - at, this.maxFrameBytes) - HEADER_BYTES;
     if (room > 0) {
-      let written = -1;
-      try {
-        written = encodeInto(value, this.buffer.subarray(at + HEADER_BYTES, at + HEADER_BYTES + room)).written;
-      } catch {
-        // No room, or not encodable: the slow path says which (invariant 4).
+      let written = writeScalar(this.buffer, at + HEADER_BYTES, at + HEADER_BYTES + room, value);
+      if (written < 0) {
+        try {
+          written = encodeInto(value, this.buffer.subarray(at + HEADER_BYTES, at + HEADER_BYTES + room)).written;
+        } catch {
+          // No room, or not encodable: the slow path says which (invariant 4).
+        }
       }
       if (written >= 0) {
         this.header(at, service, correlation, written);

@@ -18,7 +18,7 @@
 import { BaseFuture } from "../../futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
 import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
-import type { Frame, FrameReader } from "./wire.js";
+import type { FrameReader } from "./wire.js";
 
 /** What the reader needs from its peer. */
 export interface ReaderHost {
@@ -27,7 +27,8 @@ export interface ReaderHost {
   /** Incoming asks being handled now, and the cap. */
   readonly inFlight: number;
   readonly maxInFlight: number;
-  dispatch(frame: Frame): void;
+  /** The frame `frames.advance()` just found (its fields are on the reader). */
+  dispatch(): void;
   /** The stream ended (null) or failed, or a frame was bad. */
   ended(reason: "eof" | "error", error?: unknown): void;
   readerWaker: Waker | null;
@@ -47,15 +48,15 @@ export class PeerReader extends BaseFuture<void> {
       if (!host.open) return undefined;
       // Dispatch what is buffered, as far as the in-flight cap allows.
       while (host.inFlight < host.maxInFlight) {
-        let frame: Frame | null;
+        let found: boolean;
         try {
-          frame = host.frames.next();
+          found = host.frames.advance();
         } catch (error) {
           host.ended("error", error);
           return undefined;
         }
-        if (frame === null) break;
-        host.dispatch(frame);
+        if (!found) break;
+        host.dispatch();
         if (!host.open) return undefined;
       }
       if (host.inFlight >= host.maxInFlight) {

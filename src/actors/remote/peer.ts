@@ -31,12 +31,11 @@ import type { Service, ServiceMap } from "./service-map.js";
 import { FrameWriter } from "./frame-writer.js";
 import {
   DEFAULT_MAX_FRAME_BYTES,
-  decodePayload,
+  decodeAt,
   encodePayload,
   ERROR,
   FrameReader,
   REPLY,
-  type Frame,
   type RemoteErrorKind,
 } from "./wire.js";
 
@@ -203,16 +202,18 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   // ------------------------------------------------------------ ReaderHost
-  /** Used by this class's loops: one incoming frame. */
-  dispatch(frame: Frame): void {
-    const { service, correlation, payload } = frame;
-    if (service === REPLY || service === ERROR) return this.answer(frame);
+  /** Used by this class's loops: the incoming frame the reader just found (on `frames`, read in place). */
+  dispatch(): void {
+    const frames = this.frames;
+    const service = frames.service;
+    const correlation = frames.correlation;
+    if (service === REPLY || service === ERROR) return this.answer(service, correlation);
     const entry = this.services?.lookup(service);
     if (entry === undefined)
       return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
     let message: unknown;
     try {
-      message = decodePayload(payload);
+      message = decodeAt(frames.bytes, frames.payloadStart, frames.payloadEnd);
     } catch (error) {
       return this.reject(
         correlation,
@@ -276,11 +277,12 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     else this.finish({ kind: "error", error }, error instanceof Error ? error.message : String(error));
   }
 
-  private answer({ service, correlation, payload }: Frame): void {
+  private answer(service: number, correlation: number): void {
+    const frames = this.frames;
     if (service === ERROR) {
       let body: { kind?: RemoteErrorKind; message?: string; service?: string } = {};
       try {
-        body = decodePayload(payload) as typeof body;
+        body = decodeAt(frames.bytes, frames.payloadStart, frames.payloadEnd) as typeof body;
       } catch {
         body = { kind: "decode", message: "an error frame could not be decoded" };
       }
@@ -294,7 +296,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     const ask = this.pending.get(correlation);
     if (ask === undefined) return; // it timed out or was cancelled: the late reply is dropped
     this.pending.delete(correlation);
-    ask.settleOk(payload);
+    ask.settleOk(frames.bytes, frames.payloadStart, frames.payloadEnd);
   }
 
   /** Send an ERROR frame (if the connection is still open). */

@@ -18,7 +18,7 @@ import type { Recipient } from "../actor.js";
 import { RequestTimeout } from "../errors.js";
 import { RemoteError } from "./remote-errors.js";
 import type { Service } from "./service-map.js";
-import { decodePayload } from "./wire.js";
+import { decodeAt } from "./wire.js";
 
 /** What a remote ref needs from its peer. */
 export interface AskChannel {
@@ -60,11 +60,11 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
     super();
   }
 
-  /** @internal the reply's payload arrived. */
-  settleOk(payload: Uint8Array): void {
+  /** @internal the reply's payload arrived: `bytes[at, end)`. */
+  settleOk(bytes: Uint8Array, at: number, end: number): void {
     let value: unknown;
     try {
-      value = decodePayload(payload);
+      value = decodeAt(bytes, at, end);
     } catch (error) {
       this.settle(
         FAILED,
