@@ -36,31 +36,25 @@ const MAX_SHORT = 23;
  * before `limit`; returns the bytes written, or -1 (nothing written: use cborg).
  */
 export function writeScalar(b: Uint8Array, at: number, limit: number, value: unknown): number {
-  switch (typeof value) {
-    case "number": {
-      if (!Number.isSafeInteger(value)) return -1;
-      const n = value as number;
-      return n >= 0 ? writeHead(b, at, limit, UINT, n) : writeHead(b, at, limit, NEGINT, -1 - n);
-    }
-    case "string": {
-      const s = value as string;
-      const length = s.length;
-      if (length > MAX_SHORT || at + 1 + length > limit) return -1;
-      // UTF-8 needs more bytes than chars past ASCII: cborg counts them. Checked first, so a refusal writes nothing.
-      for (let i = 0; i < length; i++) if (s.charCodeAt(i) >= 0x80) return -1;
-      for (let i = 0; i < length; i++) b[at + 1 + i] = s.charCodeAt(i);
-      b[at] = TEXT | length;
-      return 1 + length;
-    }
-    case "boolean":
-      return writeByte(b, at, limit, value ? TRUE : FALSE);
-    case "undefined":
-      return writeByte(b, at, limit, UNDEFINED);
-    case "object":
-      return value === null ? writeByte(b, at, limit, NULL) : -1;
-    default:
-      return -1;
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) return -1;
+    return value >= 0 ? writeHead(b, at, limit, UINT, value) : writeHead(b, at, limit, NEGINT, -1 - value);
   }
+  if (typeof value === "string") return writeShortString(b, at, limit, value);
+  if (typeof value === "boolean") return writeByte(b, at, limit, value ? TRUE : FALSE);
+  if (value === undefined) return writeByte(b, at, limit, UNDEFINED);
+  if (value === null) return writeByte(b, at, limit, NULL);
+  return -1;
+}
+
+function writeShortString(b: Uint8Array, at: number, limit: number, s: string): number {
+  const length = s.length;
+  if (length > MAX_SHORT || at + 1 + length > limit) return -1;
+  // UTF-8 needs more bytes than chars past ASCII: cborg counts them. Checked first, so a refusal writes nothing.
+  for (let i = 0; i < length; i++) if (s.charCodeAt(i) >= 0x80) return -1;
+  for (let i = 0; i < length; i++) b[at + 1 + i] = s.charCodeAt(i);
+  b[at] = TEXT | length;
+  return 1 + length;
 }
 
 function writeByte(b: Uint8Array, at: number, limit: number, byte: number): number {

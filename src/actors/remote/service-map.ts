@@ -43,6 +43,13 @@ export function service<M, R = unknown>(namespace: string, type: string): Servic
 
 export class ServiceMap {
   private readonly handlers = new Map<number, { name: string; ref: Recipient<any, any> }>();
+  /**
+   * The last service looked up: a burst of frames mostly names one service, and an id
+   * is a 32-bit hash — usually past V8's small-integer range, so a `Map` lookup hashes
+   * a heap number per frame (measured: a third of a small tell's receive path).
+   */
+  private lastId = -1;
+  private lastEntry: { name: string; ref: Recipient<any, any> } | undefined = undefined;
 
   /** Expose `svc`, handled by `ref` (a local actor, or a remote address — a relay). */
   expose<M, R>(svc: Service<M, R>, ref: Recipient<M, R>): this {
@@ -50,12 +57,17 @@ export class ServiceMap {
     if (existing !== undefined && existing.name !== svc.name)
       throw new Error(`service id collision: ${svc.name} and ${existing.name} both hash to ${svc.id}`);
     this.handlers.set(svc.id, { name: svc.name, ref });
+    this.lastId = -1; // the cached entry may be the one just replaced
     return this;
   }
 
   /** The handler of service `id`, if exposed. */
   lookup(id: number): { name: string; ref: Recipient<any, any> } | undefined {
-    return this.handlers.get(id);
+    if (id === this.lastId) return this.lastEntry;
+    const entry = this.handlers.get(id);
+    this.lastId = id;
+    this.lastEntry = entry;
+    return entry;
   }
 
   get size(): number {
