@@ -27,8 +27,11 @@ export interface ReaderHost {
   /** Incoming asks being handled now, and the cap. */
   readonly inFlight: number;
   readonly maxInFlight: number;
-  /** The frame `frames.advance()` just found (its fields are on the reader). */
-  dispatch(): void;
+  /**
+   * Dispatch the complete frames buffered in `frames`, until none is left, the
+   * in-flight cap is reached or the peer closed; throws on a bad frame (FrameError).
+   */
+  dispatchBuffered(): void;
   /** The stream ended (null) or failed, or a frame was bad. */
   ended(reason: "eof" | "error", error?: unknown): void;
   readerWaker: Waker | null;
@@ -47,18 +50,13 @@ export class PeerReader extends BaseFuture<void> {
     for (;;) {
       if (!host.open) return undefined;
       // Dispatch what is buffered, as far as the in-flight cap allows.
-      while (host.inFlight < host.maxInFlight) {
-        let found: boolean;
-        try {
-          found = host.frames.advance();
-        } catch (error) {
-          host.ended("error", error);
-          return undefined;
-        }
-        if (!found) break;
-        host.dispatch();
-        if (!host.open) return undefined;
+      try {
+        host.dispatchBuffered();
+      } catch (error) {
+        host.ended("error", error);
+        return undefined;
       }
+      if (!host.open) return undefined;
       if (host.inFlight >= host.maxInFlight) {
         host.readerWaker = cx.waker; // an incoming ask's end wakes us; the socket is not read meanwhile
         return PENDING;

@@ -202,12 +202,18 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   // ------------------------------------------------------------ ReaderHost
-  /** Used by this class's loops: the incoming frame the reader just found (on `frames`, read in place). */
-  dispatch(): void {
+  /** Used by this class's loops: one loop per chunk, so a burst of small frames costs no call into the peer each. */
+  dispatchBuffered(): void {
+    const frames = this.frames;
+    while (this.inFlight < this.maxInFlight && this.closeEvent === null && frames.advance()) this.dispatch();
+  }
+
+  /** The incoming frame the reader just found (on `frames`, read in place). */
+  private dispatch(): void {
     const frames = this.frames;
     const service = frames.service;
     const correlation = frames.correlation;
-    if (service === REPLY || service === ERROR) return this.answer(service, correlation);
+    if (service >= ERROR) return this.answer(service, correlation); // ERROR and REPLY are the two largest ids
     const entry = this.services?.lookup(service);
     if (entry === undefined)
       return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
@@ -241,23 +247,18 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.inFlight--;
     if (this.closeEvent === null) {
       if ("value" in outcome) {
-        let payload: Uint8Array | null = null;
         try {
-          payload = encodePayload(outcome.value);
+          this.writeValue(REPLY, correlation, outcome.value, serviceName); // encoded in place, like a tell
         } catch (error) {
-          this.reject(
-            correlation,
-            "handler",
-            `the reply could not be encoded: ${(error as Error).message}`,
-            serviceName,
-          );
-        }
-        if (payload !== null) {
-          try {
-            this.write(REPLY, correlation, payload, serviceName);
-          } catch (error) {
-            this.reject(correlation, "frame-too-large", (error as Error).message, serviceName);
-          }
+          // The writer refused it (frame-too-large: a RemoteError), or cborg could not encode it.
+          if (error instanceof RemoteError) this.reject(correlation, error.kind, error.message, serviceName);
+          else
+            this.reject(
+              correlation,
+              "handler",
+              `the reply could not be encoded: ${(error as Error).message}`,
+              serviceName,
+            );
         }
       } else {
         const e = outcome.error as Error;
