@@ -213,18 +213,26 @@ export class FrameReader {
     return true;
   }
 
-  /** Make the first chunk hold at least `n` unread bytes, joining only as many chunks as that needs (not the whole
-   * backlog). */
+  /**
+   * Make the first chunk hold at least `n` unread bytes: copy just those `n` into a
+   * fresh buffer and leave the rest of the last chunk they came from in place. (Joining
+   * the chunks whole — the simple way — copied the whole next chunk for every frame
+   * that straddled two, i.e. most of the stream once more when reads come 64 KiB at a time.)
+   */
   private gather(n: number): void {
     const chunks = this.chunks;
-    const first = chunks[0]!;
-    if (first.length - this.offset >= n) return;
-    let count = 1;
-    let size = first.length - this.offset;
-    while (size < n) size += chunks[count++]!.length;
-    const parts = chunks.slice(0, count);
-    parts[0] = first.subarray(this.offset);
-    chunks.splice(0, count, Buffer.concat(parts, size));
+    const joined = Buffer.allocUnsafe(n);
+    let filled = chunks[0]!.copy(joined, 0, this.offset);
+    let used = 1;
+    while (filled < n) {
+      const chunk = chunks[used]!;
+      const take = Math.min(chunk.length, n - filled);
+      chunk.copy(joined, filled, 0, take);
+      filled += take;
+      if (take < chunk.length) chunks[used] = chunk.subarray(take);
+      else used++;
+    }
+    chunks.splice(0, used, joined);
     this.offset = 0;
   }
 }
