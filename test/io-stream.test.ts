@@ -85,6 +85,8 @@ describe("PollStream writes and backpressure", () => {
   it("a wider write window: one pollWrite takes up to the window, and queued bytes never exceed it", async () => {
     const { stream, peer } = await pair();
     const hwm = stream.socket.writableHighWaterMark;
+    stream.writeWindow = hwm / 2;
+    expect(stream.writeWindow).toBe(hwm); // never under the mark: a full window must bring a drain
     stream.writeWindow = 4 * hwm;
     expect(stream.pollWrite(new CountingWaker().cx, Buffer.alloc(8 * hwm, 3))).toBe(4 * hwm);
     // Backpressure still holds: with the reader paused, writes fill the window and then wait for drain.

@@ -44,7 +44,7 @@ export function servePeers(listener: Listener, options: PeerOptions, onPeer: (pe
  */
 function batched(stream: PollStream): void {
   stream.socket.setNoDelay(true);
-  stream.writeWindow = Math.max(stream.writeWindow, BATCH_BYTES);
+  stream.writeWindow = BATCH_BYTES;
 }
 
 /** A peer over a `MessagePort` (one end of a `MessageChannel`, e.g. to a worker thread). */

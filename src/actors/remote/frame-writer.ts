@@ -32,8 +32,8 @@ export const BATCH_BYTES = 64 * 1024;
 const SMALL_COPY = 32;
 
 export class FrameWriter {
-  /** A plain Uint8Array, not a Buffer: cborg gets a view of it per frame, and a Buffer view costs several times more to
-   * make. */
+  /** A plain Uint8Array, not a Buffer: cborg gets a view of it per frame it encodes, and a Buffer view costs several
+   * times more to make. */
   private buffer: Uint8Array = batchBuffer(BATCH_BYTES);
   /** The same bytes, for the three big-endian u32s of a header (three stores, not twelve). */
   private view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
