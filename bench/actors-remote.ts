@@ -46,8 +46,10 @@ export function benchCounter() {
 
 /** The payloads our peer encodes for a tell of 1 and an ask of "get", encoded once: the floor frames, never encodes. */
 const tellPayload = encodePayload(1);
-const askFrame = (correlation: number) => encodeFrame(Counter.id, correlation, encodePayload("get"));
 const getPayload = encodePayload("get");
+/** The echo's answer to an ask frame, encoded once too. */
+const echoPayload = encodePayload(0);
+const askFrame = (correlation: number) => encodeFrame(Counter.id, correlation, getPayload);
 
 /**
  * One burst of the floor's sender: REMOTE_BATCH tell frames then one ask frame, framed
@@ -76,7 +78,7 @@ function echoOn(write: (b: Buffer) => void): (chunk: Buffer) => void {
   return (chunk) => {
     frames.push(chunk);
     while (frames.advance())
-      if (frames.correlation !== 0) write(encodeFrame(0xffff_ffff, frames.correlation, encodePayload(0)));
+      if (frames.correlation !== 0) write(encodeFrame(0xffff_ffff, frames.correlation, echoPayload));
   };
 }
 
