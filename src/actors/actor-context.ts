@@ -1,8 +1,8 @@
 /**
  * The context face of an actor (`ActorContext`, what its handlers get) and what it
  * owns: its clock, its resources (timers, sources, background tasks), its end and
- * its metrics. The lifecycle (actor-lifecycle.ts) and the cell (actor-cell.ts) add
- * the state machine and the children on top; the address (actor-address.ts) is underneath.
+ * its metrics. The cell (actor-cell.ts) adds the lifecycle state machine and the
+ * children on top; the address (actor-address.ts) is underneath.
  *
  * Invariants:
  * 1. The clock is the system's if it has one (a fake clock in tests), else the

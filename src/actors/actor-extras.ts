@@ -13,9 +13,9 @@
  *    reading never builds it: a null `extras` reads as "none of them".
  * 2. The message loop's hot path does not read through it for what every message
  *    checks: a failure reported from outside is also a bit in the cell's flags
- *    (actor-lifecycle.ts), so `interrupted()` stays one flags test.
+ *    (actor-cell.ts), so `interrupted()` stays one flags test.
  * 3. Nothing here is released by dropping the object: the cell releases the
- *    resources and children explicitly when it ends (actor-lifecycle.ts, invariant 3).
+ *    resources and children explicitly when it ends (actor-cell.ts, invariant 3).
  */
 import type { Future } from "../futures/poll.js";
 import type { WaiterList } from "../futures/waiter-list.js";
