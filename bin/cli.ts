@@ -103,7 +103,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal: Ab
         .choices(["sim", "live"])
         .default("sim"),
     )
-    .option("--trace <file>", "write a Chrome trace-event JSON file (open in Perfetto)", parseTracePath)
+    .option(
+      "--trace <file>",
+      "write the run's Chrome trace-event JSON (ch3 experiments record one; open in Perfetto)",
+      parseTracePath,
+    )
     .showHelpAfterError(false)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -222,6 +226,10 @@ function checkOptionsApply(cmd: Command, chapter: Chapter, picked: Experiment[])
     const flag = flagOf(attribute);
     const readers = rule.experiments.map((id) => `${chapter.id} ${id}`).join(", ");
     usage(`${flag} is read only by ${readers}; name it: lab ${chapter.id} ${rule.experiments[0]} ${flag} …`);
+  }
+  if (cmd.getOptionValueSourceWithGlobals("trace") === "cli" && !picked.some((e) => e.recordsTrace)) {
+    const those = chapters.flatMap((c) => c.experiments.filter((e) => e.recordsTrace).map((e) => `${c.id} ${e.id}`));
+    usage(`--trace: none of these experiments records a trace (those that do: ${those.join(", ") || "none"})`);
   }
   if (cmd.getOptionValueSourceWithGlobals("driver") === "cli" && !picked.some((e) => e.usesDriver)) {
     const users = chapters.flatMap((c) => c.experiments.filter((e) => e.usesDriver).map((e) => `${c.id} ${e.id}`));

@@ -26,6 +26,7 @@ describe("lab ch3", () => {
       expect(kinds, e.id).toContain("notice");
       const trace = r.trace as { traceEvents: Record<string, unknown>[] };
       expect(trace.traceEvents.length).toBeGreaterThan(0);
+      expect(e.recordsTrace, `${e.id} must declare the trace it records (the CLI's --trace check reads it)`).toBe(true);
       for (const ev of trace.traceEvents)
         for (const key of ["ph", "ts", "pid", "tid"]) expect(ev, `${e.id} ${key}`).toHaveProperty(key);
       JSON.parse(JSON.stringify(trace));

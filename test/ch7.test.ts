@@ -123,8 +123,11 @@ describe("lab ch7", () => {
   it(
     "shutdown without a signal: complete tallies, then an interrupted run " + "that cancels queued work and cleans up",
     async () => {
-      const r = await experiment("shutdown").run(options());
+      const streamed: string[] = [];
+      const r = await experiment("shutdown").run({ ...options(), log: (l) => void streamed.push(l) });
       const lines = texts(r.blocks)[0]!.lines;
+      // Printed once, in the result: streaming them too showed every line twice.
+      expect(streamed).toEqual([]);
       expect(lines[0]).toBe("All futures completed");
       expect(lines[1]).toBe("Complete counter: {1: 20000, 2: 20000, 3: 20000, 4: 20000, 5: 20000}");
       expect(lines).toContain("cleanup: pool closed, 4 workers stopped");

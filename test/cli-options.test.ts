@@ -35,6 +35,8 @@ export const WRONG: [string[], string][] = [
   [["--trace", "", "ch3"], "must name a file"],
   [["--trace", "/no/such/dir/trace.json", "ch3"], "directory '/no/such/dir' does not exist"],
   [["--trace", "/tmp", "ch3"], "is a directory"],
+  [["--trace", "/tmp/lab-trace.json", "ch1"], "none of these experiments records a trace (those that do: ch3"],
+  [["compare", "--trace", "/tmp/lab-trace.json"], "those that do: ch3 basic-queue"],
   [["ch2", "nope"], "unknown experiment 'nope' in ch2 (valid: coffee,"],
   [["ch2", "--foo"], "unknown option '--foo' (valid: --version, --json"],
   [

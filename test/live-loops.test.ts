@@ -66,6 +66,23 @@ describe("LiveLoopsRuntime", () => {
     ).rejects.toThrow("boom");
   });
 
+  it("run(untilMs) and at(t) past Node's 24.8-day timer cap wait, instead of firing after 1 ms", async () => {
+    const loops = () => new LiveLoopsRuntime({ queues: [{ name: "main", workers: 1 }], policy: "fifo" });
+    // A far run deadline: the run ends when its one callback has run (before: it ended
+    // after 1 ms and cancelled the callback).
+    const a = loops();
+    const ranA: string[] = [];
+    a.at(30, () => void ranA.push("at 30 ms"));
+    await a.run(3e9);
+    expect(ranA).toEqual(["at 30 ms"]);
+    // A far callback: not run within a 60 ms run (before: it ran after 1 ms).
+    const b = loops();
+    const ranB: string[] = [];
+    b.at(3e9, () => void ranB.push("at 35 days"));
+    await b.run(60);
+    expect(ranB).toEqual([]);
+  });
+
   it("a process whose runtime finished exits on its own", () => {
     const out = execFileSync(process.execPath, ["--import", "tsx", "test/fixtures/live-loops-exit.ts"], {
       encoding: "utf8",

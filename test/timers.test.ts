@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { co, LiveRuntime, PENDING, sleep, timeout, TimeoutError } from "../src/index.js";
 import { RingQueue, TimerHeap, type TimerEntry } from "../src/internals.js";
 import { CountingFuture, CountingWaker } from "./suite.js";
 
+const realSetTimeout = globalThis.setTimeout;
 const entry = (deadline: number): TimerEntry => ({ deadline, waker: null, slot: -1 });
 
 describe("TimerHeap", () => {
@@ -78,5 +79,49 @@ describe("sleep and timeout on the live runtime", () => {
     const rt = new LiveRuntime();
     expect(sleep(0).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(undefined);
     expect(sleep(1).poll({ waker: new CountingWaker(), timers: rt.timers })).toBe(PENDING);
+  });
+
+  it("sleep(ms) never completes before ms have passed, alone or among 500 others (before: ~90% did)", async () => {
+    const rt = new LiveRuntime();
+    const early: string[] = [];
+    const timed = (ms: number) =>
+      co(function* () {
+        const t0 = performance.now();
+        yield* sleep(ms);
+        const took = performance.now() - t0;
+        if (took < ms) early.push(`${ms} ms took ${took.toFixed(3)}`);
+      });
+    for (let ms = 1; ms <= 12; ms++) await rt.blockOn(timed(ms + 0.5));
+    await rt.blockOn(
+      co(function* () {
+        const hs = Array.from({ length: 500 }, (_, i) => rt.spawn(timed(1 + (i % 15) + (i % 7) / 7)));
+        for (const h of hs) yield* h;
+      }),
+    );
+    expect(early).toEqual([]);
+  });
+
+  it("a sleep past Node's 24.8-day timer limit (or Infinity) arms one timer, not a 1 ms spin", async () => {
+    // setTimeout turns a delay over 2^31 - 1 ms into 1 ms (with a TimeoutOverflowWarning):
+    // armed naively, a month-long sleep re-armed itself every millisecond.
+    const rt = new LiveRuntime();
+    const arms: number[] = [];
+    const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
+      arms.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout);
+    try {
+      const month = rt.spawn(sleep(31 * 24 * 3600 * 1000));
+      const forever = rt.spawn(sleep(Infinity));
+      await new Promise((r) => realSetTimeout(r, 60));
+      expect(arms.length).toBe(1);
+      expect(arms[0]).toBe(2 ** 31 - 1);
+      expect(rt.timers.size).toBe(2);
+      month.cancel();
+      forever.cancel();
+      expect(rt.timers.size).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -35,8 +35,13 @@ export type Step<T> = T | Future<T> | Co<T> | PromiseLike<T>;
 export interface Actor<M, R = unknown> {
   /** Runs before the first message; a throw here fails the actor in phase `start`. */
   started?(ctx: ActorContext<M, R>): Step<void>;
-  /** One message at a time (unless `concurrency` > 1); the value is the `ask` reply. A throw loses this message only.
-   * */
+  /**
+   * One message at a time (unless `concurrency` > 1); the value is the `ask` reply. A
+   * throw fails that message's `ask` with the error and fails the actor (phase
+   * `handle`): its supervisor decides what follows — a child restarts by default, a
+   * top-level actor stops unless the system's `supervision` says otherwise, and the
+   * `resume` directive loses only this message.
+   */
   handle(message: M, ctx: ActorContext<M, R>): Step<R>;
   /** rsactor's `on_run`: re-invoked after each completion, alongside message handling, until the actor stops. */
   run?(ctx: ActorContext<M, R>): Step<void>;

@@ -13,6 +13,9 @@ import type { LabOptions } from "./types.js";
 
 type Scale = Pick<LabOptions, "timeScale">;
 
+/** One book second on a virtual clock, which runs the book's durations unscaled (it costs no real time). */
+export const VIRTUAL_BOOK_SECOND = 1000;
+
 /** `bookSeconds` of the book's time, in our milliseconds (never below `floorMs`). */
 export function bookMs(opts: Scale, bookSeconds: number, floorMs = 0): number {
   return Math.max(floorMs, bookSeconds * 1000 * opts.timeScale);

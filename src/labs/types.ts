@@ -127,6 +127,11 @@ export interface Experiment {
    * a run where none of the experiments reads it.
    */
   usesDriver?: boolean;
+  /**
+   * True when the experiment's result carries a `trace`. The CLI refuses `--trace` for
+   * a run where none does, before running it, rather than after a run that wrote nothing.
+   */
+  recordsTrace?: boolean;
   run(options: LabOptions): Promise<ExperimentResult>;
 }
 

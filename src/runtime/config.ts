@@ -32,14 +32,6 @@ export const CLOCK_CHECK_EVERY = 64;
 export const CLOCK_CHECK_FIRST = 16;
 export const CLOCK_CHECK_MAX_GAP = 1_024;
 
-/**
- * Node timers fire by the event loop's cached millisecond clock, which may lag
- * `performance.now()` — so a timer can come back up to ~1 ms "early". Entries due
- * within this tolerance fire with it, instead of re-arming for a sub-millisecond wait
- * Node would round up to a whole extra millisecond anyway.
- */
-export const TIMER_TOLERANCE_MS = 1;
-
 /** Initial capacity of a run queue ring (grows by doubling; a power of two). */
 export const RUN_QUEUE_INITIAL_CAPACITY = 256;
 

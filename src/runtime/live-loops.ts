@@ -36,6 +36,7 @@ import {
   runTask,
   type DetachedErrorHandler,
 } from "./driver-kit.js";
+import { hostTimeout, type HostTimeout } from "./host-timeout.js";
 import { LiveTimers } from "./live-timers.js";
 import { createPolicy } from "./policy/index.js";
 import { WorkerLayout, type AnyTask, type SchedulingPolicy } from "./policy/policy.js";
@@ -56,7 +57,8 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
   private readonly spawnedAt = new Map<number, number>();
   private readonly onDetachedError: DetachedErrorHandler;
   private readonly budget = new TurnBudget(POLL_BUDGET_PER_TURN, TIME_SLICE_MS);
-  private readonly externals = new Set<NodeJS.Timeout>();
+  /** `at` callbacks not run yet (host timeouts: an `at` 30 days out must not run after 1 ms). */
+  private readonly externals = new Set<HostTimeout>();
   private worker = -1;
   private task: AnyTask | null = null;
   private nextWorker = 0;
@@ -108,35 +110,29 @@ export class LiveLoopsRuntime implements TaskScheduler, Spawner {
 
   /** Run `fn` `t` ms after this runtime was created, outside any worker. */
   at(t: number, fn: () => void): void {
-    const handle = setTimeout(
-      () => {
-        this.externals.delete(handle);
-        enterRuntime(this, fn);
-        this.checkSettled();
-      },
-      Math.max(0, t - this.now()),
-    );
+    const handle = hostTimeout(() => {
+      this.externals.delete(handle);
+      enterRuntime(this, fn);
+      this.checkSettled();
+    }, t - this.now());
     this.externals.add(handle);
   }
 
   /** Resolve once every task ended and every `at` ran (or at `untilMs`, cancelling what is left of `at`). */
   run(untilMs = Infinity): Promise<SchedulerReport> {
     return new Promise<SchedulerReport>((resolve) => {
-      let stop: NodeJS.Timeout | null = null;
+      let stop: HostTimeout | null = null;
       this.settle = () => {
         this.settle = null;
-        if (stop !== null) clearTimeout(stop);
+        stop?.clear();
         resolve(this.report());
       };
       if (untilMs !== Infinity) {
-        stop = setTimeout(
-          () => {
-            for (const h of this.externals) clearTimeout(h);
-            this.externals.clear();
-            this.settle?.();
-          },
-          Math.max(0, untilMs - this.now()),
-        );
+        stop = hostTimeout(() => {
+          for (const h of this.externals) h.clear();
+          this.externals.clear();
+          this.settle?.();
+        }, untilMs - this.now());
       }
       this.checkSettled();
     });

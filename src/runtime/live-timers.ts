@@ -5,12 +5,23 @@
  * earliest deadline. So 10,000 sleeping tasks cost one Node timer, and a runtime
  * whose last sleep was cancelled holds no handle — the process can exit.
  *
+ * A timer never fires before its deadline (`sleep(ms)` waits at least `ms`, as tokio's
+ * does). Node fires by the event loop's cached millisecond clock, which may lag
+ * `performance.now()`, so its timer can come back before the earliest deadline by our
+ * clock: then nothing is due yet, and it re-arms for the rest (the price is up to
+ * ~1 ms of lateness; firing "close enough" entries early would break the promise).
+ *
  * Cancelling the earliest entry does not re-arm: the armed timer fires a little
  * early, finds nothing due, and re-arms. That trades one spurious wake-up for not
  * churning `clearTimeout`/`setTimeout` on every `select` loser.
+ *
+ * A Node timer cannot wait longer than 2^31 − 1 ms (about 24.8 days): asked for more
+ * (or for `Infinity`), Node warns and fires after 1 ms. A far deadline is therefore
+ * armed for the longest wait Node allows, and re-armed from there — otherwise a
+ * `sleep(Infinity)` or a month-long sleep would wake the process every millisecond.
  */
 import type { TimerEntry, Timers } from "../futures/poll.js";
-import { TIMER_TOLERANCE_MS } from "./config.js";
+import { MAX_TIMER_DELAY_MS } from "./host-timeout.js";
 import { TimerHeap } from "./timer-heap.js";
 
 export class LiveTimers implements Timers {
@@ -40,7 +51,7 @@ export class LiveTimers implements Timers {
   private readonly fire = (): void => {
     this.handle = null;
     this.armedFor = Infinity;
-    const due = performance.now() + TIMER_TOLERANCE_MS;
+    const due = performance.now();
     const heap = this.heap;
     let top = heap.peek();
     while (top !== undefined && top.deadline <= due) {
@@ -54,7 +65,10 @@ export class LiveTimers implements Timers {
   private arm(deadline: number): void {
     if (this.handle !== null) clearTimeout(this.handle);
     this.armedFor = deadline;
-    this.handle = setTimeout(this.fire, Math.max(0, deadline - performance.now()));
+    // Rounded up: Node counts whole milliseconds and drops the fraction, which would
+    // bring the timer back a fraction early and cost a second, 1 ms arm.
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.ceil(deadline - performance.now())));
+    this.handle = setTimeout(this.fire, delay);
   }
 
   private disarm(): void {

@@ -95,6 +95,7 @@ export async function sleepRace(opts: Parameters<Experiment["run"]>[0], blockers
 
 export const asyncSleep: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "async-sleep",
   book: "E3.2",
   title: "AsyncSleep: a sleep that checks the clock and wakes itself, behind blocking tasks",

@@ -8,6 +8,7 @@ import { Blocker, BackgroundProcess } from "./book-futures.js";
 
 export const background: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "background",
   book: "E3.9",
   title: "A background process for the whole program, detached",

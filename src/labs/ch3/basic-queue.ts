@@ -18,6 +18,7 @@ import { CounterFuture, FourAsyncFns } from "./book-futures.js";
 
 export const basicQueue: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "basic-queue",
   book: "E3.1",
   title: "One queue, one loop: CounterFuture and a blocking async fn",

@@ -80,7 +80,8 @@ export class NetworkTask extends BaseFuture<void> {
     if (this.waiting !== null) {
       if (this.waiting.poll(cx) === PENDING) return PENDING;
       this.waiting = null;
-      // Real timers may fire up to TIMER_TOLERANCE_MS early; that is not lateness.
+      // Timers never fire before their deadline, so this is not negative; the max only
+      // guards a clock that reads the same value twice.
       this.lateness.push(Math.max(0, timers.now() - this.readyAt));
     }
     burn(this.costMs); // handle the packet

@@ -8,6 +8,7 @@ import { Blocker } from "./book-futures.js";
 
 export const builder: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "builder",
   book: "E3.8",
   title: "The runtime builder and its defaults",

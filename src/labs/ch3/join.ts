@@ -43,6 +43,7 @@ const show = (r: Settled<unknown>): string =>
 
 export const joinExperiment: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "join",
   book: "E3.7",
   title: "join and tryJoin: results in argument order",

@@ -17,6 +17,7 @@ import {
 
 export const moreWorkers: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "more-workers",
   book: "E3.3",
   title: "More consuming loops on the same queue",

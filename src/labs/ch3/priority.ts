@@ -18,6 +18,7 @@ import { Blocker } from "./book-futures.js";
 
 export const priorityQueues: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "priority",
   book: "E3.4, E3.6",
   title: "High and low queues: 2 + 1 loops, spawn(f, { priority })",

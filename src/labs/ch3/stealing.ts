@@ -20,6 +20,7 @@ import { Blocker, NetworkTask } from "./book-futures.js";
 
 export const stealing: Experiment = {
   usesDriver: true,
+  recordsTrace: true,
   id: "stealing",
   book: "E3.5",
   title: "Task stealing: idle loops take other queues' work",

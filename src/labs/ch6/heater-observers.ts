@@ -161,7 +161,8 @@ export class WakerHeater extends BaseFuture<never> {
       this.s.temp.add(this.p.heatGain);
       this.timer.armAt(timers, now + this.p.heatStepMs, cx.waker);
     } else if (this.timer.slot === -1) {
-      // Fired a little early (live timers fire within TIMER_TOLERANCE_MS): wait out the rest.
+      // Woken with the timer gone but its deadline not reached (a driver whose clock is
+      // not ours, or a timer disarmed under us): wait out the rest rather than miss a step.
       this.timer.armAt(timers, this.timer.deadline, cx.waker);
     }
     this.s.heatOn.watch(cx.waker);

@@ -87,9 +87,11 @@ export async function shutdownExperiment(opts: LabOptions): Promise<ExperimentRe
   const untilSignal = opts.extra.untilSignal === true;
   const deadlineMs = 5 * SECOND;
   const lines: string[] = [];
+  // Waiting for the user's own Ctrl-C, they need to see progress as it happens; a
+  // self-interrupted run takes a moment, and its lines come once, in the result.
   const say = (line: string): void => {
     lines.push(line);
-    opts.log(line);
+    if (untilSignal) opts.log(line);
   };
   const pool = await startedPool({ workers: 4, name: "local-pool" });
 

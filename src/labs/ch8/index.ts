@@ -4,63 +4,15 @@
  * key-value store, E8.5 state recovery (writer actor), E8.6 heartbeat supervisor.
  * The key-value system of E8.4–E8.6 lives in ./ch8/ (one actor per file).
  */
-import { ActorSystem } from "../../index.js";
 import { actorsVsMutexes } from "./actors-vs-mutex.js";
+import { basicActor } from "./basic-actor.js";
 import { heartbeatSupervision } from "./heartbeat-lab.js";
 import { stateRecovery } from "./recovery-lab.js";
 import { remoteStore } from "./remote-lab.js";
+import { respondingActor } from "./responding-actor.js";
 import { threadsLab } from "./threads-lab.js";
 import { routerPattern } from "./router-lab.js";
-import type { Chapter, ExperimentResult } from "../types.js";
-
-async function basicActor(): Promise<ExperimentResult> {
-  const lines: string[] = [];
-  const system = new ActorSystem();
-  let state = 0;
-  let handled = 0;
-  const ref = system.spawn<number>(() => ({
-    handle(value: number) {
-      handled++;
-      state += value;
-      lines.push(`Received: ${value}`, `State: ${state}`);
-    },
-  }));
-  for (let i = 0; i < 10; i++) ref.tell(i);
-  ref.stop(); // the book's main does not wait; we drain what was sent, then stop
-  await ref.join();
-  return {
-    blocks: [
-      { kind: "text", title: "printout (book E8.1: Received / State for 0..9)", lines },
-      {
-        kind: "table",
-        columns: [
-          { header: "messages sent" },
-          { header: "messages handled (counted by the actor)" },
-          { header: "final state" },
-        ],
-        rows: [[10, handled, state]],
-      },
-    ],
-  };
-}
-
-async function respondingActor(): Promise<ExperimentResult> {
-  const system = new ActorSystem();
-  const ref = system.spawn<number, number>(() => {
-    let state = 0;
-    return { handle: (value: number) => (state += value) };
-  });
-  const replies: number[] = [];
-  for (let i = 0; i < 10; i++) replies.push(await ref.ask(i)); // ask = send + await the one-shot reply
-  ref.stop();
-  await ref.join();
-  return {
-    blocks: [
-      { kind: "text", title: "printout", lines: replies.map((r) => `Response: ${r}`) },
-      { kind: "book", rows: [{ label: "responses", book: "0,1,3,6,10,15,21,28,36,45", ours: replies.join(",") }] },
-    ],
-  };
-}
+import type { Chapter } from "../types.js";
 
 export const ch8: Chapter = {
   id: "ch8",

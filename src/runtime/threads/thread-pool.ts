@@ -48,6 +48,7 @@ import {
   type WorkerStats,
 } from "./pool-options.js";
 import type { Worker } from "node:worker_threads";
+import { hostTimeout, type HostTimeout } from "../host-timeout.js";
 import { siblingModule, startModuleWorker } from "../module-worker.js";
 import {
   allocatePoolMemory,
@@ -90,7 +91,7 @@ export class ThreadPool {
   private closed: Promise<void> | null = null;
   /** When the close deadline fires (earliest asked for), and its timer. */
   private deadlineAt = Infinity;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: HostTimeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private exiting = new Set<Worker>();
   private killed = new WeakSet<Worker>();
@@ -230,7 +231,7 @@ export class ThreadPool {
     if (deadlineMs !== Infinity) this.armDeadline(deadlineMs);
     this.closed ??= (async () => {
       if (this.outstanding > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer?.clear();
       const all = this.workers.map((w) => {
         this.exiting.add(w);
         return w.terminate();
@@ -244,12 +245,12 @@ export class ThreadPool {
     const at = performance.now() + deadlineMs;
     if (at >= this.deadlineAt) return;
     this.deadlineAt = at;
-    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.clear();
     // Not ref'd: while tasks are outstanding the workers keep the process alive anyway.
-    this.deadlineTimer = setTimeout(() => {
+    // (A host timeout, not setTimeout: a deadline past 24.8 days must not fire after 1 ms.)
+    this.deadlineTimer = hostTimeout(() => {
       if (this.outstanding > 0) this.abandon(deadlineMs);
-    }, deadlineMs);
-    this.deadlineTimer.unref();
+    }, deadlineMs).unref();
   }
 
   /** The close deadline passed: fail whatever is still outstanding (its workers are terminated next). */
