@@ -27,6 +27,7 @@ import { PeerReader, PeerWriter, type ReaderHost, type WriterHost } from "./peer
 import { ConnectionClosed, RemoteError } from "./remote-errors.js";
 import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
 import { IncomingAsk } from "./incoming-ask.js";
+import { AskDeadlines } from "./ask-deadlines.js";
 import type { Service, ServiceEntry, ServiceMap } from "./service-map.js";
 import { FrameWriter } from "./frame-writer.js";
 import { NOT_SCALAR, readScalar } from "./cbor-scalar.js";
@@ -75,6 +76,8 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   /** Frames queued for the writer (frame-writer.ts). */
   readonly outgoing: FrameWriter;
   inFlight = 0;
+  /** The timeouts of the outgoing asks (one timer for all). */
+  readonly deadlines = new AskDeadlines();
   readerWaker: Waker | null = null;
   writerWaker: Waker | null = null;
   private readonly maxFrameBytes: number;
@@ -340,6 +343,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.stream.close();
     const error = new ConnectionClosed(this.name, reason);
     for (const ask of pending) ask.settleError(error);
+    this.deadlines.clear();
     for (const w of [this.readerWaker, this.writerWaker]) w?.wake();
     this.readerWaker = this.writerWaker = null;
     this.emit(event);
