@@ -76,8 +76,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   /** Frames queued for the writer (frame-writer.ts). */
   readonly outgoing: FrameWriter;
   inFlight = 0;
-  /** The timeouts of the outgoing asks (one timer for all). */
+  /** The timeouts of the outgoing asks, and of the incoming asks being answered (one timer each for all). */
   readonly deadlines = new AskDeadlines();
+  readonly answerDeadlines = new AskDeadlines();
   readerWaker: Waker | null = null;
   writerWaker: Waker | null = null;
   private readonly maxFrameBytes: number;
@@ -252,9 +253,15 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     }
     if (correlation === 0) return this.deliver(entry, message);
     this.inFlight++;
-    this.spawner
-      .spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs)))
-      .detach();
+    new IncomingAsk(
+      this,
+      this.spawner,
+      correlation,
+      entry.name,
+      entry.ref.ask(message, Infinity), // its timeout is the IncomingAsk's (incoming-ask.ts)
+      entry.ref.name,
+      this.askTimeoutMs,
+    ).start();
   }
 
   /** An incoming tell, to its handler; a handler that refuses it (stopped) is reported to the sender. */
@@ -343,7 +350,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.stream.close();
     const error = new ConnectionClosed(this.name, reason);
     for (const ask of pending) ask.settleError(error);
-    this.deadlines.clear();
+    this.deadlines.clear(); // (not answerDeadlines: an incoming ask still ends by its timeout, and its task with it)
     for (const w of [this.readerWaker, this.writerWaker]) w?.wake();
     this.readerWaker = this.writerWaker = null;
     this.emit(event);
