@@ -31,6 +31,8 @@ import { PENDING, type Context, type Future, type Poll, type Waker } from "../..
 import { AskEnvelope } from "../ask.js";
 import { RequestTimeout } from "../errors.js";
 import type { AskDeadlines, Expiring } from "./ask-deadlines.js";
+import { RemoteError } from "./remote-errors.js";
+import type { RemoteErrorKind } from "./wire.js";
 
 export interface Answerer {
   answered(correlation: number, outcome: { value: unknown } | { error: unknown }, serviceName: string): void;
@@ -120,4 +122,18 @@ export class IncomingAsk extends BaseFuture<void> implements Expiring, Waker, Co
     this.peer.answerDeadlines.settled(this);
     this.peer.answered(this.correlation, outcome, this.service);
   }
+}
+
+/** The error frame for a handler's failure: a timeout, a stopped actor, or the handler's own error. */
+export function answerFailure(error: unknown): { kind: RemoteErrorKind; message: string } {
+  const e = error as Error;
+  const kind: RemoteErrorKind =
+    e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
+  return { kind, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+}
+
+/** The error frame for a reply the writer refused (frame-too-large: a RemoteError) or cborg could not encode. */
+export function replyFailure(error: unknown): { kind: RemoteErrorKind; message: string } {
+  if (error instanceof RemoteError) return { kind: error.kind, message: error.message };
+  return { kind: "handler", message: `the reply could not be encoded: ${(error as Error).message}` };
 }

@@ -3,7 +3,7 @@
  * Unix socket (`PollStream`, on the project's reactor) or a `MessagePort`
  * (`PortStream`). Each side exposes services (service-map.ts) and gets typed remote
  * addresses for the other side's (`peer.address(svc)`, remote-ref.ts). Frames:
- * wire.ts.
+ * wire.ts; events and the close future: peer-events.ts; incoming asks: incoming-ask.ts.
  *
  * Invariants:
  * 1. States: OPEN → CLOSED, once. Closing — here (`close()`), by the remote (end of
@@ -20,13 +20,13 @@
 import type { Spawner } from "../../runtime/current.js";
 import { spawnerHere } from "../../runtime/current.js";
 import { BaseFuture } from "../../futures/base-future.js";
-import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
-import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
+import type { Waker } from "../../futures/poll.js";
 import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
 import { PeerReader, PeerWriter, type ReaderHost, type WriterHost } from "./peer-io.js";
 import { ConnectionClosed, RemoteError } from "./remote-errors.js";
 import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
-import { IncomingAsk } from "./incoming-ask.js";
+import { answerFailure, IncomingAsk, replyFailure } from "./incoming-ask.js";
+import { PeerEvents, type PeerEvent } from "./peer-events.js";
 import { AskDeadlines } from "./ask-deadlines.js";
 import type { Service, ServiceEntry, ServiceMap } from "./service-map.js";
 import { FrameWriter } from "./frame-writer.js";
@@ -58,11 +58,7 @@ export interface PeerOptions {
   runtime?: Spawner;
 }
 
-export type PeerEvent =
-  | { readonly kind: "closed" }
-  | { readonly kind: "closed-by-remote" }
-  | { readonly kind: "error"; readonly error: unknown }
-  | { readonly kind: "remote-error"; readonly error: RemoteError };
+export type { PeerEvent };
 
 let peers = 0;
 
@@ -86,10 +82,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   private readonly spawner: Spawner;
   private readonly pending = new Map<number, RemoteAsk<unknown>>();
   private nextCorrelation = 1;
-  private listeners: ((event: PeerEvent) => void)[] = [];
+  /** Checked on every frame; the rest of the close bookkeeping is in `events`. */
   private closeEvent: PeerEvent | null = null;
-  private closeWaiters: ((event: PeerEvent) => void)[] = [];
-  private readonly closeLine = new WaiterList();
+  private readonly events = new PeerEvents();
 
   constructor(
     private readonly stream: ByteStream,
@@ -118,11 +113,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
 
   /** Hear every event (closed, closed-by-remote, error, remote-error); returns the unsubscribe function. */
   subscribe(listener: (event: PeerEvent) => void): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.events.subscribe(listener);
   }
 
   /**
@@ -130,27 +121,12 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
    * `ctx.task(peer.closed(), (event) => ({ kind: "peer-down", event }))`, then reconnect.
    */
   closed(): BaseFuture<PeerEvent> {
-    const peer = this;
-    let key: Waiter | null = null;
-    return new (class extends BaseFuture<PeerEvent> {
-      poll(cx: Context): Poll<PeerEvent> {
-        const event = peer.closeEvent;
-        if (event !== null) return event;
-        key = peer.closeLine.register(key, cx.waker);
-        return PENDING;
-      }
-      override cancel(): void {
-        peer.closeLine.leave(key);
-        key = null;
-      }
-    })();
+    return this.events.closed();
   }
 
   /** Resolves with the event that closed the connection. */
   whenClosed(): Promise<PeerEvent> {
-    const event = this.closeEvent;
-    if (event !== null) return Promise.resolve(event);
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    return this.events.whenClosed();
   }
 
   /** Close the connection; pending asks fail `ConnectionClosed`. Idempotent. */
@@ -281,21 +257,12 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
         try {
           this.writeValue(REPLY, correlation, outcome.value, serviceName); // encoded in place, like a tell
         } catch (error) {
-          // The writer refused it (frame-too-large: a RemoteError), or cborg could not encode it.
-          if (error instanceof RemoteError) this.reject(correlation, error.kind, error.message, serviceName);
-          else
-            this.reject(
-              correlation,
-              "handler",
-              `the reply could not be encoded: ${(error as Error).message}`,
-              serviceName,
-            );
+          const { kind, message } = replyFailure(error);
+          this.reject(correlation, kind, message, serviceName);
         }
       } else {
-        const e = outcome.error as Error;
-        const kind: RemoteErrorKind =
-          e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
-        this.reject(correlation, kind, e instanceof Error ? `${e.name}: ${e.message}` : String(e), serviceName);
+        const { kind, message } = answerFailure(outcome.error);
+        this.reject(correlation, kind, message, serviceName);
       }
     }
     const reader = this.readerWaker;
@@ -319,7 +286,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
         body = { kind: "decode", message: "an error frame could not be decoded" };
       }
       const error = new RemoteError(body.kind ?? "handler", body.message ?? "remote error", body.service ?? "");
-      if (correlation === 0) return this.emit({ kind: "remote-error", error });
+      if (correlation === 0) return this.events.emit({ kind: "remote-error", error });
       const ask = this.pending.get(correlation);
       this.pending.delete(correlation);
       ask?.settleError(error);
@@ -353,18 +320,6 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.deadlines.clear(); // (not answerDeadlines: an incoming ask still ends by its timeout, and its task with it)
     for (const w of [this.readerWaker, this.writerWaker]) w?.wake();
     this.readerWaker = this.writerWaker = null;
-    this.emit(event);
-    for (const resolve of this.closeWaiters.splice(0)) resolve(event);
-    this.closeLine.wakeAll();
-  }
-
-  private emit(event: PeerEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's bug must not break the connection's bookkeeping.
-      }
-    }
+    this.events.closedWith(event);
   }
 }
