@@ -2,10 +2,12 @@
  * The remote and thread rows of `lab bench actors`: `tell` and `ask` through a peer
  * over TCP, over a Unix socket, and to a thread actor over a `MessagePort` — each
  * beside its physical floor, measured in the same run: the same frames (same bytes,
- * written in the same BATCH_BYTES batches the peer's frame writer hands out — a burst
- * of tells queued in one turn goes out as one write on both sides) over the same kind
- * of stream to a minimal echo that reads them with the same frame reader, with no
- * actor layer at either end. Subject `async-lab` is the actor layer, `native` the floor.
+ * framed per message by the peer's frame writer from payloads encoded once, written in
+ * the same BATCH_BYTES batches it hands out — a burst of tells queued in one turn goes
+ * out as one write on both sides) over the same kind of stream to a minimal echo that
+ * cuts them with the same frame reader (`advance`, the peer's), with no actor layer at
+ * either end: no codec, no dispatch, no mailbox, no reactor. Subject `async-lab` is the
+ * actor layer, `native` the floor.
  *
  * - `<kind>-tell`: REMOTE_BATCH tells, then one ask to wait until all were handled
  *   (floor: REMOTE_BATCH frames, then one frame the echo answers). Per message.
@@ -21,8 +23,8 @@ import type { Recipient } from "../src/actors/actor.js";
 import { connectPeer, servePeers } from "../src/actors/remote/connect-peer.js";
 import type { Peer } from "../src/actors/remote/peer.js";
 import { service, ServiceMap } from "../src/actors/remote/service-map.js";
-import { BATCH_BYTES } from "../src/actors/remote/frame-writer.js";
-import { encodeFrame, encodePayload, FrameReader } from "../src/actors/remote/wire.js";
+import { FrameWriter } from "../src/actors/remote/frame-writer.js";
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, encodePayload, FrameReader } from "../src/actors/remote/wire.js";
 import { spawnThreadActor, type ThreadActorRef } from "../src/actors/thread/thread-actor.js";
 import { Listener } from "../src/runtime/io/listener.js";
 import { siblingModule, startModuleWorker } from "../src/runtime/module-worker.js";
@@ -42,15 +44,25 @@ export function benchCounter() {
   return { handle: (m: Msg) => (m === "get" ? sum : ((sum += m), 0)) };
 }
 
-/** The frames our peer writes for a tell of 1 and an ask of "get": the floor sends the same bytes. */
-const tellFrame = encodeFrame(Counter.id, 0, encodePayload(1));
-const askFrame = (correlation: number) => encodeFrame(Counter.id, correlation, encodePayload("get"));
+/** The payloads our peer encodes for a tell of 1 and an ask of "get", encoded once: the floor frames, never encodes. */
+const tellPayload = encodePayload(1);
+const getPayload = encodePayload("get");
+/** The echo's answer to an ask frame, encoded once too. */
+const echoPayload = encodePayload(0);
+const askFrame = (correlation: number) => encodeFrame(Counter.id, correlation, getPayload);
 
-/** REMOTE_BATCH tell frames then one ask frame, cut into BATCH_BYTES writes (as the peer's writer batches). */
-function tellBurst(): Buffer[] {
-  const all = Buffer.concat([...Array.from({ length: REMOTE_BATCH }, () => tellFrame), askFrame(1)]);
+/**
+ * One burst of the floor's sender: REMOTE_BATCH tell frames then one ask frame, framed
+ * now — a header and a copy of the payload bytes per message, by the frame writer the
+ * peer uses (`appendPayload`: no codec) — and handed out in its BATCH_BYTES batches. So
+ * both ends of the floor do their per-frame work in the measured time (the echo cuts
+ * every frame; the sender writes every header), as both ends of a peer do.
+ */
+function tellBurst(writer: FrameWriter): Buffer[] {
+  for (let i = 0; i < REMOTE_BATCH; i++) writer.appendPayload(Counter.id, 0, tellPayload, "");
+  writer.appendPayload(Counter.id, 1, getPayload, "");
   const out: Buffer[] = [];
-  for (let i = 0; i < all.length; i += BATCH_BYTES) out.push(all.subarray(i, i + BATCH_BYTES));
+  for (let chunk = writer.take(); chunk !== null; chunk = writer.take()) out.push(chunk);
   return out;
 }
 
@@ -65,8 +77,8 @@ function echoOn(write: (b: Buffer) => void): (chunk: Buffer) => void {
   const frames = new FrameReader();
   return (chunk) => {
     frames.push(chunk);
-    for (let f = frames.next(); f !== null; f = frames.next())
-      if (f.correlation !== 0) write(encodeFrame(0xffff_ffff, f.correlation, encodePayload(0)));
+    while (frames.advance())
+      if (frames.correlation !== 0) write(encodeFrame(0xffff_ffff, frames.correlation, echoPayload));
   };
 }
 
@@ -79,7 +91,7 @@ function rawClient(
   let waiting: (() => void) | null = null;
   onData((chunk) => {
     frames.push(chunk);
-    while (frames.next() !== null) {
+    while (frames.advance()) {
       const w = waiting;
       waiting = null;
       w?.();
@@ -164,7 +176,7 @@ function perMessage(rows: BenchRow[], per: number): BenchRow[] {
 export async function remoteRows(options: BenchOptions, want: (c: string) => boolean): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const system = new ActorSystem({ slowPollMs: 0 });
-  const burst = tellBurst();
+  const burst = new FrameWriter(DEFAULT_MAX_FRAME_BYTES);
   let correlation = 2;
   for (const kind of ["tcp", "unix"] as const) {
     if (!want(`${kind}-tell`) && !want(`${kind}-ask`)) continue;
@@ -181,7 +193,7 @@ export async function remoteRows(options: BenchOptions, want: (c: string) => boo
             `${kind}-tell`,
             [
               { subject: "async-lab", fn: () => oursTell(ours.ref) },
-              { subject: "native", fn: () => floor.client.roundTrip(burst) },
+              { subject: "native", fn: () => floor.client.roundTrip(tellBurst(burst)) },
             ],
             options,
           ),
@@ -235,7 +247,7 @@ export async function remoteRows(options: BenchOptions, want: (c: string) => boo
             "thread-tell",
             [
               { subject: "async-lab", fn: () => oursTell(ref) },
-              { subject: "native", fn: () => floor.roundTrip(burst) },
+              { subject: "native", fn: () => floor.roundTrip(tellBurst(burst)) },
             ],
             options,
           ),

@@ -9,6 +9,8 @@ import { connect, type ConnectTarget } from "../../runtime/io/connect.js";
 import type { Listener } from "../../runtime/io/listener.js";
 import { spawnerHere } from "../../runtime/current.js";
 import type { Cancellable } from "../actor.js";
+import type { PollStream } from "../../runtime/io/stream.js";
+import { BATCH_BYTES } from "./frame-writer.js";
 import { Peer, type PeerOptions } from "./peer.js";
 import { PortStream } from "./port-stream.js";
 
@@ -16,7 +18,7 @@ import { PortStream } from "./port-stream.js";
 export function connectPeer(target: ConnectTarget, options?: PeerOptions): GeneratorFuture<Peer> {
   return co(function* () {
     const stream = yield* connect(target);
-    stream.socket.setNoDelay(true);
+    batched(stream);
     return new Peer(stream, options);
   });
 }
@@ -28,12 +30,21 @@ export function servePeers(listener: Listener, options: PeerOptions, onPeer: (pe
     co(function* () {
       for (;;) {
         const stream = yield* listener.accept();
-        stream.socket.setNoDelay(true);
+        batched(stream);
         onPeer(new Peer(stream, { ...options, runtime: spawner }));
       }
     }),
   );
   return { cancel: () => void task.cancel() };
+}
+
+/**
+ * A socket for a peer: frames go out as soon as they are written (no Nagle delay on a
+ * lone ask), and a whole batch of the frame writer is one write (stream.ts, `writeWindow`).
+ */
+function batched(stream: PollStream): void {
+  stream.socket.setNoDelay(true);
+  stream.writeWindow = BATCH_BYTES;
 }
 
 /** A peer over a `MessagePort` (one end of a `MessageChannel`, e.g. to a worker thread). */

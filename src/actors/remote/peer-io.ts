@@ -18,7 +18,7 @@
 import { BaseFuture } from "../../futures/base-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
 import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
-import type { Frame, FrameReader } from "./wire.js";
+import type { FrameReader } from "./wire.js";
 
 /** What the reader needs from its peer. */
 export interface ReaderHost {
@@ -27,7 +27,11 @@ export interface ReaderHost {
   /** Incoming asks being handled now, and the cap. */
   readonly inFlight: number;
   readonly maxInFlight: number;
-  dispatch(frame: Frame): void;
+  /**
+   * Dispatch the complete frames buffered in `frames`, until none is left, the
+   * in-flight cap is reached or the peer closed; throws on a bad frame (FrameError).
+   */
+  dispatchBuffered(): void;
   /** The stream ended (null) or failed, or a frame was bad. */
   ended(reason: "eof" | "error", error?: unknown): void;
   readerWaker: Waker | null;
@@ -46,18 +50,13 @@ export class PeerReader extends BaseFuture<void> {
     for (;;) {
       if (!host.open) return undefined;
       // Dispatch what is buffered, as far as the in-flight cap allows.
-      while (host.inFlight < host.maxInFlight) {
-        let frame: Frame | null;
-        try {
-          frame = host.frames.next();
-        } catch (error) {
-          host.ended("error", error);
-          return undefined;
-        }
-        if (frame === null) break;
-        host.dispatch(frame);
-        if (!host.open) return undefined;
+      try {
+        host.dispatchBuffered();
+      } catch (error) {
+        host.ended("error", error);
+        return undefined;
       }
+      if (!host.open) return undefined;
       if (host.inFlight >= host.maxInFlight) {
         host.readerWaker = cx.waker; // an incoming ask's end wakes us; the socket is not read meanwhile
         return PENDING;

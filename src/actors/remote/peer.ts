@@ -3,7 +3,7 @@
  * Unix socket (`PollStream`, on the project's reactor) or a `MessagePort`
  * (`PortStream`). Each side exposes services (service-map.ts) and gets typed remote
  * addresses for the other side's (`peer.address(svc)`, remote-ref.ts). Frames:
- * wire.ts.
+ * wire.ts; events and the close future: peer-events.ts; incoming asks: incoming-ask.ts.
  *
  * Invariants:
  * 1. States: OPEN → CLOSED, once. Closing — here (`close()`), by the remote (end of
@@ -20,23 +20,24 @@
 import type { Spawner } from "../../runtime/current.js";
 import { spawnerHere } from "../../runtime/current.js";
 import { BaseFuture } from "../../futures/base-future.js";
-import { PENDING, type Context, type Poll, type Waker } from "../../futures/poll.js";
-import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
+import type { Waker } from "../../futures/poll.js";
 import type { AsyncRead, AsyncWrite } from "../../runtime/io/async-io.js";
 import { PeerReader, PeerWriter, type ReaderHost, type WriterHost } from "./peer-io.js";
 import { ConnectionClosed, RemoteError } from "./remote-errors.js";
 import { RemoteAsk, RemoteRef, type AskChannel } from "./remote-ref.js";
-import { IncomingAsk } from "./incoming-ask.js";
-import type { Service, ServiceMap } from "./service-map.js";
+import { answerFailure, IncomingAsk, replyFailure } from "./incoming-ask.js";
+import { PeerEvents, type PeerEvent } from "./peer-events.js";
+import { AskDeadlines } from "./ask-deadlines.js";
+import type { Service, ServiceEntry, ServiceMap } from "./service-map.js";
 import { FrameWriter } from "./frame-writer.js";
+import { NOT_SCALAR, readScalar } from "./cbor-scalar.js";
 import {
   DEFAULT_MAX_FRAME_BYTES,
-  decodePayload,
+  decodeAt,
   encodePayload,
   ERROR,
   FrameReader,
   REPLY,
-  type Frame,
   type RemoteErrorKind,
 } from "./wire.js";
 
@@ -57,11 +58,7 @@ export interface PeerOptions {
   runtime?: Spawner;
 }
 
-export type PeerEvent =
-  | { readonly kind: "closed" }
-  | { readonly kind: "closed-by-remote" }
-  | { readonly kind: "error"; readonly error: unknown }
-  | { readonly kind: "remote-error"; readonly error: RemoteError };
+export type { PeerEvent };
 
 let peers = 0;
 
@@ -75,6 +72,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   /** Frames queued for the writer (frame-writer.ts). */
   readonly outgoing: FrameWriter;
   inFlight = 0;
+  /** The timeouts of the outgoing asks, and of the incoming asks being answered (one timer each for all). */
+  readonly deadlines = new AskDeadlines();
+  readonly answerDeadlines = new AskDeadlines();
   readerWaker: Waker | null = null;
   writerWaker: Waker | null = null;
   private readonly maxFrameBytes: number;
@@ -82,10 +82,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   private readonly spawner: Spawner;
   private readonly pending = new Map<number, RemoteAsk<unknown>>();
   private nextCorrelation = 1;
-  private listeners: ((event: PeerEvent) => void)[] = [];
+  /** Checked on every frame; the rest of the close bookkeeping is in `events`. */
   private closeEvent: PeerEvent | null = null;
-  private closeWaiters: ((event: PeerEvent) => void)[] = [];
-  private readonly closeLine = new WaiterList();
+  private readonly events = new PeerEvents();
 
   constructor(
     private readonly stream: ByteStream,
@@ -114,11 +113,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
 
   /** Hear every event (closed, closed-by-remote, error, remote-error); returns the unsubscribe function. */
   subscribe(listener: (event: PeerEvent) => void): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.events.subscribe(listener);
   }
 
   /**
@@ -126,27 +121,12 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
    * `ctx.task(peer.closed(), (event) => ({ kind: "peer-down", event }))`, then reconnect.
    */
   closed(): BaseFuture<PeerEvent> {
-    const peer = this;
-    let key: Waiter | null = null;
-    return new (class extends BaseFuture<PeerEvent> {
-      poll(cx: Context): Poll<PeerEvent> {
-        const event = peer.closeEvent;
-        if (event !== null) return event;
-        key = peer.closeLine.register(key, cx.waker);
-        return PENDING;
-      }
-      override cancel(): void {
-        peer.closeLine.leave(key);
-        key = null;
-      }
-    })();
+    return this.events.closed();
   }
 
   /** Resolves with the event that closed the connection. */
   whenClosed(): Promise<PeerEvent> {
-    const event = this.closeEvent;
-    if (event !== null) return Promise.resolve(event);
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    return this.events.whenClosed();
   }
 
   /** Close the connection; pending asks fail `ConnectionClosed`. Idempotent. */
@@ -203,16 +183,42 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
   }
 
   // ------------------------------------------------------------ ReaderHost
-  /** Used by this class's loops: one incoming frame. */
-  dispatch(frame: Frame): void {
-    const { service, correlation, payload } = frame;
-    if (service === REPLY || service === ERROR) return this.answer(frame);
+  /**
+   * Used by this class's loops: one loop per chunk. A tell of a scalar to a known
+   * service — every frame of a burst of tells — is delivered here, in a few lines V8
+   * keeps inline; every other frame goes to `dispatch`, which handles all cases.
+   */
+  dispatchBuffered(): void {
+    const frames = this.frames;
+    const services = this.services;
+    while (this.inFlight < this.maxInFlight && this.closeEvent === null && frames.advance()) {
+      const service = frames.service;
+      if (frames.correlation === 0 && service < ERROR && services !== null) {
+        const entry = services.lookup(service);
+        if (entry !== undefined) {
+          const message = readScalar(frames.bytes, frames.payloadStart, frames.payloadEnd);
+          if (message !== NOT_SCALAR) {
+            this.deliver(entry, message);
+            continue;
+          }
+        }
+      }
+      this.dispatch();
+    }
+  }
+
+  /** The incoming frame the reader just found (on `frames`, read in place). */
+  private dispatch(): void {
+    const frames = this.frames;
+    const service = frames.service;
+    const correlation = frames.correlation;
+    if (service >= ERROR) return this.answer(service, correlation); // ERROR and REPLY are the two largest ids
     const entry = this.services?.lookup(service);
     if (entry === undefined)
       return this.reject(correlation, "unknown-service", `no service with id ${service} on ${this.name}`, "");
     let message: unknown;
     try {
-      message = decodePayload(payload);
+      message = decodeAt(frames.bytes, frames.payloadStart, frames.payloadEnd);
     } catch (error) {
       return this.reject(
         correlation,
@@ -221,18 +227,26 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
         entry.name,
       );
     }
-    if (correlation === 0) {
-      try {
-        entry.ref.tell(message);
-      } catch (error) {
-        this.reject(0, "stopped", `${entry.name}: ${(error as Error).message}`, entry.name);
-      }
-      return;
-    }
+    if (correlation === 0) return this.deliver(entry, message);
     this.inFlight++;
-    this.spawner
-      .spawn(new IncomingAsk(this, correlation, entry.name, entry.ref.ask(message, this.askTimeoutMs)))
-      .detach();
+    new IncomingAsk(
+      this,
+      this.spawner,
+      correlation,
+      entry.name,
+      entry.ref.ask(message, Infinity), // its timeout is the IncomingAsk's (incoming-ask.ts)
+      entry.ref.name,
+      this.askTimeoutMs,
+    ).start();
+  }
+
+  /** An incoming tell, to its handler; a handler that refuses it (stopped) is reported to the sender. */
+  private deliver(entry: ServiceEntry, message: unknown): void {
+    try {
+      entry.ref.tell(message);
+    } catch (error) {
+      this.reject(0, "stopped", `${entry.name}: ${(error as Error).message}`, entry.name);
+    }
   }
 
   /** Used by this class's loops: an incoming ask was answered (value, or a typed error). */
@@ -240,29 +254,15 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.inFlight--;
     if (this.closeEvent === null) {
       if ("value" in outcome) {
-        let payload: Uint8Array | null = null;
         try {
-          payload = encodePayload(outcome.value);
+          this.writeValue(REPLY, correlation, outcome.value, serviceName); // encoded in place, like a tell
         } catch (error) {
-          this.reject(
-            correlation,
-            "handler",
-            `the reply could not be encoded: ${(error as Error).message}`,
-            serviceName,
-          );
-        }
-        if (payload !== null) {
-          try {
-            this.write(REPLY, correlation, payload, serviceName);
-          } catch (error) {
-            this.reject(correlation, "frame-too-large", (error as Error).message, serviceName);
-          }
+          const { kind, message } = replyFailure(error);
+          this.reject(correlation, kind, message, serviceName);
         }
       } else {
-        const e = outcome.error as Error;
-        const kind: RemoteErrorKind =
-          e?.name === "RequestTimeout" ? "timeout" : e?.name === "ActorStopped" ? "stopped" : "handler";
-        this.reject(correlation, kind, e instanceof Error ? `${e.name}: ${e.message}` : String(e), serviceName);
+        const { kind, message } = answerFailure(outcome.error);
+        this.reject(correlation, kind, message, serviceName);
       }
     }
     const reader = this.readerWaker;
@@ -276,16 +276,17 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     else this.finish({ kind: "error", error }, error instanceof Error ? error.message : String(error));
   }
 
-  private answer({ service, correlation, payload }: Frame): void {
+  private answer(service: number, correlation: number): void {
+    const frames = this.frames;
     if (service === ERROR) {
       let body: { kind?: RemoteErrorKind; message?: string; service?: string } = {};
       try {
-        body = decodePayload(payload) as typeof body;
+        body = decodeAt(frames.bytes, frames.payloadStart, frames.payloadEnd) as typeof body;
       } catch {
         body = { kind: "decode", message: "an error frame could not be decoded" };
       }
       const error = new RemoteError(body.kind ?? "handler", body.message ?? "remote error", body.service ?? "");
-      if (correlation === 0) return this.emit({ kind: "remote-error", error });
+      if (correlation === 0) return this.events.emit({ kind: "remote-error", error });
       const ask = this.pending.get(correlation);
       this.pending.delete(correlation);
       ask?.settleError(error);
@@ -294,7 +295,7 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     const ask = this.pending.get(correlation);
     if (ask === undefined) return; // it timed out or was cancelled: the late reply is dropped
     this.pending.delete(correlation);
-    ask.settleOk(payload);
+    ask.settleOk(frames.bytes, frames.payloadStart, frames.payloadEnd);
   }
 
   /** Send an ERROR frame (if the connection is still open). */
@@ -316,20 +317,9 @@ export class Peer implements ReaderHost, WriterHost, AskChannel {
     this.stream.close();
     const error = new ConnectionClosed(this.name, reason);
     for (const ask of pending) ask.settleError(error);
+    this.deadlines.clear(); // (not answerDeadlines: an incoming ask still ends by its timeout, and its task with it)
     for (const w of [this.readerWaker, this.writerWaker]) w?.wake();
     this.readerWaker = this.writerWaker = null;
-    this.emit(event);
-    for (const resolve of this.closeWaiters.splice(0)) resolve(event);
-    this.closeLine.wakeAll();
-  }
-
-  private emit(event: PeerEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's bug must not break the connection's bookkeeping.
-      }
-    }
+    this.events.closedWith(event);
   }
 }

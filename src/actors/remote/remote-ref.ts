@@ -7,18 +7,20 @@
  * 1. `tell` encodes and queues the frame at once (or throws: `ConnectionClosed`, a
  *    cborg error for a value CBOR cannot carry, `RemoteError` frame-too-large).
  * 2. An ask is sent at once; its answer settles it once — the reply, a typed
- *    `RemoteError`, `RequestTimeout` (default 60 s, thespis_remote's), or
+ *    `RemoteError`, `RequestTimeout` (default 60 s, thespis_remote's; counted from
+ *    the send, never early, any length: the peer's deadline queue), or
  *    `ConnectionClosed` the moment the connection drops. Like a local ask it can be
  *    awaited by any number of awaiters (waiter list) and gives the same outcome again.
  */
 import { BaseFuture } from "../../futures/base-future.js";
-import { PENDING, type Context, type Poll, type TimerEntry, type Timers, type Waker } from "../../futures/poll.js";
+import { PENDING, type Context, type Poll } from "../../futures/poll.js";
 import { WaiterList, type Waiter } from "../../futures/waiter-list.js";
 import type { Recipient } from "../actor.js";
 import { RequestTimeout } from "../errors.js";
+import type { AskDeadlines, Expiring } from "./ask-deadlines.js";
 import { RemoteError } from "./remote-errors.js";
 import type { Service } from "./service-map.js";
-import { decodePayload } from "./wire.js";
+import { decodeAt } from "./wire.js";
 
 /** What a remote ref needs from its peer. */
 export interface AskChannel {
@@ -30,6 +32,8 @@ export interface AskChannel {
   startAsk(service: number, message: unknown, ask: RemoteAsk<unknown>, serviceName: string): number;
   /** The ask gave up: its reply, if it comes, is dropped. */
   forgetAsk(correlation: number): void;
+  /** The timeouts of this peer's asks: one timer for all of them (ask-deadlines.ts). */
+  readonly deadlines: AskDeadlines;
   readonly askTimeoutMs: number;
 }
 
@@ -37,20 +41,23 @@ const WAITING = 0;
 const OK = 1;
 const FAILED = 2;
 
-export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, TimerEntry, Waker {
+type Resolve<R> = (value: R) => void;
+type Reject = (error: unknown) => void;
+
+export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Expiring {
   deadline = 0;
-  readonly waker: Waker = this;
-  slot = -1;
   correlation = 0;
   private state = WAITING;
+  /** Its only awaiter cancelled it: it no longer waits (its deadline entry is dropped, not expired). */
+  private withdrawn = false;
   private outcome: unknown = undefined;
-  private timers: Timers | null = null;
-  private readonly waiters = new WaiterList();
-  private keys: Waiter[] = [];
+  /** Made at the first poll: an ask that is only `await`ed never needs them. */
+  private waiters: WaiterList | null = null;
+  private keys: Waiter[] | null = null;
   private promise: Promise<R> | null = null;
-  /** The `then` path: the promise's settle functions, and its timeout (a host timer: no task polls it). */
-  private resolvers: { resolve(v: R): void; reject(e: unknown): void } | null = null;
-  private hostTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The `then` path: the promise's settle functions (two fields, not an object: one allocation less per ask). */
+  private resolve: Resolve<R> | null = null;
+  private reject: Reject | null = null;
 
   constructor(
     private readonly channel: AskChannel,
@@ -60,11 +67,16 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
     super();
   }
 
-  /** @internal the reply's payload arrived. */
-  settleOk(payload: Uint8Array): void {
+  /** Expiring: still waiting for its answer. */
+  get waiting(): boolean {
+    return this.state === WAITING && !this.withdrawn;
+  }
+
+  /** @internal the reply's payload arrived: `bytes[at, end)`. */
+  settleOk(bytes: Uint8Array, at: number, end: number): void {
     let value: unknown;
     try {
-      value = decodePayload(payload);
+      value = decodeAt(bytes, at, end);
     } catch (error) {
       this.settle(
         FAILED,
@@ -80,23 +92,19 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
     this.settle(FAILED, error);
   }
 
+  /** Its timeout (the peer's deadline queue, armed when the ask was sent) is the same polled or awaited. */
   poll(cx: Context): Poll<R> {
     if (this.state === OK) return this.outcome as R;
     if (this.state === FAILED) throw this.outcome;
-    if (this.timers === null && this.timeoutMs !== Infinity && cx.timers !== undefined) {
-      this.timers = cx.timers;
-      this.deadline = cx.timers.now() + this.timeoutMs;
-      cx.timers.register(this);
-    }
     const waker = cx.waker;
-    for (const k of this.keys) if (k.waiting && k.waker === waker) return PENDING;
-    this.keys.push(this.waiters.register(null, waker));
+    const keys = (this.keys ??= []);
+    for (const k of keys) if (k.waiting && k.waker === waker) return PENDING;
+    keys.push((this.waiters ??= new WaiterList()).register(null, waker));
     return PENDING;
   }
 
-  /** The timeout fired. */
-  wake(): void {
-    this.slot = -1;
+  /** Expiring: the deadline passed. */
+  expire(): void {
     if (this.state !== WAITING) return;
     this.channel.forgetAsk(this.correlation);
     this.settle(FAILED, new RequestTimeout(`${this.service}@${this.channel.name}`, this.timeoutMs));
@@ -104,17 +112,18 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
 
   /** The only awaiter gave up: the reply, if it comes, is dropped. With several awaiters the ask stays (see ask.ts). */
   override cancel(): void {
-    if (this.state !== WAITING || this.keys.length > 1 || this.resolvers !== null) return;
+    const keys = this.keys;
+    if (this.state !== WAITING || (keys !== null && keys.length > 1) || this.resolve !== null) return;
     this.channel.forgetAsk(this.correlation);
-    if (this.timers !== null && this.slot !== -1) this.timers.cancel(this);
-    for (const k of this.keys) this.waiters.leave(k);
-    this.keys = [];
+    this.withdrawn = true;
+    this.channel.deadlines.settled(this);
+    if (keys !== null) for (const k of keys) this.waiters!.leave(k);
+    this.keys = null;
   }
 
   /**
-   * `await ask`: a promise settled straight from `settle`, with its own host timer for
-   * the timeout — no task polls it (a task per awaited remote ask was a third of a
-   * round trip's cost). Shared by every `then`.
+   * `await ask`: a promise settled straight from `settle` — no task polls it (a task
+   * per awaited remote ask was a third of a round trip's cost). Shared by every `then`.
    */
   then<T1 = R, T2 = never>(
     onFulfilled?: ((v: R) => T1 | PromiseLike<T1>) | null,
@@ -125,9 +134,8 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
       promise = this.promise = new Promise<R>((resolve, reject) => {
         if (this.state === OK) return resolve(this.outcome as R);
         if (this.state === FAILED) return reject(this.outcome);
-        this.resolvers = { resolve, reject };
-        if (this.timers === null && this.timeoutMs !== Infinity)
-          this.hostTimer = setTimeout(() => this.wake(), this.timeoutMs);
+        this.resolve = resolve;
+        this.reject = reject;
       });
     }
     return promise.then(onFulfilled, onRejected);
@@ -137,17 +145,12 @@ export class RemoteAsk<R> extends BaseFuture<R> implements PromiseLike<R>, Timer
     if (this.state !== WAITING) return;
     this.state = state;
     this.outcome = outcome;
-    if (this.timers !== null && this.slot !== -1) this.timers.cancel(this);
-    if (this.hostTimer !== null) clearTimeout(this.hostTimer);
-    this.hostTimer = null;
-    this.keys = [];
-    this.waiters.wakeAll();
-    const resolvers = this.resolvers;
-    if (resolvers !== null) {
-      this.resolvers = null;
-      if (state === OK) resolvers.resolve(outcome as R);
-      else resolvers.reject(outcome);
-    }
+    this.channel.deadlines.settled(this);
+    this.keys = null;
+    this.waiters?.wakeAll();
+    if (state === OK) this.resolve?.(outcome as R);
+    else this.reject?.(outcome);
+    this.resolve = this.reject = null;
   }
 }
 
@@ -205,6 +208,7 @@ export class RemoteRef<M, R = unknown> implements Recipient<M, R> {
     const ask = new RemoteAsk<R>(this.channel, this.service.name, timeoutMs);
     try {
       ask.correlation = this.channel.startAsk(this.service.id, message, ask as RemoteAsk<unknown>, this.service.name);
+      this.channel.deadlines.add(ask, timeoutMs);
     } catch (error) {
       ask.settleError(error);
     }

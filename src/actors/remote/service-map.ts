@@ -41,8 +41,21 @@ export function service<M, R = unknown>(namespace: string, type: string): Servic
   return { name, id };
 }
 
+/** A service exposed on a peer: its name and its handler. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly ref: Recipient<any, any>;
+}
+
 export class ServiceMap {
-  private readonly handlers = new Map<number, { name: string; ref: Recipient<any, any> }>();
+  private readonly handlers = new Map<number, ServiceEntry>();
+  /**
+   * The last service looked up: a burst of frames mostly names one service, and an id
+   * is a 32-bit hash — usually past V8's small-integer range, so a `Map` lookup hashes
+   * a heap number per frame (measured: a third of a small tell's receive path).
+   */
+  private lastId = -1;
+  private lastEntry: ServiceEntry | undefined = undefined;
 
   /** Expose `svc`, handled by `ref` (a local actor, or a remote address — a relay). */
   expose<M, R>(svc: Service<M, R>, ref: Recipient<M, R>): this {
@@ -50,12 +63,17 @@ export class ServiceMap {
     if (existing !== undefined && existing.name !== svc.name)
       throw new Error(`service id collision: ${svc.name} and ${existing.name} both hash to ${svc.id}`);
     this.handlers.set(svc.id, { name: svc.name, ref });
+    this.lastId = -1; // the cached entry may be the one just replaced
     return this;
   }
 
   /** The handler of service `id`, if exposed. */
-  lookup(id: number): { name: string; ref: Recipient<any, any> } | undefined {
-    return this.handlers.get(id);
+  lookup(id: number): ServiceEntry | undefined {
+    if (id === this.lastId) return this.lastEntry;
+    const entry = this.handlers.get(id);
+    this.lastId = id;
+    this.lastEntry = entry;
+    return entry;
   }
 
   get size(): number {

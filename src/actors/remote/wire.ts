@@ -34,6 +34,7 @@
  * (in the safe integer range it arrives as a number). A class instance arrives as a plain object.
  */
 import { encode, Tokenizer, tokensToObject } from "cborg";
+import { NOT_SCALAR, readScalar } from "./cbor-scalar.js";
 
 export const HEADER_BYTES = 12;
 export const REPLY = 0xffff_ffff;
@@ -68,16 +69,27 @@ const BREAK = Symbol.for("BREAK");
 const tokenizer = new Tokenizer(EMPTY, DECODE_OPTIONS);
 
 /**
- * Decode a payload; throws on malformed input. What cborg's `decode` does, with its
- * own tokenizer and errors, minus its per-call costs: a copy of the options, a fresh
+ * Decode a payload; throws on malformed input. A scalar is read by hand
+ * (cbor-scalar.ts); anything else is what cborg's `decode` does, with its own
+ * tokenizer and errors, minus its per-call costs: a copy of the options, a fresh
  * tokenizer, a fresh view of a `Buffer`, and a view of the remainder only to check
  * it is empty.
  */
 export function decodePayload(payload: Uint8Array): unknown {
-  const bytes = Buffer.isBuffer(payload)
-    ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
-    : payload;
-  tokenizer.data = bytes;
+  return decodeAt(payload, 0, payload.length);
+}
+
+/** Decode the payload that lies at `bytes[at, end)` — read in place, no view unless cborg needs one. */
+export function decodeAt(bytes: Uint8Array, at: number, end: number): unknown {
+  const scalar = readScalar(bytes, at, end);
+  return scalar !== NOT_SCALAR ? scalar : decodeWithCborg(bytes, at, end);
+}
+
+/** `decodeAt` for what is not a scalar (its own function, so that `decodeAt` is small enough to inline). */
+function decodeWithCborg(bytes: Uint8Array, at: number, end: number): unknown {
+  // cborg's tokenizer reads its data from 0 to the end: a plain view of just the payload.
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset + at, end - at);
+  tokenizer.data = view;
   tokenizer._pos = 0;
   let value: unknown;
   try {
@@ -87,7 +99,7 @@ export function decodePayload(payload: Uint8Array): unknown {
   }
   if (value === DONE) throw new Error("CBOR decode error: did not find any content to decode");
   if (value === BREAK) throw new Error("CBOR decode error: got unexpected break");
-  if (tokenizer._pos !== bytes.length) throw new Error("CBOR decode error: too many terminals, data makes no sense");
+  if (tokenizer._pos !== view.length) throw new Error("CBOR decode error: too many terminals, data makes no sense");
   return value;
 }
 
@@ -99,6 +111,11 @@ export function encodeFrame(service: number, correlation: number, payload: Uint8
   frame.writeUInt32BE(correlation >>> 0, 8);
   frame.set(payload, HEADER_BYTES);
   return frame;
+}
+
+/** The big-endian u32 at `at` (in range: the caller checked; `readUInt32BE` would check again, per field). */
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
 /** A framing error: the connection cannot go on. */
@@ -114,11 +131,20 @@ export class FrameError extends Error {
  * next complete frame or null. Keeps at most one partial frame's bytes joined.
  *
  * A frame that lies within one chunk is read in place: the reader keeps an offset
- * into its first chunk instead of slicing the rest off after each frame, and the
- * payload is a plain `Uint8Array` view (a `Buffer` view costs several times more to
- * make — at millions of small frames per second, the reader's main cost).
+ * into its first chunk instead of slicing the rest off after each frame. `advance()`
+ * is the allocation-free form a peer's reader uses: it leaves the frame's header
+ * fields and the place of its payload (`bytes[payloadStart, payloadEnd)`) on the
+ * reader itself, so a small frame costs no frame object and no payload view — at
+ * millions of small frames per second, those were the reader's main cost. `next()`
+ * builds both (a plain `Uint8Array` view: a `Buffer` view costs several times more).
  */
 export class FrameReader {
+  /** The frame the last successful `advance()` found; valid until the next call. */
+  service = 0;
+  correlation = 0;
+  bytes: Uint8Array = EMPTY;
+  payloadStart = 0;
+  payloadEnd = 0;
   private chunks: Buffer[] = [];
   /** Where the unread bytes of `chunks[0]` start. */
   private offset = 0;
@@ -139,23 +165,44 @@ export class FrameReader {
 
   /** The next complete frame, or null; throws FrameError on a bad length. */
   next(): Frame | null {
-    if (this.buffered < 4) return null;
-    this.gather(4);
+    if (!this.advance()) return null;
+    const bytes = this.bytes;
+    return {
+      service: this.service,
+      correlation: this.correlation,
+      payload: new Uint8Array(bytes.buffer, bytes.byteOffset + this.payloadStart, this.payloadEnd - this.payloadStart),
+    };
+  }
+
+  /** Step to the next complete frame (its fields are on the reader); false if none yet. Throws FrameError on a bad
+   * length. */
+  advance(): boolean {
+    if (this.buffered < 4) return false;
     let chunk = this.chunks[0]!;
-    const length = chunk.readUInt32BE(this.offset);
+    let at = this.offset;
+    // The usual case — the frame lies within the first chunk — is checked here, not in `gather`: it is one compare,
+    // and a call per frame (twice) was a tenth of a small frame's cost.
+    if (chunk.length - at < 4) {
+      this.gather(4);
+      chunk = this.chunks[0]!;
+      at = 0;
+    }
+    const length = u32(chunk, at);
     if (length < 8) throw new FrameError(`frame length ${length} is under the 8-byte header`);
     if (length + 4 > this.maxFrameBytes)
       throw new FrameError(`frame of ${length + 4} bytes exceeds the limit of ${this.maxFrameBytes}`);
     const size = length + 4;
-    if (this.buffered < size) return null;
-    this.gather(size);
-    chunk = this.chunks[0]!;
-    const at = this.offset;
-    const frame: Frame = {
-      service: chunk.readUInt32BE(at + 4),
-      correlation: chunk.readUInt32BE(at + 8),
-      payload: new Uint8Array(chunk.buffer, chunk.byteOffset + at + HEADER_BYTES, length - 8),
-    };
+    if (this.buffered < size) return false;
+    if (chunk.length - at < size) {
+      this.gather(size);
+      chunk = this.chunks[0]!;
+      at = 0;
+    }
+    this.service = u32(chunk, at + 4);
+    this.correlation = u32(chunk, at + 8);
+    this.bytes = chunk;
+    this.payloadStart = at + HEADER_BYTES;
+    this.payloadEnd = at + size;
     this.buffered -= size;
     if (at + size === chunk.length) {
       this.chunks.shift();
@@ -163,21 +210,29 @@ export class FrameReader {
     } else {
       this.offset = at + size;
     }
-    return frame;
+    return true;
   }
 
-  /** Make the first chunk hold at least `n` unread bytes, joining only as many chunks as that needs (not the whole
-   * backlog). */
+  /**
+   * Make the first chunk hold at least `n` unread bytes: copy just those `n` into a
+   * fresh buffer and leave the rest of the last chunk they came from in place. (Joining
+   * the chunks whole — the simple way — copied the whole next chunk for every frame
+   * that straddled two, i.e. most of the stream once more when reads come 64 KiB at a time.)
+   */
   private gather(n: number): void {
     const chunks = this.chunks;
-    const first = chunks[0]!;
-    if (first.length - this.offset >= n) return;
-    let count = 1;
-    let size = first.length - this.offset;
-    while (size < n) size += chunks[count++]!.length;
-    const parts = chunks.slice(0, count);
-    parts[0] = first.subarray(this.offset);
-    chunks.splice(0, count, Buffer.concat(parts, size));
+    const joined = Buffer.allocUnsafe(n);
+    let filled = chunks[0]!.copy(joined, 0, this.offset);
+    let used = 1;
+    while (filled < n) {
+      const chunk = chunks[used]!;
+      const take = Math.min(chunk.length, n - filled);
+      chunk.copy(joined, filled, 0, take);
+      filled += take;
+      if (take < chunk.length) chunks[used] = chunk.subarray(take);
+      else used++;
+    }
+    chunks.splice(0, used, joined);
     this.offset = 0;
   }
 }

@@ -10,9 +10,11 @@
  * 2. Read backpressure: past {@link READ_BUFFER_LIMIT} buffered bytes the socket is
  *    paused (the kernel buffer fills and TCP slows the peer); a read that brings the
  *    buffer under the limit resumes it.
- * 3. Write backpressure: `pollWrite` accepts at most the room left under the socket's
- *    `writableHighWaterMark` — a *partial write*, like `write(2)` on a full socket
- *    buffer. With no room, WRITABLE is cleared and only `drain` sets it again.
+ * 3. Write backpressure: `pollWrite` accepts at most the room left under the write
+ *    window (`writeWindow`: the socket's `writableHighWaterMark` unless the owner
+ *    sets more) — a *partial write*, like `write(2)` on a full socket buffer. With no
+ *    room, WRITABLE is cleared and only `drain` sets it again (it comes: a full window
+ *    is at least the high-water mark, so `socket.write` said "wait for drain").
  *    (Rejected: accept everything, as `socket.write` would — memory then grows
  *    without bound under a slow reader and backpressure is a lie.)
  * 4. Closing: `close()` destroys the socket at once; it is idempotent, and every
@@ -44,6 +46,8 @@ export class PollStream implements AsyncRead, AsyncWrite {
   private finished = false;
   /** `data` events seen (tests and the mio lab count them). */
   chunksReceived = 0;
+  /** See `writeWindow`. */
+  private window: number;
 
   constructor(
     readonly socket: Socket,
@@ -55,7 +59,22 @@ export class PollStream implements AsyncRead, AsyncWrite {
     socket.on("close", this.onClose);
     socket.on("drain", this.onDrain);
     socket.on("finish", this.onFinish);
+    this.window = socket.writableHighWaterMark;
     if (connected) this.io.readiness = WRITABLE;
+  }
+
+  /**
+   * The most bytes writes may leave queued in the socket (invariant 3). A writer that
+   * batches — a peer's frame writer hands out 64 KiB at a time — widens it to its batch
+   * size, so that one batch is one write, not four 16 KiB ones. It is never below the
+   * socket's high-water mark: under it, a full window would not make `socket.write`
+   * ask for a `drain`, and a writer waiting for one would wait for ever.
+   */
+  get writeWindow(): number {
+    return this.window;
+  }
+  set writeWindow(bytes: number) {
+    this.window = Math.max(bytes, this.socket.writableHighWaterMark);
   }
 
   /** Readable now: bytes buffered, end of stream, or an error to report. */
@@ -97,7 +116,7 @@ export class PollStream implements AsyncRead, AsyncWrite {
     const socket = this.socket;
     if (this.shutdownStarted || socket.destroyed) throw new Error("write on a closed stream");
     if (bytes.length === 0) return 0;
-    const room = socket.writableHighWaterMark - socket.writableLength;
+    const room = this.window - socket.writableLength;
     if (room <= 0) {
       this.io.clearReady(WRITABLE);
       this.io.waitFor(WRITABLE, cx.waker);
@@ -117,7 +136,7 @@ export class PollStream implements AsyncRead, AsyncWrite {
   writeNow(bytes: Buffer): boolean {
     const socket = this.socket;
     if (this.failure !== null || this.shutdownStarted || socket.destroyed) return false;
-    if (bytes.length > socket.writableHighWaterMark - socket.writableLength) return false;
+    if (bytes.length > this.window - socket.writableLength) return false;
     if (bytes.length > 0) socket.write(bytes);
     return true;
   }
