@@ -177,6 +177,28 @@ describe("AskDeadlines", () => {
     deadlines.clear();
   });
 
+  it("one hanging ask does not keep 10,000 answered ones queued (before: all 10,001 stayed until its deadline)", () => {
+    const log: string[] = [];
+    const deadlines = new AskDeadlines();
+    const hanging = new Entry("hanging", log);
+    deadlines.add(hanging, 60_000);
+    let peak = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const e = new Entry(`e${i}`, log);
+      deadlines.add(e, 60_000);
+      e.waiting = false; // answered at once
+      deadlines.settled(e);
+      peak = Math.max(peak, deadlines.size);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * 1024 + 2);
+    expect(deadlines.size).toBeLessThanOrEqual(2 * 1024 + 2);
+    expect(log).toEqual([]); // nothing expired
+    hanging.waiting = false;
+    deadlines.settled(hanging);
+    expect(deadlines.size).toBe(0);
+    deadlines.clear();
+  });
+
   it("once nothing waits, its armed timer does not keep the process alive", () => {
     const t0 = performance.now();
     const out = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/ask-deadlines-idle.ts"], {

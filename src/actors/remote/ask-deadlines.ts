@@ -13,8 +13,10 @@
  *    fires after 1 ms) and goes round again until the head is due, as `hostTimeout`
  *    does (host-timeout.ts). An infinite timeout is never queued.
  * 3. Settled entries leave lazily: an entry that settled (reply, error, cancel) stays
- *    where it is until it reaches the head, and is dropped there without expiring.
- *    So the queue holds at most the span from the oldest waiting ask to the newest.
+ *    where it is until it reaches the head, and is dropped there without expiring —
+ *    or, once the settled ones behind the head outnumber the rest (past 1,024), all at
+ *    once. Without that sweep one ask left hanging for its 60 s would keep every ask
+ *    answered after it (tens of thousands a second) alive until its deadline.
  * 4. The timer keeps the process alive only while an entry waits (`ref` / `unref`,
  *    not clear and re-arm per ask): an idle peer holds the event loop no more than a
  *    settled `setTimeout` did.
@@ -31,6 +33,9 @@ export interface Expiring {
   expire(): void;
 }
 
+/** Settled entries behind the head that may wait for the head before a sweep (invariant 3). */
+const SWEEP_AFTER = 1024;
+
 export class AskDeadlines {
   private queue: Expiring[] = [];
   private head = 0;
@@ -38,6 +43,8 @@ export class AskDeadlines {
   /** The deadline the timer is armed for (Infinity: not armed). */
   private armedFor = Infinity;
   private refed = false;
+  /** Entries that settled behind the head since the last sweep (a trigger, not an exact count). */
+  private settledBehind = 0;
 
   /** Time `entry` out `timeoutMs` from now (never, for Infinity). */
   add(entry: Expiring, timeoutMs: number): void {
@@ -55,6 +62,14 @@ export class AskDeadlines {
   /** `entry` settled: if it is at the head, drop it and the settled entries behind it (invariant 3). */
   settled(entry: Expiring): void {
     if (this.queue[this.head] === entry) this.dropSettled();
+    else if (++this.settledBehind > SWEEP_AFTER && this.settledBehind * 2 > this.size) this.sweep();
+  }
+
+  /** Keep only the entries still waiting (in their order, so still sorted by deadline). */
+  private sweep(): void {
+    this.queue = this.queue.slice(this.head).filter((e) => e.waiting);
+    this.head = 0;
+    this.settledBehind = 0;
   }
 
   /** Forget every entry and the timer (the peer closed; its asks were failed). */
@@ -64,6 +79,7 @@ export class AskDeadlines {
     this.armedFor = Infinity;
     this.queue = [];
     this.head = 0;
+    this.settledBehind = 0;
   }
 
   /** Entries still queued (settled ones not yet dropped included). */
