@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { direction, speedWords } from "../src/labs/claims.js";
 import { stressNotice } from "../src/labs/ch1/stress.js";
-import { tenTasksNotices } from "../src/labs/ch1/ten-tasks.js";
+import { tenTasksNotices } from "../src/labs/ch1/ten-tasks-report.js";
 import { httpNotices } from "../src/labs/ch1/http-requests.js";
 import { outOfOrderNotices, type OutOfOrderRun } from "../src/labs/ch1/out-of-order.js";
 import { coffeeNotices } from "../src/labs/ch2/coffee.js";
@@ -176,7 +176,7 @@ describe("ch1 E1.6: which figure compares with the book's 1.99×", () => {
   it(
     "prints the in-children speed-up as the comparable one, and the " + "whole-program one with its start-up cost",
     async () => {
-      const { tenTasksBlocks } = await import("../src/labs/ch1/ten-tasks.js");
+      const { tenTasksBlocks } = await import("../src/labs/ch1/ten-tasks-report.js");
       const variant = (
         kind: "sleep" | "cpu",
         v: "sequential" | "processes" | "threads" | "async",

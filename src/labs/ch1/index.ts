@@ -14,7 +14,8 @@ import { outOfOrderBlocks, runOutOfOrder } from "./out-of-order.js";
 import { processBlocks, runEcho, runKill } from "./process-interaction.js";
 import { runCondvar, runCounters, sharedMemoryBlocks } from "./shared-memory.js";
 import { runStress, stressBlocks } from "./stress.js";
-import { runTenTasks, tenTasksBlocks } from "./ten-tasks.js";
+import { runTenTasks } from "./ten-tasks.js";
+import { tenTasksBlocks } from "./ten-tasks-report.js";
 import type { Chapter, Experiment } from "../types.js";
 
 const stress: Experiment = {
