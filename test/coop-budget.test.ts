@@ -29,6 +29,23 @@ describe.each(["live", "loops"])("the %s driver never starves the event loop", (
   });
 });
 
+/**
+ * How many polls ran between consecutive `setImmediate` turns, sampled at every turn
+ * of the event loop until `task` finished: what a budget per macrotask turn bounds.
+ */
+async function pollsPerImmediate(polls: () => number, task: { readonly finished: boolean }): Promise<number[]> {
+  const samples: number[] = [polls()];
+  await new Promise<void>((done) => {
+    const sample = (): void => {
+      samples.push(polls());
+      if (task.finished) done();
+      else setImmediate(sample);
+    };
+    setImmediate(sample);
+  });
+  return samples.slice(1).map((p, i) => p - samples[i]!);
+}
+
 describe("one budget per macrotask turn", () => {
   it.each(["live", "loops"])(
     "%s: drains started from microtasks share it — between two immediates " +
@@ -48,17 +65,7 @@ describe("one budget per macrotask turn", () => {
           }
         }),
       );
-      // Sample the poll count at every turn of the event loop until the spinner is done.
-      const samples: number[] = [polls];
-      await new Promise<void>((done) => {
-        const sample = (): void => {
-          samples.push(polls);
-          if (spinner.finished) done();
-          else setImmediate(sample);
-        };
-        setImmediate(sample);
-      });
-      const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
+      const perImmediate = await pollsPerImmediate(() => polls, spinner);
       expect(perImmediate.length).toBeGreaterThan(total / perTurn - 1);
       expect(Math.max(...perImmediate)).toBeLessThanOrEqual(perTurn);
       expect(polls).toBe(total);
@@ -87,16 +94,7 @@ describe("one time slice per macrotask turn", () => {
           }
         }),
       );
-      const samples: number[] = [polls];
-      await new Promise<void>((done) => {
-        const sample = (): void => {
-          samples.push(polls);
-          if (spinner.finished) done();
-          else setImmediate(sample);
-        };
-        setImmediate(sample);
-      });
-      const perImmediate = samples.slice(1).map((p, i) => p - samples[i]!);
+      const perImmediate = await pollsPerImmediate(() => polls, spinner);
       expect(polls).toBe(total);
       // 16 polls of ≥ 0.3 ms are past any 2 ms slice by the first clock read; without a
       // shared slice all 120 would run before the first immediate.
