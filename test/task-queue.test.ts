@@ -2,6 +2,7 @@
  * The live runtime's intrusive run queue (src/runtime/task-queue.ts): FIFO order,
  * its size, and no link left behind in a task that left it.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LiveRuntime, ready } from "../src/index.js";
 import { TaskQueue } from "../src/runtime/task-queue.js";
@@ -58,5 +59,31 @@ describe("TaskQueue", () => {
     );
     expect(await Promise.all(handles)).toEqual(order);
     expect(order).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+  });
+
+  it("matches an array model under any sequence of pushes and pops (emptied and refilled many times)", () => {
+    const pool = tasks(64);
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (ops) => {
+        const q = new TaskQueue();
+        const model: Task<unknown>[] = [];
+        for (const isPush of ops) {
+          if (isPush && model.length < pool.length) {
+            // A task is in at most one queue once: push only tasks not queued now.
+            const t = pool.find((p) => !model.includes(p))!;
+            q.push(t);
+            model.push(t);
+          } else {
+            const popped = q.pop();
+            expect(popped).toBe(model.shift());
+            if (popped !== undefined) expect(popped.nextQueued).toBeNull();
+          }
+          expect(q.size).toBe(model.length);
+        }
+        while (model.length > 0) expect(q.pop()).toBe(model.shift());
+        expect(q.pop()).toBeUndefined();
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
   });
 });

@@ -9,25 +9,45 @@
  * barrier's slow path and records one more old-to-new slot for the next scavenge
  * to visit — `perf` showed that path at ~8 % of the CPU time of the `spawn_many`
  * bench. Linked through the tasks, a push writes into the previous tail — usually
- * as young as the new task, no slot to record — and into the queue's own `tail`
- * field: still an old object, but the same slot every time. Measured against the
- * ring (CPU time per iteration, all executor cases warmed in each process, medians
- * of seven alternating runs, two sets): spawn_many −9 to −12 %, ping_pong −3 to
- * −6 %, the other cases within noise. The price is one field per task (8 bytes).
+ * as young as the new task. Measured against the ring (CPU time per iteration, all
+ * executor cases warmed in each process, medians of seven alternating runs, two
+ * sets): spawn_many −9 to −12 %, ping_pong −3 to −6 %, the other cases within
+ * noise. The price is one field per task (8 bytes).
+ *
+ * Why the two ends sit in a {@link QueueEnds} made afresh each time the queue goes
+ * from empty to non-empty, rather than in fields of the queue: the queue lives as
+ * long as the runtime, so it is old, and every push (`tail = task`) and every pop
+ * (`head = next`) would store a young task into an old object — the same write
+ * barrier slow path again, twice per task (`perf`: ~8 % of spawn_many's samples in
+ * `RecordWriteSaveFP`, called from the spawn loop and the drain). A `QueueEnds` is
+ * born when its first task is pushed, so it is as young as the tasks it points to,
+ * and the stores go through the barrier's fast path; only the store of the new
+ * `QueueEnds` into the queue is slow, once per busy period. Queues that never empty
+ * end up with an old `QueueEnds`, which costs no more than the fields did.
  *
  * Invariants:
  * 1. A task is in at most one queue at a time, once (task.ts: only IDLE → SCHEDULED
  *    pushes), so one link field per task is enough.
- * 2. `head` … `tail` are the queued tasks in push order, `length` of them; the link
- *    of `tail` is null, and so is the link of every task not in the queue — `pop`
+ * 2. `ends` is null exactly when the queue is empty. Otherwise `ends.head` …
+ *    `ends.tail` are the queued tasks in push order, `length` of them; the link of
+ *    `tail` is null, and so is the link of every task not in the queue — `pop`
  *    clears it, so a popped task keeps no other task alive.
  */
 import type { RunQueue } from "./run-queue.js";
 import type { Task } from "./task.js";
 
+/** The two ends of a non-empty queue (see the module doc for why they are an object of their own). */
+class QueueEnds {
+  head: Task<unknown>;
+  tail: Task<unknown>;
+  constructor(first: Task<unknown>) {
+    this.head = first;
+    this.tail = first;
+  }
+}
+
 export class TaskQueue implements RunQueue<Task<unknown>> {
-  private head: Task<unknown> | null = null;
-  private tail: Task<unknown> | null = null;
+  private ends: QueueEnds | null = null;
   private length = 0;
 
   get size(): number {
@@ -35,20 +55,27 @@ export class TaskQueue implements RunQueue<Task<unknown>> {
   }
 
   push(task: Task<unknown>): void {
-    const tail = this.tail;
-    if (tail === null) this.head = task;
-    else tail.nextQueued = task;
-    this.tail = task;
+    const ends = this.ends;
+    if (ends === null) {
+      this.ends = new QueueEnds(task);
+    } else {
+      ends.tail.nextQueued = task;
+      ends.tail = task;
+    }
     this.length++;
   }
 
   pop(): Task<unknown> | undefined {
-    const head = this.head;
-    if (head === null) return undefined;
+    const ends = this.ends;
+    if (ends === null) return undefined;
+    const head = ends.head;
     const next = head.nextQueued;
-    this.head = next;
-    if (next === null) this.tail = null;
-    else head.nextQueued = null;
+    if (next === null) {
+      this.ends = null;
+    } else {
+      ends.head = next;
+      head.nextQueued = null;
+    }
     this.length--;
     return head;
   }
