@@ -61,14 +61,16 @@ describe("TaskQueue", () => {
     expect(order).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
   });
 
-  it("matches an array model under any sequence of pushes and pops (emptied and refilled many times)", () => {
+  it("matches an array model under any pushes, pops and batch starts (emptied and refilled many times)", () => {
     const pool = tasks(64);
     fc.assert(
-      fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (ops) => {
+      fc.property(fc.array(fc.constantFrom("push", "pop", "startBatch"), { maxLength: 200 }), (ops) => {
         const q = new TaskQueue();
         const model: Task<unknown>[] = [];
-        for (const isPush of ops) {
-          if (isPush && model.length < pool.length) {
+        for (const op of ops) {
+          if (op === "startBatch") {
+            q.startBatch();
+          } else if (op === "push" && model.length < pool.length) {
             // A task is in at most one queue once: push only tasks not queued now.
             const t = pool.find((p) => !model.includes(p))!;
             q.push(t);

@@ -157,6 +157,7 @@ export class LiveRuntime implements TaskScheduler, Spawner {
     const report = this.onDetachedError;
     let untilClockCheck = turn.untilClockCheck;
     let polls = 0;
+    queue.startBatch?.();
     while (polls < budget) {
       const task = queue.pop();
       if (task === undefined) break;

@@ -16,6 +16,12 @@ export interface RunQueue<T> {
   /** The next item, or `undefined` when empty. */
   pop(): T | undefined;
   readonly size: number;
+  /**
+   * A driver is about to push and pop a batch (the live driver: at each drain). A
+   * hint a queue may use to lay out its memory for the batch (task-queue.ts); most
+   * ignore it.
+   */
+  startBatch?(): void;
 }
 
 export class RingQueue<T> implements RunQueue<T> {

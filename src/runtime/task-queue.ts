@@ -14,21 +14,23 @@
  * sets): spawn_many −9 to −12 %, ping_pong −3 to −6 %, the other cases within
  * noise. The price is one field per task (8 bytes).
  *
- * Why the two ends sit in a {@link QueueEnds} made afresh each time the queue goes
- * from empty to non-empty, rather than in fields of the queue: the queue lives as
- * long as the runtime, so it is old, and every push (`tail = task`) and every pop
- * (`head = next`) would store a young task into an old object — the same write
- * barrier slow path again, twice per task (`perf`: ~8 % of spawn_many's samples in
- * `RecordWriteSaveFP`, called from the spawn loop and the drain). A `QueueEnds` is
- * born when its first task is pushed, so it is as young as the tasks it points to,
- * and the stores go through the barrier's fast path; only the store of the new
- * `QueueEnds` into the queue is slow, once per busy period. Queues that never empty
- * end up with an old `QueueEnds`, which costs no more than the fields did.
+ * Why the two ends sit in a {@link QueueEnds} that each drain makes afresh
+ * (`startBatch`), rather than in fields of the queue: the queue lives as long as
+ * the runtime, so it is old, and every push (`tail = task`) and pop (`head = next`)
+ * would store a young task into an old object — the write barrier's slow path
+ * again, twice per task (`perf`: ~8 % of spawn_many's samples in
+ * `RecordWriteSaveFP`, from the spawn loop and the drain). A `QueueEnds` made when
+ * the drain starts is as young as the tasks the drain spawns and wakes, so those
+ * stores take the barrier's fast path; only the store of the new `QueueEnds` into
+ * the queue is slow, once per drain. Not one per refill: a chain of tasks that each
+ * spawn the next empties and refills the queue at every task, and a new `QueueEnds`
+ * each time cost chained_spawn 12 %. Pushes from outside any drain (timers, I/O) may
+ * find an old `QueueEnds`; they cost what the queue's own fields did.
  *
  * Invariants:
  * 1. A task is in at most one queue at a time, once (task.ts: only IDLE → SCHEDULED
  *    pushes), so one link field per task is enough.
- * 2. `ends` is null exactly when the queue is empty. Otherwise `ends.head` …
+ * 2. `ends.head` is null exactly when the queue is empty. Otherwise `ends.head` …
  *    `ends.tail` are the queued tasks in push order, `length` of them; the link of
  *    `tail` is null, and so is the link of every task not in the queue — `pop`
  *    clears it, so a popped task keeps no other task alive.
@@ -36,46 +38,45 @@
 import type { RunQueue } from "./run-queue.js";
 import type { Task } from "./task.js";
 
-/** The two ends of a non-empty queue (see the module doc for why they are an object of their own). */
+/** The two ends of the queue (see the module doc for why they are an object of their own). */
 class QueueEnds {
-  head: Task<unknown>;
-  tail: Task<unknown>;
-  constructor(first: Task<unknown>) {
-    this.head = first;
-    this.tail = first;
-  }
+  constructor(
+    public head: Task<unknown> | null,
+    public tail: Task<unknown> | null,
+  ) {}
 }
 
 export class TaskQueue implements RunQueue<Task<unknown>> {
-  private ends: QueueEnds | null = null;
+  private ends = new QueueEnds(null, null);
   private length = 0;
 
   get size(): number {
     return this.length;
   }
 
+  /** A drain begins: move the ends into a new (young) object; see the module doc. */
+  startBatch(): void {
+    const old = this.ends;
+    this.ends = new QueueEnds(old.head, old.tail);
+  }
+
   push(task: Task<unknown>): void {
     const ends = this.ends;
-    if (ends === null) {
-      this.ends = new QueueEnds(task);
-    } else {
-      ends.tail.nextQueued = task;
-      ends.tail = task;
-    }
+    const tail = ends.tail;
+    if (tail === null) ends.head = task;
+    else tail.nextQueued = task;
+    ends.tail = task;
     this.length++;
   }
 
   pop(): Task<unknown> | undefined {
     const ends = this.ends;
-    if (ends === null) return undefined;
     const head = ends.head;
+    if (head === null) return undefined;
     const next = head.nextQueued;
-    if (next === null) {
-      this.ends = null;
-    } else {
-      ends.head = next;
-      head.nextQueued = null;
-    }
+    ends.head = next;
+    if (next === null) ends.tail = null;
+    else head.nextQueued = null;
     this.length--;
     return head;
   }
