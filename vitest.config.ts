@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // fast-check's size for every property test (see the file for why).
+    setupFiles: ["test/fast-check-setup.ts"],
     // Forks, not threads: several suites spawn worker_threads and child processes of their own.
     pool: "forks",
     // Two files at a time on a 2-core machine (vitest's default is cores − 1, i.e. one):
