@@ -1,15 +1,18 @@
 /**
- * Real-time timers for the live driver: one `TimerHeap`, one Node timer.
+ * Real-time timers for the live driver: one `TimerBuckets`, one Node timer.
  *
- * Invariant: a Node timer is armed iff the heap is non-empty, for (about) the
- * earliest deadline. So 10,000 sleeping tasks cost one Node timer, and a runtime
- * whose last sleep was cancelled holds no handle — the process can exit.
+ * Invariant: a Node timer is armed iff a timer is registered, for (about) the
+ * earliest deadline, rounded up to its millisecond (timer-buckets.ts). So 10,000
+ * sleeping tasks cost one Node timer, and a runtime whose last sleep was cancelled
+ * holds no handle — the process can exit.
  *
  * A timer never fires before its deadline (`sleep(ms)` waits at least `ms`, as tokio's
  * does). Node fires by the event loop's cached millisecond clock, which may lag
  * `performance.now()`, so its timer can come back before the earliest deadline by our
- * clock: then nothing is due yet, and it re-arms for the rest (the price is up to
- * ~1 ms of lateness; firing "close enough" entries early would break the promise).
+ * clock: then nothing is due yet, and it re-arms for the rest (firing "close enough"
+ * entries early would break the promise). Deadlines are rounded up to the next whole
+ * millisecond, so a timer comes back up to ~1 ms after its deadline, plus Node's own
+ * lag — as tokio's timer wheel, whose slots are 1 ms, rounds up too.
  *
  * Cancelling the earliest entry does not re-arm: the armed timer fires a little
  * early, finds nothing due, and re-arms. That trades one spurious wake-up for not
@@ -22,16 +25,16 @@
  */
 import type { TimerEntry, Timers } from "../futures/poll.js";
 import { MAX_TIMER_DELAY_MS } from "./host-timeout.js";
-import { TimerHeap } from "./timer-heap.js";
+import { TimerBuckets } from "./timer-buckets.js";
 
 export class LiveTimers implements Timers {
-  private readonly heap = new TimerHeap();
+  private readonly buckets = new TimerBuckets();
   private handle: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
 
   /** Number of registered timers (for stats and tests). */
   get size(): number {
-    return this.heap.size;
+    return this.buckets.size;
   }
 
   now(): number {
@@ -39,35 +42,32 @@ export class LiveTimers implements Timers {
   }
 
   register(entry: TimerEntry): void {
-    this.heap.push(entry);
-    if (entry.deadline < this.armedFor) this.arm(entry.deadline);
+    this.buckets.push(entry);
+    const key = Math.ceil(entry.deadline);
+    // `this.handle === null`: the first timer, or one that is as far off as `Infinity`.
+    if (key < this.armedFor || this.handle === null) this.arm(key);
   }
 
   cancel(entry: TimerEntry): void {
-    this.heap.remove(entry);
-    if (this.heap.size === 0) this.disarm();
+    this.buckets.remove(entry);
+    if (this.buckets.size === 0) this.disarm();
   }
 
   private readonly fire = (): void => {
     this.handle = null;
     this.armedFor = Infinity;
-    const due = performance.now();
-    const heap = this.heap;
-    let top = heap.peek();
-    while (top !== undefined && top.deadline <= due) {
-      heap.pop();
-      top.waker?.wake();
-      top = heap.peek();
-    }
-    if (top !== undefined) this.arm(top.deadline);
+    const buckets = this.buckets;
+    buckets.fireDue(performance.now());
+    if (buckets.size > 0) this.arm(buckets.earliest());
   };
 
-  private arm(deadline: number): void {
+  /** Arm the Node timer for `key`, a whole millisecond of `performance.now()`'s clock. */
+  private arm(key: number): void {
     if (this.handle !== null) clearTimeout(this.handle);
-    this.armedFor = deadline;
+    this.armedFor = key;
     // Rounded up: Node counts whole milliseconds and drops the fraction, which would
     // bring the timer back a fraction early and cost a second, 1 ms arm.
-    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.ceil(deadline - performance.now())));
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.ceil(key - performance.now())));
     this.handle = setTimeout(this.fire, delay);
   }
 
