@@ -16,52 +16,27 @@
  * Exit codes: 0 success · 1 an experiment failed · 2 bad usage · 130 interrupted by
  * SIGINT · 143 stopped by SIGTERM.
  */
-import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import chalk from "chalk";
 import { Command, CommanderError, Option } from "commander";
-import { findSuite, suites } from "../bench/index.js";
-import type { BenchRow } from "../bench/types.js";
+import { suites } from "../bench/index.js";
 import { chapters } from "../src/labs/index.js";
+import { UsageError } from "../src/labs/types.js";
+import { addBenchCommand } from "./bench-command.js";
+import { addChapterCommand } from "./chapter-command.js";
 import {
-  UsageError,
-  type Chapter,
-  type Experiment,
-  type ExperimentResult,
-  type LabOptions,
-} from "../src/labs/types.js";
-import { CHAPTER_OPTION_RULES, optionParser } from "./chapter-options.js";
-import { listOf, parseBenchTime, parseSeed, parseTimeScale, parseTracePath } from "./options.js";
-import { benchTable } from "./render/bench.js";
-import { renderBlocks, renderHeading } from "./render/report.js";
-import { renderTable } from "./render/table.js";
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TERMINATED,
+  EXIT_USAGE,
+  type GlobalOptions,
+  type Io,
+} from "./command-kit.js";
+import { parseSeed, parseTimeScale, parseTracePath } from "./options.js";
 import { DEFAULT_WIDTH, terminalWidth, wrapLine } from "./render/width.js";
 import { packageVersion } from "./version.js";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
-/** Stopped by SIGTERM (128 + 15), after the experiment shut down gracefully. */
-export const EXIT_TERMINATED = 143;
-
-interface GlobalOptions {
-  json?: boolean;
-  color: boolean;
-  seed: number;
-  timeScale: number;
-  driver: "sim" | "live";
-  trace?: string;
-}
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Transient progress (which contender, which round): shown only on a terminal. */
-  progress?: (text: string) => void;
-  /** Widest line the renderers may print. */
-  width?: number;
-}
+export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, type Io } from "./command-kit.js";
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t + "\n"),
@@ -73,15 +48,6 @@ const defaultIo: Io = {
 
 function validNames(): string {
   return ["list", "bench", "help", ...chapters.map((c) => c.id)].join(", ");
-}
-
-function usage(message: string): never {
-  throw new UsageError(message);
-}
-
-/** `--name` for commander's attribute name (`untilSignal` → `--until-signal`). */
-function flagOf(attribute: string): string {
-  return "--" + attribute.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 }
 
 /** Build the commander program. Exposed for tests. */
@@ -168,184 +134,6 @@ function listJson(): unknown {
     })),
     bench: suites.map((s) => ({ id: s.id, summary: s.summary, cases: s.cases })),
   };
-}
-
-function addBenchCommand(program: Command, io: Io): void {
-  const allCases = [...new Set(suites.flatMap((s) => s.cases))];
-  program
-    .command("bench")
-    .description("run the microbenchmarks (tinybench; peers in the same process; ratios printed)")
-    .argument("[suites...]", `suite(s) to run: ${suites.map((s) => s.id).join(", ")} (default: all)`)
-    .option("--time <ms>", "measuring time per case and subject after warm-up, 1 to 60000 ms", parseBenchTime, 500)
-    .option("--case <names>", "only these cases (comma-separated)", listOf(allCases))
-    .action(async function (this: Command, names: string[]) {
-      const g = this.optsWithGlobals() as GlobalOptions & { time: number; case?: string[] };
-      const valid = suites.map((s) => s.id).join(", ");
-      const chosen =
-        names.length === 0
-          ? suites
-          : names.map((n) => findSuite(n) ?? usage(`unknown bench suite '${n}' (valid: ${valid})`));
-      const cases = g.case ?? [];
-      for (const c of cases) {
-        if (!chosen.some((s) => s.cases.includes(c))) {
-          const valid = [...new Set(chosen.flatMap((s) => s.cases))].join(", ");
-          usage(`unknown case '${c}' for ${chosen.map((s) => s.id).join(", ")} (valid: ${valid})`);
-        }
-      }
-      // Which machine the figures came from: ratios between runtimes move with the CPU.
-      const machine = { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, node: process.version };
-      const results: { suite: string; machine: typeof machine; rows: BenchRow[] }[] = [];
-      const progress = (line: string): void => (g.json ? undefined : io.progress?.(chalk.dim(line)));
-      for (const entry of chosen) {
-        progress(`running lab bench ${entry.id}…`);
-        const suite = await entry.load();
-        const rows = await suite.run({
-          time: g.time,
-          cases: cases.filter((c) => entry.cases.includes(c)),
-          seed: g.seed,
-          log: progress,
-          warn: (line) => io.err(line),
-        });
-        results.push({ suite: entry.id, machine, rows });
-        if (!g.json) io.out(renderTable(benchTable(entry.id, rows), io.width ?? DEFAULT_WIDTH));
-      }
-      if (!g.json) io.out(chalk.dim(`machine: ${machine.cpu} · ${machine.cores} cores · Node ${machine.node}`));
-      if (g.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
-    });
-}
-
-/**
- * Refuse options that none of the chosen experiments read, naming the ones that do.
- * Only options typed on the command line count (defaults are not "given").
- */
-function checkOptionsApply(cmd: Command, chapter: Chapter, picked: Experiment[]): void {
-  const ids = new Set(picked.map((e) => e.id));
-  for (const [attribute, rule] of Object.entries(CHAPTER_OPTION_RULES[chapter.id] ?? {})) {
-    if (cmd.getOptionValueSource(attribute) !== "cli") continue;
-    if (rule.experiments.some((id) => ids.has(id))) continue;
-    const flag = flagOf(attribute);
-    const readers = rule.experiments.map((id) => `${chapter.id} ${id}`).join(", ");
-    usage(`${flag} is read only by ${readers}; name it: lab ${chapter.id} ${rule.experiments[0]} ${flag} …`);
-  }
-  if (cmd.getOptionValueSourceWithGlobals("trace") === "cli" && !picked.some((e) => e.recordsTrace)) {
-    const those = chapters.flatMap((c) => c.experiments.filter((e) => e.recordsTrace).map((e) => `${c.id} ${e.id}`));
-    usage(`--trace: none of these experiments records a trace (those that do: ${those.join(", ") || "none"})`);
-  }
-  if (cmd.getOptionValueSourceWithGlobals("driver") === "cli" && !picked.some((e) => e.usesDriver)) {
-    const users = chapters.flatMap((c) => c.experiments.filter((e) => e.usesDriver).map((e) => `${c.id} ${e.id}`));
-    const those = users.join(", ") || "none";
-    usage(
-      `--driver applies to experiments that use a runtime driver, and none of these does (those that do: ${those})`,
-    );
-  }
-}
-
-function addChapterCommand(
-  program: Command,
-  chapter: Chapter,
-  io: Io,
-  setExit: (code: number) => void,
-  signal: AbortSignal,
-): void {
-  const cmd = program
-    .command(chapter.id)
-    .description(chapter.title)
-    .argument(
-      "[experiments...]",
-      `which experiments: ${chapter.experiments.map((e) => e.id).join(", ")} (default: all that run by default)`,
-    );
-  for (const o of chapter.options ?? []) {
-    const opt = new Option(o.flags, o.description);
-    if (o.default !== undefined) opt.default(o.default);
-    const parse = opt.isBoolean() ? undefined : optionParser(chapter.id, opt.attributeName());
-    if (parse) opt.argParser(parse);
-    cmd.addOption(opt);
-  }
-  cmd.action(async function (this: Command, names: string[]) {
-    const g = this.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-    const valid = chapter.experiments.map((e) => e.id).join(", ");
-    const picked =
-      names.length === 0
-        ? chapter.experiments.filter((e) => e.default !== false)
-        : names.map(
-            (n) =>
-              chapter.experiments.find((e) => e.id === n) ??
-              usage(`unknown experiment '${n}' in ${chapter.id} (valid: ${valid})`),
-          );
-    checkOptionsApply(this, chapter, picked);
-    const width = io.width ?? DEFAULT_WIDTH;
-    const extra: LabOptions["extra"] = {};
-    for (const [k, v] of Object.entries(this.opts())) extra[k] = v as string | boolean | undefined;
-    const options: LabOptions = {
-      seed: g.seed,
-      timeScale: g.timeScale,
-      driver: g.driver,
-      extra,
-      log: (line) => (g.json ? undefined : io.out(chalk.dim(wrapLine(line, width, "    ").join("\n")))),
-      signal,
-    };
-    const done: { id: string; title: string; book?: string; result: ExperimentResult }[] = [];
-    let failed = false;
-    for (const e of picked) {
-      if (signal.aborted) break;
-      if (!g.json) io.out(renderHeading(e, width) + "\n");
-      let result: ExperimentResult;
-      try {
-        result = await e.run(options);
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        failed = true;
-        io.err(
-          `${chalk.red("✗")} ${chapter.id} ${e.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        continue;
-      }
-      done.push({ id: e.id, title: e.title, ...(e.book ? { book: e.book } : {}), result });
-      if (!g.json) io.out(renderBlocks(result, width) + "\n");
-    }
-    const usesDriver = picked.some((e) => e.usesDriver);
-    if (g.json) {
-      io.out(
-        JSON.stringify(
-          {
-            chapter: chapter.id,
-            seed: g.seed,
-            timeScale: g.timeScale,
-            ...(usesDriver ? { driver: g.driver } : {}),
-            experiments: done.map((d) => ({ id: d.id, title: d.title, book: d.book, blocks: d.result.blocks })),
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      const driver = usesDriver ? ` · driver ${g.driver}` : "";
-      io.out(
-        chalk.dim(
-          `time scale ${g.timeScale} (book 1 s = ${+(1000 * g.timeScale).toFixed(3)} ms) · seed ${g.seed}${driver}`,
-        ),
-      );
-    }
-    if (g.trace) writeTrace(g.trace, done, g.json === true, io);
-    if (failed) setExit(EXIT_FAILED);
-  });
-}
-
-function writeTrace(path: string, done: { result: ExperimentResult }[], json: boolean, io: Io): void {
-  const events = done.flatMap((d, i) => traceEvents(d.result.trace, i + 1));
-  if (events.length === 0) {
-    io.err(`no experiment in this run recorded a trace; ${path} not written`);
-    return;
-  }
-  writeFileSync(path, JSON.stringify({ traceEvents: events, displayTimeUnit: "ms" }));
-  if (!json) io.out(`trace written to ${path} (${events.length} events) — open it in https://ui.perfetto.dev`);
-}
-
-/** Events of one experiment's trace, moved to their own process id so several experiments share a file. */
-function traceEvents(trace: unknown, pid: number): Record<string, unknown>[] {
-  if (trace === undefined || trace === null) return [];
-  const events = Array.isArray(trace) ? trace : ((trace as { traceEvents?: unknown[] }).traceEvents ?? []);
-  return events.map((e) => ({ ...(e as Record<string, unknown>), pid }));
 }
 
 /** The options a command accepts, its own and the global ones, for "unknown option" messages. */
