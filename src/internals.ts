@@ -21,6 +21,8 @@ export { Sleep } from "./futures/sleep.js";
 export { RingQueue } from "./runtime/run-queue.js";
 export type { RunQueue } from "./runtime/run-queue.js";
 export { TimerHeap } from "./runtime/timer-heap.js";
+export { TimerBuckets } from "./runtime/timer-buckets.js";
+export { TaskQueue } from "./runtime/task-queue.js";
 export { LiveTimers } from "./runtime/live-timers.js";
 export * as config from "./runtime/config.js";
 export { Task } from "./runtime/task.js";

@@ -52,6 +52,7 @@ export interface Timers {
 
 /** One pending timer. Owned by the future that registered it; the timer structure keeps `slot`. */
 export interface TimerEntry {
+  /** When it is due, on the driver's clock. Changed only while not registered: the structure files it by it. */
   deadline: number;
   waker: Waker | null;
   /** Position inside the timer structure, -1 when not registered. Only the structure writes it. */
