@@ -36,6 +36,7 @@
  *    (the slot is cleared), so a cancelled entry is never woken.
  */
 import type { TimerEntry } from "../futures/poll.js";
+import { EventHeap } from "./event-heap.js";
 
 /** The entries of one millisecond; a cancelled one leaves a null behind until `compact`. */
 class Bucket {
@@ -71,8 +72,8 @@ function keyOf(entry: TimerEntry): number {
 
 export class TimerBuckets {
   private readonly buckets = new Map<number, Bucket>();
-  /** Min-heap of bucket keys, stale ones included (invariant 2). */
-  private keys: number[] = [];
+  /** The bucket keys, stale ones included (invariant 2), earliest first. */
+  private keys = new EventHeap();
   private stale = 0;
   private count = 0;
   /**
@@ -90,10 +91,10 @@ export class TimerBuckets {
   /** The earliest key with a live entry (the time to arm a timer for), or `Infinity`. */
   earliest(): number {
     const keys = this.keys;
-    while (keys.length > 0) {
-      const key = keys[0]!;
+    while (keys.size > 0) {
+      const key = keys.peekTime();
       if (this.buckets.has(key)) return key;
-      this.popKey();
+      keys.pop();
       this.stale--;
     }
     return Infinity;
@@ -129,8 +130,8 @@ export class TimerBuckets {
   /** Wake every entry due at `now` (invariant 3). */
   fireDue(now: number): void {
     const keys = this.keys;
-    while (keys.length > 0 && keys[0]! <= now) {
-      const key = this.popKey();
+    while (keys.peekTime() <= now) {
+      const key = keys.pop();
       const bucket = this.buckets.get(key);
       if (bucket === undefined) {
         this.stale--;
@@ -155,7 +156,7 @@ export class TimerBuckets {
   private open(key: number): Bucket {
     const bucket = new Bucket(key);
     this.buckets.set(key, bucket);
-    this.pushKey(key);
+    this.keys.push(key, key);
     return bucket;
   }
 
@@ -168,42 +169,9 @@ export class TimerBuckets {
 
   /** Rebuild `keys` from the live buckets (invariant 2). */
   private sweep(): void {
-    const keys = [...this.buckets.keys()].sort((a, b) => a - b); // sorted is a valid min-heap
+    const keys = new EventHeap();
+    for (const key of this.buckets.keys()) keys.push(key, key);
     this.keys = keys;
     this.stale = 0;
-  }
-
-  private pushKey(key: number): void {
-    const keys = this.keys;
-    let i = keys.length;
-    keys.push(key);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = keys[parent]!;
-      if (above <= key) break;
-      keys[i] = above;
-      i = parent;
-    }
-    keys[i] = key;
-  }
-
-  private popKey(): number {
-    const keys = this.keys;
-    const top = keys[0]!;
-    const last = keys.pop()!;
-    const n = keys.length;
-    if (n === 0) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const child = r < n && keys[r]! < keys[l]! ? r : l;
-      if (keys[child]! >= last) break;
-      keys[i] = keys[child]!;
-      i = child;
-    }
-    keys[i] = last;
-    return top;
   }
 }

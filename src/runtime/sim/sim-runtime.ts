@@ -63,7 +63,7 @@ import { RunCounters, type SchedulerReport } from "../scheduler-report.js";
 import type { JoinHandle, SpawnOptions, Task, TaskScheduler } from "../task.js";
 import { TraceRecorder } from "../trace.js";
 import { DeferredPushes } from "./deferred-pushes.js";
-import { EventHeap } from "./event-heap.js";
+import { EventHeap } from "../event-heap.js";
 import { SimClock } from "./sim-clock.js";
 import { workerNames, type MultiQueueOptions, type SimObserver } from "./sim-options.js";
 

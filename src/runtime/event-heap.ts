@@ -1,5 +1,6 @@
 /**
- * The sim driver's agenda: a binary min-heap of (virtual time, sequence, payload).
+ * A binary min-heap of (time, sequence, payload), all numbers: the sim driver's
+ * agenda, and the live timers' list of milliseconds that have a bucket.
  *
  * Invariant: entries pop in (time, sequence) order, and sequence numbers are handed
  * out in push order — so two events at the same virtual time run in the order they
