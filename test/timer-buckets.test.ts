@@ -159,4 +159,29 @@ describe("TimerBuckets", () => {
     expect((buckets as unknown as { keys: { size: number } }).keys.size).toBeLessThanOrEqual(65);
     expect(buckets.earliest()).toBe(Infinity);
   });
+
+  it("a waker that throws stops the walk, but the timers after it fire on the next call", () => {
+    const buckets = new TimerBuckets();
+    const woken: string[] = [];
+    const entry = (deadline: number, wake: () => void): TimerEntry => ({
+      deadline,
+      slot: -1,
+      waker: { wake },
+    });
+    const a = entry(1.5, () => woken.push("a"));
+    const bad = entry(1.5, () => {
+      throw new Error("waker failed");
+    });
+    const b = entry(1.75, () => woken.push("b"));
+    const c = entry(2, () => woken.push("c"));
+    for (const e of [a, bad, b, c]) buckets.push(e);
+    expect(() => buckets.fireDue(3)).toThrow("waker failed");
+    expect(woken).toEqual(["a"]);
+    expect(buckets.size).toBe(2);
+    buckets.remove(c); // still cancellable
+    buckets.fireDue(3);
+    expect(woken).toEqual(["a", "b"]);
+    expect(buckets.size).toBe(0);
+    expect(buckets.earliest()).toBe(Infinity);
+  });
 });

@@ -57,8 +57,12 @@ export class LiveTimers implements Timers {
     this.handle = null;
     this.armedFor = Infinity;
     const buckets = this.buckets;
-    buckets.fireDue(performance.now());
-    if (buckets.size > 0) this.arm(buckets.earliest());
+    try {
+      buckets.fireDue(performance.now());
+    } finally {
+      // Also when a waker threw: the timers after it must still have a Node timer.
+      if (buckets.size > 0) this.arm(buckets.earliest());
+    }
   };
 
   /** Arm the Node timer for `key`, a whole millisecond of `performance.now()`'s clock. */

@@ -137,8 +137,20 @@ export class TimerBuckets {
         this.stale--;
         continue;
       }
-      const entries = bucket.entries;
-      bucket.firing = true;
+      this.walk(bucket);
+    }
+  }
+
+  /**
+   * Wake a due bucket's entries in registration order (invariant 3). A wake that
+   * throws stops the walk and the throw goes on to the caller, but the entries after
+   * it are not lost: the bucket's key goes back, so the next call wakes them.
+   */
+  private walk(bucket: Bucket): void {
+    const entries = bucket.entries;
+    bucket.firing = true;
+    let walked = false;
+    try {
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
         if (entry === null || entry === undefined) continue;
@@ -148,8 +160,15 @@ export class TimerBuckets {
         bucket.live--;
         entry.waker?.wake();
       }
-      this.buckets.delete(key);
-      if (this.last === bucket) this.last = null;
+      walked = true;
+    } finally {
+      bucket.firing = false;
+      if (walked || bucket.live === 0) {
+        this.buckets.delete(bucket.key);
+        if (this.last === bucket) this.last = null;
+      } else {
+        this.keys.push(bucket.key, bucket.key);
+      }
     }
   }
 
