@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ActorSystem } from "../src/actors/system.js";
 import type { ActorRef } from "../src/actors/actor.js";
-import type { Mailbox } from "../src/actors/mailbox.js";
+import { Mailbox } from "../src/actors/mailbox.js";
 import { BaseFuture } from "../src/futures/base-future.js";
 import type { Co } from "../src/futures/generator-future.js";
 import { PENDING, type Context, type Poll, type Waker } from "../src/futures/poll.js";
@@ -151,5 +151,30 @@ describe("bounded mailbox: send / ask / give up, against a model", () => {
       }),
       { numRuns: 200, seed: 16 },
     );
+  });
+});
+
+describe("Mailbox.offer against its capacity and close", () => {
+  it("takes up to the capacity (a fractional one rounds up), none once closed", () => {
+    const offers = (m: Mailbox<number>, n: number) => Array.from({ length: n }, (_, i) => m.offer(i));
+    expect(offers(new Mailbox<number>(2), 3)).toEqual([true, true, false]);
+    expect(offers(new Mailbox<number>(2.5), 4)).toEqual([true, true, true, false]);
+    const bounded = new Mailbox<number>(1);
+    expect(offers(bounded, 2)).toEqual([true, false]);
+    expect(bounded.take()).toBe(0);
+    expect(bounded.offer(7)).toBe(true); // room again after a take
+    const huge = new Mailbox<number>(2 ** 40);
+    expect(offers(huge, 5000).every(Boolean)).toBe(true);
+    const open = new Mailbox<number>();
+    expect(offers(open, 100_000).every(Boolean)).toBe(true);
+    expect(open.size).toBe(100_000);
+    open.close(false);
+    expect(open.offer(1)).toBe(false);
+    expect(open.offerPriority(1)).toBe(false);
+    expect(open.size).toBe(100_000); // not dropped: a stop drains what was queued
+    const killed = new Mailbox<number>(3);
+    offers(killed, 2);
+    expect(killed.close(true)).toEqual([0, 1]);
+    expect(killed.offer(1)).toBe(false);
   });
 });

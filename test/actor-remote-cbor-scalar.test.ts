@@ -98,6 +98,20 @@ describe("readScalar reads what cborg's decode reads, or leaves it to cborg", ()
     );
   });
 
+  it("every one-byte payload (its table): cborg's value, or left to cborg", () => {
+    for (let byte = 0; byte < 256; byte++) {
+      const padded = Uint8Array.of(0xff, byte, 0xff);
+      const out = readScalar(padded, 1, 2);
+      if (out !== NOT_SCALAR) expect({ value: out }).toEqual(decoded(Uint8Array.of(byte)));
+    }
+    // The one-byte items it must read by hand, not leave to cborg: small integers, booleans, null, undefined, "".
+    expect(
+      [0x00, 0x17, 0x20, 0x37, 0xf4, 0xf5, 0xf6, 0xf7, 0x60].map((b) => readScalar(Uint8Array.of(b), 0, 1)),
+    ).toEqual([0, 23, -1, -24, false, true, null, undefined, ""]);
+    // Containers are fresh objects per decode: never shared from a table.
+    for (const b of [0x80, 0xa0]) expect(readScalar(Uint8Array.of(b), 0, 1)).toBe(NOT_SCALAR);
+  });
+
   it("reads every scalar it writes, in place", () => {
     for (const v of [...EDGES.filter((n) => (n < 0 ? -1 - n : n) < 2 ** 32), "get", "", true, false, null, undefined]) {
       const b = encode(v);

@@ -15,6 +15,8 @@ import { decode, encode } from "cborg";
 import { describe, expect, it } from "vitest";
 import { BATCH_BYTES, FrameWriter } from "../src/actors/remote/frame-writer.js";
 import { RemoteError } from "../src/actors/remote/remote-errors.js";
+import { RemoteRef } from "../src/actors/remote/remote-ref.js";
+import { service } from "../src/actors/remote/service-map.js";
 import { decodePayload, encodeFrame, encodePayload, FrameReader } from "../src/actors/remote/wire.js";
 
 /** Values CBOR carries (wire.ts lists the shapes), some large enough to cross a batch. */
@@ -180,5 +182,26 @@ describe("decodePayload agrees with cborg's decode", () => {
       }),
       { seed: 1519, numRuns: 120 },
     );
+  });
+});
+
+describe("service ids past 2^31 (most of them) on the tell path", () => {
+  it("a RemoteRef's tell writes the frame encodeFrame writes for the u32 id", () => {
+    const svc = service<unknown, unknown>("test", "Wider");
+    expect(svc.id).toBeGreaterThan(2 ** 31); // carried as the negative int32 with the same bits
+    const writer = new FrameWriter(1 << 20);
+    const channel = {
+      name: "fake",
+      askTimeoutMs: 1000,
+      writeValue: (id: number, correlation: number, v: unknown, name: string) =>
+        writer.appendValue(id, correlation, v, name),
+    };
+    const ref = new RemoteRef(channel as never, svc);
+    for (const v of [1, "get", { a: [1, 2] }]) ref.tell(v);
+    const expected = [1, "get", { a: [1, 2] }].map((v) => encodeFrame(svc.id, 0, encodePayload(v)));
+    expect(hex(writer.take()!)).toBe(hex(Buffer.concat(expected)));
+    const reader = new FrameReader();
+    reader.push(Buffer.concat(expected));
+    expect(reader.next()!.service).toBe(svc.id); // read back as the u32 the receiver's services are keyed by
   });
 });

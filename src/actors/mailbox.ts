@@ -38,6 +38,13 @@ export class Mailbox<M> {
   closed = false;
   /** The priority lane (invariant 4), null until first used. */
   private urgent: Mailbox<M> | null = null;
+  /**
+   * What `offer` compares the length with: the capacity as a small integer (an
+   * unbounded mailbox's Infinity is a boxed double), and 0 once closed — one test
+   * instead of two on the hot path of every tell (~4 % of a burst of remote tells'
+   * receiving side). A capacity past 2^30 - 1 is that: no ring that large can exist.
+   */
+  private limit: number;
 
   constructor(readonly capacity: number = Infinity) {
     if (!(capacity >= 1)) throw new RangeError(`mailbox capacity must be >= 1, got ${capacity}`);
@@ -45,6 +52,7 @@ export class Mailbox<M> {
     // actor must stay cheap (a ring sized to the capacity up front cost 8 KiB each).
     this.buffer = new Array(MAILBOX_INITIAL_CAPACITY);
     this.mask = MAILBOX_INITIAL_CAPACITY - 1;
+    this.limit = Math.min(Math.ceil(capacity), 0x3fff_ffff);
   }
 
   /** Messages queued in the normal lane. */
@@ -71,7 +79,7 @@ export class Mailbox<M> {
   /** Queue `message` unless full or closed; false means it was not queued. The hot path of `tell`. */
   offer(message: M): boolean {
     const length = this.length;
-    if (length >= this.capacity || this.closed) return false;
+    if (length >= this.limit) return false;
     if (length === this.buffer.length) this.grow();
     this.buffer[(this.head + length) & this.mask] = message;
     this.length = length + 1;
@@ -130,6 +138,7 @@ export class Mailbox<M> {
   /** Close: no more offers; drop what is queued (a kill) if `drop`. Wakes every waiting sender so it sees `closed`. */
   close(drop: boolean): M[] {
     this.closed = true;
+    this.limit = 0;
     const dropped: M[] = [];
     if (drop) {
       for (let m = this.take(); m !== undefined; m = this.take()) dropped.push(m);
