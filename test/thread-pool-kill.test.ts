@@ -1,13 +1,24 @@
 /**
  * A worker killed at the wrong moment must lose no task (hand.ts, dead-worker.ts): the
  * two deterministic tests put the pool in the state a kill leaves at the worst instant,
- * through the pool's own shared views; the stress test kills workers during floods.
+ * through the pool's own shared views; the stress test kills workers during floods; and
+ * the task table's claim, which names the owner (and respects a pin) in one CAS.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { JoinError } from "../src/runtime/task.js";
 import { seededRandom } from "../src/runtime/rng.js";
 import { WorkerDiedError, type PoolHandle } from "../src/runtime/threads/pool-handle.js";
-import type { PoolViews } from "../src/runtime/threads/pool-memory.js";
+import { LOW, type PoolViews } from "../src/runtime/threads/pool-memory.js";
+import { RESULT_OK } from "../src/runtime/threads/protocol.js";
+import {
+  allocateTaskTable,
+  CANCELLED,
+  FINISHED,
+  PINNED_ELSEWHERE,
+  QUEUED,
+  RUNNING,
+  TaskTable,
+} from "../src/runtime/threads/task-table.js";
 import { ThreadPool, type ThreadPoolOptions } from "../src/runtime/threads/thread-pool.js";
 
 const mod = new URL("./fixtures/pool-tasks.ts", import.meta.url);
@@ -141,4 +152,29 @@ describe("ThreadPool: kills during floods", () => {
     expect(p.pending).toBe(0);
     expect(kills).toBeGreaterThan(10);
   }, 60_000);
+});
+
+describe("task table: one CAS claims a slot and names its owner (no threads)", () => {
+  it("a pinned slot is claimed only by its worker; a spare copy elsewhere leaves it alone; cancel still wins", () => {
+    const table = new TaskTable(allocateTaskTable(8));
+    table.fill(2, 41, 0, LOW, "x", 1); // pinned to worker 1
+    expect(table.state(2)).toBe(QUEUED);
+    expect(table.owner(2)).toBe(-1);
+    expect(table.claim(2, 0)).toBe(PINNED_ELSEWHERE);
+    expect(table.state(2)).toBe(QUEUED);
+    expect(table.claim(2, 1)).toBe(QUEUED); // won
+    expect([table.state(2), table.owner(2)]).toEqual([RUNNING, 1]);
+    expect(table.claim(2, 1)).toBe(RUNNING); // a spare copy finds it taken
+    table.finish(2, RESULT_OK, 5);
+    expect([table.state(2), table.owner(2)]).toEqual([FINISHED, 1]);
+    table.release(2);
+    table.fill(2, 42, 0, LOW, "y", 0);
+    expect(table.cancel(2)).toBe(true);
+    expect(table.claim(2, 0)).toBe(CANCELLED);
+    table.release(2);
+    table.fill(2, 43, 0, LOW, "z"); // unpinned: anyone's
+    expect(table.claim(2, 3)).toBe(QUEUED);
+    expect(table.owner(2)).toBe(3);
+    expect(table.cancel(2)).toBe(false);
+  });
 });
