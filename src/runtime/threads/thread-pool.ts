@@ -15,10 +15,11 @@
  *    it held is accounted for, slot by slot (dead-worker.ts): unpinned ids in its deques
  *    and inbox stay there for the replacement (and for thieves) — re-queued, not lost;
  *    the id in its hand (taken out of a structure, not yet claimed; hand.ts) is sent to
- *    its inbox again (a cancelled one: its slot is freed); its pinned tasks, which lived in its thread's memory or wait in its
- *    inbox for a thread that no longer exists, fail with `WorkerDiedError`; a task it was
- *    running fails with `WorkerDiedError`; a task it had finished but whose result it had
- *    not sent is settled as finished (from the slot's stored result; see task-table.ts).
+ *    its inbox again (a cancelled one: its slot is freed); its pinned tasks, which lived
+ *    in its thread's memory or wait in its inbox for a thread that no longer exists, fail
+ *    with `WorkerDiedError`; a task it was running fails with `WorkerDiedError`; a task it
+ *    had finished but whose result it had not sent is settled as finished (from the
+ *    slot's stored result; see task-table.ts).
  *    The re-send may leave a spare copy of an id; a slot runs once anyway (the claim
  *    CAS), and `onResults` frees a slot only for the release report that matches it.
  * 5. Workers are `unref`'d while no task is outstanding, so an idle pool — closed or
