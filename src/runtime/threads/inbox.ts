@@ -9,9 +9,17 @@
  * no CAS at all.
  *
  * Invariant: ids live in `ring[head .. tail)`; only the producer writes `tail`
- * (after the id), only the consumer writes `head` (after reading). Like the deque,
- * the ring has the task table's capacity, so it cannot overflow.
+ * (after the id), only the consumer writes `head` (after reading). Like the deque's,
+ * the ring has twice the task table's size, so it cannot overflow (chase-lev-deque.ts).
+ *
+ * With a {@link Hand} (the pool's workers), `drain` moves one id at a time: hand ← id,
+ * then `head` past it, then the id into a deque. A consumer killed anywhere in that
+ * leaves each id in the ring, in its hand, or in a deque — never only in its thread's
+ * memory, and never both in the ring and a deque (`head` moved once at the end would
+ * leave a killed drain's ids in both).
  */
+import type { Hand } from "./hand.js";
+
 const HEAD = 0;
 const TAIL = 16;
 const RING = 32;
@@ -25,6 +33,8 @@ export class Inbox {
   constructor(
     private readonly words: Int32Array,
     readonly capacity: number,
+    /** The consumer's hand; null: none (unit tests). */
+    private readonly hand: Hand | null = null,
   ) {
     if (capacity <= 0 || (capacity & (capacity - 1)) !== 0)
       throw new RangeError(`inbox capacity must be a power of two, got ${capacity}`);
@@ -38,19 +48,36 @@ export class Inbox {
     Atomics.store(this.words, TAIL, t + 1);
   }
 
-  /** Consumer only: hand every waiting id to `into`, in arrival order; returns the count. */
+  /**
+   * Consumer only: give every waiting id to `into`, in arrival order; returns the count.
+   * `into` must leave the id somewhere safe (a deque) before it returns: with a hand,
+   * the next id overwrites the hand, and the last is cleared from it.
+   */
   drain(into: (id: number) => void): number {
-    const h = Atomics.load(this.words, HEAD);
-    const t = Atomics.load(this.words, TAIL);
-    for (let i = h; i < t; i++) into(Atomics.load(this.words, RING + (i & this.mask)));
-    if (t !== h) Atomics.store(this.words, HEAD, t);
+    const w = this.words;
+    const h = Atomics.load(w, HEAD);
+    const t = Atomics.load(w, TAIL);
+    if (t === h) return 0;
+    const hand = this.hand;
+    if (hand === null) {
+      for (let i = h; i < t; i++) into(Atomics.load(w, RING + (i & this.mask)));
+      Atomics.store(w, HEAD, t);
+      return t - h;
+    }
+    for (let i = h; i < t; i++) {
+      const id = Atomics.load(w, RING + (i & this.mask));
+      hand.hold(id);
+      Atomics.store(w, HEAD, i + 1);
+      into(id);
+    }
+    hand.clear();
     return t - h;
   }
 
   /**
    * The ids waiting, without taking them. Only meaningful when the consumer cannot run
    * (its thread died): the pool uses it to tell which of a dead worker's ids are still
-   * here for its replacement, and which were lost with the thread.
+   * here for its replacement, and which were lost with the thread (or are in its hand).
    */
   peek(): number[] {
     const out: number[] = [];

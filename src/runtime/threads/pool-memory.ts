@@ -3,7 +3,9 @@
  * worker in `workerData`; both sides build the same views over it.
  *
  * Per worker: a `high` and a `low` deque (the book's two priority queues, per
- * worker), an inbox, a parking word, and four statistics counters. The parking word
+ * worker), an inbox, a hand (the id it is moving, hand.ts), a parking word, and four
+ * statistics counters. Deque and inbox rings have twice the task table's size: ids
+ * are bounded by the table, plus at most one spare copy per worker death. The parking word
  * is the futex of the park/unpark protocol (see worker-loop.ts):
  *   RUNNING_STATE → PARKED (worker, before its last look for work)
  *   PARKED → NOTIFIED (anyone who made work, by CAS, then `Atomics.notify`)
@@ -13,6 +15,7 @@ import { dequeWords, LocalDeque, Stealer } from "./chase-lev-deque.js";
 import { Inbox, inboxWords } from "./inbox.js";
 import { allocateRegistry, FunctionRegistry, type RegistryMemory } from "./function-registry.js";
 import { allocateTaskTable, TaskTable, type TaskTableMemory } from "./task-table.js";
+import { EMPTY_HAND, Hand } from "./hand.js";
 
 export const RUNNING_STATE = 0;
 export const PARKED = 1;
@@ -22,7 +25,11 @@ export const NOTIFIED = 2;
 export const STAT_TASKS = 0;
 export const STAT_STEALS = 1;
 export const STAT_PARKS = 2;
-/** Ids a worker popped whose slot was not QUEUED or CANCELLED — a deque bug if ever non-zero. */
+/**
+ * Ids a worker popped whose slot was not its to run (not QUEUED or CANCELLED, or pinned to
+ * another worker): spare copies, which a worker death may leave (hand.ts) — so non-zero
+ * only after a kill; otherwise a deque bug.
+ */
 export const STAT_DUPLICATES = 3;
 const STATS_PER_WORKER = 4;
 
@@ -35,18 +42,26 @@ export interface PoolMemory {
   deques: SharedArrayBuffer[]; // [worker * 2 + priority]
   inboxes: SharedArrayBuffer[];
   parking: SharedArrayBuffer;
+  hands: SharedArrayBuffer;
   stats: SharedArrayBuffer;
   table: TaskTableMemory;
   registry: RegistryMemory;
 }
 
+/** Ids a deque or inbox ring holds for a table of `capacity` slots: room for a spare copy of each. */
+const ringSize = (capacity: number): number => capacity * 2;
+
 export function allocatePoolMemory(workers: number, capacity: number): PoolMemory {
   const deques: SharedArrayBuffer[] = [];
   const inboxes: SharedArrayBuffer[] = [];
+  const ring = ringSize(capacity);
   for (let i = 0; i < workers; i++) {
-    deques.push(new SharedArrayBuffer(dequeWords(capacity) * 4), new SharedArrayBuffer(dequeWords(capacity) * 4));
-    inboxes.push(new SharedArrayBuffer(inboxWords(capacity) * 4));
+    deques.push(new SharedArrayBuffer(dequeWords(ring) * 4), new SharedArrayBuffer(dequeWords(ring) * 4));
+    inboxes.push(new SharedArrayBuffer(inboxWords(ring) * 4));
   }
+  // Hands, like parking words, one per 64 bytes: each is stored to twice per task by its own worker.
+  const hands = new SharedArrayBuffer(workers * 64);
+  new Int32Array(hands).fill(EMPTY_HAND);
   return {
     workers,
     capacity,
@@ -54,6 +69,7 @@ export function allocatePoolMemory(workers: number, capacity: number): PoolMemor
     inboxes,
     // One parking word per 64 bytes: parking words are written on every park/unpark.
     parking: new SharedArrayBuffer(workers * 64),
+    hands,
     stats: new SharedArrayBuffer(workers * STATS_PER_WORKER * 4),
     table: allocateTaskTable(capacity),
     registry: allocateRegistry(),
@@ -68,14 +84,20 @@ export class PoolViews {
   readonly stealers: Stealer[][]; // [worker][priority]
   readonly parking: Int32Array;
   readonly stats: Int32Array;
+  /** Worker i's hand: written by worker i only (through its deques and inbox); read by the submitter once i died. */
+  readonly hands: Hand[];
+  private readonly ring: number;
 
   constructor(readonly memory: PoolMemory) {
     this.table = new TaskTable(memory.table);
     this.registry = new FunctionRegistry(memory.registry);
-    this.inboxes = memory.inboxes.map((b) => new Inbox(new Int32Array(b), memory.capacity));
+    this.ring = ringSize(memory.capacity);
+    const handWords = new Int32Array(memory.hands);
+    this.hands = Array.from({ length: memory.workers }, (_, i) => new Hand(handWords, i * 16));
+    this.inboxes = memory.inboxes.map((b, i) => new Inbox(new Int32Array(b), this.ring, this.hands[i]!));
     this.stealers = [];
     for (let i = 0; i < memory.workers; i++) {
-      this.stealers.push([0, 1].map((p) => new Stealer(new Int32Array(memory.deques[i * 2 + p]!), memory.capacity)));
+      this.stealers.push([0, 1].map((p) => new Stealer(new Int32Array(memory.deques[i * 2 + p]!), this.ring)));
     }
     this.parking = new Int32Array(memory.parking);
     this.stats = new Int32Array(memory.stats);
@@ -83,7 +105,7 @@ export class PoolViews {
 
   /** The owner's face of worker `i`'s deque of `priority` — for worker `i` only. */
   localDeque(i: number, priority: number): LocalDeque {
-    return new LocalDeque(new Int32Array(this.memory.deques[i * 2 + priority]!), this.memory.capacity);
+    return new LocalDeque(new Int32Array(this.memory.deques[i * 2 + priority]!), this.ring, this.hands[i]!);
   }
 
   parkWord(i: number): number {

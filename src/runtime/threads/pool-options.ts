@@ -42,7 +42,7 @@ export interface WorkerStats {
   steals: number;
   /** Times it parked (waited on its futex word). */
   parks: number;
-  /** Ids popped twice — always 0 unless the deque is broken; tests assert it. */
+  /** Spare copies of ids it popped (not its to run): left only by a worker death (hand.ts); else a deque bug. */
   duplicates: number;
 }
 

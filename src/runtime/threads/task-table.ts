@@ -12,14 +12,26 @@
  * Slot state machine (the `STATE` word; transitions only by the named side):
  *   FREE ──submitter──▶ QUEUED ──worker CAS──▶ RUNNING ──worker──▶ FINISHED ──(result posted)──▶ freed by submitter
  *                         └──submitter CAS──▶ CANCELLED ──worker pops it, reports──▶ freed by submitter
+ * The STATE word also names a worker: the owner of a RUNNING or FINISHED slot, the
+ * worker a QUEUED slot is pinned to. So the claim is one CAS that makes the slot
+ * RUNNING *and* names its owner — with a separate owner store after it, a worker killed
+ * between the two would leave a slot RUNNING with nobody to blame, and the submitter
+ * could not tell it from a live worker between its two steps. And a pinned slot can be
+ * claimed only by its worker: the CAS expects the pinned word.
  * FINISHED exists for the day a worker dies with results it had not sent yet: the
  * submitter then tells a finished task from one that was still running, and for a
  * primitive result (number, boolean, undefined, null — the common case, stored inline
  * at no cost) it still has the value (`finishedResult`).
  * Invariant: a slot is reused only after the worker that last held its id reported
- * it (result or release), so an id in a deque always names the task it was pushed for
+ * it (result or release), so an id in a deque normally names the task it was pushed for
  * (no ABA). QUEUED → RUNNING and QUEUED → CANCELLED race on one CAS: a task either
  * runs or is cancelled, never both.
+ * After a worker death an id may exist twice (hand.ts): the spare copy can then meet
+ * its slot in any state, reused included. That is harmless by the same CAS — a copy
+ * that finds the slot QUEUED runs whatever task is there now, once, and the other copy
+ * finds it taken — with one exception the submitter guards: two copies of a cancelled
+ * task's id report two releases, and only the one matching the slot's current task,
+ * while the slot is CANCELLED, frees it (thread-pool.ts).
  */
 import { serialize, deserialize } from "node:v8";
 import { RESULT_OK } from "./protocol.js";
@@ -34,18 +46,27 @@ export const FINISHED = 4;
 export const STORED_NONE = 0;
 export const STORED_VALUE = 1;
 
+/** The state (low {@link WORKER_SHIFT} bits) and a worker index + 1 above them (0: none); see the module doc. */
 const STATE = 0;
-const OWNER = 1;
-const FN = 2;
-const PRIORITY = 3;
-const ARG_KIND = 4;
-const ARG_LEN = 5;
+const FN = 1;
+const PRIORITY = 2;
+const ARG_KIND = 3;
+const ARG_LEN = 4;
 /** Which task the slot holds now (the pool's handle id): tells a late abort message for a reused slot from a current
  * one. */
-const TASK = 6;
+const TASK = 5;
 /** FINISHED only: the result code (high bits) and how the value is stored (low bits). */
-const RESULT = 7;
+const RESULT = 6;
+/** A power of two (one word spare). */
 const WORDS_PER_SLOT = 8;
+
+const WORKER_SHIFT = 3;
+const STATE_MASK = (1 << WORKER_SHIFT) - 1;
+/** The STATE word of a slot in `state` that names worker `worker` (-1: none). */
+const stateWord = (state: number, worker: number): number => state | ((worker + 1) << WORKER_SHIFT);
+
+/** `claim`'s answer for a QUEUED slot pinned to another worker: never this worker's to run (a spare copy). */
+export const PINNED_ELSEWHERE = -1;
 
 const ARG_NONE = 0;
 const ARG_NUMBER = 1;
@@ -87,8 +108,11 @@ export class TaskTable {
     this.bytes = new Uint8Array(memory.bytes);
   }
 
-  /** Submitter: fill a FREE slot for task `task` and mark it QUEUED (the last store publishes it). */
-  fill(id: number, task: number, fn: number, priority: number, arg: unknown): void {
+  /**
+   * Submitter: fill a FREE slot for task `task` and mark it QUEUED (the last store publishes it),
+   * pinned to worker `pinnedTo` unless it is -1.
+   */
+  fill(id: number, task: number, fn: number, priority: number, arg: unknown, pinnedTo = -1): void {
     const base = id * WORDS_PER_SLOT;
     const w = this.words;
     if (arg === undefined) {
@@ -117,17 +141,25 @@ export class TaskTable {
     }
     w[base + FN] = fn;
     w[base + PRIORITY] = priority;
-    w[base + OWNER] = -1;
     w[base + TASK] = task;
-    Atomics.store(w, base + STATE, QUEUED);
+    Atomics.store(w, base + STATE, stateWord(QUEUED, pinnedTo));
   }
 
-  /** Worker: QUEUED → RUNNING. Returns the state seen (QUEUED means we won). */
+  /**
+   * Worker: QUEUED → RUNNING by `worker`, in one CAS. Returns the state seen: QUEUED means
+   * we won; {@link PINNED_ELSEWHERE} a slot pinned to another worker (left alone).
+   */
   claim(id: number, worker: number): number {
-    const base = id * WORDS_PER_SLOT;
-    const seen = Atomics.compareExchange(this.words, base + STATE, QUEUED, RUNNING);
-    if (seen === QUEUED) Atomics.store(this.words, base + OWNER, worker);
-    return seen;
+    const at = id * WORDS_PER_SLOT + STATE;
+    const running = stateWord(RUNNING, worker);
+    let seen = Atomics.compareExchange(this.words, at, QUEUED, running);
+    if (seen === QUEUED) return QUEUED;
+    if (seen === stateWord(QUEUED, worker)) {
+      // Pinned here. (A cancel may come between the two CASes: then the second sees CANCELLED.)
+      seen = Atomics.compareExchange(this.words, at, seen, running);
+      if (seen === stateWord(QUEUED, worker)) return QUEUED;
+    }
+    return (seen & STATE_MASK) === QUEUED ? PINNED_ELSEWHERE : seen & STATE_MASK;
   }
 
   /**
@@ -150,7 +182,8 @@ export class TaskTable {
       }
     }
     w[base + RESULT] = (code << 4) | stored;
-    Atomics.store(w, base + STATE, FINISHED);
+    // Keep the owner: the submitter of a dead worker looks for the FINISHED slots it owned.
+    Atomics.store(w, base + STATE, (w[base + STATE]! & ~STATE_MASK) | FINISHED);
   }
 
   /** Submitter, for a FINISHED slot whose result message never came: its code and value, if stored. */
@@ -164,9 +197,13 @@ export class TaskTable {
     return { code: r >> 4, stored: true, value };
   }
 
-  /** Submitter: QUEUED → CANCELLED. True if the task will now never run. */
+  /** Submitter: QUEUED (pinned or not) → CANCELLED. True if the task will now never run. */
   cancel(id: number): boolean {
-    return Atomics.compareExchange(this.words, id * WORDS_PER_SLOT + STATE, QUEUED, CANCELLED) === QUEUED;
+    const at = id * WORDS_PER_SLOT + STATE;
+    const seen = Atomics.load(this.words, at);
+    if ((seen & STATE_MASK) !== QUEUED) return false;
+    // Only a claim can change a QUEUED word meanwhile; then this CAS fails, as it should.
+    return Atomics.compareExchange(this.words, at, seen, CANCELLED) === seen;
   }
 
   /** Submitter, after the worker reported the slot: back to FREE. */
@@ -175,10 +212,13 @@ export class TaskTable {
   }
 
   state(id: number): number {
-    return Atomics.load(this.words, id * WORDS_PER_SLOT + STATE);
+    return Atomics.load(this.words, id * WORDS_PER_SLOT + STATE) & STATE_MASK;
   }
+  /** The worker running (RUNNING) or that ran (FINISHED) the slot's task; -1 in other states. */
   owner(id: number): number {
-    return Atomics.load(this.words, id * WORDS_PER_SLOT + OWNER);
+    const word = Atomics.load(this.words, id * WORDS_PER_SLOT + STATE);
+    const state = word & STATE_MASK;
+    return state === RUNNING || state === FINISHED ? (word >> WORKER_SHIFT) - 1 : -1;
   }
   /** The task (pool handle id) the slot was last filled for. */
   task(id: number): number {

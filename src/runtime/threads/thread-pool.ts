@@ -12,12 +12,16 @@
  * 3. Tasks beyond the table's capacity wait in `backlog` (FIFO) and are published
  *    as results free slots — back-pressure, instead of an unbounded shared ring.
  * 4. A worker that exits while the pool is open is replaced at the same index. What
- *    it held is accounted for, slot by slot (`workerDied`): unpinned ids in its deques
+ *    it held is accounted for, slot by slot (dead-worker.ts): unpinned ids in its deques
  *    and inbox stay there for the replacement (and for thieves) — re-queued, not lost;
- *    its pinned tasks, which lived in its thread's memory or wait in its inbox for a
- *    thread that no longer exists, fail with `WorkerDiedError`; a task it was running
- *    fails with `WorkerDiedError`; a task it had finished but whose result it had not
- *    sent is settled as finished (from the slot's stored result; see task-table.ts).
+ *    the id in its hand (taken out of a structure, not yet claimed; hand.ts) is sent to
+ *    its inbox again (a cancelled one: its slot is freed); its pinned tasks, which lived
+ *    in its thread's memory or wait in its inbox for a thread that no longer exists, fail
+ *    with `WorkerDiedError`; a task it was running fails with `WorkerDiedError`; a task it
+ *    had finished but whose result it had not sent is settled as finished (from the
+ *    slot's stored result; see task-table.ts).
+ *    The re-send may leave a spare copy of an id; a slot runs once anyway (the claim
+ *    CAS), and `onResults` frees a slot only for the release report that matches it.
  * 5. Workers are `unref`'d while no task is outstanding, so an idle pool — closed or
  *    not, with original or replacement workers — never keeps the process alive. A
  *    worker is ref'd while it starts (until `online`: code awaiting `onWorkerStart`
@@ -60,9 +64,10 @@ import {
   STAT_STEALS,
   STAT_TASKS,
 } from "./pool-memory.js";
-import { PoolClosedError, PoolHandle, ResultLostError, WorkerDiedError } from "./pool-handle.js";
+import { accountForDeadWorker } from "./dead-worker.js";
+import { PoolClosedError, PoolHandle } from "./pool-handle.js";
 import { PINNED_BIT, RESULT_OK, RESULT_RELEASED, RESULT_STRIDE } from "./protocol.js";
-import { FINISHED, QUEUED, RUNNING } from "./task-table.js";
+import { CANCELLED } from "./task-table.js";
 
 /** The worker's entry: `worker-main.js` compiled, or `worker-main.ts` through tsx (see module-worker.ts). */
 const WORKER_MAIN = siblingModule(import.meta.url, "worker-main");
@@ -311,34 +316,20 @@ export class ThreadPool {
     }
   }
 
-  /** Invariant 4: account for every slot the dead worker could have held, then replace it. */
+  /** Invariant 4: account for every slot the dead worker could have held (dead-worker.ts), then replace it. */
   private workerDied(index: number, code: number, cause: unknown): void {
-    const table = this.views.table;
-    const stillQueued = new Set(this.views.inboxes[index]!.peek());
-    for (let slot = 0; slot < this.bySlot.length; slot++) {
-      const h = this.bySlot[slot];
-      if (h === null || h === undefined) continue;
-      const state = table.state(slot);
-      if (state === FINISHED && table.owner(slot) === index) {
-        // It finished; its result died with the thread's unsent batch. Report what the slot kept.
-        const result = table.finishedResult(slot);
-        if (result.stored) this.finish(slot, result.code === RESULT_OK ? "ok" : "failed", result.value);
-        else this.finish(slot, "failed", new ResultLostError(index, result.code === RESULT_OK));
-      } else if (state === RUNNING && table.owner(slot) === index) {
-        this.finish(slot, "failed", new WorkerDiedError(index, code, cause));
-      } else if (state === QUEUED && h.worker === index && table.cancel(slot)) {
-        // Pinned to the dead worker: no other thread may run it. If its id still waits in the inbox,
-        // the replacement pops it and reports it released (the slot is freed then); if the id was
-        // in the dead thread's memory, nobody will ever report it, so the slot is free now.
-        h.slot = -1;
-        this.bySlot[slot] = null;
-        if (!stillQueued.has(slot)) {
-          table.release(slot);
-          this.freeSlots.push(slot);
-        }
-        this.settleOutside(h, "failed", new WorkerDiedError(index, code, cause));
-      }
-    }
+    accountForDeadWorker(
+      {
+        views: this.views,
+        bySlot: this.bySlot,
+        freeSlots: this.freeSlots,
+        finish: (slot, state, value) => this.finish(slot, state, value),
+        settle: (handle, state, value) => this.settleOutside(handle, state, value),
+      },
+      index,
+      code,
+      cause,
+    );
     if (this.closing && this.outstanding === 0) return;
     const replacement = this.startWorker(index);
     this.workers[index] = replacement;
@@ -348,7 +339,7 @@ export class ThreadPool {
   private publish(handle: PoolHandle<unknown>, fn: number, priority: number, arg: unknown, worker: number): void {
     const slot = this.freeSlots.pop()!;
     try {
-      this.views.table.fill(slot, handle.id | 0, fn, priority, arg);
+      this.views.table.fill(slot, handle.id | 0, fn, priority, arg, worker);
     } catch (error) {
       this.freeSlots.push(slot);
       this.settleOutside(handle, "failed", error);
@@ -394,8 +385,14 @@ export class ThreadPool {
       const task = batch[i + 1] as number;
       const code = batch[i + 2] as number;
       if (code === RESULT_RELEASED) {
-        this.views.table.release(slot);
-        this.freeSlots.push(slot);
+        // Free the slot only if it still holds that cancelled task. After a worker death an id
+        // may exist twice (hand.ts), and both copies of a cancelled task's id report a release:
+        // freeing on each would put the slot on `freeSlots` twice — two tasks in one slot.
+        const table = this.views.table;
+        if (table.state(slot) === CANCELLED && table.task(slot) === task) {
+          table.release(slot);
+          this.freeSlots.push(slot);
+        }
         continue;
       }
       // Settled already (its worker died and the slot was accounted for, maybe reused since): not ours.

@@ -36,6 +36,10 @@
  * can afford; a flood of tiny tasks keeps its batches. The gap: in a flood of one
  * function that was quick, a run that is suddenly long holds that batch past the bound.
  *
+ * Every id this loop takes out of a shared structure passes through its hand (hand.ts):
+ * `pop`, `steal` and `drain` put it there before it leaves the structure, and `runOne`
+ * clears it once the claim is decided — so a kill at any instant loses no task.
+ *
  * A finished task's slot is marked FINISHED (with a primitive result inline) before
  * its result is batched, so a worker that dies with an unsent batch leaves enough for
  * the submitter to report those tasks as finished, not as died (task-table.ts).
@@ -49,6 +53,7 @@
 import { LiveRuntime } from "../live-runtime.js";
 import { seededRandom, randomInt, type Rng } from "../rng.js";
 import { EMPTY, type LocalDeque } from "./chase-lev-deque.js";
+import type { Hand } from "./hand.js";
 import { CANCELLED, QUEUED } from "./task-table.js";
 import {
   HIGH,
@@ -133,6 +138,7 @@ export interface WorkerLoopInit {
 export class WorkerLoop {
   private readonly views: PoolViews;
   private readonly own: LocalDeque[];
+  private readonly hand: Hand;
   private readonly pinned: number[] = [];
   private readonly rng: Rng;
   private readonly fns = new Map<number, TaskFn>();
@@ -157,6 +163,7 @@ export class WorkerLoop {
     this.post = init.post;
     this.views = new PoolViews(init.memory);
     this.own = [this.views.localDeque(init.index, HIGH), this.views.localDeque(init.index, LOW)];
+    this.hand = this.views.hands[init.index]!;
     for (const d of this.own) d.repair();
     this.rng = seededRandom(init.seed);
     this.parkWord = this.views.parkWord(init.index);
@@ -278,10 +285,15 @@ export class WorkerLoop {
     const table = this.views.table;
     const seen = table.claim(id, this.index);
     if (seen !== QUEUED) {
+      // CANCELLED: the submitter frees the slot on this report. Anything else (taken, or
+      // pinned to another worker): a spare copy of the id, left by a worker death (hand.ts).
       if (seen === CANCELLED) this.report(id, table.task(id), RESULT_RELEASED, undefined);
       else this.views.bump(this.index, STAT_DUPLICATES);
+      this.hand.clear();
       return;
     }
+    // Claimed: the slot names this worker now, so the submitter accounts for it if we die.
+    this.hand.clear();
     this.views.bump(this.index, STAT_TASKS);
     const fnIndex = table.fn(id);
     const arg = table.arg(id);
