@@ -42,8 +42,7 @@ export class LiveTimers implements Timers {
   }
 
   register(entry: TimerEntry): void {
-    this.buckets.push(entry);
-    const key = Math.ceil(entry.deadline);
+    const key = this.buckets.push(entry);
     // `this.handle === null`: the first timer, or one that is as far off as `Infinity`.
     if (key < this.armedFor || this.handle === null) this.arm(key);
   }

@@ -100,7 +100,8 @@ export class TimerBuckets {
     return Infinity;
   }
 
-  push(entry: TimerEntry): void {
+  /** Register `entry`; returns the millisecond it will fire in (its key). */
+  push(entry: TimerEntry): number {
     const key = keyOf(entry);
     let bucket = this.last;
     if (bucket === null || bucket.key !== key) {
@@ -111,6 +112,7 @@ export class TimerBuckets {
     bucket.entries.push(entry);
     bucket.live++;
     this.count++;
+    return key;
   }
 
   /** Take `entry` out if it is registered; a no-op otherwise. */
